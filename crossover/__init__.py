@@ -1,0 +1,40 @@
+"""crossover: run and judge small experiments on cross-boundary career experiences."""
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask
+from flask_babel import get_locale
+
+from crossover import config
+
+
+def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
+    """Create and configure the crossover application."""
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.from_object(config.Defaults)
+    config.apply_environment(app)
+    if test_config:
+        app.config.update(test_config)
+    config.check_production_secret(app)
+
+    from crossover import cli, errors, extensions, i18n, ui
+    from crossover.modules import register_blueprints
+
+    _init_extensions(app, extensions, i18n)
+    register_blueprints(app, extensions.api)
+    errors.init_app(app)
+    ui.init_app(app)
+    app.cli.add_command(cli.crossover)
+    app.jinja_env.globals.update(get_locale=get_locale, localized=i18n.localized)
+    return app
+
+
+def _init_extensions(app: Flask, extensions, i18n) -> None:
+    extensions.db.init_app(app)
+    extensions.migrate.init_app(app, extensions.db, render_as_batch=True)
+    extensions.api.init_app(app)
+    extensions.csrf.init_app(app)
+    extensions.babel.init_app(app, locale_selector=i18n.select_locale)
+    extensions.login_manager.init_app(app)
+    extensions.login_manager.login_view = "auth.login"
+    extensions.limiter.init_app(app)

@@ -1,0 +1,47 @@
+"""POST /auth/token (rate-limited), DELETE /auth/token, GET /auth/me."""
+from flask import current_app, g
+from flask.views import MethodView
+
+from crossover.api import Blueprint
+from crossover.auth import services
+from crossover.auth.access import actor, api_auth
+from crossover.auth.schemas import TokenRequestSchema, TokenSchema, UserSchema
+from crossover.errors import Unauthorized
+from crossover.extensions import limiter
+
+api_blp = Blueprint("auth_api", __name__, url_prefix="/auth", description="Bearer tokens")
+
+
+def _auth_limit() -> str:
+    return current_app.config["AUTH_RATE_LIMIT"]
+
+
+@api_blp.route("/token")
+class Token(MethodView):
+    decorators = [limiter.limit(_auth_limit, methods=["POST"])]
+
+    @api_blp.doc(security=[])
+    @api_blp.arguments(TokenRequestSchema)
+    @api_blp.response(201, TokenSchema)
+    def post(self, data):
+        """Exchange e-mail and password for a bearer token"""
+        user = services.authenticate(data["email"], data["password"])
+        if user is None:
+            raise Unauthorized("Wrong e-mail or password.")
+        token, record = services.issue_token(user)
+        return {"token": token, "expires_at": record.expires_at}
+
+    @api_auth()
+    @api_blp.response(204)
+    def delete(self):
+        """Revoke the token used for this request"""
+        services.revoke_token(g.api_token)
+
+
+@api_blp.route("/me")
+class Me(MethodView):
+    @api_auth()
+    @api_blp.response(200, UserSchema)
+    def get(self):
+        """The signed-in user"""
+        return actor()

@@ -1,0 +1,65 @@
+"""The `crossover` command group: thin wrappers around services."""
+import click
+from flask.cli import AppGroup
+
+from crossover.auth import services as auth_services
+from crossover.auth.models import Role
+from crossover.errors import DomainError
+
+crossover = AppGroup("crossover", help="crossover administration.")
+
+
+def _fail(error: DomainError) -> None:
+    details = "; ".join(f"{field}: {' '.join(msgs)}" for field, msgs in error.errors.items())
+    raise click.ClickException(f"{error.message} {details}".strip())
+
+
+@crossover.command("seed")
+def seed_command() -> None:
+    """Load the grid, catalogue, reference lists and default instrument (safe to repeat)."""
+    from crossover.seed import seed_all
+
+    counts = seed_all()
+    summary = ", ".join(f"{name}: {n} added" for name, n in counts.items())
+    click.echo(f"Seeded. {summary}.")
+
+
+@crossover.command("create-org")
+@click.argument("slug")
+@click.option("--name", required=True, help="Display name of the organization.")
+def create_org_command(slug: str, name: str) -> None:
+    """Create a member organization."""
+    try:
+        org = auth_services.create_org(slug=slug, name=name)
+    except DomainError as error:
+        _fail(error)
+    click.echo(f"Created organization {org.slug} (id {org.id}).")
+
+
+@crossover.command("create-user")
+@click.argument("email")
+@click.option("--role", required=True, type=click.Choice([r.value for r in Role]))
+@click.option("--org", "org_slug", help="Organization slug (required for owners).")
+@click.option("--password", help="Prompted for when not given.")
+def create_user_command(email: str, role: str, org_slug: str | None, password: str | None) -> None:
+    """Create a user account."""
+    if password is None:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    try:
+        org = auth_services.get_org_by_slug(org_slug) if org_slug else None
+        user = auth_services.create_user(email, password, Role(role), org)
+    except DomainError as error:
+        _fail(error)
+    where = f" in {org.slug}" if org else ""
+    click.echo(f"Created {user.role.value} {user.email}{where} (id {user.id}).")
+
+
+@crossover.command("demo")
+def demo_command() -> None:
+    """Create demo organizations and users (and print how to sign in)."""
+    from crossover.demo import load_demo
+
+    credentials = load_demo()
+    click.echo("Demo data ready. Sign in with:")
+    for email, password, role in credentials:
+        click.echo(f"  {role:<9} {email}  /  {password}")

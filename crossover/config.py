@@ -1,0 +1,52 @@
+"""Configuration defaults, overridden by the environment."""
+import os
+
+from flask import Flask
+
+
+class Defaults:
+    # A relative SQLite path is resolved inside app.instance_path by Flask-SQLAlchemy.
+    SQLALCHEMY_DATABASE_URI = "sqlite:///crossover.sqlite"
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+    SECRET_KEY = "dev"
+    MAX_CONTENT_LENGTH = 2 * 1024 * 1024  # 2 MiB: generous for a CSV of a few thousand rows
+
+    API_TITLE = "crossover"
+    API_VERSION = "v1"
+    OPENAPI_VERSION = "3.0.3"
+    OPENAPI_URL_PREFIX = "/api/v1"
+    OPENAPI_JSON_PATH = "openapi.json"
+    API_SPEC_OPTIONS = {
+        "components": {
+            "securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer"}}
+        }
+    }
+
+    BABEL_DEFAULT_LOCALE = "ja"
+    BABEL_TRANSLATION_DIRECTORIES = "translations"
+    LANGUAGES = ("ja", "en")
+
+    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_HEADERS_ENABLED = True
+    AUTH_RATE_LIMIT = "10 per minute"
+
+    API_TOKEN_DAYS = 30
+    PASSWORD_HASH_METHOD = "scrypt"  # tests use a cheap pbkdf2 round count
+    PRIVACY_K = 5
+    PUBLIC_BASE_URL = "http://127.0.0.1:5000"
+
+
+def apply_environment(app: Flask) -> None:
+    """Read DATABASE_URL and CROSSOVER_* variables into the config."""
+    app.config.from_prefixed_env("CROSSOVER")
+    if url := os.environ.get("DATABASE_URL"):
+        app.config["SQLALCHEMY_DATABASE_URI"] = url
+
+
+def check_production_secret(app: Flask) -> None:
+    """Refuse to serve with the development secret outside debug and tests."""
+    if app.config["SECRET_KEY"] == "dev" and not (app.debug or app.testing):
+        if os.environ.get("CROSSOVER_ALLOW_DEV_SECRET") != "1":
+            raise RuntimeError(
+                "Set CROSSOVER_SECRET_KEY (or CROSSOVER_ALLOW_DEV_SECRET=1 for a local demo)."
+            )

@@ -1,0 +1,19 @@
+"""Locale selection: an explicit choice (?lang= or the switch) wins, then the browser."""
+from flask import current_app, request, session
+
+
+def select_locale() -> str:
+    languages = current_app.config["LANGUAGES"]
+    chosen = request.args.get("lang")
+    if chosen in languages:
+        return chosen
+    if session.get("lang") in languages:
+        return session["lang"]
+    return request.accept_languages.best_match(languages) or current_app.config[
+        "BABEL_DEFAULT_LOCALE"
+    ]
+
+
+def localized(obj, field: str, locale: str) -> str:
+    """Pick obj.<field>_<locale>, falling back to Japanese."""
+    return getattr(obj, f"{field}_{locale}", None) or getattr(obj, f"{field}_ja")

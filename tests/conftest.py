@@ -1,0 +1,138 @@
+"""Fixtures: an app on a throw-away database (SQLite, or PostgreSQL when asked), clients, users."""
+import os
+
+import pytest
+import sqlalchemy as sa
+
+from crossover import create_app
+from crossover.auth import services as auth_services
+from crossover.auth.models import Role
+from crossover.extensions import db
+from crossover.seed import seed_all
+
+# Set by scripts/test.sh to run the whole suite against a scratch PostgreSQL database.
+POSTGRES_URL = os.environ.get("CROSSOVER_TEST_DATABASE_URL")
+PASSWORD = "correct horse battery"
+
+
+def _test_config(**overrides) -> dict:
+    config = {
+        "TESTING": True,
+        "SECRET_KEY": "test",
+        "WTF_CSRF_ENABLED": False,
+        "RATELIMIT_ENABLED": False,
+        "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+        "SQLALCHEMY_DATABASE_URI": POSTGRES_URL or "sqlite://",
+    }
+    config.update(overrides)
+    return config
+
+
+@pytest.fixture(scope="session")
+def _postgres_schema():
+    """Create the schema once per run on PostgreSQL; tests then only empty the tables."""
+    if not POSTGRES_URL:
+        yield
+        return
+    app = create_app(_test_config())
+    with app.app_context():
+        db.drop_all()
+        db.create_all()
+        db.engine.dispose()
+    yield
+
+
+def _empty_tables() -> None:
+    tables = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
+    db.session.execute(sa.text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    db.session.commit()
+
+
+@pytest.fixture
+def make_app(_postgres_schema):
+    """Build an app with extra config; the database is fresh for every test."""
+    apps = []
+
+    def factory(**overrides):
+        app = create_app(_test_config(**overrides))
+        with app.app_context():
+            if POSTGRES_URL:
+                _empty_tables()
+            else:
+                db.create_all()
+            seed_all()
+        apps.append(app)
+        return app
+
+    yield factory
+    for app in apps:
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
+
+
+@pytest.fixture
+def app(make_app):
+    # Yielded outside an app context, so each test-client request gets its own (STACK.md).
+    return make_app()
+
+
+@pytest.fixture
+def ctx(app):
+    """An app context for service and model tests."""
+    with app.app_context():
+        yield
+        db.session.remove()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+class Users:
+    """Creates users and hands out bearer headers for them."""
+
+    def __init__(self, app, client):
+        self.app, self.client = app, client
+
+    def create(self, email: str, role: Role, org_slug: str | None = None):
+        with self.app.app_context():
+            org = None
+            if org_slug:
+                try:
+                    org = auth_services.get_org_by_slug(org_slug)
+                except Exception:
+                    org = auth_services.create_org(org_slug, org_slug.title())
+            user = auth_services.create_user(email, PASSWORD, role, org)
+            return user.id
+
+    def headers(self, email: str) -> dict:
+        response = self.client.post("/api/v1/auth/token", json={"email": email, "password": PASSWORD})
+        assert response.status_code == 201, response.json
+        return {"Authorization": f"Bearer {response.json['token']}"}
+
+    def login(self, email: str):
+        response = self.client.post("/login", data={"email": email, "password": PASSWORD})
+        assert response.status_code == 302, response.data
+        return response
+
+
+@pytest.fixture
+def users(app, client):
+    """admin, reviewer, owner (org 'acme') and owner2 (org 'globex'), with bearer headers."""
+    helper = Users(app, client)
+    helper.create("admin@example.com", Role.ADMIN)
+    helper.create("reviewer@example.com", Role.REVIEWER)
+    helper.create("owner@acme.example", Role.OWNER, "acme")
+    helper.create("owner@globex.example", Role.OWNER, "globex")
+    helper.admin = helper.headers("admin@example.com")
+    helper.reviewer = helper.headers("reviewer@example.com")
+    helper.owner = helper.headers("owner@acme.example")
+    helper.owner2 = helper.headers("owner@globex.example")
+    return helper

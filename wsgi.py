@@ -1,0 +1,4 @@
+"""WSGI entry point: `flask --app wsgi ...` and `gunicorn wsgi:app`."""
+from crossover import create_app
+
+app = create_app()
