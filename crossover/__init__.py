@@ -2,23 +2,23 @@
 from collections.abc import Mapping
 from typing import Any
 
-from flask import Flask
-from flask_babel import get_locale
-
-from crossover import config
+# Imports live inside create_app so `crossover.analysis` can be used without Flask loaded.
 
 
-def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
+def create_app(test_config: Mapping[str, Any] | None = None):
     """Create and configure the crossover application."""
+    from flask import Flask
+    from flask_babel import get_locale
+
+    from crossover import cli, config, errors, extensions, i18n, ui
+    from crossover.modules import register_blueprints
+
     app = Flask(__name__, instance_relative_config=True)
     app.config.from_object(config.Defaults)
     config.apply_environment(app)
     if test_config:
         app.config.update(test_config)
     config.check_production_secret(app)
-
-    from crossover import cli, errors, extensions, i18n, ui
-    from crossover.modules import register_blueprints
 
     _init_extensions(app, extensions, i18n)
     register_blueprints(app, extensions.api)
@@ -29,7 +29,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     return app
 
 
-def _init_extensions(app: Flask, extensions, i18n) -> None:
+def _init_extensions(app, extensions, i18n) -> None:
     extensions.db.init_app(app)
     extensions.migrate.init_app(app, extensions.db, render_as_batch=True)
     extensions.api.init_app(app)

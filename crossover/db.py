@@ -62,9 +62,26 @@ def _sqlite_pragmas(dbapi_connection, connection_record):
     import sqlite3
 
     if isinstance(dbapi_connection, sqlite3.Connection):
+        # Let SQLAlchemy emit BEGIN itself (see _sqlite_begin) instead of pysqlite's lazy BEGIN.
+        dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA busy_timeout=5000")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
+
+
+def _request_may_write() -> bool:
+    from flask import has_request_context, request
+
+    return not has_request_context() or request.method not in ("GET", "HEAD", "OPTIONS")
+
+
+@event.listens_for(Engine, "begin")
+def _sqlite_begin(connection):
+    # A deferred SQLite transaction that reads and then writes fails at once ("database is
+    # locked") when another writer committed in between; busy_timeout cannot help it. Taking
+    # the write lock up front (BEGIN IMMEDIATE) for requests that may write makes them queue.
+    if connection.dialect.name == "sqlite":
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if _request_may_write() else "BEGIN")

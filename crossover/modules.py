@@ -1,16 +1,14 @@
 """The domains of crossover and their blueprints, registered in one place."""
 from flask import Flask
 
-from crossover import auth, catalogue
+from crossover import auth, catalogue, instruments, mentoring, pilots
+from crossover.audit import api as audit_api
 
-MODULES = (auth, catalogue)
+MODULES = (auth, catalogue, instruments, pilots, mentoring, audit_api)
 
 
 def register_blueprints(app: Flask, api) -> None:
     from crossover.extensions import csrf
-
-    # Models of every domain must be imported before the mappers configure.
-    from crossover import audit  # noqa: F401
 
     for module in MODULES:
         api.register_blueprint(module.api_blp)

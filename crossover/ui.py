@@ -1,13 +1,23 @@
 """Template helpers shared by every page: navigation and translated enum labels."""
-from flask import Flask, url_for
+from flask import Flask, current_app, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-STATUS_LABELS = {
-    "idea": _l("Idea"),
-    "piloting": _l("Piloting"),
-    "validated": _l("Validated"),
-    "retired": _l("Retired"),
+LABELS = {
+    "initiative_status": {
+        "idea": _l("Idea"), "piloting": _l("Piloting"), "validated": _l("Validated"), "retired": _l("Retired"),
+    },
+    "pilot_status": {
+        "draft": _l("Draft"), "recruiting": _l("Recruiting"), "running": _l("Running"), "closed": _l("Closed"),
+    },
+    "direction": {"increase": _l("Increase"), "decrease": _l("Decrease"), "two-sided": _l("Either way (two-sided)")},
+    "test": {"paired_t": _l("Paired t-test"), "wilcoxon": _l("Wilcoxon signed-rank test")},
+    "arm": {"participant": _l("Participant"), "comparison": _l("Comparison (wait-list)")},
+    "wave": {"intake": _l("Intake"), "pre": _l("Pre"), "post": _l("Post")},
+    "invitation": {
+        "not_open": _l("Not open yet"), "open": _l("Open"), "closed": _l("Closed"), "answered": _l("Answered"),
+    },
+    "mode": {"online": _l("Online"), "in_person": _l("In person")},
 }
 
 # (endpoint, label, roles that see it); endpoints of domains not yet registered are skipped.
@@ -18,21 +28,30 @@ NAV = [
 ]
 
 
+def label(kind: str, value: str) -> str:
+    """The translated label of an enum value; follow-up waves read 'Follow-up +30 d'."""
+    if kind == "wave" and value.startswith("followup_"):
+        return str(_l("Follow-up +%(days)s d", days=value.removeprefix("followup_")))
+    return str(LABELS.get(kind, {}).get(value, value))
+
+
 def status_label(value: str) -> str:
-    return str(STATUS_LABELS.get(value, value))
+    return label("initiative_status", value)
+
+
+def pilot_status_label(value: str) -> str:
+    return label("pilot_status", value)
 
 
 def nav_items() -> list[dict]:
     if not current_user.is_authenticated:
         return []
-    from flask import current_app
-
-    items = []
-    for endpoint, label, roles in NAV:
-        if current_user.role.value in roles and endpoint in current_app.view_functions:
-            items.append({"url": url_for(endpoint), "label": str(label)})
-    return items
+    return [
+        {"url": url_for(endpoint), "label": str(text)}
+        for endpoint, text, roles in NAV
+        if current_user.role.value in roles and endpoint in current_app.view_functions
+    ]
 
 
 def init_app(app: Flask) -> None:
-    app.jinja_env.globals.update(status_label=status_label, nav_items=nav_items)
+    app.jinja_env.globals.update(status_label=status_label, nav_items=nav_items, label=label)

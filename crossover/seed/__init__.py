@@ -59,7 +59,26 @@ def seed_initiatives() -> int:
     return added
 
 
-SEEDERS = [seed_grid, seed_reference_options, seed_initiatives]
+def seed_instrument() -> int:
+    """The default career ownership scale, consortium-wide, version 1."""
+    from crossover.instruments.models import Instrument, InstrumentItem
+    from crossover.seed import instrument as shipped
+
+    if db.session.scalar(sa.select(Instrument).where(Instrument.key == shipped.KEY)) is not None:
+        return 0
+    db.session.add(Instrument(
+        key=shipped.KEY, family=shipped.KEY, version=1, name=shipped.NAME,
+        scale_min=shipped.SCALE_MIN, scale_max=shipped.SCALE_MAX,
+        anchors=[{"value": v, "label_ja": ja, "label_en": en} for v, ja, en in shipped.ANCHORS],
+        items=[
+            InstrumentItem(position=i, key=key, subscale=subscale, reverse=reverse, text_ja=ja, text_en=en)
+            for i, (key, subscale, reverse, ja, en) in enumerate(shipped.ITEMS)
+        ],
+    ))
+    return 1
+
+
+SEEDERS = [seed_grid, seed_reference_options, seed_initiatives, seed_instrument]
 
 
 def seed_all() -> dict[str, int]:

@@ -38,6 +38,6 @@ def test_seed_is_idempotent_and_keeps_admin_edits(ctx):
     venue.name_en = "Peer companies"
     db.session.commit()
     counts = {m: db.session.scalar(sa.select(sa.func.count()).select_from(m)) for m in (Venue, Level, Initiative, ReferenceOption)}
-    assert seed_all() == {"grid": 0, "reference_options": 0, "initiatives": 0}
+    assert seed_all() == {"grid": 0, "reference_options": 0, "initiatives": 0, "instrument": 0}
     assert counts == {m: db.session.scalar(sa.select(sa.func.count()).select_from(m)) for m in counts}
     assert db.session.scalar(sa.select(Venue.name_en).where(Venue.key == "peer")) == "Peer companies"

@@ -1,0 +1,99 @@
+"""Instrument rules: who sees which, and versioning once a running pilot uses one."""
+import uuid
+
+import sqlalchemy as sa
+
+from crossover import audit
+from crossover.auth.models import Organization, Role, User
+from crossover.errors import Forbidden, NotFound
+from crossover.extensions import db
+from crossover.instruments.models import Instrument, InstrumentItem
+
+
+def _visible(actor: User) -> sa.ColumnElement[bool]:
+    if actor.role is Role.OWNER:
+        return sa.or_(Instrument.organization_id.is_(None), Instrument.organization_id == actor.organization_id)
+    return sa.true()
+
+
+def list_instruments(actor: User) -> list[Instrument]:
+    query = sa.select(Instrument).where(_visible(actor)).order_by(Instrument.family, Instrument.version)
+    return _annotate(list(db.session.scalars(query)))
+
+
+def get_instrument(instrument_id: int, actor: User) -> Instrument:
+    """An instrument the actor may see; another organization's answers 404."""
+    instrument = db.session.scalar(
+        sa.select(Instrument).where(Instrument.id == instrument_id, _visible(actor))
+    )
+    if instrument is None:
+        raise NotFound(f"No instrument {instrument_id}.")
+    return _annotate([instrument])[0]
+
+
+def is_frozen(instrument: Instrument) -> bool:
+    from crossover.pilots.models import Pilot, PilotStatus
+
+    return db.session.scalar(
+        sa.select(sa.exists().where(Pilot.instrument_id == instrument.id, Pilot.status != PilotStatus.DRAFT))
+    )
+
+
+def _annotate(instruments: list[Instrument]) -> list[Instrument]:
+    """Attach the display-only attributes the schema reads (frozen, organization slug)."""
+    slugs = dict(db.session.execute(sa.select(Organization.id, Organization.slug)).all())
+    for instrument in instruments:
+        instrument.frozen = is_frozen(instrument)
+        instrument.organization_slug = slugs.get(instrument.organization_id)
+    return instruments
+
+
+def _fill(instrument: Instrument, data: dict) -> None:
+    instrument.name = data["name"].strip()
+    instrument.scale_min, instrument.scale_max = data["scale_min"], data["scale_max"]
+    instrument.anchors = sorted(data.get("anchors", []), key=lambda a: a["value"])
+    instrument.items = [
+        InstrumentItem(position=i, key=item["key"], text_ja=item["text_ja"], text_en=item["text_en"],
+                       subscale=item["subscale"], reverse=item.get("reverse", False))
+        for i, item in enumerate(data["items"])
+    ]
+
+
+def create_instrument(data: dict, *, actor: User, key: str | None = None) -> Instrument:
+    """Create version 1 of a new questionnaire (an owner's belongs to its organization)."""
+    instrument = Instrument(
+        key=key, family=str(uuid.uuid4()), version=1, created_by_id=getattr(actor, "id", None),
+        organization_id=actor.organization_id if getattr(actor, "role", None) is Role.OWNER else None,
+    )
+    _fill(instrument, data)
+    db.session.add(instrument)
+    db.session.flush()
+    audit.record(actor, "instrument.create", "instrument", instrument.id)
+    db.session.commit()
+    return _annotate([instrument])[0]
+
+
+def revise_instrument(instrument: Instrument, data: dict, *, actor: User) -> Instrument:
+    """Change an instrument in place, or as a new version when a running pilot uses it."""
+    if actor.role is Role.OWNER and instrument.organization_id != actor.organization_id:
+        raise Forbidden("Only admins change consortium-wide instruments.")
+    if is_frozen(instrument):
+        latest = db.session.scalar(
+            sa.select(sa.func.max(Instrument.version)).where(Instrument.family == instrument.family)
+        )
+        revised = Instrument(
+            family=instrument.family, version=latest + 1, organization_id=instrument.organization_id,
+            created_by_id=actor.id,
+        )
+        _fill(revised, data)
+        db.session.add(revised)
+        db.session.flush()
+        audit.record(actor, "instrument.new_version", "instrument", revised.id, previous=instrument.id)
+        db.session.commit()
+        return _annotate([revised])[0]
+    instrument.items.clear()
+    db.session.flush()  # delete the old items before their keys are reused
+    _fill(instrument, data)
+    audit.record(actor, "instrument.update", "instrument", instrument.id)
+    db.session.commit()
+    return _annotate([instrument])[0]

@@ -1,0 +1,68 @@
+"""Owner pages: browse and grow the shared mentor pool; log sessions and end matches."""
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from crossover.auth.access import actor, page_auth
+from crossover.auth.models import Role
+from crossover.errors import DomainError
+from crossover.forms import as_int, flash_error, load
+from crossover.mentoring import services
+from crossover.mentoring.schemas import MentorInputSchema, SessionInputSchema
+
+pages_bp = Blueprint("mentoring", __name__)
+MATCH = "/matches/<int(max=2147483647):match_id>"
+
+
+def _tags(text: str) -> list[str]:
+    return [t.strip() for t in text.replace("、", ",").split(",") if t.strip()]
+
+
+@pages_bp.route("/mentors", methods=["GET", "POST"])
+@page_auth(Role.OWNER, Role.ADMIN)
+def mentor_list():
+    """Browse the pool; owners register their organization's mentors here."""
+    errors: dict = {}
+    form = request.form
+    if request.method == "POST":
+        if actor().role is not Role.OWNER:
+            return redirect(url_for("mentoring.mentor_list"))
+        try:
+            data = load(MentorInputSchema(), {
+                "name": form.get("name", ""), "expertise": _tags(form.get("expertise", "")),
+                "languages": form.getlist("languages") or ["ja"], "capacity": as_int(form.get("capacity")),
+            })
+            mentor = services.register_mentor(data, actor=actor())
+            flash(_("Mentor %(name)s registered.", name=mentor.name), "success")
+            return redirect(url_for("mentoring.mentor_list"))
+        except DomainError as error:
+            errors = error.errors
+            flash_error(error)
+    mentors = services.list_mentors(q=request.args.get("q") or None, language=request.args.get("language") or None)
+    return render_template("mentoring/list.html", mentors=mentors, errors=errors, form=form,
+                           q=request.args.get("q", "")), (422 if errors else 200)
+
+
+@pages_bp.post(f"{MATCH}/sessions")
+@page_auth(Role.OWNER)
+def session_log(match_id: int):
+    """Log a session on a match from the pilot page."""
+    found = services.get_owned_match(match_id, actor())
+    try:
+        data = load(SessionInputSchema(), {
+            "held_on": request.form.get("held_on", ""), "minutes": as_int(request.form.get("minutes")),
+            "mode": request.form.get("mode", ""), "topics": _tags(request.form.get("topics", "")),
+        })
+        services.log_session(found, data, actor=actor())
+        flash(_("Session logged."), "success")
+    except DomainError as error:
+        flash_error(error)
+    return redirect(url_for("pilots.pilot_detail", pilot_id=found.pilot_id) + "#matches")
+
+
+@pages_bp.post(f"{MATCH}/end")
+@page_auth(Role.OWNER)
+def match_end(match_id: int):
+    """End a match."""
+    found = services.end_match(services.get_owned_match(match_id, actor()), actor=actor())
+    flash(_("Match ended."), "success")
+    return redirect(url_for("pilots.pilot_detail", pilot_id=found.pilot_id) + "#matches")

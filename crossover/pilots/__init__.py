@@ -1,0 +1,5 @@
+"""Pilots: registration, preregistration, lifecycle and enrolment."""
+from crossover.pilots.api import api_blp
+from crossover.pilots.pages import pages_bp
+
+__all__ = ["api_blp", "pages_bp"]

@@ -1,0 +1,163 @@
+"""Pilots with their preregistration and wave schedule; enrollments, contacts, invitations."""
+from datetime import date, datetime
+import enum
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from crossover.db import enum_column, utcnow
+from crossover.extensions import db
+
+
+class PilotStatus(enum.Enum):
+    DRAFT = "draft"
+    RECRUITING = "recruiting"
+    RUNNING = "running"
+    CLOSED = "closed"
+
+
+class PilotFormat(enum.Enum):
+    MENTORING = "mentoring"
+    CAREER_INTERVIEW = "career_interview"
+    OTHER = "other"
+
+
+class Direction(enum.Enum):
+    INCREASE = "increase"
+    DECREASE = "decrease"
+    TWO_SIDED = "two-sided"
+
+
+class PrimaryTest(enum.Enum):
+    PAIRED_T = "paired_t"
+    WILCOXON = "wilcoxon"
+
+
+class Arm(enum.Enum):
+    PARTICIPANT = "participant"
+    COMPARISON = "comparison"
+
+
+class Pilot(db.Model):
+    """One organization's time-boxed trial of one initiative."""
+
+    __tablename__ = "pilots"
+    __table_args__ = (
+        sa.CheckConstraint("ends_on >= starts_on", name="dates_in_order"),
+        sa.CheckConstraint("planned_n >= 2", name="planned_n_min"),
+        sa.CheckConstraint("alpha > 0 AND alpha < 1", name="alpha_range"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organization_id: Mapped[int] = mapped_column(sa.ForeignKey("organizations.id"), index=True)
+    initiative_id: Mapped[int] = mapped_column(sa.ForeignKey("initiatives.id"), index=True)
+    instrument_id: Mapped[int] = mapped_column(sa.ForeignKey("instruments.id"), index=True)
+    title: Mapped[str] = mapped_column(sa.String(200))
+    format: Mapped[PilotFormat] = mapped_column(enum_column(PilotFormat))
+    status: Mapped[PilotStatus] = mapped_column(enum_column(PilotStatus), default=PilotStatus.DRAFT, index=True)
+    has_comparison: Mapped[bool] = mapped_column(default=False)
+    planned_n: Mapped[int]
+    starts_on: Mapped[date]
+    ends_on: Mapped[date]
+    eligible_age_bands: Mapped[list] = mapped_column(default=list)  # empty: every band
+    eligible_career_phases: Mapped[list] = mapped_column(default=list)  # empty: every phase
+    followup_days: Mapped[list] = mapped_column(default=list)  # offsets after ends_on
+    # Preregistration: editable in draft, frozen when the pilot leaves draft.
+    outcome: Mapped[str] = mapped_column(sa.String(64), default="total")
+    direction: Mapped[Direction] = mapped_column(enum_column(Direction), default=Direction.INCREASE)
+    alpha: Mapped[float] = mapped_column(default=0.05)
+    primary_test: Mapped[PrimaryTest] = mapped_column(enum_column(PrimaryTest), default=PrimaryTest.PAIRED_T)
+    min_dz: Mapped[float] = mapped_column(default=0.2)
+    preregistered_at: Mapped[datetime | None]
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    initiative = relationship("Initiative", lazy="joined")
+    instrument = relationship("Instrument")
+    organization = relationship("Organization", lazy="joined")
+    waves: Mapped[list["WaveWindow"]] = relationship(
+        order_by="WaveWindow.position", cascade="all, delete-orphan", lazy="selectin"
+    )
+
+    def wave(self, name: str) -> "WaveWindow | None":
+        return next((w for w in self.waves if w.wave == name), None)
+
+
+class WaveWindow(db.Model):
+    """When one wave of a pilot is open. A null opens_on means: from enrolment."""
+
+    __tablename__ = "wave_windows"
+    __table_args__ = (
+        sa.UniqueConstraint("pilot_id", "wave"),
+        sa.CheckConstraint("opens_on IS NULL OR closes_on >= opens_on", name="window_in_order"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pilot_id: Mapped[int] = mapped_column(sa.ForeignKey("pilots.id"), index=True)
+    wave: Mapped[str] = mapped_column(sa.String(32))
+    position: Mapped[int]
+    opens_on: Mapped[date | None]
+    closes_on: Mapped[date]
+
+
+class Enrollment(db.Model):
+    """A person in one pilot, known only by a pseudonymous code."""
+
+    __tablename__ = "enrollments"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pilot_id: Mapped[int] = mapped_column(sa.ForeignKey("pilots.id"), index=True)
+    code: Mapped[str] = mapped_column(sa.String(16), unique=True)
+    arm: Mapped[Arm] = mapped_column(enum_column(Arm), default=Arm.PARTICIPANT)
+    age_band: Mapped[str] = mapped_column(sa.String(16))
+    career_phase: Mapped[str] = mapped_column(sa.String(32))
+    consented_at: Mapped[datetime]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    erased_at: Mapped[datetime | None]
+
+    pilot: Mapped[Pilot] = relationship()
+    invitations: Mapped[list["Invitation"]] = relationship(
+        order_by="Invitation.position", cascade="all, delete-orphan", lazy="selectin",
+        back_populates="enrollment",
+    )
+
+
+class Contact(db.Model):
+    """Contact data, kept apart from answers so it can be erased on request."""
+
+    __tablename__ = "contacts"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    enrollment_id: Mapped[int] = mapped_column(sa.ForeignKey("enrollments.id"), unique=True)
+    email: Mapped[str] = mapped_column(sa.String(254))
+
+
+class Invitation(db.Model):
+    """One wave's survey link for one enrollment; the token is derived, only its hash is looked up."""
+
+    __tablename__ = "invitations"
+    __table_args__ = (sa.UniqueConstraint("enrollment_id", "wave"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    enrollment_id: Mapped[int] = mapped_column(sa.ForeignKey("enrollments.id"), index=True)
+    wave: Mapped[str] = mapped_column(sa.String(32))
+    position: Mapped[int]
+    nonce: Mapped[str] = mapped_column(sa.String(32))
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    enrollment: Mapped[Enrollment] = relationship(back_populates="invitations")
+
+
+class Response(db.Model):
+    """One stored, unchangeable answer to one invitation, with its scores computed on arrival."""
+
+    __tablename__ = "responses"
+    __table_args__ = (sa.Index("ix_responses_pilot_wave", "pilot_id", "wave"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # unique: the database itself refuses a second response, even from two requests at once
+    invitation_id: Mapped[int] = mapped_column(sa.ForeignKey("invitations.id"), unique=True)
+    enrollment_id: Mapped[int] = mapped_column(sa.ForeignKey("enrollments.id"), index=True)
+    pilot_id: Mapped[int] = mapped_column(sa.ForeignKey("pilots.id"))
+    wave: Mapped[str] = mapped_column(sa.String(32))
+    submitted_at: Mapped[datetime] = mapped_column(default=utcnow)
+    answers: Mapped[dict] = mapped_column(default=dict)  # item key -> integer
+    scores: Mapped[dict] = mapped_column(default=dict)  # "total" and each subscale -> mean
+    concerns: Mapped[list] = mapped_column(default=list)  # intake only
+    note: Mapped[str | None] = mapped_column(sa.Text)  # intake only

@@ -1,0 +1,262 @@
+"""Owner pages: register and edit a pilot (with the power planner), lifecycle, enrolment,
+invitation links and status, matching and session logs."""
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from crossover.analysis import paired_n_for_power, paired_power
+from crossover.auth.access import actor, page_auth
+from crossover.auth.models import Role
+from crossover.catalogue import services as catalogue
+from crossover.errors import DomainError, Invalid
+from crossover.forms import as_int, blank_to_none, checked, flash_error, load
+from crossover.instruments.services import list_instruments
+from crossover.mentoring import services as mentoring
+from crossover.pilots import services
+from crossover.pilots.models import Arm, PilotStatus
+from crossover.pilots.schemas import EnrollmentInputSchema, PilotCreateSchema, PilotUpdateSchema, WaveWindowSchema
+
+pages_bp = Blueprint("pilots", __name__)
+PILOT = "/pilots/<int(max=2147483647):pilot_id>"
+
+
+def _choices() -> dict:
+    return {
+        "age_bands": catalogue.options("age_band"),
+        "career_phases": catalogue.options("career_phase"),
+        "formats": catalogue.options("format"),
+        "instruments": list_instruments(actor()),
+        "initiatives": catalogue.list_initiatives({}, page=1, page_size=1000)[0],
+    }
+
+
+def _pilot_form_data(form, *, include_design: bool) -> dict:
+    """Turn the HTML form into the API's JSON shape."""
+    data: dict = {"title": form.get("title", "")}
+    if not include_design:
+        return data
+    followups = [part.strip() for part in form.get("followup_days", "").split(",") if part.strip()]
+    data.update({
+        "initiative_id": blank_to_none(form.get("initiative_id")),
+        "instrument_id": blank_to_none(form.get("instrument_id")),
+        "format": form.get("format", ""),
+        "has_comparison": checked(form, "has_comparison"),
+        "planned_n": blank_to_none(form.get("planned_n")),
+        "starts_on": blank_to_none(form.get("starts_on")),
+        "ends_on": blank_to_none(form.get("ends_on")),
+        "eligibility": {"age_bands": form.getlist("age_bands"), "career_phases": form.getlist("career_phases")},
+        "followup_days": followups,
+        "preregistration": {
+            "outcome": form.get("outcome", "total"), "direction": form.get("direction", "increase"),
+            "alpha": form.get("alpha", "0.05"), "test": form.get("test", "paired_t"),
+            "min_dz": form.get("min_dz", "0.2"),
+        },
+    })
+    for key in ("initiative_id", "instrument_id", "planned_n"):
+        if data[key] is not None:
+            data[key] = as_int(data[key])
+    data["followup_days"] = [as_int(d) for d in followups]
+    return {k: v for k, v in data.items() if v is not None}
+
+
+def _planner(pilot_or_form) -> dict:
+    """Server-side figures for the power planner (the page updates them live)."""
+    try:
+        dz = float(pilot_or_form.get("min_dz") or 0.2)
+        alpha = float(pilot_or_form.get("alpha") or 0.05)
+        direction = pilot_or_form.get("direction") or "increase"
+        needed = paired_n_for_power(dz, alpha, 0.8, direction).pairs_needed
+        planned = int(pilot_or_form.get("planned_n") or 0)
+        power = paired_power(planned, dz, alpha, direction).power if planned >= 2 else None
+        return {"needed": needed, "power": power}
+    except (ValueError, TypeError):
+        return {"needed": None, "power": None}
+
+
+@pages_bp.route("/pilots")
+@page_auth(Role.OWNER, Role.ADMIN)
+def pilot_list():
+    """List the organization's pilots (all pilots for admins)."""
+    return render_template("pilots/list.html", pilots=services.list_pilots(actor()))
+
+
+@pages_bp.route("/pilots/new", methods=["GET", "POST"])
+@page_auth(Role.OWNER)
+def pilot_new():
+    """Register a pilot with its preregistration, helped by the power planner."""
+    form = request.form if request.method == "POST" else {
+        "initiative_id": request.args.get("initiative_id", ""), "planned_n": "30", "min_dz": "0.4",
+        "alpha": "0.05", "direction": "increase", "test": "paired_t", "followup_days": "30, 60",
+        "format": "mentoring", "outcome": "total",
+    }
+    errors: dict = {}
+    if request.method == "POST":
+        try:
+            raw = _pilot_form_data(request.form, include_design=True)
+            # Nothing ticked on a new pilot means the format's default, not "everyone".
+            raw["eligibility"] = {k: v for k, v in raw["eligibility"].items() if v}
+            data = load(PilotCreateSchema(), raw)
+            pilot = services.register_pilot(data, actor=actor())
+            flash(_("Pilot registered as a draft."), "success")
+            return redirect(url_for("pilots.pilot_detail", pilot_id=pilot.id))
+        except Invalid as error:
+            errors = error.errors
+            flash_error(error)
+    return render_template("pilots/form.html", form=form, errors=errors, planner=_planner(form),
+                           pilot=None, **_choices()), (422 if errors else 200)
+
+
+@pages_bp.route(f"{PILOT}/edit", methods=["GET", "POST"])
+@page_auth(Role.OWNER)
+def pilot_edit(pilot_id: int):
+    """Edit a pilot: everything while it is a draft, only the title afterwards."""
+    pilot = services.get_owned_pilot(pilot_id, actor())
+    is_draft = pilot.status is PilotStatus.DRAFT
+    form = request.form if request.method == "POST" else _form_from_pilot(pilot)
+    errors: dict = {}
+    if request.method == "POST":
+        try:
+            data = load(PilotUpdateSchema(), _pilot_form_data(request.form, include_design=is_draft))
+            services.update_pilot(pilot, data, actor=actor())
+            flash(_("Pilot saved."), "success")
+            return redirect(url_for("pilots.pilot_detail", pilot_id=pilot.id))
+        except DomainError as error:
+            errors = error.errors
+            flash_error(error)
+    return render_template("pilots/form.html", form=form, errors=errors, planner=_planner(form),
+                           pilot=pilot, **_choices()), (422 if errors else 200)
+
+
+def _form_from_pilot(pilot) -> dict:
+    return {
+        "title": pilot.title, "initiative_id": str(pilot.initiative_id), "instrument_id": str(pilot.instrument_id),
+        "format": pilot.format.value, "has_comparison": "on" if pilot.has_comparison else "",
+        "planned_n": str(pilot.planned_n), "starts_on": pilot.starts_on.isoformat(),
+        "ends_on": pilot.ends_on.isoformat(), "age_bands": pilot.eligible_age_bands,
+        "career_phases": pilot.eligible_career_phases, "followup_days": ", ".join(map(str, pilot.followup_days)),
+        "outcome": pilot.outcome, "direction": pilot.direction.value, "alpha": str(pilot.alpha),
+        "test": pilot.primary_test.value, "min_dz": str(pilot.min_dz),
+    }
+
+
+@pages_bp.route(PILOT)
+@page_auth(Role.OWNER, Role.ADMIN)
+def pilot_detail(pilot_id: int):
+    """A pilot's page: lifecycle, schedule, enrolment, invitations, matches."""
+    pilot = services.get_pilot(pilot_id, actor())
+    is_owner = actor().role is Role.OWNER
+    enrollments = services.list_enrollments(pilot) if is_owner else []
+    matches = mentoring.list_matches(pilot) if is_owner else []
+    matched = {m.enrollment_id for m in matches}
+    mentors = [m for m in mentoring.list_mentors(available=True) if m.organization_id != pilot.organization_id]
+    return render_template(
+        "pilots/detail.html", pilot=pilot, is_owner=is_owner, enrollments=enrollments, matches=matches,
+        unmatched=[e for e in enrollments if e.id not in matched and e.arm is Arm.PARTICIPANT],
+        mentors=mentors, next_status=services.NEXT_STATUS.get(pilot.status),
+        age_bands=catalogue.options("age_band"), career_phases=catalogue.options("career_phase"),
+        planner=_planner({"min_dz": pilot.min_dz, "alpha": pilot.alpha, "direction": pilot.direction.value,
+                          "planned_n": pilot.planned_n}),
+    )
+
+
+def _back(pilot_id: int, anchor: str = ""):
+    return redirect(url_for("pilots.pilot_detail", pilot_id=pilot_id) + anchor)
+
+
+@pages_bp.post(f"{PILOT}/transition")
+@page_auth(Role.OWNER)
+def pilot_transition(pilot_id: int):
+    """Move the pilot to its next lifecycle state."""
+    pilot = services.get_owned_pilot(pilot_id, actor())
+    try:
+        pilot = services.transition(pilot, request.form.get("to", ""), actor=actor())
+        flash(_("The pilot is now %(status)s.", status=status_name(pilot.status.value)), "success")
+    except ValueError:
+        flash(_("Unknown status."), "error")
+    except DomainError as error:
+        flash_error(error)
+    return _back(pilot_id)
+
+
+@pages_bp.post(f"{PILOT}/schedule")
+@page_auth(Role.OWNER)
+def pilot_schedule(pilot_id: int):
+    """Save the wave schedule."""
+    pilot = services.get_owned_pilot(pilot_id, actor())
+    try:
+        windows = [
+            load(WaveWindowSchema(), {"wave": w.wave, "opens_on": blank_to_none(request.form.get(f"opens_{w.wave}")),
+                                      "closes_on": request.form.get(f"closes_{w.wave}", "")})
+            for w in pilot.waves
+        ]
+        services.update_pilot(pilot, {"schedule": windows}, actor=actor())
+        flash(_("Schedule saved."), "success")
+    except DomainError as error:
+        flash_error(error)
+    return _back(pilot_id, "#schedule")
+
+
+@pages_bp.post(f"{PILOT}/enroll")
+@page_auth(Role.OWNER)
+def pilot_enroll(pilot_id: int):
+    """Enrol one person from the form."""
+    pilot = services.get_owned_pilot(pilot_id, actor())
+    try:
+        data = load(EnrollmentInputSchema(), {
+            "age_band": request.form.get("age_band", ""), "career_phase": request.form.get("career_phase", ""),
+            "consent": checked(request.form, "consent"), "arm": request.form.get("arm", "participant"),
+            "email": blank_to_none(request.form.get("email")),
+        })
+        enrollment = services.enroll(pilot, data, actor=actor())
+        flash(_("Enrolled as %(code)s.", code=enrollment.code), "success")
+    except DomainError as error:
+        flash_error(error)
+    return _back(pilot_id, "#enrollments")
+
+
+@pages_bp.post(f"{PILOT}/enroll-csv")
+@page_auth(Role.OWNER)
+def pilot_enroll_csv(pilot_id: int):
+    """Enrol everyone in an uploaded CSV, or nobody."""
+    pilot = services.get_owned_pilot(pilot_id, actor())
+    upload = request.files.get("file")
+    try:
+        if upload is None or not upload.filename:
+            raise Invalid(_("Choose a CSV file."), {"file": [_("Required.")]})
+        enrollments = services.enroll_csv(pilot, upload.read(), actor=actor())
+        flash(_("%(n)d people enrolled.", n=len(enrollments)), "success")
+    except DomainError as error:
+        flash_error(error)
+    return _back(pilot_id, "#enrollments")
+
+
+@pages_bp.post("/enrollments/<int(max=2147483647):enrollment_id>/erase")
+@page_auth(Role.OWNER)
+def enrollment_erase(enrollment_id: int):
+    """Erase a participant's contact data."""
+    enrollment = services.get_owned_enrollment(enrollment_id, actor())
+    services.erase_contact(enrollment, actor=actor())
+    flash(_("Contact data of %(code)s erased; the answers stay, anonymous.", code=enrollment.code), "success")
+    return _back(enrollment.pilot_id, "#enrollments")
+
+
+@pages_bp.post(f"{PILOT}/match")
+@page_auth(Role.OWNER)
+def pilot_match(pilot_id: int):
+    """Match a participant with a mentor of another organization."""
+    pilot = services.get_owned_pilot(pilot_id, actor())
+    try:
+        enrollment_id = int(request.form.get("enrollment_id", "0") or 0)
+        mentor_id = int(request.form.get("mentor_id", "0") or 0)
+        mentoring.match(pilot, enrollment_id, mentor_id, actor=actor())
+        flash(_("Matched."), "success")
+    except ValueError:
+        flash(_("Choose a participant and a mentor."), "error")
+    except DomainError as error:
+        flash_error(error)
+    return _back(pilot_id, "#matches")
+
+
+def status_name(value: str) -> str:
+    from crossover.ui import pilot_status_label
+
+    return pilot_status_label(value)

@@ -1,0 +1,452 @@
+"""Pilot rules: registration, preregistration freeze, lifecycle, schedule, enrolment, erasure."""
+from datetime import date
+import csv
+import io
+import secrets
+
+import marshmallow as ma
+import sqlalchemy as sa
+
+from crossover import audit
+from crossover.auth.models import Role, User
+from crossover.catalogue.models import Initiative
+from crossover.catalogue.services import option_keys
+from crossover.db import utcnow
+from crossover.errors import Conflict, Forbidden, Invalid, NotFound
+from crossover.extensions import db
+from crossover.instruments.models import Instrument
+from crossover.instruments.services import get_instrument
+from crossover.pilots import schedule as waves
+from crossover.pilots import tokens
+from crossover.pilots.models import (
+    Arm, Contact, Direction, Enrollment, Invitation, Pilot, PilotFormat, PilotStatus, PrimaryTest,
+    Response, WaveWindow,
+)
+
+NEXT_STATUS = {
+    PilotStatus.DRAFT: PilotStatus.RECRUITING,
+    PilotStatus.RECRUITING: PilotStatus.RUNNING,
+    PilotStatus.RUNNING: PilotStatus.CLOSED,
+}
+MID_SENIOR = ["45-49", "50-54", "55-59", "60-64", "65+"]
+# Changing these after draft would change what was preregistered or who was compared.
+FROZEN_FIELDS = {
+    "initiative_id", "instrument_id", "format", "has_comparison", "planned_n", "starts_on",
+    "ends_on", "eligibility", "followup_days", "preregistration",
+}
+CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"  # no 0/O, 1/I/L, U: easy to read aloud
+MAX_CSV_ROWS = 5000
+
+
+# --- look-ups that enforce organization isolation -------------------------------------------
+
+def pilots_query(actor: User) -> sa.Select:
+    query = sa.select(Pilot)
+    if actor.role is Role.OWNER:
+        query = query.where(Pilot.organization_id == actor.organization_id)
+    return query
+
+
+def get_pilot(pilot_id: int, actor: User) -> Pilot:
+    """A pilot the actor may see; another organization's pilot answers 404."""
+    pilot = db.session.scalar(pilots_query(actor).where(Pilot.id == pilot_id))
+    if pilot is None:
+        raise NotFound(f"No pilot {pilot_id}.")
+    return pilot
+
+
+def get_owned_pilot(pilot_id: int, actor: User) -> Pilot:
+    """A pilot of the actor's own organization (owners only act on their own)."""
+    if actor.role is not Role.OWNER:
+        raise Forbidden("Only the pilot's owners may do this.")
+    return get_pilot(pilot_id, actor)
+
+
+def get_owned_enrollment(enrollment_id: int, actor: User) -> Enrollment:
+    if actor.role is not Role.OWNER:
+        raise Forbidden("Only the pilot's owners see participants.")
+    enrollment = db.session.scalar(
+        sa.select(Enrollment).join(Enrollment.pilot)
+        .where(Enrollment.id == enrollment_id, Pilot.organization_id == actor.organization_id)
+    )
+    if enrollment is None:
+        raise NotFound(f"No enrollment {enrollment_id}.")
+    return enrollment
+
+
+def list_pilots(actor: User, status: str | None = None) -> list[Pilot]:
+    query = pilots_query(actor).order_by(Pilot.created_at.desc(), Pilot.id.desc())
+    if status:
+        query = query.where(Pilot.status == PilotStatus(status))
+    return list(db.session.scalars(query))
+
+
+# --- registration and editing -----------------------------------------------------------------
+
+def default_instrument() -> Instrument | None:
+    from crossover.seed.instrument import KEY
+
+    return db.session.scalar(sa.select(Instrument).where(Instrument.key == KEY))
+
+
+def _check_keys(values: list[str], kind: str, field: str) -> list[str]:
+    unknown = sorted(set(values) - option_keys(kind))
+    if unknown:
+        raise Invalid(f"Unknown {field}.", {field: [f"Unknown key {k!r}." for k in unknown]})
+    return list(dict.fromkeys(values))
+
+
+def _default_eligibility(pilot: Pilot) -> None:
+    """Mentoring and career-interview pilots are for mid-senior staff (45+); others for all."""
+    is_mid_senior = pilot.format in (PilotFormat.MENTORING, PilotFormat.CAREER_INTERVIEW)
+    pilot.eligible_age_bands = list(MID_SENIOR) if is_mid_senior else []
+    pilot.eligible_career_phases = []
+
+
+def _apply_eligibility(pilot: Pilot, eligibility: dict) -> None:
+    """Set the rules named; an empty list means everyone."""
+    if "age_bands" in eligibility:
+        pilot.eligible_age_bands = _check_keys(eligibility["age_bands"], "age_band", "eligibility.age_bands")
+    if "career_phases" in eligibility:
+        pilot.eligible_career_phases = _check_keys(
+            eligibility["career_phases"], "career_phase", "eligibility.career_phases"
+        )
+
+
+def _apply_preregistration(pilot: Pilot, prereg: dict) -> None:
+    if "outcome" in prereg:
+        pilot.outcome = prereg["outcome"]
+    if "direction" in prereg:
+        pilot.direction = Direction(prereg["direction"])
+    if "alpha" in prereg:
+        pilot.alpha = prereg["alpha"]
+    if "test" in prereg:
+        pilot.primary_test = PrimaryTest(prereg["test"])
+    if "min_dz" in prereg:
+        pilot.min_dz = prereg["min_dz"]
+
+
+def _check_outcome(pilot: Pilot, instrument: Instrument) -> None:
+    allowed = ["total", *instrument.subscales]
+    if pilot.outcome not in allowed:
+        raise Invalid(
+            "Unknown outcome.",
+            {"preregistration.outcome": [f"Use one of: {', '.join(allowed)}."]},
+        )
+
+
+def _apply_schedule(pilot: Pilot, windows: list[dict] | None) -> None:
+    """Set the wave schedule: the defaults, overridden by the given windows."""
+    expected = waves.wave_names(pilot.followup_days)
+    given = {w["wave"]: w for w in windows or []}
+    unknown = sorted(set(given) - set(expected))
+    if unknown:
+        raise Invalid("Unknown wave.", {"schedule": [f"This pilot has no wave {w!r}." for w in unknown]})
+    defaults = {w["wave"]: w for w in waves.default_schedule(pilot.starts_on, pilot.ends_on, pilot.followup_days)}
+    current = {w.wave: w for w in pilot.waves}
+    windows_out = []
+    for position, name in enumerate(expected):
+        source = given.get(name) or (
+            {"opens_on": current[name].opens_on, "closes_on": current[name].closes_on}
+            if name in current and windows is not None else defaults[name]
+        )
+        window = current.get(name) or WaveWindow(wave=name)
+        window.position, window.opens_on, window.closes_on = position, source["opens_on"], source["closes_on"]
+        windows_out.append(window)
+    pilot.waves = windows_out
+
+
+def register_pilot(data: dict, *, actor: User) -> Pilot:
+    """Register a draft pilot of a catalogue initiative for the owner's organization."""
+    if actor.role is not Role.OWNER:
+        raise Forbidden("Only owners register pilots, for their own organization.")
+    initiative = db.session.get(Initiative, data["initiative_id"])
+    if initiative is None:
+        raise Invalid("Unknown initiative.", {"initiative_id": ["No such initiative."]})
+    instrument = _instrument_for(data.get("instrument_id"), actor)
+    pilot = Pilot(
+        organization_id=actor.organization_id, initiative=initiative, instrument_id=instrument.id,
+        title=data["title"].strip(), format=PilotFormat(data["format"]),
+        has_comparison=data.get("has_comparison", False), planned_n=data["planned_n"],
+        starts_on=data["starts_on"], ends_on=data["ends_on"],
+        followup_days=sorted(set(data.get("followup_days", waves.DEFAULT_FOLLOWUP_DAYS))),
+        created_by_id=actor.id, status=PilotStatus.DRAFT,
+    )
+    _default_eligibility(pilot)
+    _apply_eligibility(pilot, data.get("eligibility", {}))
+    _apply_preregistration(pilot, data["preregistration"])
+    _check_outcome(pilot, instrument)
+    _apply_schedule(pilot, data.get("schedule"))
+    db.session.add(pilot)
+    db.session.flush()
+    audit.record(actor, "pilot.register", "pilot", pilot.id)
+    db.session.commit()
+    return pilot
+
+
+def _instrument_for(instrument_id: int | None, actor: User) -> Instrument:
+    if instrument_id is None:
+        instrument = default_instrument()
+        if instrument is None:
+            raise Invalid("No default instrument; run `crossover seed`.", {"instrument_id": ["Required."]})
+        return instrument
+    try:
+        return get_instrument(instrument_id, actor)
+    except NotFound:
+        raise Invalid("Unknown instrument.", {"instrument_id": ["No such instrument."]}) from None
+
+
+def update_pilot(pilot: Pilot, data: dict, *, actor: User) -> Pilot:
+    """Change a pilot; after draft only the title and the schedule (until closed) may change."""
+    if pilot.status is not PilotStatus.DRAFT:
+        frozen = sorted(FROZEN_FIELDS & set(data))
+        if frozen:
+            raise Conflict(
+                f"The pilot is {pilot.status.value}; its preregistration and design are frozen.",
+                {field: ["Frozen when the pilot left draft."] for field in frozen},
+            )
+        if pilot.status is PilotStatus.CLOSED and "schedule" in data:
+            raise Conflict("A closed pilot's schedule cannot change.", {"schedule": ["The pilot is closed."]})
+    if "initiative_id" in data:
+        if db.session.get(Initiative, data["initiative_id"]) is None:
+            raise Invalid("Unknown initiative.", {"initiative_id": ["No such initiative."]})
+        pilot.initiative_id = data["initiative_id"]
+    if "instrument_id" in data:
+        pilot.instrument_id = _instrument_for(data["instrument_id"], actor).id
+    for field in ("title", "planned_n", "starts_on", "ends_on", "has_comparison"):
+        if field in data:
+            setattr(pilot, field, data[field].strip() if field == "title" else data[field])
+    if pilot.ends_on < pilot.starts_on:
+        raise Invalid("Dates out of order.", {"ends_on": ["Must not be before starts_on."]})
+    if "format" in data:
+        pilot.format = PilotFormat(data["format"])
+    if "eligibility" in data:
+        _apply_eligibility(pilot, data["eligibility"])
+    if "followup_days" in data:
+        pilot.followup_days = sorted(set(data["followup_days"]))
+    _apply_preregistration(pilot, data.get("preregistration", {}))
+    _check_outcome(pilot, db.session.get(Instrument, pilot.instrument_id))
+    dates_changed = {"starts_on", "ends_on", "followup_days"} & set(data)
+    if "schedule" in data or dates_changed:
+        # New dates in draft re-derive the defaults; explicit windows always win.
+        _apply_schedule(pilot, data.get("schedule") if not dates_changed else data.get("schedule", None))
+    _check_enrolled_waves(pilot)
+    audit.record(actor, "pilot.update", "pilot", pilot.id, fields=sorted(data))
+    db.session.commit()
+    return pilot
+
+
+def _check_enrolled_waves(pilot: Pilot) -> None:
+    """Enrolled people already hold one invitation per wave: the set of waves must stay put."""
+    has_enrollments = db.session.scalar(sa.select(sa.exists().where(Enrollment.pilot_id == pilot.id)))
+    if not has_enrollments:
+        return
+    existing = set(db.session.scalars(
+        sa.select(Invitation.wave).join(Invitation.enrollment).where(Enrollment.pilot_id == pilot.id).distinct()
+    ))
+    if existing and existing != {w.wave for w in pilot.waves}:
+        raise Conflict("People are enrolled; the pilot's waves can no longer be added or removed.",
+                       {"followup_days": ["Fixed once anyone is enrolled."]})
+
+
+def transition(pilot: Pilot, to: str, *, actor: User) -> Pilot:
+    """Move a pilot along draft → recruiting → running → closed."""
+    target = PilotStatus(to)
+    if NEXT_STATUS.get(pilot.status) is not target:
+        allowed = NEXT_STATUS.get(pilot.status)
+        hint = f" It can only become {allowed.value}." if allowed else " It is finished."
+        raise Conflict(
+            f"A {pilot.status.value} pilot cannot become {target.value}.{hint}",
+            {"to": [f"Not allowed from {pilot.status.value}."]},
+        )
+    if pilot.status is PilotStatus.DRAFT:
+        pilot.preregistered_at = utcnow()
+    previous = pilot.status
+    pilot.status = target
+    audit.record(actor, "pilot.transition", "pilot", pilot.id, **{"from": previous.value, "to": target.value})
+    db.session.commit()
+    return pilot
+
+
+# --- enrolment ----------------------------------------------------------------------------------
+
+def _new_code() -> str:
+    return "P-" + "".join(secrets.choice(CODE_ALPHABET) for _ in range(8))  # ~39 bits
+
+
+def _known_options() -> dict[str, set[str]]:
+    return {kind: option_keys(kind) for kind in ("age_band", "career_phase")}
+
+
+def _rule_error(value: str, known: set[str], allowed: list[str], name: str) -> list[str]:
+    """Why a value breaks an eligibility rule (unknown key, or not among the allowed)."""
+    if value not in known:
+        return [f"Unknown {name} {value!r}."]
+    if allowed and value not in allowed:
+        return [f"{name.capitalize()} {value} is not eligible for this pilot (eligible: {', '.join(allowed)})."]
+    return []
+
+
+def _eligibility_errors(pilot: Pilot, row: dict, known: dict[str, set[str]] | None = None) -> dict[str, list[str]]:
+    known = known or _known_options()
+    errors: dict[str, list[str]] = {}
+    if problems := _rule_error(row["age_band"], known["age_band"], pilot.eligible_age_bands, "age band"):
+        errors["age_band"] = problems
+    if problems := _rule_error(row["career_phase"], known["career_phase"], pilot.eligible_career_phases, "career phase"):
+        errors["career_phase"] = problems
+    if row.get("consent") is not True:
+        errors["consent"] = ["Consent is required to enrol."]
+    if row.get("arm", "participant") == Arm.COMPARISON.value and not pilot.has_comparison:
+        errors["arm"] = ["This pilot has no comparison arm."]
+    return errors
+
+
+def _check_enrollable(pilot: Pilot) -> None:
+    if pilot.status not in (PilotStatus.RECRUITING, PilotStatus.RUNNING):
+        raise Conflict(
+            f"Enrolment needs a recruiting or running pilot; this one is {pilot.status.value}.",
+            {"status": [pilot.status.value]},
+        )
+
+
+def _add_enrollment(pilot: Pilot, row: dict) -> Enrollment:
+    now = utcnow()
+    enrollment = Enrollment(
+        pilot=pilot, code=_new_code(), arm=Arm(row.get("arm") or "participant"),
+        age_band=row["age_band"], career_phase=row["career_phase"], consented_at=now, created_at=now,
+    )
+    for window in pilot.waves:
+        nonce = tokens.new_nonce()
+        enrollment.invitations.append(
+            Invitation(wave=window.wave, position=window.position, nonce=nonce,
+                       token_hash=tokens.hash_token(tokens.token_for(nonce)))
+        )
+    db.session.add(enrollment)
+    db.session.flush()
+    if row.get("email"):
+        db.session.add(Contact(enrollment_id=enrollment.id, email=row["email"].strip().lower()))
+    return enrollment
+
+
+def enroll(pilot: Pilot, data: dict, *, actor: User) -> Enrollment:
+    """Enrol one eligible, consenting person; returns the enrollment with its invitations."""
+    _check_enrollable(pilot)
+    errors = _eligibility_errors(pilot, data)
+    if errors:
+        raise Invalid("Not eligible for this pilot: " + " ".join(m for ms in errors.values() for m in ms), errors)
+    enrollment = _add_enrollment(pilot, data)
+    audit.record(actor, "enrollment.create", "enrollment", enrollment.id, pilot=pilot.id)
+    db.session.commit()
+    return enrollment
+
+
+_CSV_TRUE = {"yes", "y", "true", "1", "はい", "同意"}
+
+
+def _csv_rows(content: bytes) -> list[tuple[int, dict]]:
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise Invalid("The file is not UTF-8 text.", {"file": ["Save the CSV as UTF-8."]}) from None
+    reader = csv.DictReader(io.StringIO(text))
+    required = {"age_band", "career_phase", "consent"}
+    header = {h.strip() for h in reader.fieldnames or []}
+    if not required <= header:
+        raise Invalid("Missing CSV columns.", {"file": [f"Missing column(s): {', '.join(sorted(required - header))}."]})
+    rows = []
+    for row in reader:
+        clean = {(k or "").strip(): (v or "").strip() for k, v in row.items() if k is not None}
+        rows.append((reader.line_num, clean))
+        if len(rows) > MAX_CSV_ROWS:
+            raise Invalid("Too many rows.", {"file": [f"At most {MAX_CSV_ROWS} rows per file."]})
+    if not rows:
+        raise Invalid("The file has no rows.", {"file": ["No participants in the file."]})
+    return rows
+
+
+def _csv_row_errors(pilot: Pilot, raw: dict, known: dict[str, set[str]]) -> tuple[dict, list[str]]:
+    row = {
+        "age_band": raw.get("age_band", ""), "career_phase": raw.get("career_phase", ""),
+        "consent": raw.get("consent", "").lower() in _CSV_TRUE,
+        "arm": raw.get("arm") or "participant", "email": raw.get("email") or None,
+    }
+    problems = [f"{field}: {m}" for field, ms in _eligibility_errors(pilot, row, known).items() for m in ms]
+    if row["arm"] not in {a.value for a in Arm}:
+        problems.append(f"arm: Unknown arm {row['arm']!r}.")
+    if row["email"]:
+        try:
+            ma.validate.Email()(row["email"])
+        except ma.ValidationError:
+            problems.append(f"email: {row['email']!r} is not a valid e-mail address.")
+    return row, problems
+
+
+def enroll_csv(pilot: Pilot, content: bytes, *, actor: User) -> list[Enrollment]:
+    """Enrol every row of a CSV, or nobody: each bad row is reported by its line number."""
+    _check_enrollable(pilot)
+    known = _known_options()
+    checked = [(line, *_csv_row_errors(pilot, raw, known)) for line, raw in _csv_rows(content)]
+    errors = {f"line {line}": problems for line, _, problems in checked if problems}
+    if errors:
+        raise Invalid(f"{len(errors)} row(s) have errors; nobody was enrolled.", errors)
+    enrollments = [_add_enrollment(pilot, row) for _, row, _ in checked]
+    audit.record(actor, "enrollment.csv_upload", "pilot", pilot.id, rows=len(enrollments))
+    db.session.commit()
+    return enrollments
+
+
+def erase_contact(enrollment: Enrollment, *, actor: User) -> Enrollment:
+    """Remove contact data; the answers stay, known only by the pseudonymous code."""
+    db.session.execute(sa.delete(Contact).where(Contact.enrollment_id == enrollment.id))
+    if enrollment.erased_at is None:
+        enrollment.erased_at = utcnow()
+    audit.record(actor, "enrollment.erase", "enrollment", enrollment.id)
+    db.session.commit()
+    return enrollment
+
+
+# --- invitation links and status ----------------------------------------------------------------
+
+def invitation_status(window: WaveWindow, enrollment: Enrollment, answered: bool, today: date) -> str:
+    if answered:
+        return "answered"
+    opens = window.opens_on or enrollment.created_at.date()
+    if today < opens:
+        return "not_open"
+    if today > window.closes_on or enrollment.pilot.status is PilotStatus.CLOSED:
+        return "closed"
+    return "open"
+
+
+def annotate_enrollments(pilot: Pilot, enrollments: list[Enrollment], answered: set[int] | None = None) -> list[Enrollment]:
+    """Attach links (token, url, window, status) and has_contact for display."""
+    windows = {w.wave: w for w in pilot.waves}
+    answered = answered or set()
+    with_contact = set(db.session.scalars(
+        sa.select(Contact.enrollment_id).where(Contact.enrollment_id.in_([e.id for e in enrollments]))
+    )) if enrollments else set()
+    today = date.today()
+    for enrollment in enrollments:
+        enrollment.has_contact = enrollment.id in with_contact
+        enrollment.links = []
+        for invitation in enrollment.invitations:
+            window = windows[invitation.wave]
+            token = tokens.token_for(invitation.nonce)
+            enrollment.links.append({
+                "wave": invitation.wave, "token": token, "url": tokens.survey_url(token),
+                "opens_on": window.opens_on or enrollment.created_at.date(), "closes_on": window.closes_on,
+                "status": invitation_status(window, enrollment, invitation.id in answered, today),
+            })
+    return enrollments
+
+
+def list_enrollments(pilot: Pilot) -> list[Enrollment]:
+    enrollments = list(db.session.scalars(
+        sa.select(Enrollment).where(Enrollment.pilot_id == pilot.id).order_by(Enrollment.id)
+    ))
+    return annotate_enrollments(pilot, enrollments, answered_invitation_ids(pilot))
+
+
+def answered_invitation_ids(pilot: Pilot) -> set[int]:
+    """Invitations of this pilot that have a stored response."""
+    return set(db.session.scalars(sa.select(Response.invitation_id).where(Response.pilot_id == pilot.id)))
