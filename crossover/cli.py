@@ -63,3 +63,18 @@ def demo_command() -> None:
     click.echo("Demo data ready. Sign in with:")
     for email, password, role in credentials:
         click.echo(f"  {role:<9} {email}  /  {password}")
+
+
+@crossover.command("send-invitations")
+@click.option("--dry-run", is_flag=True, help="List what would be sent; send nothing.")
+def send_invitations_command(dry_run: bool) -> None:
+    """Send due survey invitations and reminders over SMTP (each at most once)."""
+    from crossover.outbox.services import send_due
+
+    results = send_due(dry_run=dry_run)
+    for item, outcome in results:
+        click.echo(f"{outcome:<8} {item.kind:<10} invitation {item.invitation_id} → {item.recipient}")
+    counts = {o: sum(1 for _, x in results if x == o) for o in ("sent", "failed", "skipped", "dry-run")}
+    click.echo("Nothing due." if not results else ", ".join(f"{n} {o}" for o, n in counts.items() if n))
+    if counts["failed"]:
+        raise SystemExit(1)

@@ -33,6 +33,14 @@ class Defaults:
     API_TOKEN_DAYS = 30
     PASSWORD_HASH_METHOD = "scrypt"  # tests use a cheap pbkdf2 round count
     PRIVACY_K = 5
+    SMTP_HOST = "127.0.0.1"
+    SMTP_PORT = 25
+    SMTP_USERNAME = ""
+    SMTP_PASSWORD = ""
+    SMTP_STARTTLS = False
+    MAIL_FROM = "crossover <no-reply@crossover.invalid>"
+    REMINDER_DAYS_BEFORE_CLOSE = 3
+    TIMEZONE = "Asia/Tokyo"  # survey windows are calendar days where the participants live
     PUBLIC_BASE_URL = "http://127.0.0.1:5000"
 
 
@@ -50,3 +58,13 @@ def check_production_secret(app: Flask) -> None:
             raise RuntimeError(
                 "Set CROSSOVER_SECRET_KEY (or CROSSOVER_ALLOW_DEV_SECRET=1 for a local demo)."
             )
+
+
+def local_today():
+    """Today's date in the service's time zone (survey windows are whole local days)."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from flask import current_app
+
+    return datetime.now(ZoneInfo(current_app.config["TIMEZONE"])).date()

@@ -9,6 +9,8 @@ def select_locale() -> str:
         return chosen
     if session.get("lang") in languages:
         return session["lang"]
+    if request.path.startswith("/s/"):
+        return "ja"  # the participant survey is Japanese unless the participant switches
     return request.accept_languages.best_match(languages) or current_app.config[
         "BABEL_DEFAULT_LOCALE"
     ]

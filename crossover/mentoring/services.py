@@ -1,10 +1,9 @@
 """Mentoring rules: the shared pool, the cross-organization rule, capacity, session logs."""
-from datetime import date
-
 import sqlalchemy as sa
 
 from crossover import audit
 from crossover.auth.models import Role, User
+from crossover.config import local_today
 from crossover.db import utcnow
 from crossover.errors import Conflict, Forbidden, Invalid, NotFound
 from crossover.extensions import db
@@ -142,7 +141,7 @@ def end_match(found: Match, *, actor: User) -> Match:
 
 def log_session(found: Match, data: dict, *, actor: User) -> MentoringSession:
     """Record a mentoring or interview session held on a match."""
-    if data["held_on"] > date.today():
+    if data["held_on"] > local_today():
         raise Invalid("A session is logged after it is held.", {"held_on": ["Must not be in the future."]})
     session = MentoringSession(
         match_id=found.id, held_on=data["held_on"], minutes=data["minutes"], mode=SessionMode(data["mode"]),

@@ -146,6 +146,8 @@ class InvitationLinkSchema(Schema):
     opens_on = ma.fields.Date(allow_none=True)
     closes_on = ma.fields.Date()
     status = ma.fields.String(metadata={"description": "not_open, open, closed or answered"})
+    sent_at = UTCDateTime(allow_none=True, metadata={"description": "When the invitation e-mail went out"})
+    reminded_at = UTCDateTime(allow_none=True, metadata={"description": "When the reminder went out"})
 
 
 class EnrollmentSchema(Schema):

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 
 from crossover import audit
 from crossover.auth.models import Role, User
+from crossover.config import local_today
 from crossover.catalogue.models import Initiative
 from crossover.catalogue.services import option_keys
 from crossover.db import utcnow
@@ -425,17 +426,22 @@ def annotate_enrollments(pilot: Pilot, enrollments: list[Enrollment], answered: 
     with_contact = set(db.session.scalars(
         sa.select(Contact.enrollment_id).where(Contact.enrollment_id.in_([e.id for e in enrollments]))
     )) if enrollments else set()
-    today = date.today()
+    from crossover.outbox.services import delivery_state  # outbox builds on pilots, not the reverse
+
+    delivered = delivery_state([i.id for e in enrollments for i in e.invitations])
+    today = local_today()
     for enrollment in enrollments:
         enrollment.has_contact = enrollment.id in with_contact
         enrollment.links = []
         for invitation in enrollment.invitations:
+            sent = delivered.get(invitation.id, {})
             window = windows[invitation.wave]
             token = tokens.token_for(invitation.nonce)
             enrollment.links.append({
                 "wave": invitation.wave, "token": token, "url": tokens.survey_url(token),
                 "opens_on": window.opens_on or enrollment.created_at.date(), "closes_on": window.closes_on,
                 "status": invitation_status(window, enrollment, invitation.id in answered, today),
+                "sent_at": sent.get("invitation"), "reminded_at": sent.get("reminder"),
             })
     return enrollments
 

@@ -1,0 +1,1 @@
+"""Invitation and reminder e-mails through an outbox table."""

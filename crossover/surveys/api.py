@@ -1,0 +1,28 @@
+"""GET/POST /surveys/<token>: the participant's survey, reached by its token only."""
+from flask.views import MethodView
+
+from crossover.api import Blueprint
+from crossover.surveys import services
+from crossover.surveys.schemas import AnswersInputSchema, ResponseReceiptSchema, SurveyQueryArgsSchema, SurveySchema
+
+api_blp = Blueprint("surveys_api", __name__, url_prefix="/surveys", description="Participant surveys (by token)")
+
+TOKEN = "/<string(minlength=1, maxlength=128):token>"
+
+
+@api_blp.route(TOKEN)
+class Survey(MethodView):
+    @api_blp.doc(security=[])
+    @api_blp.arguments(SurveyQueryArgsSchema, location="query")
+    @api_blp.response(200, SurveySchema)
+    def get(self, args, token):
+        """The wave, its scale with anchor labels and its items (or the intake concerns)"""
+        return services.survey_view(services.find_invitation(token), args["lang"])
+
+    @api_blp.doc(security=[])
+    @api_blp.arguments(AnswersInputSchema)
+    @api_blp.response(201, ResponseReceiptSchema)
+    def post(self, data, token):
+        """Store a complete response (409 if already answered or outside the window)"""
+        response = services.submit(services.find_invitation(token), data)
+        return {"wave": response.wave, "submitted_at": response.submitted_at, "message": "Thank you."}

@@ -1,0 +1,60 @@
+"""Survey payloads: what a participant sees, and what they send."""
+import marshmallow as ma
+
+from crossover.api import Schema, UTCDateTime
+
+
+class SurveyQueryArgsSchema(Schema):
+    lang = ma.fields.String(load_default="ja", validate=ma.validate.OneOf(["ja", "en"]))
+
+
+class AnchorOutSchema(Schema):
+    value = ma.fields.Integer()
+    label = ma.fields.String()
+
+
+class ScaleSchema(Schema):
+    min = ma.fields.Integer()
+    max = ma.fields.Integer()
+    anchors = ma.fields.List(ma.fields.Nested(AnchorOutSchema))
+
+
+class SurveyItemSchema(Schema):
+    key = ma.fields.String()
+    text = ma.fields.String()
+
+
+class ChoiceSchema(Schema):
+    key = ma.fields.String()
+    label = ma.fields.String()
+
+
+class WindowSchema(Schema):
+    opens_on = ma.fields.Date()
+    closes_on = ma.fields.Date()
+
+
+class SurveySchema(Schema):
+    wave = ma.fields.String()
+    lang = ma.fields.String()
+    pilot_title = ma.fields.String()
+    status = ma.fields.String(metadata={"description": "open, not_open, closed or answered"})
+    window = ma.fields.Nested(WindowSchema)
+    scale = ma.fields.Nested(ScaleSchema, allow_none=True)
+    items = ma.fields.List(ma.fields.Nested(SurveyItemSchema))
+    concerns = ma.fields.List(ma.fields.Nested(ChoiceSchema), metadata={"description": "Intake only"})
+
+
+class AnswersInputSchema(Schema):
+    answers = ma.fields.Dict(
+        keys=ma.fields.String(validate=ma.validate.Length(1, 64)), values=ma.fields.Raw(),
+        validate=ma.validate.Length(max=200), metadata={"description": "item key → integer on the scale"},
+    )
+    concerns = ma.fields.List(ma.fields.String(validate=ma.validate.Length(1, 64)), validate=ma.validate.Length(max=50))
+    note = ma.fields.String(allow_none=True, validate=ma.validate.Length(max=2000))
+
+
+class ResponseReceiptSchema(Schema):
+    wave = ma.fields.String()
+    submitted_at = UTCDateTime()
+    message = ma.fields.String()

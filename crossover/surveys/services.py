@@ -1,0 +1,139 @@
+"""The participant's side: find an invitation by token, show its wave, store one complete response."""
+from datetime import date
+
+import sqlalchemy as sa
+
+from crossover.catalogue.services import options
+from crossover.config import local_today
+from crossover.errors import Conflict, Invalid, NotFound
+from crossover.extensions import db
+from crossover.instruments.models import Instrument
+from crossover.pilots import schedule, tokens
+from crossover.pilots.models import Invitation, Pilot, PilotStatus, Response, WaveWindow
+from crossover.surveys.scoring import ItemKey, score
+
+UNKNOWN_LINK = "This survey link is not valid."
+
+
+def find_invitation(token: str) -> Invitation:
+    """The invitation behind a token; an unknown token reveals nothing."""
+    invitation = None
+    if 16 <= len(token) <= 64:
+        invitation = db.session.scalar(sa.select(Invitation).where(Invitation.token_hash == tokens.hash_token(token)))
+    if invitation is None:
+        raise NotFound(UNKNOWN_LINK)
+    return invitation
+
+
+def _window(invitation: Invitation) -> tuple[Pilot, WaveWindow, date]:
+    pilot = invitation.enrollment.pilot
+    window = pilot.wave(invitation.wave)
+    opens = window.opens_on or invitation.enrollment.created_at.date()
+    return pilot, window, opens
+
+
+def existing_response(invitation: Invitation) -> Response | None:
+    return db.session.scalar(sa.select(Response).where(Response.invitation_id == invitation.id))
+
+
+def status(invitation: Invitation) -> str:
+    """open, not_open, closed or answered."""
+    if existing_response(invitation) is not None:
+        return "answered"
+    pilot, window, opens = _window(invitation)
+    today = local_today()
+    if pilot.status is PilotStatus.CLOSED or today > window.closes_on:
+        return "closed"
+    return "not_open" if today < opens else "open"
+
+
+def survey_view(invitation: Invitation, lang: str) -> dict:
+    """What the participant sees: wave, window, scale with anchor labels, items or concerns."""
+    pilot, window, opens = _window(invitation)
+    view = {
+        "wave": invitation.wave, "lang": lang, "pilot_title": pilot.title, "status": status(invitation),
+        "window": {"opens_on": opens, "closes_on": window.closes_on}, "scale": None, "items": [], "concerns": [],
+    }
+    if invitation.wave == schedule.INTAKE:
+        view["concerns"] = [{"key": o.key, "label": getattr(o, f"label_{lang}")} for o in options("concern")]
+        return view
+    instrument = db.session.get(Instrument, pilot.instrument_id)
+    view["scale"] = {
+        "min": instrument.scale_min, "max": instrument.scale_max,
+        "anchors": [{"value": a["value"], "label": a[f"label_{lang}"]} for a in instrument.anchors],
+    }
+    view["items"] = [{"key": i.key, "text": getattr(i, f"text_{lang}")} for i in instrument.items]
+    return view
+
+
+def _check_open(invitation: Invitation) -> None:
+    if existing_response(invitation) is not None:
+        raise Conflict("This survey has already been answered; a response cannot be changed.")
+    pilot, window, opens = _window(invitation)
+    if pilot.status is PilotStatus.CLOSED:
+        raise Conflict(f"The pilot is closed. This survey was open from {opens} to {window.closes_on}.")
+    today = local_today()
+    if not opens <= today <= window.closes_on:
+        raise Conflict(f"This survey is open from {opens} to {window.closes_on}, not on {today}.")
+
+
+def _validated_answers(instrument: Instrument, answers: dict) -> dict[str, int]:
+    errors: dict[str, list[str]] = {}
+    low, high = instrument.scale_min, instrument.scale_max
+    for item in instrument.items:
+        value = answers.get(item.key)
+        if value is None:
+            errors[item.key] = ["Missing answer."]
+        elif isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            errors[item.key] = [f"Must be a whole number from {low} to {high}."]
+    for key in sorted(set(answers) - {item.key for item in instrument.items}):
+        errors[key] = ["Unknown item."]
+    if errors:
+        raise Invalid(f"{len(errors)} answer(s) missing or invalid: {', '.join(errors)}.", errors)
+    return {item.key: answers[item.key] for item in instrument.items}
+
+
+def _intake_fields(payload: dict) -> tuple[list[str], str | None]:
+    known = {o.key for o in options("concern")}
+    chosen = list(dict.fromkeys(payload.get("concerns") or []))
+    errors = {}
+    if not chosen:
+        errors["concerns"] = ["Choose at least one concern."]
+    elif unknown := [c for c in chosen if c not in known]:
+        errors["concerns"] = [f"Unknown concern {c!r}." for c in unknown]
+    if payload.get("answers"):
+        errors["answers"] = ["The intake wave has no scale items."]
+    if errors:
+        raise Invalid("Invalid intake answers.", errors)
+    note = (payload.get("note") or "").strip() or None
+    return chosen, note
+
+
+def prepare(invitation: Invitation, payload: dict) -> Response:
+    """Check a submission and build its response with scores, without storing it."""
+    _check_open(invitation)
+    pilot = invitation.enrollment.pilot
+    response = Response(invitation_id=invitation.id, enrollment_id=invitation.enrollment_id,
+                        pilot_id=pilot.id, wave=invitation.wave)
+    if invitation.wave == schedule.INTAKE:
+        response.concerns, response.note = _intake_fields(payload)
+    else:
+        instrument = db.session.get(Instrument, pilot.instrument_id)
+        answers = _validated_answers(instrument, payload.get("answers") or {})
+        keys = [ItemKey(i.key, i.subscale, i.reverse) for i in instrument.items]
+        response.answers = answers
+        response.scores = score(answers, keys, instrument.scale_min, instrument.scale_max)
+    return response
+
+
+def submit(invitation: Invitation, payload: dict) -> Response:
+    """Store one complete response with its scores, or refuse: 409 twice/late, 422 invalid."""
+    response = prepare(invitation, payload)
+    db.session.add(response)
+    try:
+        db.session.commit()
+    except sa.exc.IntegrityError:
+        # Two submissions raced; the unique invitation_id let exactly one in.
+        db.session.rollback()
+        raise Conflict("This survey has already been answered; a response cannot be changed.") from None
+    return response

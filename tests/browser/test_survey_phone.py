@@ -1,0 +1,97 @@
+"""A participant answers on a phone-sized screen in Debian's Chromium, driven by Playwright."""
+import os
+from pathlib import Path
+import threading
+
+import pytest
+import sqlalchemy as sa
+from werkzeug.serving import make_server
+
+from crossover.auth.models import Role
+from crossover.extensions import db
+from crossover.pilots.models import Response
+from tests.conftest import POSTGRES_URL, Users
+from tests.factories import enroll, make_pilot
+
+CHROMIUM = "/usr/bin/chromium"
+FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+         "--disable-sync", "--no-first-run", "--disable-quic"]
+
+if not Path(CHROMIUM).exists():
+    if os.environ.get("CI") == "true":
+        raise RuntimeError("CI needs Debian's chromium for the browser tests (apt-get install chromium)")
+    pytest.skip("Debian's chromium is not installed; skipping browser tests", allow_module_level=True)
+
+
+@pytest.fixture
+def live(make_app, tmp_path):
+    app = make_app(SQLALCHEMY_DATABASE_URI=POSTGRES_URL or f"sqlite:///{tmp_path / 'browser.sqlite'}",
+                   WTF_CSRF_ENABLED=True)
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield app, f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(5)
+
+
+@pytest.fixture
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        instance = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
+        yield instance
+        instance.close()
+
+
+def _pre_link(app) -> str:
+    client = app.test_client()
+    users = Users(app, client)
+    users.create("owner@acme.example", Role.OWNER, "acme")
+    headers = users.headers("owner@acme.example")
+    pilot = make_pilot(client, headers, status="running")
+    person = enroll(client, headers, pilot["id"])
+    return next(i["token"] for i in person["invitations"] if i["wave"] == "pre")
+
+
+def test_participant_answers_on_a_phone(live, browser, tmp_path):
+    app, base = live
+    token = _pre_link(app)
+    page = browser.new_page(viewport={"width": 360, "height": 740}, locale="en-US", has_touch=True, is_mobile=True)
+    page.goto(f"{base}/s/{token}")
+    assert page.locator("h1").inner_text() == "プログラム開始前のアンケート"  # Japanese, whatever the browser says
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360  # no sideways scrolling
+    assert page.locator("#progress-text").inner_text() == "12問中 0問 回答済み"
+    anchor = page.locator(".point .anchor").first
+    assert anchor.is_visible() and anchor.inner_text() == "まったくあてはまらない"
+
+    questions = page.locator("fieldset.question")
+    assert questions.count() == 12
+    box = questions.first.locator(".point .value").first.bounding_box()
+    assert box["height"] >= 44 and box["width"] >= 44  # tap targets
+    # Answer 4 everywhere except one item, then send: the page keeps the 11 answers.
+    for index in range(11):
+        questions.nth(index).locator(".point").nth(3).tap()
+    assert page.locator("#progress-text").inner_text() == "12問中 11問 回答済み"
+    page.locator("#review").tap()
+    page.wait_for_selector("#form-errors")
+    assert page.locator("input[type=radio]:checked").count() == 11
+    questions.nth(11).locator(".point").nth(1).tap()  # the last item (reverse-keyed), answer 2
+    page.locator("#review").tap()
+    page.wait_for_selector("#confirm-form")
+    page.screenshot(path=str(tmp_path / "confirm.png"), full_page=True)
+    page.locator("#submit").tap()
+    page.wait_for_selector("#thanks")
+    assert "ご回答ありがとうございました" in page.locator("#thanks").inner_text()
+
+    with app.app_context():
+        stored = db.session.scalar(sa.select(Response))
+        # connection_3 is reverse-keyed: 2 counts as 4; learning_3 and the others: 4 → 2 for the reverse ones.
+        assert stored.answers["connection_3"] == 2
+        assert stored.scores["connection"] == 4.0
+        assert stored.scores["total"] == (4 * 8 + 2 * 3 + 4) / 12
+        db.session.remove()
+
+    page.goto(f"{base}/s/{token}")  # the used link: a friendly page
+    assert "回答済み" in page.locator("#unavailable").inner_text()
