@@ -1,0 +1,51 @@
+"""Standardized effects of a paired change."""
+from dataclasses import dataclass
+import math
+
+import numpy as np
+from numpy.typing import ArrayLike
+from scipy import special, stats
+
+from crossover.analysis._checks import as_pairs
+from crossover.analysis.paired import signif
+
+
+def hedges_correction(df: float) -> float:
+    """Small-sample correction J ≈ 1 − 3 / (4 df − 1) (Hedges 1981), the form DESIGN.md gives for gz."""
+    return 1 - 3 / (4 * df - 1)
+
+
+def hedges_correction_exact(df: float) -> float:
+    """Exact J = Γ(df/2) / (√(df/2) Γ((df − 1)/2)), as metafor's escalc("SMD") uses."""
+    return math.exp(special.gammaln(df / 2) - 0.5 * math.log(df / 2) - special.gammaln((df - 1) / 2))
+
+
+@dataclass(frozen=True, slots=True)
+class PairedEffects:
+    dz: float | None  # Cohen's dz = mean change / SD of the changes (n − 1)
+    gz: float | None  # Hedges' gz = dz × (1 − 3 / (4(n − 1) − 1))
+    rank_biserial: float | None  # matched-pairs: (R+ − R−) / (R+ + R−), zeros dropped
+
+
+def paired_effects(pre: ArrayLike, post: ArrayLike) -> PairedEffects:
+    """Cohen's dz, Hedges' gz and the matched-pairs rank-biserial correlation of post − pre.
+
+    Note that pingouin's paired "cohen-d" is d_av (mean over the average SD), not dz.
+    """
+    pre_a, post_a = as_pairs(pre, post, min_n=2)
+    change = post_a - pre_a
+    n, sd = change.size, change.std(ddof=1)
+    dz = float(change.mean() / sd) if sd > 0 else None
+    gz = dz * hedges_correction(n - 1) if dz is not None and n > 2 else None
+    return PairedEffects(dz, gz, rank_biserial(change))
+
+
+def rank_biserial(change: ArrayLike) -> float | None:
+    """Matched-pairs rank-biserial correlation (Kerby 2014), ranks as in wilcox.test."""
+    change = np.asarray(change, dtype=float)
+    nonzero = change[change != 0]
+    if nonzero.size == 0:
+        return None
+    ranks = stats.rankdata(np.abs(signif(nonzero)))
+    positive, negative = ranks[nonzero > 0].sum(), ranks[nonzero < 0].sum()
+    return float((positive - negative) / (positive + negative))
