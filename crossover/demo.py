@@ -4,6 +4,8 @@ import sqlalchemy as sa
 from crossover.auth import services as auth_services
 from crossover.auth.models import Organization, Role, User
 from crossover.extensions import db
+from crossover.pilots.models import Pilot
+from crossover.simulate import PilotSpec, simulate_pilot
 from crossover.seed import seed_all
 
 DEMO_PASSWORD = "crossover-demo"
@@ -48,12 +50,38 @@ def _demo_mentors(orgs: dict[str, Organization]) -> None:
     db.session.commit()
 
 
+# Closed pilots with a real effect, none, an adverse one, one too small to report, and a
+# controlled one; together they cover several grid cells and all three organizations.
+DEMO_PILOTS = [
+    PilotSpec("kaede-denki", "community-external-mentoring", "社外メンタリング 2025 春", "mentoring", 40, 0.30),
+    PilotSpec("hikari-shoji", "peer-career-interview", "越境キャリア・インタビュー 2025", "career_interview", 34, 0.12),
+    PilotSpec("minato-bank", "academia-online-relearning", "学び直し講座トライアル", "other", 30, 0.0),
+    PilotSpec("kaede-denki", "internal-lunch-dialogue", "他部署ランチ・ダイアログ", "other", 30, -0.35, direction="two-sided"),
+    PilotSpec("hikari-shoji", "startup-pro-bono", "スタートアップ・プロボノ（小規模）", "other", 4, 0.5),
+    PilotSpec("minato-bank", "community-external-mentoring", "社外メンタリング（比較群あり）", "mentoring", 30, 0.45, comparison_n=28),
+    PilotSpec("minato-bank", "peer-mentoring-circle", "相互メンタリング・サークル", "mentoring", 26, 0.10),
+    PilotSpec("hikari-shoji", "public-npo-pro-bono", "NPOプロボノ 2025", "other", 24, 0.06),
+    PilotSpec("kaede-denki", "peer-career-interview", "越境キャリア・インタビュー（楓電機）", "career_interview", 36, 0.20),
+]
+
+
+def _demo_pilots() -> int:
+    """Simulated pilots, created once (a second `crossover demo` finds them and adds nothing)."""
+    if db.session.scalar(sa.select(sa.exists().where(Pilot.title == DEMO_PILOTS[0].title))):
+        return 0
+    for seed, spec in enumerate(DEMO_PILOTS, start=2025):
+        simulate_pilot(spec, seed)
+    db.session.commit()
+    return len(DEMO_PILOTS)
+
+
 def load_demo() -> list[tuple[str, str, str]]:
-    """Create (or keep) the demo organizations, users and mentors; return the credentials."""
+    """Create (or keep) the demo organizations, users, mentors and pilots; return the credentials."""
     seed_all()
     orgs = {slug: _org(slug, name) for slug, name in DEMO_ORGS}
     for email, role, org_slug in DEMO_USERS:
         if db.session.scalar(sa.select(User).where(User.email == email)) is None:
             auth_services.create_user(email, DEMO_PASSWORD, role, orgs.get(org_slug))
     _demo_mentors(orgs)
+    _demo_pilots()
     return [(email, DEMO_PASSWORD, role.value) for email, role, _ in DEMO_USERS]

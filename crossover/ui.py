@@ -18,6 +18,10 @@ LABELS = {
         "not_open": _l("Not open yet"), "open": _l("Open"), "closed": _l("Closed"), "answered": _l("Answered"),
     },
     "mode": {"online": _l("Online"), "in_person": _l("In person")},
+    "verdict": {
+        "small_success": _l("Small success"), "promising": _l("Promising"), "no_evidence": _l("No evidence"),
+        "adverse": _l("Adverse"), "insufficient_data": _l("Not enough data"),
+    },
 }
 
 # (endpoint, label, roles that see it); endpoints of domains not yet registered are skipped.
@@ -53,5 +57,21 @@ def nav_items() -> list[dict]:
     ]
 
 
+def number(value, digits: int = 2) -> str:
+    """A figure for a table; withheld or undefined values show as an em dash."""
+    return "—" if value is None else f"{value:.{digits}f}"
+
+
+def p_value(value) -> str:
+    if value is None:
+        return "—"
+    return "< 0.001" if value < 0.001 else f"{value:.3f}"
+
+
+def percent(value) -> str:
+    return "—" if value is None else f"{100 * value:.0f}%"
+
+
 def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(status_label=status_label, nav_items=nav_items, label=label)
+    app.jinja_env.filters.update(num=number, pval=p_value, pct=percent)

@@ -65,8 +65,14 @@ class WilcoxonTest:
 
 
 def signif(values: np.ndarray, digits: int = 7) -> np.ndarray:
-    """R's signif(): round to `digits` significant digits (R's digits.rank = 7)."""
-    return np.array([float(f"{v:.{digits}g}") for v in values])
+    """R's signif(): round to `digits` significant digits (R's digits.rank = 7), vectorized."""
+    values = np.asarray(values, dtype=float)
+    out = np.zeros_like(values)
+    nonzero = values != 0
+    magnitude = np.floor(np.log10(np.abs(values[nonzero])))
+    scale = 10.0 ** (digits - 1 - magnitude)
+    out[nonzero] = np.rint(values[nonzero] * scale) / scale
+    return out
 
 
 @lru_cache(maxsize=64)

@@ -161,3 +161,33 @@ class Response(db.Model):
     scores: Mapped[dict] = mapped_column(default=dict)  # "total" and each subscale -> mean
     concerns: Mapped[list] = mapped_column(default=list)  # intake only
     note: Mapped[str | None] = mapped_column(sa.Text)  # intake only
+
+
+class ResponseScore(db.Model):
+    """The analysis copy of a response's scores, packed so one query reads a whole wave.
+
+    `sums` holds little-endian int16 sums of recoded items: the total first, then each subscale in
+    the instrument's order (a score is its sum over its item count, exactly as stored in
+    Response.scores). `items` holds the recoded answers as int8, in item order, for reliability.
+    Written in the same transaction as its Response.
+    """
+
+    __tablename__ = "response_scores"
+    __table_args__ = (sa.Index("ix_response_scores_pilot_wave", "pilot_id", "wave"),)
+    response_id: Mapped[int] = mapped_column(sa.ForeignKey("responses.id"), primary_key=True)
+    pilot_id: Mapped[int] = mapped_column(sa.ForeignKey("pilots.id"))
+    enrollment_id: Mapped[int] = mapped_column(sa.ForeignKey("enrollments.id"))
+    wave: Mapped[str] = mapped_column(sa.String(32))
+    sums: Mapped[bytes] = mapped_column(sa.LargeBinary)
+    items: Mapped[bytes] = mapped_column(sa.LargeBinary)
+
+
+class ResponseConcern(db.Model):
+    """One concern chosen at intake, one row each, so concern tables are a GROUP BY."""
+
+    __tablename__ = "response_concerns"
+    __table_args__ = (sa.Index("ix_response_concerns_pilot", "pilot_id"),)
+    response_id: Mapped[int] = mapped_column(sa.ForeignKey("responses.id"), primary_key=True)
+    concern: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    pilot_id: Mapped[int] = mapped_column(sa.ForeignKey("pilots.id"))
+    enrollment_id: Mapped[int] = mapped_column(sa.ForeignKey("enrollments.id"))

@@ -16,12 +16,20 @@ def recode(value: int, scale_min: int, scale_max: int, reverse: bool) -> int:
     return scale_min + scale_max - value if reverse else value
 
 
-def score(answers: Mapping[str, int], items: Iterable[ItemKey], scale_min: int, scale_max: int) -> dict[str, float]:
-    """The total and each subscale score: the mean of its recoded items (every item required)."""
-    groups: dict[str, list[int]] = {"total": []}
+def scale_sums(answers: Mapping[str, int], items: Iterable[ItemKey], scale_min: int, scale_max: int) -> dict[str, tuple[int, int]]:
+    """The total and each subscale as (sum of recoded items, number of items); every item required."""
+    sums: dict[str, list[int]] = {"total": [0, 0]}
     for item in items:
         value = recode(answers[item.key], scale_min, scale_max, item.reverse)
-        groups["total"].append(value)
-        groups.setdefault(item.subscale, []).append(value)
+        for name in ("total", item.subscale):
+            entry = sums.setdefault(name, [0, 0])
+            entry[0] += value
+            entry[1] += 1
+    return {name: (total, count) for name, (total, count) in sums.items()}
+
+
+def score(answers: Mapping[str, int], items: Iterable[ItemKey], scale_min: int, scale_max: int) -> dict[str, float]:
+    """The total and each subscale score: the mean of its recoded items."""
     # Exact means, rounded once: equal scores compare equal downstream (Wilcoxon ties).
-    return {name: float(Fraction(sum(values), len(values))) for name, values in groups.items()}
+    return {name: float(Fraction(total, count))
+            for name, (total, count) in scale_sums(answers, items, scale_min, scale_max).items()}

@@ -10,7 +10,7 @@ from crossover.extensions import db
 from crossover.instruments.models import Instrument
 from crossover.pilots import schedule, tokens
 from crossover.pilots.models import Invitation, Pilot, PilotStatus, Response, WaveWindow
-from crossover.surveys.scoring import ItemKey, score
+from crossover.surveys import store
 
 UNKNOWN_LINK = "This survey link is not valid."
 
@@ -113,24 +113,21 @@ def prepare(invitation: Invitation, payload: dict) -> Response:
     """Check a submission and build its response with scores, without storing it."""
     _check_open(invitation)
     pilot = invitation.enrollment.pilot
-    response = Response(invitation_id=invitation.id, enrollment_id=invitation.enrollment_id,
-                        pilot_id=pilot.id, wave=invitation.wave)
+    fields = dict(invitation_id=invitation.id, enrollment_id=invitation.enrollment_id, pilot_id=pilot.id,
+                  wave=invitation.wave)
     if invitation.wave == schedule.INTAKE:
-        response.concerns, response.note = _intake_fields(payload)
-    else:
-        instrument = db.session.get(Instrument, pilot.instrument_id)
-        answers = _validated_answers(instrument, payload.get("answers") or {})
-        keys = [ItemKey(i.key, i.subscale, i.reverse) for i in instrument.items]
-        response.answers = answers
-        response.scores = score(answers, keys, instrument.scale_min, instrument.scale_max)
-    return response
+        concerns, note = _intake_fields(payload)
+        return store.intake_response(concerns, note, **fields)
+    instrument = db.session.get(Instrument, pilot.instrument_id)
+    answers = _validated_answers(instrument, payload.get("answers") or {})
+    return store.scored_response(instrument, answers, **fields)
 
 
 def submit(invitation: Invitation, payload: dict) -> Response:
     """Store one complete response with its scores, or refuse: 409 twice/late, 422 invalid."""
     response = prepare(invitation, payload)
-    db.session.add(response)
     try:
+        store.add_with_copies(db.session, [response])
         db.session.commit()
     except sa.exc.IntegrityError:
         # Two submissions raced; the unique invitation_id let exactly one in.

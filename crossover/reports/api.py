@@ -1,0 +1,36 @@
+"""GET /pilots/<id>/report and /pilots/<id>/export.csv."""
+from flask import Response
+from flask.views import MethodView
+
+from crossover.api import Blueprint
+from crossover.auth.access import actor, api_auth
+from crossover.auth.models import Role
+from crossover.pilots.services import get_owned_pilot
+from crossover.reports import export, services
+from crossover.reports.schemas import PilotReportSchema
+
+api_blp = Blueprint("reports_api", __name__, description="Pilot reports and exports")
+PILOT = "/pilots/<int(max=2147483647):pilot_id>"
+
+
+@api_blp.route(f"{PILOT}/report")
+class PilotReport(MethodView):
+    @api_auth(Role.OWNER, Role.REVIEWER, Role.ADMIN)
+    @api_blp.response(200, PilotReportSchema)
+    def get(self, pilot_id):
+        """Counts, primary and subscale tests, follow-ups, subgroups, reliability, attrition, comparison, dose, concerns, verdict"""
+        return services.report_for(pilot_id, actor())
+
+
+@api_blp.route(f"{PILOT}/export.csv")
+class PilotExport(MethodView):
+    @api_auth(Role.OWNER)
+    @api_blp.doc(responses={"200": {"description": "One row per participant and wave (UTF-8 with BOM)",
+                                    "content": {"text/csv": {"schema": {"type": "string"}}}}})
+    def get(self, pilot_id):
+        """Export the pilot's responses (owners only; audit-logged)"""
+        pilot = get_owned_pilot(pilot_id, actor())
+        body = export.export_csv(pilot, actor=actor())
+        filename = f"pilot-{pilot.id}-responses.csv"
+        return Response(body.encode("utf-8"), mimetype="text/csv; charset=utf-8",
+                        headers={"Content-Disposition": f'attachment; filename="{filename}"'})

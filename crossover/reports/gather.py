@@ -1,0 +1,123 @@
+"""Read one pilot's stored scores in a fixed, small number of queries (never item by item).
+
+Scores come from the packed analysis copies (ResponseScore): one aggregate query returns, per
+wave, every respondent's id, scale sums and recoded items as concatenated text, which numpy
+parses at C speed. Concern tables are GROUP BY counts. Nothing here grows a query per person.
+"""
+from dataclasses import dataclass
+
+import numpy as np
+import sqlalchemy as sa
+
+from crossover.extensions import db
+from crossover.instruments.models import Instrument
+from crossover.mentoring.models import Match, MentoringSession
+from crossover.pilots.models import Enrollment, Pilot, Response, ResponseConcern, ResponseScore
+
+
+@dataclass
+class WaveScores:
+    ids: np.ndarray  # enrollment ids, ascending
+    scores: np.ndarray  # respondents × scales (total first, then subscales), means
+    items: np.ndarray  # respondents × items, recoded answers
+
+
+@dataclass
+class PilotData:
+    pilot: Pilot
+    instrument: Instrument
+    scales: list[str]  # "total", then the subscales in instrument order
+    ids: np.ndarray  # every enrollment id, ascending
+    arm: np.ndarray
+    age_band: np.ndarray
+    career_phase: np.ndarray
+    waves: dict[str, WaveScores]
+    concern_counts: dict[tuple[str, str], int]  # (career phase, concern) → respondents choosing it
+    intake_respondents: dict[str, int]  # career phase → intake respondents
+    sessions: dict[int, tuple[int, int]]  # enrollment → (sessions, minutes)
+
+    def attribute(self, name: str, ids: np.ndarray) -> np.ndarray:
+        """arm / age_band / career_phase of the given enrollment ids."""
+        return getattr(self, name)[np.searchsorted(self.ids, ids)]
+
+
+def _concat(column, dialect: str, order_by, *, binary: bool = False):
+    """Concatenate a column over a group; every aggregate of one query in the same row order."""
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import aggregate_order_by
+
+        value = sa.func.encode(column, "hex") if binary else sa.cast(column, sa.Text)
+        separator = sa.literal_column("''" if binary else "','")
+        return sa.func.string_agg(value, aggregate_order_by(separator, order_by))
+    return sa.func.group_concat(sa.func.hex(column) if binary else column, "" if binary else ",")
+
+
+def _ints(text: str | None) -> np.ndarray:
+    return np.array(text.split(","), dtype=np.int64) if text else np.empty(0, dtype=np.int64)
+
+
+def _strings(text: str | None) -> np.ndarray:
+    return np.array(text.split(","), dtype=object) if text else np.empty(0, dtype=object)
+
+
+def _wave_scores(pilot: Pilot, instrument: Instrument, counts: np.ndarray, dialect: str) -> dict[str, WaveScores]:
+    rows = db.session.execute(
+        sa.select(ResponseScore.wave, sa.func.count(), *(
+            _concat(column, dialect, ResponseScore.response_id, binary=binary)
+            for column, binary in ((ResponseScore.enrollment_id, False), (ResponseScore.sums, True),
+                                   (ResponseScore.items, True))))
+        .where(ResponseScore.pilot_id == pilot.id)
+        .group_by(ResponseScore.wave)
+    )
+    waves = {}
+    for wave, n, ids_text, sums_hex, items_hex in rows:
+        ids = _ints(ids_text)
+        sums = np.frombuffer(bytes.fromhex(sums_hex), dtype="<i2").reshape(n, -1).astype(np.int64)
+        items = np.frombuffer(bytes.fromhex(items_hex), dtype="i1").reshape(n, -1).astype(np.int64)
+        order = np.argsort(ids, kind="stable")
+        # sum / item count: the very doubles stored in Response.scores (both correctly rounded)
+        waves[wave] = WaveScores(ids[order], sums[order] / counts, items[order])
+    return waves
+
+
+def gather(pilot: Pilot) -> PilotData:
+    """Everything a report needs, in five queries whatever the pilot's size."""
+    dialect = db.engine.dialect.name
+    instrument = db.session.get(Instrument, pilot.instrument_id)
+    scales = ["total", *instrument.subscales]
+    counts = np.array([len(instrument.items), *(sum(1 for i in instrument.items if i.subscale == s)
+                                                 for s in instrument.subscales)], dtype=float)
+    n, ids, arms, bands, phases = db.session.execute(
+        sa.select(sa.func.count(), *(_concat(column, dialect, Enrollment.id) for column in (
+            Enrollment.id, Enrollment.arm, Enrollment.age_band, Enrollment.career_phase)))
+        .where(Enrollment.pilot_id == pilot.id)
+    ).one()
+    ids, arms, bands, phases = _ints(ids), _strings(arms), _strings(bands), _strings(phases)
+    order = np.argsort(ids, kind="stable")
+    concern_counts = {
+        (phase, concern): count for phase, concern, count in db.session.execute(
+            sa.select(Enrollment.career_phase, ResponseConcern.concern, sa.func.count())
+            .select_from(ResponseConcern)
+            .join(Enrollment, Enrollment.id == ResponseConcern.enrollment_id)
+            .where(ResponseConcern.pilot_id == pilot.id)
+            .group_by(Enrollment.career_phase, ResponseConcern.concern)
+        )
+    }
+    intake_respondents = dict(db.session.execute(
+        sa.select(Enrollment.career_phase, sa.func.count())
+        .select_from(Response)
+        .join(Enrollment, Enrollment.id == Response.enrollment_id)
+        .where(Response.pilot_id == pilot.id, Response.wave == "intake")
+        .group_by(Enrollment.career_phase)
+    ).all())
+    sessions = {
+        enrollment_id: (int(count), int(minutes or 0))
+        for enrollment_id, count, minutes in db.session.execute(
+            sa.select(Match.enrollment_id, sa.func.count(MentoringSession.id), sa.func.sum(MentoringSession.minutes))
+            .join(MentoringSession, MentoringSession.match_id == Match.id, isouter=True)
+            .where(Match.pilot_id == pilot.id)
+            .group_by(Match.enrollment_id)
+        )
+    }
+    return PilotData(pilot, instrument, scales, ids[order], arms[order], bands[order], phases[order],
+                     _wave_scores(pilot, instrument, counts, dialect), concern_counts, intake_respondents, sessions)

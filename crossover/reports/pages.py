@@ -1,0 +1,34 @@
+"""The pilot report page: headline verdict, numbers, paired chart, subscales, follow-ups, concerns."""
+from flask import Blueprint, render_template
+from flask_babel import gettext as _
+from markupsafe import Markup
+
+from crossover.auth.access import actor, page_auth
+from crossover.auth.models import Role
+from crossover.pilots.services import get_pilot
+from crossover.reports import charts, services
+from crossover.reports.gather import gather
+
+pages_bp = Blueprint("reports", __name__)
+
+
+@pages_bp.route("/pilots/<int(max=2147483647):pilot_id>/report")
+@page_auth(Role.OWNER, Role.REVIEWER, Role.ADMIN)
+def pilot_report(pilot_id: int):
+    """Show a pilot's report."""
+    pilot = get_pilot(pilot_id, actor())
+    data = gather(pilot)
+    report = services.build_report(pilot, data)
+    chart = None
+    if not report["primary"]["suppressed"]:
+        _ids, pre, post = services.pairs(data, pilot.outcome)
+        primary = report["primary"]
+        chart = Markup(charts.paired_chart(
+            pre, post, scale_min=pilot.instrument.scale_min, scale_max=pilot.instrument.scale_max,
+            mean_change=primary["mean_change"], ci=(primary["ci_low"], primary["ci_high"]),
+            labels={"title": _("Each participant's score before and after"), "pre": _("Pre"), "post": _("Post"),
+                    "change": _("Mean change (95% CI)")},
+            show_people=actor().role is Role.OWNER,  # reviewers see aggregates only
+        ))
+    return render_template("reports/report.html", pilot=pilot, report=report, chart=chart,
+                           is_owner=actor().role is Role.OWNER)

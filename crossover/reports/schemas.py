@@ -1,0 +1,113 @@
+"""The report's shape, for the OpenAPI document (withheld numbers are null, with suppressed: true)."""
+import marshmallow as ma
+
+from crossover.api import Schema
+
+F = lambda **kw: ma.fields.Float(allow_none=True, **kw)  # noqa: E731
+I = lambda **kw: ma.fields.Integer(allow_none=True, **kw)  # noqa: E731,E741
+S = lambda **kw: ma.fields.String(allow_none=True, **kw)  # noqa: E731
+
+
+class OutcomeSchema(Schema):
+    outcome = ma.fields.String()
+    n, pre_mean, post_mean, mean_change, sd_change = I(), F(), F(), F(), F()
+    ci_low, ci_high, t, df, p_t = F(), F(), F(), I(), F()
+    wilcoxon_v, p_wilcoxon, dz, gz, rank_biserial = F(), F(), F(), F(), F()
+    shapiro_w, p_shapiro, p_primary = F(), F(), F()
+    p_holm = F(metadata={"description": "Subscales only: Holm-adjusted within the pilot"})
+    note = S()
+    suppressed = ma.fields.Boolean()
+
+
+class ChangeSchema(Schema):
+    wave, key, label_ja, label_en = S(), S(), S(), S()
+    days = I()
+    n, mean_change, sd_change, ci_low, ci_high, t, df, p, dz = I(), F(), F(), F(), F(), F(), I(), F(), F()
+    suppressed = ma.fields.Boolean()
+
+
+class SubgroupsSchema(Schema):
+    career_phase = ma.fields.List(ma.fields.Nested(ChangeSchema))
+    age_band = ma.fields.List(ma.fields.Nested(ChangeSchema))
+
+
+class ReliabilitySchema(Schema):
+    wave = ma.fields.String()
+    n, alpha = I(), F()
+    suppressed = ma.fields.Boolean()
+
+
+class WelchSchema(Schema):
+    t, df, p, difference, ci_low, ci_high, hedges_g = F(), F(), F(), F(), F(), F(), F()
+    suppressed = ma.fields.Boolean()
+
+
+class AttritionSchema(Schema):
+    enrolled, with_post, without_post = I(), I(), I()
+    rate, completers_pre_mean, non_completers_pre_mean = F(), F(), F()
+    welch = ma.fields.Nested(WelchSchema)
+    suppressed = ma.fields.Boolean()
+
+
+class ComparisonSchema(WelchSchema):
+    n_participant, n_comparison = I(), I()
+    mean_change_participant, mean_change_comparison = F(), F()
+
+
+class CorrelationSchema(Schema):
+    rho, p, note = F(), F(), S()
+
+
+class DoseSchema(Schema):
+    n, total_sessions, total_minutes = I(), I(), I()
+    sessions = ma.fields.Nested(CorrelationSchema, allow_none=True)
+    minutes = ma.fields.Nested(CorrelationSchema, allow_none=True)
+    suppressed = ma.fields.Boolean()
+
+
+class ConcernItemSchema(Schema):
+    key, label_ja, label_en = S(), S(), S()
+    count, rank = I(), I()
+    rate = F()
+
+
+class ConcernTableSchema(Schema):
+    key, label_ja, label_en = S(), S(), S()
+    n = I()
+    items = ma.fields.List(ma.fields.Nested(ConcernItemSchema), allow_none=True)
+    suppressed = ma.fields.Boolean()
+
+
+class ConcernsSchema(Schema):
+    overall = ma.fields.Nested(ConcernTableSchema)
+    by_career_phase = ma.fields.List(ma.fields.Nested(ConcernTableSchema))
+
+
+class VerdictSchema(Schema):
+    value = ma.fields.String(metadata={"description": "insufficient_data, small_success, promising, adverse, no_evidence"})
+    basis = ma.fields.String(metadata={"description": "paired, or comparison when the pilot has a comparison arm"})
+
+
+class CountsSchema(Schema):
+    enrolled, pre, post, pairs = I(), I(), I(), I()
+
+
+class ReportPilotSchema(Schema):
+    id, initiative_id, privacy_k = I(), I(), I()
+    title, status, format, organization, venue, level, design, warning = S(), S(), S(), S(), S(), S(), S(), S()
+    preregistration = ma.fields.Dict()
+
+
+class PilotReportSchema(Schema):
+    pilot = ma.fields.Nested(ReportPilotSchema)
+    counts = ma.fields.Nested(CountsSchema)
+    primary = ma.fields.Nested(OutcomeSchema)
+    subscales = ma.fields.List(ma.fields.Nested(OutcomeSchema))
+    followups = ma.fields.List(ma.fields.Nested(ChangeSchema))
+    subgroups = ma.fields.Nested(SubgroupsSchema)
+    reliability = ma.fields.List(ma.fields.Nested(ReliabilitySchema))
+    attrition = ma.fields.Nested(AttritionSchema)
+    comparison = ma.fields.Nested(ComparisonSchema, allow_none=True)
+    dose = ma.fields.Nested(DoseSchema)
+    concerns = ma.fields.Nested(ConcernsSchema)
+    verdict = ma.fields.Nested(VerdictSchema)

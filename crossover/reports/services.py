@@ -1,0 +1,275 @@
+"""The pilot report: stored scores → analysis → suppression, in the shape DESIGN.md gives."""
+from collections import Counter
+
+from flask import current_app
+import numpy as np
+
+from crossover import analysis
+from crossover.auth.models import Role, User
+from crossover.catalogue.services import options
+from crossover.errors import Forbidden
+from crossover.pilots import schedule
+from crossover.pilots.models import Pilot
+from crossover.pilots.services import get_pilot
+from crossover.reports.gather import PilotData, gather
+from crossover.reports.privacy import suppress_breakdown, withheld
+
+OUTCOME_FIELDS = [
+    "n", "pre_mean", "post_mean", "mean_change", "sd_change", "ci_low", "ci_high", "t", "df", "p_t",
+    "wilcoxon_v", "p_wilcoxon", "dz", "gz", "rank_biserial", "shapiro_w", "p_shapiro", "p_primary",
+]
+CHANGE_FIELDS = ["n", "mean_change", "sd_change", "ci_low", "ci_high", "t", "df", "p", "dz"]
+UNCONTROLLED_WARNING = (
+    "Uncontrolled pre/post: without a comparison arm, a change may come from time, other events or "
+    "regression to the mean (people who start low tend to score higher the second time), not from the experience."
+)
+
+
+def privacy_k() -> int:
+    return max(3, int(current_app.config["PRIVACY_K"]))  # never below 3 (DESIGN.md)
+
+
+def report_for(pilot_id: int, actor: User) -> dict:
+    """The report of a pilot the actor may read (owners: their own; reviewers and admins: all)."""
+    if actor.role not in (Role.OWNER, Role.REVIEWER, Role.ADMIN):
+        raise Forbidden("Your role may not read reports.")
+    return build_report(get_pilot(pilot_id, actor))
+
+
+# --- pairs ------------------------------------------------------------------------------------
+
+def pairs(data: PilotData, outcome: str, *, first: str = "pre", second: str = "post", arm: str = "participant"):
+    """Enrollment ids and the first/second scores of everyone in `arm` who answered both waves."""
+    a, b = data.waves.get(first), data.waves.get(second)
+    if a is None or b is None:
+        return np.empty(0, dtype=np.int64), np.empty(0), np.empty(0)
+    common, in_a, in_b = np.intersect1d(a.ids, b.ids, assume_unique=True, return_indices=True)
+    keep = data.attribute("arm", common) == arm
+    column = data.scales.index(outcome)
+    return common[keep], a.scores[in_a[keep], column], b.scores[in_b[keep], column]
+
+
+def outcome_result(pre: np.ndarray, post: np.ndarray, outcome: str, pilot: Pilot, k: int) -> dict:
+    """Every paired statistic of one outcome, or the withheld form below k pairs."""
+    n = int(pre.size)
+    if n < k:
+        return withheld(OUTCOME_FIELDS, outcome=outcome, n=None, note=f"Fewer than {k} pairs.")
+    direction = pilot.direction.value
+    t = analysis.paired_t(pre, post, direction=direction)
+    w = analysis.wilcoxon_signed_rank(pre, post, direction=direction)
+    effects = analysis.paired_effects(pre, post)
+    shapiro = analysis.shapiro_wilk(post - pre)
+    p_primary = t.p if pilot.primary_test.value == "paired_t" else w.p
+    return {
+        "outcome": outcome, "n": n, "pre_mean": float(pre.mean()), "post_mean": float(post.mean()),
+        "mean_change": t.mean_change, "sd_change": t.sd_change, "ci_low": t.ci_low, "ci_high": t.ci_high,
+        "t": t.t, "df": t.df, "p_t": t.p, "wilcoxon_v": w.v, "p_wilcoxon": w.p, "dz": effects.dz, "gz": effects.gz,
+        "rank_biserial": effects.rank_biserial, "shapiro_w": shapiro.w, "p_shapiro": shapiro.p,
+        "p_primary": p_primary, "suppressed": False, "note": t.note or w.note,
+    }
+
+
+def change_summary(pre: np.ndarray, post: np.ndarray, k: int, direction: str, **keep) -> dict:
+    """A compact paired summary (follow-ups, subgroups)."""
+    if pre.size < k:
+        return withheld(CHANGE_FIELDS, **keep)
+    t = analysis.paired_t(pre, post, direction=direction)
+    return {**keep, "n": int(pre.size), "mean_change": t.mean_change, "sd_change": t.sd_change,
+            "ci_low": t.ci_low, "ci_high": t.ci_high, "t": t.t, "df": t.df, "p": t.p,
+            "dz": analysis.paired_effects(pre, post).dz, "suppressed": False}
+
+
+# --- sections ------------------------------------------------------------------------------------
+
+def _subscales(data: PilotData, k: int) -> list[dict]:
+    results = [outcome_result(*pairs(data, s)[1:], s, data.pilot, k) for s in data.instrument.subscales]
+    adjusted = analysis.holm([r["p_primary"] for r in results])
+    for result, p_holm in zip(results, adjusted):
+        result["p_holm"] = p_holm
+    return results
+
+
+def _followups(data: PilotData, k: int) -> list[dict]:
+    out = []
+    for days in sorted(data.pilot.followup_days):
+        wave = schedule.followup_wave(days)
+        _, pre, later = pairs(data, data.pilot.outcome, second=wave)
+        out.append(change_summary(pre, later, k, data.pilot.direction.value, wave=wave, days=days))
+    return out
+
+
+def _subgroups(data: PilotData, k: int) -> dict:
+    """Change by career phase and by age band, each group withheld below k (and complemented)."""
+    ids, pre, post = pairs(data, data.pilot.outcome)
+    result = {}
+    for dimension in ("career_phase", "age_band"):
+        values = data.attribute(dimension, ids)
+        groups = []
+        for option in options(dimension):
+            mask = values == option.key
+            label = {"key": option.key, "label_ja": option.label_ja, "label_en": option.label_en}
+            summary = change_summary(pre[mask], post[mask], k, data.pilot.direction.value, **label)
+            groups.append({**summary, "n": int(mask.sum())})
+        groups = suppress_breakdown(groups, k, lambda g: withheld(CHANGE_FIELDS, **_labels(g)))
+        result[dimension] = [{**g, "n": None} if g["suppressed"] else g for g in groups]
+    return result
+
+
+def _labels(group: dict) -> dict:
+    return {"key": group["key"], "label_ja": group["label_ja"], "label_en": group["label_en"]}
+
+
+def _reliability(data: PilotData, k: int) -> list[dict]:
+    """Cronbach's alpha of the instrument in each scale wave (every respondent, both arms)."""
+    out = []
+    for wave in schedule.wave_names(data.pilot.followup_days)[1:]:
+        scores = data.waves.get(wave)
+        n = 0 if scores is None else int(scores.ids.size)
+        if n < k:
+            out.append({"wave": wave, "n": None, "alpha": None, "suppressed": True})
+        else:
+            out.append({"wave": wave, "n": n, "alpha": analysis.cronbach_alpha(scores.items), "suppressed": False})
+    return out
+
+
+WELCH_FIELDS = ["t", "df", "p", "difference", "ci_low", "ci_high", "hedges_g"]
+
+
+def _welch_dict(result: analysis.WelchTest) -> dict:
+    return {"t": result.t, "df": result.df, "p": result.p, "difference": result.difference,
+            "ci_low": result.ci_low, "ci_high": result.ci_high, "hedges_g": result.hedges_g}
+
+
+def _attrition(data: PilotData, k: int) -> dict:
+    """Who did not answer after, and whether they started differently (Welch on pre scores)."""
+    participants = data.ids[data.arm == "participant"]
+    post_ids = data.waves["post"].ids if "post" in data.waves else np.empty(0, dtype=np.int64)
+    without_post = int(np.sum(~np.isin(participants, post_ids)))
+    section = {"enrolled": int(participants.size), "with_post": int(participants.size) - without_post,
+               "without_post": without_post,
+               "rate": without_post / participants.size if participants.size else None}
+    completers = dropped = np.empty(0)
+    if "pre" in data.waves:
+        pre = data.waves["pre"]
+        mine = np.isin(pre.ids, participants)
+        stayed = np.isin(pre.ids, post_ids)
+        column = pre.scores[:, data.scales.index(data.pilot.outcome)]
+        completers, dropped = column[mine & stayed], column[mine & ~stayed]
+    if completers.size < k or dropped.size < k:
+        return {**section, "completers_pre_mean": None, "non_completers_pre_mean": None,
+                "welch": withheld(WELCH_FIELDS), "suppressed": True}
+    test = analysis.welch(completers, dropped)
+    return {**section, "completers_pre_mean": test.mean_x, "non_completers_pre_mean": test.mean_y,
+            "welch": {**_welch_dict(test), "suppressed": False}, "suppressed": False}
+
+
+def _comparison(data: PilotData, k: int) -> dict | None:
+    if not data.pilot.has_comparison:
+        return None
+    outcome = data.pilot.outcome
+    _, a_pre, a_post = pairs(data, outcome)
+    _, c_pre, c_post = pairs(data, outcome, arm="comparison")
+    fields = ["n_participant", "n_comparison", "mean_change_participant", "mean_change_comparison", *WELCH_FIELDS]
+    if a_pre.size < k or c_pre.size < k:
+        return withheld(fields)
+    test = analysis.welch(a_post - a_pre, c_post - c_pre, direction=data.pilot.direction.value)
+    return {"n_participant": int(a_pre.size), "n_comparison": int(c_pre.size),
+            "mean_change_participant": test.mean_x, "mean_change_comparison": test.mean_y,
+            **_welch_dict(test), "suppressed": False}
+
+
+def _dose(data: PilotData, k: int) -> dict:
+    ids, pre, post = pairs(data, data.pilot.outcome)
+    if len(ids) < k:
+        return {"n": None, "sessions": None, "minutes": None, "suppressed": True}
+    change = post - pre
+    sessions = [data.sessions.get(int(i), (0, 0))[0] for i in ids]
+    minutes = [data.sessions.get(int(i), (0, 0))[1] for i in ids]
+    def corr(dose):  # noqa: E306
+        result = analysis.spearman(change, dose)
+        return {"rho": result.rho, "p": result.p, "note": result.note}
+    return {"n": len(ids), "sessions": corr(sessions), "minutes": corr(minutes),
+            "total_sessions": int(sum(sessions)), "total_minutes": int(sum(minutes)), "suppressed": False}
+
+
+def _concern_table(counts: Counter, n: int, concern_options, k: int) -> dict:
+    """Selection rate and competition rank of each concern among n respondents."""
+    if n < k:
+        return {"n": None, "items": None, "suppressed": True}
+    keyed = [(o, counts.get(o.key, 0)) for o in concern_options]
+    ranks = analysis.competition_ranks([count for _, count in keyed])  # same n: counts rank as rates
+    items = [{"key": o.key, "label_ja": o.label_ja, "label_en": o.label_en, "count": count,
+              "rate": count / n, "rank": rank} for (o, count), rank in zip(keyed, ranks)]
+    return {"n": n, "items": sorted(items, key=lambda item: (item["rank"], item["key"])), "suppressed": False}
+
+
+def _concerns(data: PilotData, k: int) -> dict:
+    concern_options = options("concern")
+    overall = Counter()
+    for (_, concern), count in data.concern_counts.items():
+        overall[concern] += count
+    phases = []
+    for phase in options("career_phase"):
+        counts = Counter({concern: c for (p, concern), c in data.concern_counts.items() if p == phase.key})
+        n = data.intake_respondents.get(phase.key, 0)
+        phases.append({**_labels({"key": phase.key, "label_ja": phase.label_ja, "label_en": phase.label_en}),
+                       **_concern_table(counts, n, concern_options, k), "n": n})
+    phases = suppress_breakdown(phases, k, lambda g: {**_labels(g), "items": None, "suppressed": True})
+    phases = [{**g, "n": None} if g["suppressed"] else g for g in phases]
+    total = sum(data.intake_respondents.values())
+    return {"overall": _concern_table(overall, total, concern_options, k), "by_career_phase": phases}
+
+
+def _verdict(data: PilotData, primary: dict, comparison: dict | None, k: int) -> dict:
+    pilot = data.pilot
+    common = dict(k=k, alpha=pilot.alpha, min_effect=pilot.min_dz, direction=pilot.direction.value)
+    if comparison is not None:
+        n = min(comparison["n_participant"] or 0, comparison["n_comparison"] or 0)
+        value = analysis.verdict(n=n, p=comparison["p"], effect=comparison["hedges_g"], **common)
+        return {"value": value.value, "basis": "comparison"}
+    value = analysis.verdict(n=primary["n"] or 0, p=primary["p_primary"], effect=primary["dz"], **common)
+    return {"value": value.value, "basis": "paired"}
+
+
+def build_report(pilot: Pilot, data: PilotData | None = None) -> dict:
+    """The full report of one pilot (from `data` when the caller has gathered it already)."""
+    k = privacy_k()
+    data = data or gather(pilot)
+    _, pre, post = pairs(data, pilot.outcome)
+    participants = data.ids[data.arm == "participant"]
+    answered = lambda wave: int(np.isin(participants, data.waves[wave].ids).sum()) if wave in data.waves else 0  # noqa: E731
+    primary = outcome_result(pre, post, pilot.outcome, pilot, k)
+    comparison = _comparison(data, k)
+    return {
+        "pilot": _pilot_header(pilot, k),
+        "counts": {
+            "enrolled": int(participants.size),
+            "pre": answered("pre"),
+            "post": answered("post"),
+            "pairs": int(pre.size),
+        },
+        "primary": primary,
+        "subscales": _subscales(data, k),
+        "followups": _followups(data, k),
+        "subgroups": _subgroups(data, k),
+        "reliability": _reliability(data, k),
+        "attrition": _attrition(data, k),
+        "comparison": comparison,
+        "dose": _dose(data, k),
+        "concerns": _concerns(data, k),
+        "verdict": _verdict(data, primary, comparison, k),
+    }
+
+
+def _pilot_header(pilot: Pilot, k: int) -> dict:
+    controlled = pilot.has_comparison
+    return {
+        "id": pilot.id, "title": pilot.title, "status": pilot.status.value, "format": pilot.format.value,
+        "organization": pilot.organization.slug, "initiative_id": pilot.initiative_id,
+        "venue": pilot.initiative.venue.key, "level": pilot.initiative.level.key,
+        "design": "controlled" if controlled else "uncontrolled pre/post",
+        "warning": None if controlled else UNCONTROLLED_WARNING,
+        "preregistration": {"outcome": pilot.outcome, "direction": pilot.direction.value, "alpha": pilot.alpha,
+                            "test": pilot.primary_test.value, "min_dz": pilot.min_dz, "planned_n": pilot.planned_n},
+        "privacy_k": k,
+    }

@@ -1,0 +1,142 @@
+"""A seeded generator of simulated pilots, participants and answers (demo and benchmarks only).
+
+Each simulated person has a latent career-ownership level; item answers scatter around it on the
+instrument's scale (reverse-keyed items mirrored), and the post wave adds the pilot's true effect
+for the participant arm. Responses are written directly as historical data, skipping survey
+windows, with scores computed by the same scoring code as live submissions.
+"""
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta, timezone
+
+import numpy as np
+import sqlalchemy as sa
+
+from crossover.auth.models import Organization
+from crossover.catalogue.models import Initiative
+from crossover.extensions import db
+from crossover.instruments.models import Instrument
+from crossover.mentoring.models import Match, Mentor, MentoringSession, SessionMode
+from crossover.pilots import schedule, tokens
+from crossover.pilots.models import (
+    Arm, Direction, Enrollment, Invitation, Pilot, PilotFormat, PilotStatus, WaveWindow,
+)
+from crossover.pilots.services import MID_SENIOR, _new_code
+from crossover.surveys.store import add_with_copies, intake_response, scored_response
+
+AGE_BANDS = ["45-49", "50-54", "55-59", "60-64", "65+"]
+PHASES = ["in_management", "post_off", "specialist", "reemployed", "other"]
+CONCERNS = ["role_after_post_off", "marketability", "relearning", "meaning", "caregiving", "health",
+            "network", "pay_evaluation", "after_retirement", "younger_colleagues"]
+
+
+@dataclass
+class PilotSpec:
+    org_slug: str
+    initiative_key: str
+    title: str
+    format: str
+    n: int
+    effect: float  # true mean change of the participant arm, in scale points
+    comparison_n: int = 0
+    direction: str = "increase"
+    status: str = "closed"
+    followup_keep: float = 0.7  # share of the effect still there at follow-up
+    ended_days_ago: int = 90
+
+
+def _answers(rng, level: np.ndarray, items: list, low: int, high: int) -> list[dict[str, int]]:
+    noise = rng.normal(0, 0.75, size=(level.size, len(items)))
+    raw = np.clip(np.rint(level[:, None] + noise), low, high).astype(int)
+    for j, item in enumerate(items):
+        if item.reverse:
+            raw[:, j] = low + high - raw[:, j]
+    return [{item.key: int(raw[i, j]) for j, item in enumerate(items)} for i in range(level.size)]
+
+
+def simulate_pilot(spec: PilotSpec, seed: int) -> Pilot:
+    """Create one pilot with simulated people, invitations, answers, matches and sessions."""
+    rng = np.random.default_rng(seed)
+    org = db.session.scalar(sa.select(Organization).where(Organization.slug == spec.org_slug))
+    initiative = db.session.scalar(sa.select(Initiative).where(Initiative.key == spec.initiative_key))
+    instrument = db.session.scalar(sa.select(Instrument).where(Instrument.key == "career-ownership-v1"))
+    ends_on = date.today() - timedelta(days=spec.ended_days_ago)
+    starts_on = ends_on - timedelta(days=90)
+    pilot = Pilot(
+        organization_id=org.id, initiative_id=initiative.id, instrument_id=instrument.id, title=spec.title,
+        format=PilotFormat(spec.format), status=PilotStatus(spec.status), has_comparison=spec.comparison_n > 0,
+        planned_n=max(spec.n, 2), starts_on=starts_on, ends_on=ends_on, followup_days=[30, 60],
+        eligible_age_bands=list(MID_SENIOR) if spec.format != "other" else [], eligible_career_phases=[],
+        outcome="total", direction=Direction(spec.direction), alpha=0.05, min_dz=0.2,
+        preregistered_at=datetime.combine(starts_on - timedelta(days=20), time(9), timezone.utc),
+    )
+    for position, window in enumerate(schedule.default_schedule(starts_on, ends_on, [30, 60])):
+        pilot.waves.append(WaveWindow(position=position, **window))
+    db.session.add(pilot)
+    db.session.flush()
+    _people(rng, pilot, instrument, spec)
+    return pilot
+
+
+def _people(rng, pilot: Pilot, instrument: Instrument, spec: PilotSpec) -> None:
+    items, low, high = instrument.items, instrument.scale_min, instrument.scale_max
+    arms = [Arm.PARTICIPANT] * spec.n + [Arm.COMPARISON] * spec.comparison_n
+    level = rng.normal(3.0, 0.55, size=len(arms))
+    treated = np.array([arm is Arm.PARTICIPANT for arm in arms])
+    drift = rng.normal(0.05, 0.35, size=len(arms))  # everyone moves a little, experience or not
+    waves = {
+        "pre": level,
+        "post": level + drift + treated * spec.effect,
+        "followup_30": level + drift + treated * spec.effect * spec.followup_keep,
+        "followup_60": level + drift + treated * spec.effect * spec.followup_keep ** 2,
+    }
+    answered = {"pre": rng.random(len(arms)) < 0.97, "post": rng.random(len(arms)) < 0.88,
+                "followup_30": rng.random(len(arms)) < 0.75, "followup_60": rng.random(len(arms)) < 0.65}
+    answers = {wave: _answers(rng, values, items, low, high) for wave, values in waves.items()}
+    start = datetime.combine(pilot.starts_on - timedelta(days=14), time(10), timezone.utc)
+    enrollments = []
+    for index, arm in enumerate(arms):
+        enrollment = Enrollment(
+            pilot_id=pilot.id, code=_new_code(), arm=arm, age_band=str(rng.choice(AGE_BANDS, p=[.2, .3, .25, .2, .05])),
+            career_phase=str(rng.choice(PHASES, p=[.3, .3, .2, .15, .05])), consented_at=start, created_at=start,
+        )
+        for window in pilot.waves:
+            nonce = tokens.new_nonce()
+            enrollment.invitations.append(Invitation(wave=window.wave, position=window.position, nonce=nonce,
+                                                     token_hash=tokens.hash_token(tokens.token_for(nonce))))
+        enrollments.append(enrollment)
+    db.session.add_all(enrollments)
+    db.session.flush()
+    responses = []
+    for index, enrollment in enumerate(enrollments):
+        by_wave = {inv.wave: inv for inv in enrollment.invitations}
+        common = dict(enrollment_id=enrollment.id, pilot_id=pilot.id)
+        chosen = [str(c) for c in rng.choice(CONCERNS, size=int(rng.integers(1, 4)), replace=False)]
+        responses.append(intake_response(chosen, None, invitation_id=by_wave["intake"].id, wave="intake",
+                                         submitted_at=start, **common))
+        for wave, offset in (("pre", 0), ("post", 100), ("followup_30", 130), ("followup_60", 160)):
+            if answered[wave][index]:
+                responses.append(scored_response(instrument, answers[wave][index], invitation_id=by_wave[wave].id,
+                                                 wave=wave, submitted_at=start + timedelta(days=offset), **common))
+    add_with_copies(db.session, responses)
+    _mentoring(rng, pilot, [e for e in enrollments if e.arm is Arm.PARTICIPANT])
+
+
+def _mentoring(rng, pilot: Pilot, participants: list[Enrollment]) -> None:
+    """Match participants of mentoring and interview pilots with mentors of other organizations."""
+    if pilot.format is PilotFormat.OTHER:
+        return
+    mentors = list(db.session.scalars(sa.select(Mentor).where(Mentor.organization_id != pilot.organization_id)))
+    if not mentors:
+        return
+    for index, enrollment in enumerate(participants):
+        mentor = mentors[index % len(mentors)]
+        match = Match(pilot_id=pilot.id, enrollment_id=enrollment.id, mentor_id=mentor.id,
+                      ended_at=datetime.combine(pilot.ends_on, time(18), timezone.utc))
+        db.session.add(match)
+        db.session.flush()
+        for number in range(int(rng.integers(1, 6))):
+            db.session.add(MentoringSession(
+                match_id=match.id, held_on=pilot.starts_on + timedelta(days=14 * number + 3),
+                minutes=int(rng.choice([30, 45, 60, 90])), mode=SessionMode(str(rng.choice(["online", "in_person"]))),
+                topics=[str(rng.choice(["棚卸し", "社外の視点", "学び直し", "役職定年後"]))],
+            ))

@@ -1,0 +1,188 @@
+"""The pilot report: shape, agreement with the analysis functions, suppression, access, export."""
+import csv
+import io
+
+import numpy as np
+import pytest
+import sqlalchemy as sa
+
+from crossover import analysis
+from crossover.audit import AuditEvent
+from crossover.extensions import db
+from crossover.pilots.models import Pilot
+from crossover.simulate import PilotSpec, simulate_pilot
+from tests.factories import enroll, make_mentor, make_pilot
+
+DESIGN_KEYS = {"pilot", "counts", "primary", "subscales", "followups", "subgroups", "reliability", "attrition",
+               "concerns", "verdict"}
+OUTCOME_KEYS = {"outcome", "n", "pre_mean", "post_mean", "mean_change", "sd_change", "ci_low", "ci_high", "t", "df",
+                "p_t", "wilcoxon_v", "p_wilcoxon", "dz", "gz", "rank_biserial", "shapiro_w", "p_shapiro", "p_primary"}
+
+
+def _simulated(app, users, **spec):
+    """A closed pilot of acme with simulated people (seeded), readable by acme's owner."""
+    defaults = dict(org_slug="acme", initiative_key="community-external-mentoring", title="Simulated",
+                    format="mentoring", n=40, effect=0.3)
+    with app.app_context():
+        pilot = simulate_pilot(PilotSpec(**(defaults | spec)), seed=7)
+        db.session.commit()
+        return pilot.id
+
+
+def _pairs_from_export(client, headers, pilot_id, outcome="total", arm="participant", second="post"):
+    text = client.get(f"/api/v1/pilots/{pilot_id}/export.csv", headers=headers).data.decode("utf-8-sig")
+    rows = [r for r in csv.DictReader(io.StringIO(text)) if r["arm"] == arm]
+    first = {r["code"]: float(r[outcome]) for r in rows if r["wave"] == "pre"}
+    later = {r["code"]: float(r[outcome]) for r in rows if r["wave"] == second}
+    codes = sorted(first.keys() & later.keys())
+    return np.array([first[c] for c in codes]), np.array([later[c] for c in codes])
+
+
+def test_report_shape_and_numbers_agree_with_analysis(app, client, users):
+    pilot_id = _simulated(app, users)
+    report = client.get(f"/api/v1/pilots/{pilot_id}/report", headers=users.owner).json
+    assert DESIGN_KEYS <= set(report)
+    primary = report["primary"]
+    assert OUTCOME_KEYS <= set(primary) and primary["suppressed"] is False
+    pre, post = _pairs_from_export(client, users.owner, pilot_id)
+    assert report["counts"]["pairs"] == primary["n"] == pre.size
+    t = analysis.paired_t(pre, post, direction="increase")
+    w = analysis.wilcoxon_signed_rank(pre, post, direction="increase")
+    effects = analysis.paired_effects(pre, post)
+    assert primary["t"] == pytest.approx(t.t, rel=1e-12) and primary["p_t"] == pytest.approx(t.p, rel=1e-12)
+    assert primary["wilcoxon_v"] == w.v and primary["p_wilcoxon"] == pytest.approx(w.p, rel=1e-12)
+    assert primary["dz"] == pytest.approx(effects.dz) and primary["p_primary"] == primary["p_t"]
+    assert primary["pre_mean"] == pytest.approx(pre.mean()) and primary["post_mean"] == pytest.approx(post.mean())
+    assert report["pilot"]["design"] == "uncontrolled pre/post" and "regression to the mean" in report["pilot"]["warning"]
+    assert report["comparison"] is None
+
+
+def test_subscales_are_holm_adjusted(app, client, users):
+    pilot_id = _simulated(app, users)
+    report = client.get(f"/api/v1/pilots/{pilot_id}/report", headers=users.owner).json
+    assert [s["outcome"] for s in report["subscales"]] == ["vision", "agency", "learning", "connection"]
+    raw = [s["p_primary"] for s in report["subscales"]]
+    assert [s["p_holm"] for s in report["subscales"]] == pytest.approx(analysis.holm(raw))
+    pre, post = _pairs_from_export(client, users.owner, pilot_id, outcome="agency")
+    assert report["subscales"][1]["mean_change"] == pytest.approx(float((post - pre).mean()))
+
+
+def test_followups_reliability_attrition_dose_concerns(app, client, users):
+    pilot_id = _simulated(app, users)
+    report = client.get(f"/api/v1/pilots/{pilot_id}/report", headers=users.owner).json
+    assert [f["wave"] for f in report["followups"]] == ["followup_30", "followup_60"]
+    pre, later = _pairs_from_export(client, users.owner, pilot_id, second="followup_30")
+    assert report["followups"][0]["n"] == pre.size
+    assert report["followups"][0]["mean_change"] == pytest.approx(float((later - pre).mean()))
+    assert [r["wave"] for r in report["reliability"]] == ["pre", "post", "followup_30", "followup_60"]
+    assert 0.5 < report["reliability"][0]["alpha"] < 1
+    attrition = report["attrition"]
+    assert attrition["enrolled"] == 40 and attrition["with_post"] + attrition["without_post"] == 40
+    assert report["dose"]["n"] == report["counts"]["pairs"] and report["dose"]["total_sessions"] == 0  # no mentors
+    overall = report["concerns"]["overall"]
+    assert overall["n"] == 40 and sum(1 for i in overall["items"] if i["rank"] == 1) >= 1
+    ranks = [i["rank"] for i in overall["items"]]
+    assert ranks == sorted(ranks)
+    for item in overall["items"]:  # ties share the best rank: 1 + the number of strictly larger counts
+        assert item["rank"] == 1 + sum(1 for other in overall["items"] if other["count"] > item["count"])
+
+
+def test_comparison_arm_report(app, client, users):
+    pilot_id = _simulated(app, users, comparison_n=30, effect=0.5)
+    report = client.get(f"/api/v1/pilots/{pilot_id}/report", headers=users.owner).json
+    comparison = report["comparison"]
+    assert report["pilot"]["design"] == "controlled" and report["pilot"]["warning"] is None
+    a_pre, a_post = _pairs_from_export(client, users.owner, pilot_id)
+    c_pre, c_post = _pairs_from_export(client, users.owner, pilot_id, arm="comparison")
+    expected = analysis.welch(a_post - a_pre, c_post - c_pre, direction="increase")
+    assert comparison["difference"] == pytest.approx(expected.difference)
+    assert comparison["p"] == pytest.approx(expected.p) and comparison["hedges_g"] == pytest.approx(expected.hedges_g)
+    assert report["verdict"]["basis"] == "comparison"
+    assert report["counts"]["enrolled"] == 40  # the 40 participants; the 30 in comparison are reported apart
+
+
+def test_small_pilot_is_withheld_everywhere(app, client, users):
+    pilot_id = _simulated(app, users, n=4)
+    report = client.get(f"/api/v1/pilots/{pilot_id}/report", headers=users.reviewer).json
+    primary = report["primary"]
+    assert primary["suppressed"] is True and all(primary[key] is None for key in OUTCOME_KEYS - {"outcome"})
+    assert report["verdict"]["value"] == "insufficient_data"
+    assert all(s["suppressed"] for s in report["subscales"])
+    assert report["concerns"]["overall"]["suppressed"] and report["concerns"]["overall"]["items"] is None
+    assert all(g["suppressed"] and g["n"] is None for g in report["subgroups"]["career_phase"])
+    assert report["dose"]["suppressed"] and report["attrition"]["welch"]["suppressed"]
+
+
+def test_no_withheld_subgroup_can_be_recovered_by_subtraction(app, client, users):
+    pilot_id = _simulated(app, users, n=60)
+    report = client.get(f"/api/v1/pilots/{pilot_id}/report", headers=users.owner).json
+    total = report["counts"]["pairs"]
+    for dimension in ("career_phase", "age_band"):
+        groups = report["subgroups"][dimension]
+        hidden = [g for g in groups if g["suppressed"]]
+        shown = sum(g["n"] for g in groups if not g["suppressed"])
+        assert all(g["n"] is None and g["mean_change"] is None for g in hidden)
+        # Whatever is hidden is either nothing, or at least two groups (or empty groups).
+        assert total - shown == 0 or len(hidden) >= 2
+        assert all(g["n"] >= 5 for g in groups if not g["suppressed"])
+    phases = report["concerns"]["by_career_phase"]
+    hidden_phases = [g for g in phases if g["suppressed"]]
+    shown = sum(g["n"] for g in phases if not g["suppressed"])
+    assert report["concerns"]["overall"]["n"] - shown == 0 or len(hidden_phases) >= 2
+
+
+def test_complementary_suppression_unit():
+    from crossover.reports.privacy import suppress_breakdown
+
+    groups = [{"key": "a", "n": 10}, {"key": "b", "n": 3}, {"key": "c", "n": 7}, {"key": "d", "n": 0}]
+    result = suppress_breakdown(groups, 5, lambda g: {"key": g["key"], "n": None, "suppressed": True})
+    assert [g.get("suppressed", False) for g in result] == [False, True, True, False]
+
+
+def test_dose_correlation_uses_logged_sessions(client, users):
+    pilot = make_pilot(client, users.owner, status="running")
+    mentor = make_mentor(client, users.owner2, capacity=10)
+    answers = lambda v: {f"{s}_{i}": v for s in ("vision", "agency", "learning", "connection") for i in (1, 2, 3)}  # noqa: E731
+    for index in range(6):
+        person = enroll(client, users.owner, pilot["id"])
+        links = {i["wave"]: i["token"] for i in person["invitations"]}
+        client.post(f"/api/v1/surveys/{links['pre']}", json={"answers": answers(3)})
+        match = client.post(f"/api/v1/pilots/{pilot['id']}/matches", headers=users.owner,
+                            json={"enrollment_id": person["id"], "mentor_id": mentor["id"]}).json
+        for _ in range(index):
+            client.post(f"/api/v1/matches/{match['id']}/sessions", headers=users.owner,
+                        json={"held_on": "2024-05-01", "minutes": 30, "mode": "online"})
+    report = client.get(f"/api/v1/pilots/{pilot['id']}/report", headers=users.owner).json
+    assert report["counts"] == {"enrolled": 6, "pre": 6, "post": 0, "pairs": 0}
+    assert report["dose"]["suppressed"] is True  # no post answers yet: no pairs
+
+
+def test_export_is_long_format_with_bom_and_audited(app, client, users):
+    pilot_id = _simulated(app, users, n=6)
+    response = client.get(f"/api/v1/pilots/{pilot_id}/export.csv", headers=users.owner)
+    assert response.status_code == 200 and response.mimetype == "text/csv"
+    assert response.data.startswith("\ufeff".encode("utf-8"))
+    rows = list(csv.DictReader(io.StringIO(response.data.decode("utf-8-sig"))))
+    assert {"code", "wave", "submitted_at", "total", "vision", "vision_1", "connection_3"} <= set(rows[0])
+    assert {r["wave"] for r in rows} >= {"intake", "pre", "post"}
+    with app.app_context():
+        assert db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "pilot.export"))
+    assert client.get(f"/api/v1/pilots/{pilot_id}/export.csv", headers=users.reviewer).status_code == 403
+    assert client.get(f"/api/v1/pilots/{pilot_id}/export.csv", headers=users.owner2).status_code == 404
+
+
+def test_report_page_renders_headline_chart_and_tables(app, client, users):
+    pilot_id = _simulated(app, users)
+    users.login("owner@acme.example")
+    page = client.get(f"/pilots/{pilot_id}/report", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert 'id="verdict"' in page and "<svg" in page and page.count('class="person"') >= 20
+    assert "Subscales" in page and "Follow-up +30 d" in page and "regression to the mean" in page
+    ja = client.get(f"/pilots/{pilot_id}/report", headers={"Accept-Language": "ja"}).get_data(as_text=True)
+    assert "主要アウトカム" in ja
+
+
+def test_reviewer_report_page_has_no_individual_lines(app, client, users):
+    pilot_id = _simulated(app, users)
+    users.login("reviewer@example.com")
+    page = client.get(f"/pilots/{pilot_id}/report").get_data(as_text=True)
+    assert "<svg" in page and 'class="person"' not in page
