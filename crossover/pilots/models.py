@@ -166,10 +166,10 @@ class Response(db.Model):
 class ResponseScore(db.Model):
     """The analysis copy of a response's scores, packed so one query reads a whole wave.
 
-    `sums` holds little-endian int16 sums of recoded items: the total first, then each subscale in
-    the instrument's order (a score is its sum over its item count, exactly as stored in
-    Response.scores). `items` holds the recoded answers as int8, in item order, for reliability.
-    Written in the same transaction as its Response.
+    `packed` is one little-endian record: the enrollment id (int32); the int16 sums of recoded
+    items, total first, then each subscale in the instrument's order (a score is its sum over its
+    item count, exactly as stored in Response.scores); the recoded answers (int8) in item order,
+    for reliability. Written in the same transaction as its Response.
     """
 
     __tablename__ = "response_scores"
@@ -178,8 +178,7 @@ class ResponseScore(db.Model):
     pilot_id: Mapped[int] = mapped_column(sa.ForeignKey("pilots.id"))
     enrollment_id: Mapped[int] = mapped_column(sa.ForeignKey("enrollments.id"))
     wave: Mapped[str] = mapped_column(sa.String(32))
-    sums: Mapped[bytes] = mapped_column(sa.LargeBinary)
-    items: Mapped[bytes] = mapped_column(sa.LargeBinary)
+    packed: Mapped[bytes] = mapped_column(sa.LargeBinary)
 
 
 class ResponseConcern(db.Model):

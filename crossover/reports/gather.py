@@ -12,7 +12,8 @@ import sqlalchemy as sa
 from crossover.extensions import db
 from crossover.instruments.models import Instrument
 from crossover.mentoring.models import Match, MentoringSession
-from crossover.pilots.models import Enrollment, Pilot, Response, ResponseConcern, ResponseScore
+from crossover.pilots.models import Enrollment, Pilot, ResponseConcern, ResponseScore
+from crossover.surveys.store import packed_dtype
 
 
 @dataclass
@@ -62,22 +63,37 @@ def _strings(text: str | None) -> np.ndarray:
 
 def _wave_scores(pilot: Pilot, instrument: Instrument, counts: np.ndarray, dialect: str) -> dict[str, WaveScores]:
     rows = db.session.execute(
-        sa.select(ResponseScore.wave, sa.func.count(), *(
-            _concat(column, dialect, ResponseScore.response_id, binary=binary)
-            for column, binary in ((ResponseScore.enrollment_id, False), (ResponseScore.sums, True),
-                                   (ResponseScore.items, True))))
+        sa.select(ResponseScore.wave, _concat(ResponseScore.packed, dialect, ResponseScore.response_id, binary=True))
         .where(ResponseScore.pilot_id == pilot.id)
         .group_by(ResponseScore.wave)
     )
+    layout = packed_dtype(instrument)
     waves = {}
-    for wave, n, ids_text, sums_hex, items_hex in rows:
-        ids = _ints(ids_text)
-        sums = np.frombuffer(bytes.fromhex(sums_hex), dtype="<i2").reshape(n, -1).astype(np.int64)
-        items = np.frombuffer(bytes.fromhex(items_hex), dtype="i1").reshape(n, -1).astype(np.int64)
-        order = np.argsort(ids, kind="stable")
+    for wave, packed_hex in rows:
+        records = np.sort(np.frombuffer(bytes.fromhex(packed_hex), dtype=layout), order="enrollment_id")
         # sum / item count: the very doubles stored in Response.scores (both correctly rounded)
-        waves[wave] = WaveScores(ids[order], sums[order] / counts, items[order])
+        waves[wave] = WaveScores(records["enrollment_id"].astype(np.int64), records["sums"] / counts,
+                                 records["items"].astype(np.int64))
     return waves
+
+
+def _concerns(pilot: Pilot, dialect: str, ids: np.ndarray, phases: np.ndarray):
+    """Concern counts and intake respondents per career phase (every intake names ≥ 1 concern)."""
+    rows = db.session.execute(
+        sa.select(ResponseConcern.concern, _concat(ResponseConcern.enrollment_id, dialect, ResponseConcern.response_id))
+        .where(ResponseConcern.pilot_id == pilot.id)
+        .group_by(ResponseConcern.concern)
+    ).all()
+    counts: dict[tuple[str, str], int] = {}
+    respondents = []
+    for concern, chosen_by in rows:
+        people = _ints(chosen_by)
+        respondents.append(people)
+        names, sizes = np.unique(phases[np.searchsorted(ids, people)], return_counts=True)
+        counts.update({(phase, concern): int(size) for phase, size in zip(names.tolist(), sizes)})
+    everyone = np.unique(np.concatenate(respondents)) if respondents else np.empty(0, dtype=np.int64)
+    names, sizes = np.unique(phases[np.searchsorted(ids, everyone)], return_counts=True)
+    return counts, dict(zip(names.tolist(), sizes.tolist()))
 
 
 def gather(pilot: Pilot) -> PilotData:
@@ -94,22 +110,7 @@ def gather(pilot: Pilot) -> PilotData:
     ).one()
     ids, arms, bands, phases = _ints(ids), _strings(arms), _strings(bands), _strings(phases)
     order = np.argsort(ids, kind="stable")
-    concern_counts = {
-        (phase, concern): count for phase, concern, count in db.session.execute(
-            sa.select(Enrollment.career_phase, ResponseConcern.concern, sa.func.count())
-            .select_from(ResponseConcern)
-            .join(Enrollment, Enrollment.id == ResponseConcern.enrollment_id)
-            .where(ResponseConcern.pilot_id == pilot.id)
-            .group_by(Enrollment.career_phase, ResponseConcern.concern)
-        )
-    }
-    intake_respondents = dict(db.session.execute(
-        sa.select(Enrollment.career_phase, sa.func.count())
-        .select_from(Response)
-        .join(Enrollment, Enrollment.id == Response.enrollment_id)
-        .where(Response.pilot_id == pilot.id, Response.wave == "intake")
-        .group_by(Enrollment.career_phase)
-    ).all())
+    concern_counts, intake_respondents = _concerns(pilot, dialect, ids[order], phases[order])
     sessions = {
         enrollment_id: (int(count), int(minutes or 0))
         for enrollment_id, count, minutes in db.session.execute(

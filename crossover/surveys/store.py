@@ -14,12 +14,19 @@ def scored_response(instrument: Instrument, answers: dict[str, int], **fields) -
     response = Response(answers=answers, scores={name: total / count for name, (total, count) in sums.items()},
                         concerns=[], **fields)
     recoded = [recode(answers[i.key], instrument.scale_min, instrument.scale_max, i.reverse) for i in items]
-    packed_sums = [sums["total"][0], *(sums[name][0] for name in instrument.subscales)]
-    response.packed = ResponseScore(
-        pilot_id=fields["pilot_id"], enrollment_id=fields["enrollment_id"], wave=fields["wave"],
-        sums=np.asarray(packed_sums, dtype="<i2").tobytes(), items=np.asarray(recoded, dtype="i1").tobytes(),
-    )
+    record = np.zeros(1, dtype=packed_dtype(instrument))
+    record["enrollment_id"] = fields["enrollment_id"]
+    record["sums"] = [sums["total"][0], *(sums[name][0] for name in instrument.subscales)]
+    record["items"] = recoded
+    response.packed = ResponseScore(pilot_id=fields["pilot_id"], enrollment_id=fields["enrollment_id"],
+                                    wave=fields["wave"], packed=record.tobytes())
     return response
+
+
+def packed_dtype(instrument: Instrument) -> np.dtype:
+    """The record layout of ResponseScore.packed for this instrument."""
+    return np.dtype([("enrollment_id", "<i4"), ("sums", "<i2", (1 + len(instrument.subscales),)),
+                     ("items", "i1", (len(instrument.items),))])
 
 
 def intake_response(concerns: list[str], note: str | None, **fields) -> Response:

@@ -42,9 +42,11 @@ def _backfill():
         low, high, rows, subscales = scales[instrument_of[r.pilot_id]]
         recoded = [low + high - r.answers[i.key] if i.reverse else r.answers[i.key] for i in rows]
         sums = [sum(recoded)] + [sum(v for v, i in zip(recoded, rows) if i.subscale == s) for s in subscales]
+        record = np.zeros(1, dtype=[("enrollment_id", "<i4"), ("sums", "<i2", (len(sums),)),
+                                    ("items", "i1", (len(recoded),))])
+        record["enrollment_id"], record["sums"], record["items"] = r.enrollment_id, sums, recoded
         score_rows.append({"response_id": r.id, "pilot_id": r.pilot_id, "enrollment_id": r.enrollment_id,
-                           "wave": r.wave, "sums": np.asarray(sums, dtype="<i2").tobytes(),
-                           "items": np.asarray(recoded, dtype="i1").tobytes()})
+                           "wave": r.wave, "packed": record.tobytes()})
     if score_rows:
         op.bulk_insert(sa.table("response_scores", *(sa.column(c) for c in score_rows[0])), score_rows)
     if concern_rows:
@@ -71,8 +73,7 @@ def upgrade():
     sa.Column('pilot_id', sa.Integer(), nullable=False),
     sa.Column('enrollment_id', sa.Integer(), nullable=False),
     sa.Column('wave', sa.String(length=32), nullable=False),
-    sa.Column('sums', sa.LargeBinary(), nullable=False),
-    sa.Column('items', sa.LargeBinary(), nullable=False),
+    sa.Column('packed', sa.LargeBinary(), nullable=False),
     sa.ForeignKeyConstraint(['enrollment_id'], ['enrollments.id'], name=op.f('fk_response_scores_enrollment_id_enrollments')),
     sa.ForeignKeyConstraint(['pilot_id'], ['pilots.id'], name=op.f('fk_response_scores_pilot_id_pilots')),
     sa.ForeignKeyConstraint(['response_id'], ['responses.id'], name=op.f('fk_response_scores_response_id_responses')),
