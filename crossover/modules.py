@@ -1,11 +1,11 @@
 """The domains of crossover and their blueprints, registered in one place."""
 from flask import Flask
 
-from crossover import auth, catalogue, instruments, mentoring, pilots, reports, surveys
+from crossover import auth, catalogue, evidence, instruments, mentoring, pilots, reports, surveys
 from crossover.audit import api as audit_api
 from crossover.outbox import models as outbox_models  # noqa: F401  (mapped for migrations)
 
-MODULES = (auth, catalogue, instruments, pilots, mentoring, surveys, reports, audit_api)
+MODULES = (auth, catalogue, instruments, pilots, mentoring, surveys, reports, evidence, audit_api)
 
 
 def register_blueprints(app: Flask, api) -> None:

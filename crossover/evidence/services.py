@@ -1,0 +1,215 @@
+"""The consortium evidence board: every closed pilot's primary result, pooled per cell and initiative.
+
+Computed from the packed stored scores in a fixed number of queries, whatever the number of
+pilots. Pilots under K pairs are withheld and contribute to no figure at all, so nothing withheld
+can be recovered by subtracting visible figures (from any filter) from a visible total.
+"""
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from datetime import date
+import math
+
+import numpy as np
+import sqlalchemy as sa
+
+from crossover import analysis
+from crossover.auth.models import Organization
+from crossover.catalogue.models import Initiative, Level, Venue
+from crossover.catalogue.services import levels, venues
+from crossover.extensions import db
+from crossover.instruments.models import Instrument
+from crossover.pilots.models import Enrollment, Pilot, PilotStatus, ResponseScore
+from crossover.reports.gather import _concat, _ints, _strings
+from crossover.reports.services import privacy_k
+from crossover.surveys.store import packed_dtype
+
+VERDICTS = [v.value for v in analysis.Verdict]
+
+
+@dataclass
+class PilotRow:
+    id: int
+    title: str
+    organization: str
+    organization_name: str
+    initiative_id: int
+    venue: str
+    level: str
+    format: str
+    ends_on: date
+    controlled: bool
+    instrument_id: int
+    outcome: str
+    direction: str
+    alpha: float
+    test: str
+    min_dz: float
+
+
+def _closed_pilots() -> list[PilotRow]:
+    rows = db.session.execute(
+        sa.select(Pilot.id, Pilot.title, Organization.slug, Organization.name, Pilot.initiative_id, Venue.key,
+                  Level.key, Pilot.format, Pilot.ends_on, Pilot.has_comparison, Pilot.instrument_id, Pilot.outcome,
+                  Pilot.direction, Pilot.alpha, Pilot.primary_test, Pilot.min_dz)
+        .join(Organization, Organization.id == Pilot.organization_id)
+        .join(Initiative, Initiative.id == Pilot.initiative_id)
+        .join(Venue, Venue.id == Initiative.venue_id)
+        .join(Level, Level.id == Initiative.level_id)
+        .where(Pilot.status == PilotStatus.CLOSED)
+        .order_by(Pilot.id)
+    )
+    return [PilotRow(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7].value, r[8], r[9], r[10], r[11],
+                     r[12].value, r[13], r[14].value, r[15]) for r in rows]
+
+
+def _arms(dialect: str) -> dict[int, tuple[np.ndarray, np.ndarray]]:
+    """Per closed pilot: enrollment ids (ascending) and their arms."""
+    rows = db.session.execute(
+        sa.select(Enrollment.pilot_id, _concat(Enrollment.id, dialect, Enrollment.id),
+                  _concat(Enrollment.arm, dialect, Enrollment.id))
+        .join(Pilot, Pilot.id == Enrollment.pilot_id)
+        .where(Pilot.status == PilotStatus.CLOSED)
+        .group_by(Enrollment.pilot_id)
+    )
+    out = {}
+    for pilot_id, ids, arms in rows:
+        ids, arms = _ints(ids), _strings(arms)
+        order = np.argsort(ids, kind="stable")
+        out[pilot_id] = (ids[order], arms[order])
+    return out
+
+
+def _waves(dialect: str) -> dict[tuple[int, str], str]:
+    """Per closed pilot and wave (pre, post): the packed records as one hex string."""
+    rows = db.session.execute(
+        sa.select(ResponseScore.pilot_id, ResponseScore.wave,
+                  _concat(ResponseScore.packed, dialect, ResponseScore.response_id, binary=True))
+        .join(Pilot, Pilot.id == ResponseScore.pilot_id)
+        .where(Pilot.status == PilotStatus.CLOSED, ResponseScore.wave.in_(["pre", "post"]))
+        .group_by(ResponseScore.pilot_id, ResponseScore.wave)
+    )
+    return {(pilot_id, wave): packed for pilot_id, wave, packed in rows}
+
+
+def _scores(packed_hex: str | None, instrument: Instrument, column: int) -> tuple[np.ndarray, np.ndarray]:
+    if not packed_hex:
+        return np.empty(0, dtype=np.int64), np.empty(0)
+    records = np.sort(np.frombuffer(bytes.fromhex(packed_hex), dtype=packed_dtype(instrument)), order="enrollment_id")
+    count = len(instrument.items) if column == 0 else sum(
+        1 for i in instrument.items if i.subscale == instrument.subscales[column - 1])
+    return records["enrollment_id"].astype(np.int64), records["sums"][:, column] / count
+
+
+def _changes(pilot: PilotRow, arms, waves, instruments) -> dict[str, np.ndarray]:
+    """Change (post − pre) of the primary outcome per arm."""
+    instrument = instruments[pilot.instrument_id]
+    column = (["total", *instrument.subscales]).index(pilot.outcome)
+    pre_ids, pre = _scores(waves.get((pilot.id, "pre")), instrument, column)
+    post_ids, post = _scores(waves.get((pilot.id, "post")), instrument, column)
+    common, a, b = np.intersect1d(pre_ids, post_ids, assume_unique=True, return_indices=True)
+    ids, arm_of = arms.get(pilot.id, (np.empty(0, dtype=np.int64), np.empty(0, dtype=object)))
+    arm = arm_of[np.searchsorted(ids, common)] if common.size else np.empty(0, dtype=object)
+    change = post[b] - pre[a]
+    return {name: change[arm == name] for name in ("participant", "comparison")}
+
+
+def pilot_result(pilot: PilotRow, changes: dict[str, np.ndarray], k: int) -> dict:
+    """A closed pilot's primary result: effect, its variance for pooling, p, verdict."""
+    base = {"id": pilot.id, "title": pilot.title, "organization": pilot.organization,
+            "organization_name": pilot.organization_name, "initiative_id": pilot.initiative_id, "venue": pilot.venue,
+            "level": pilot.level, "format": pilot.format, "ends_on": pilot.ends_on.isoformat(),
+            "design": "controlled" if pilot.controlled else "uncontrolled pre/post"}
+    treated, waiting = changes["participant"], changes["comparison"]
+    n = int(min(treated.size, waiting.size)) if pilot.controlled else int(treated.size)
+    common = dict(k=k, alpha=pilot.alpha, min_effect=pilot.min_dz, direction=pilot.direction)
+    if n < k:
+        verdict = analysis.verdict(n=n, p=None, effect=None, **common)
+        return {**base, "n": None, "effect": None, "variance": None, "ci_low": None, "ci_high": None, "p": None,
+                "verdict": verdict.value, "suppressed": True}
+    if pilot.controlled:
+        test = analysis.welch(treated, waiting, direction=pilot.direction)
+        effect, p = test.hedges_g, test.p
+        n1, n2 = treated.size, waiting.size
+        variance = None if effect is None else (n1 + n2) / (n1 * n2) + effect ** 2 / (2 * (n1 + n2))
+        pairs = int(n1 + n2)
+    else:
+        zeros = np.zeros_like(treated)
+        effects = analysis.paired_effects(zeros, treated)
+        effect = effects.gz
+        if pilot.test == "wilcoxon":
+            p = analysis.wilcoxon_signed_rank(zeros, treated, direction=pilot.direction).p
+        else:
+            p = analysis.paired_t(zeros, treated, direction=pilot.direction).p
+        variance = None if effect is None else analysis.gz_variance(effect, n)
+        pairs = n
+        effect_for_verdict = effects.dz
+    verdict = analysis.verdict(n=n, p=p, effect=effect if pilot.controlled else effect_for_verdict, **common)
+    half = 1.959963984540054 * math.sqrt(variance) if variance is not None else None
+    return {**base, "n": pairs, "effect": effect, "variance": variance,
+            "ci_low": effect - half if half is not None else None, "ci_high": effect + half if half is not None else None,
+            "p": p, "verdict": verdict.value, "suppressed": False}
+
+
+def _pool(results: list[dict]) -> dict:
+    usable = [r for r in results if not r["suppressed"] and r["effect"] is not None]
+    pooled = analysis.dersimonian_laird([r["effect"] for r in usable], [r["variance"] for r in usable])
+    return {"k": pooled.k, "pairs": sum(r["n"] for r in usable), "estimate": pooled.estimate,
+            "ci_low": pooled.ci_low, "ci_high": pooled.ci_high, "tau2": pooled.tau2, "i2": pooled.i2, "p": pooled.p}
+
+
+def _summary(results: list[dict]) -> dict:
+    reportable = [r for r in results if not r["suppressed"]]
+    return {
+        "pilots": len(results), "withheld_pilots": len(results) - len(reportable),
+        "organizations": len({r["organization"] for r in results}),
+        "pairs": sum(r["n"] for r in reportable),
+        "controlled": _pool([r for r in results if r["design"] == "controlled"]),
+        "uncontrolled": _pool([r for r in results if r["design"] != "controlled"]),
+        "verdicts": {v: sum(1 for r in results if r["verdict"] == v) for v in VERDICTS},
+    }
+
+
+def _matches(result: dict, filters: dict) -> bool:
+    if filters.get("organization") and result["organization"] != filters["organization"]:
+        return False
+    if filters.get("format") and result["format"] != filters["format"]:
+        return False
+    ends = date.fromisoformat(result["ends_on"])
+    if filters.get("ended_from") and ends < filters["ended_from"]:
+        return False
+    return not (filters.get("ended_to") and ends > filters["ended_to"])
+
+
+def all_results(k: int) -> list[dict]:
+    """Every closed pilot's primary result, with Benjamini–Hochberg p across all of them."""
+    dialect = db.engine.dialect.name
+    pilots = _closed_pilots()
+    instruments = {i.id: i for i in db.session.scalars(
+        sa.select(Instrument).where(Instrument.id.in_({p.instrument_id for p in pilots})))} if pilots else {}
+    arms, waves = (_arms(dialect), _waves(dialect)) if pilots else ({}, {})
+    results = [pilot_result(p, _changes(p, arms, waves, instruments), k) for p in pilots]
+    adjusted = analysis.benjamini_hochberg([r["p"] for r in results])
+    for result, p_bh in zip(results, adjusted):
+        result["p_bh"] = p_bh
+    return results
+
+
+def board(filters: dict | None = None) -> dict:
+    """The 7×3 grid of pooled effects, the same per initiative, and the pilot list."""
+    filters = filters or {}
+    k = privacy_k()
+    results = [r for r in all_results(k) if _matches(r, filters)]
+    by_cell, by_initiative = defaultdict(list), defaultdict(list)
+    for result in results:
+        by_cell[(result["venue"], result["level"])].append(result)
+        by_initiative[result["initiative_id"]].append(result)
+    cells = [{"venue": v.key, "level": lv.key, **_summary(by_cell[(v.key, lv.key)])}
+             for lv in levels() for v in venues()]
+    titles = {i.id: i for i in db.session.scalars(sa.select(Initiative).where(Initiative.id.in_(by_initiative)))} if by_initiative else {}
+    initiatives = [{"initiative_id": i, "title_ja": titles[i].title_ja, "title_en": titles[i].title_en,
+                    "venue": titles[i].venue.key, "level": titles[i].level.key, **_summary(rows)}
+                   for i, rows in sorted(by_initiative.items())]
+    public = [{key: value for key, value in r.items() if key != "variance"} for r in results]
+    return {"privacy_k": k, "filters": {key: str(value) for key, value in filters.items()},
+            "cells": cells, "initiatives": initiatives, "pilots": public,
+            "verdicts": dict(Counter(r["verdict"] for r in results))}
