@@ -49,6 +49,17 @@ def enum_column(enum_cls: type[enum.Enum]) -> sa.Enum:
     )
 
 
+MAX_OFFSET = 2**31 - 1  # beyond any real table; larger offsets overflow SQLite's integers
+
+
+def page_of(session, query: sa.Select, page: int, page_size: int) -> list:
+    """One page of a select's rows; a page past any possible row is simply empty."""
+    offset = (page - 1) * page_size
+    if offset > MAX_OFFSET:
+        return []
+    return list(session.scalars(query.limit(page_size).offset(offset)).unique())
+
+
 class Base(DeclarativeBase):
     registry = registry(
         metadata=sa.MetaData(naming_convention=NAMING_CONVENTION),

@@ -27,7 +27,7 @@ class PairedEffects:
     rank_biserial: float | None  # matched-pairs: (R+ − R−) / (R+ + R−), zeros dropped
 
 
-def paired_effects(pre: ArrayLike, post: ArrayLike) -> PairedEffects:
+def paired_effects(pre: ArrayLike, post: ArrayLike, *, with_rank_biserial: bool = True) -> PairedEffects:
     """Cohen's dz, Hedges' gz and the matched-pairs rank-biserial correlation of post − pre.
 
     Note that pingouin's paired "cohen-d" is d_av (mean over the average SD), not dz.
@@ -37,7 +37,7 @@ def paired_effects(pre: ArrayLike, post: ArrayLike) -> PairedEffects:
     n, sd = change.size, change.std(ddof=1)
     dz = float(change.mean() / sd) if sd > 0 else None
     gz = dz * hedges_correction(n - 1) if dz is not None and n > 2 else None
-    return PairedEffects(dz, gz, rank_biserial(change))
+    return PairedEffects(dz, gz, rank_biserial(change) if with_rank_biserial else None)
 
 
 def rank_biserial(change: ArrayLike) -> float | None:

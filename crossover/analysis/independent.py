@@ -7,6 +7,7 @@ from scipy import stats
 
 from crossover.analysis._checks import ALTERNATIVE, as_array, check_direction
 from crossover.analysis.effect_sizes import hedges_correction_exact
+from crossover.analysis.paired import t_p_value
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,7 +50,6 @@ def welch(x: ArrayLike, y: ArrayLike, *, direction: str = "two-sided") -> WelchT
     se = math.sqrt(se2)
     df = se2 ** 2 / ((vx / nx) ** 2 / (nx - 1) + (vy / ny) ** 2 / (ny - 1))
     t = diff / se
-    alternative = ALTERNATIVE[direction]
-    p = {"greater": stats.t.sf(t, df), "less": stats.t.cdf(t, df), "two-sided": 2 * stats.t.sf(abs(t), df)}[alternative]
+    p = t_p_value(t, df, ALTERNATIVE[direction])
     half = stats.t.ppf(0.975, df) * se
     return WelchTest(nx, ny, mx, my, diff, float(t), float(df), float(p), diff - half, diff + half, g)

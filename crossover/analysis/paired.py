@@ -5,7 +5,7 @@ import math
 
 import numpy as np
 from numpy.typing import ArrayLike
-from scipy import stats
+from scipy import special, stats
 
 from crossover.analysis._checks import ALTERNATIVE, as_pairs, check_direction, finite_or_none
 
@@ -23,7 +23,7 @@ class PairedTTest:
     note: str | None = None
 
 
-def paired_t(pre: ArrayLike, post: ArrayLike, *, direction: str = "two-sided") -> PairedTTest:
+def paired_t(pre: ArrayLike, post: ArrayLike, *, direction: str = "two-sided", with_ci: bool = True) -> PairedTTest:
     """Paired t-test of post − pre.
 
     Matches R ``t.test(post, pre, paired = TRUE, alternative = ALT)`` for t, df and p, and the
@@ -41,15 +41,20 @@ def paired_t(pre: ArrayLike, post: ArrayLike, *, direction: str = "two-sided") -
     se = sd / math.sqrt(n)
     t = mean / se
     df = n - 1
-    alternative = ALTERNATIVE[direction]
-    if alternative == "greater":
-        p = stats.t.sf(t, df)
-    elif alternative == "less":
-        p = stats.t.cdf(t, df)
-    else:
-        p = 2 * stats.t.sf(abs(t), df)
+    p = t_p_value(t, df, ALTERNATIVE[direction])
+    if not with_ci:  # the evidence board needs no interval; skipping it saves a quantile per pilot
+        return PairedTTest(n, mean, sd, float(t), df, p, None, None)
     half = stats.t.ppf(0.975, df) * se
-    return PairedTTest(n, mean, sd, float(t), df, float(p), mean - half, mean + half)
+    return PairedTTest(n, mean, sd, float(t), df, p, mean - half, mean + half)
+
+
+def t_p_value(t: float, df: float, alternative: str) -> float:
+    """P-value of Student's t for an alternative ("greater", "less", "two-sided")."""
+    if alternative == "greater":
+        return float(special.stdtr(df, -t))
+    if alternative == "less":
+        return float(special.stdtr(df, t))
+    return float(2 * special.stdtr(df, -abs(t)))
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,6 +8,7 @@ from crossover.api import Blueprint, Schema, UTCDateTime
 from crossover.audit import AuditEvent
 from crossover.auth.access import api_auth
 from crossover.auth.models import Role
+from crossover.db import page_of
 from crossover.extensions import db
 
 api_blp = Blueprint("audit_api", __name__, url_prefix="/audit", description="Audit log (admins)")
@@ -45,7 +46,5 @@ class AuditEvents(MethodView):
         pagination_parameters.item_count = db.session.scalar(
             sa.select(sa.func.count()).select_from(query.subquery())
         )
-        page, size = pagination_parameters.page, pagination_parameters.page_size
-        return list(db.session.scalars(
-            query.order_by(AuditEvent.id.desc()).limit(size).offset((page - 1) * size)
-        ))
+        return page_of(db.session, query.order_by(AuditEvent.id.desc()),
+                       pagination_parameters.page, pagination_parameters.page_size)

@@ -4,6 +4,7 @@ import sqlalchemy as sa
 from crossover import audit
 from crossover.auth.models import Role, User
 from crossover.catalogue.models import Initiative, InitiativeStatus, Level, ReferenceOption, Venue
+from crossover.db import page_of
 from crossover.errors import Forbidden, Invalid, NotFound
 from crossover.extensions import db
 
@@ -109,8 +110,7 @@ def list_initiatives(filters: dict, page: int = 1, page_size: int = 50) -> tuple
     """One page of matching initiatives and the total count."""
     query = initiatives_query(**filters)
     total = db.session.scalar(sa.select(sa.func.count()).select_from(query.order_by(None).subquery()))
-    items = db.session.scalars(query.limit(page_size).offset((page - 1) * page_size)).unique()
-    return list(items), total
+    return page_of(db.session, query, page, page_size), total
 
 
 def get_initiative(initiative_id: int) -> Initiative:

@@ -63,12 +63,15 @@ def _closed_pilots() -> list[PilotRow]:
 
 
 def _arms(dialect: str) -> dict[int, tuple[np.ndarray, np.ndarray]]:
-    """Per closed pilot: enrollment ids (ascending) and their arms."""
+    """Per closed pilot with a comparison arm: enrollment ids (ascending) and their arms.
+
+    Pilots without one have only participants, so they need no look-up.
+    """
     rows = db.session.execute(
         sa.select(Enrollment.pilot_id, _concat(Enrollment.id, dialect, Enrollment.id),
                   _concat(Enrollment.arm, dialect, Enrollment.id))
         .join(Pilot, Pilot.id == Enrollment.pilot_id)
-        .where(Pilot.status == PilotStatus.CLOSED)
+        .where(Pilot.status == PilotStatus.CLOSED, Pilot.has_comparison.is_(True))
         .group_by(Enrollment.pilot_id)
     )
     out = {}
@@ -79,37 +82,67 @@ def _arms(dialect: str) -> dict[int, tuple[np.ndarray, np.ndarray]]:
     return out
 
 
-def _waves(dialect: str) -> dict[tuple[int, str], str]:
-    """Per closed pilot and wave (pre, post): the packed records as one hex string."""
+def _waves(dialect: str, head: int) -> dict[tuple[int, str], str]:
+    """Per closed pilot and wave (pre, post): the first `head` bytes of each packed record
+    (id and scale sums; the item answers are not needed here), concatenated as hex."""
+    prefix = sa.func.substr(ResponseScore.packed, 1, head) if dialect != "postgresql" else \
+        sa.func.substring(ResponseScore.packed, 1, head)
     rows = db.session.execute(
         sa.select(ResponseScore.pilot_id, ResponseScore.wave,
-                  _concat(ResponseScore.packed, dialect, ResponseScore.response_id, binary=True))
-        .join(Pilot, Pilot.id == ResponseScore.pilot_id)
-        .where(Pilot.status == PilotStatus.CLOSED, ResponseScore.wave.in_(["pre", "post"]))
+                  _concat(prefix, dialect, ResponseScore.response_id, binary=True))
+        .where(ResponseScore.pilot_id.in_(sa.select(Pilot.id).where(Pilot.status == PilotStatus.CLOSED)),
+               ResponseScore.wave.in_(["pre", "post"]))
         .group_by(ResponseScore.pilot_id, ResponseScore.wave)
     )
     return {(pilot_id, wave): packed for pilot_id, wave, packed in rows}
 
 
-def _scores(packed_hex: str | None, instrument: Instrument, column: int) -> tuple[np.ndarray, np.ndarray]:
+@dataclass
+class Layout:
+    """How to read the first `head` bytes of one instrument's packed records; scale item counts."""
+
+    dtype: np.dtype
+    scales: list[str]
+    counts: list[int]
+
+    @classmethod
+    def of(cls, instrument: Instrument, head: int) -> "Layout":
+        counts = [len(instrument.items), *(sum(1 for i in instrument.items if i.subscale == s)
+                                           for s in instrument.subscales)]
+        full = packed_dtype(instrument)
+        sums_end = 4 + 2 * len(counts)
+        taken = min(head, full.itemsize)  # a short record comes back whole
+        fields = [("enrollment_id", "<i4"), ("sums", "<i2", (len(counts),))]
+        if taken > sums_end:
+            fields.append(("rest", f"V{taken - sums_end}"))
+        return cls(np.dtype(fields), ["total", *instrument.subscales], counts)
+
+
+def _head_length(instruments: list[Instrument]) -> int:
+    """Bytes of each record the board reads: the id and every scale sum of the widest instrument."""
+    return 4 + 2 * max(1 + len(i.subscales) for i in instruments)
+
+
+def _scores(packed_hex: str | None, layout: Layout, column: int) -> tuple[np.ndarray, np.ndarray]:
     if not packed_hex:
         return np.empty(0, dtype=np.int64), np.empty(0)
-    records = np.sort(np.frombuffer(bytes.fromhex(packed_hex), dtype=packed_dtype(instrument)), order="enrollment_id")
-    count = len(instrument.items) if column == 0 else sum(
-        1 for i in instrument.items if i.subscale == instrument.subscales[column - 1])
-    return records["enrollment_id"].astype(np.int64), records["sums"][:, column] / count
+    records = np.frombuffer(bytes.fromhex(packed_hex), dtype=layout.dtype)
+    order = np.argsort(records["enrollment_id"], kind="stable")
+    return records["enrollment_id"][order].astype(np.int64), records["sums"][order, column] / layout.counts[column]
 
 
-def _changes(pilot: PilotRow, arms, waves, instruments) -> dict[str, np.ndarray]:
+def _changes(pilot: PilotRow, arms, waves, layouts: dict[int, Layout]) -> dict[str, np.ndarray]:
     """Change (post − pre) of the primary outcome per arm."""
-    instrument = instruments[pilot.instrument_id]
-    column = (["total", *instrument.subscales]).index(pilot.outcome)
-    pre_ids, pre = _scores(waves.get((pilot.id, "pre")), instrument, column)
-    post_ids, post = _scores(waves.get((pilot.id, "post")), instrument, column)
+    layout = layouts[pilot.instrument_id]
+    column = layout.scales.index(pilot.outcome)
+    pre_ids, pre = _scores(waves.get((pilot.id, "pre")), layout, column)
+    post_ids, post = _scores(waves.get((pilot.id, "post")), layout, column)
     common, a, b = np.intersect1d(pre_ids, post_ids, assume_unique=True, return_indices=True)
+    change = post[b] - pre[a]
+    if not pilot.controlled:
+        return {"participant": change, "comparison": np.empty(0)}
     ids, arm_of = arms.get(pilot.id, (np.empty(0, dtype=np.int64), np.empty(0, dtype=object)))
     arm = arm_of[np.searchsorted(ids, common)] if common.size else np.empty(0, dtype=object)
-    change = post[b] - pre[a]
     return {name: change[arm == name] for name in ("participant", "comparison")}
 
 
@@ -134,12 +167,12 @@ def pilot_result(pilot: PilotRow, changes: dict[str, np.ndarray], k: int) -> dic
         pairs = int(n1 + n2)
     else:
         zeros = np.zeros_like(treated)
-        effects = analysis.paired_effects(zeros, treated)
+        effects = analysis.paired_effects(zeros, treated, with_rank_biserial=False)
         effect = effects.gz
         if pilot.test == "wilcoxon":
             p = analysis.wilcoxon_signed_rank(zeros, treated, direction=pilot.direction).p
         else:
-            p = analysis.paired_t(zeros, treated, direction=pilot.direction).p
+            p = analysis.paired_t(zeros, treated, direction=pilot.direction, with_ci=False).p
         variance = None if effect is None else analysis.gz_variance(effect, n)
         pairs = n
         effect_for_verdict = effects.dz
@@ -184,10 +217,14 @@ def all_results(k: int) -> list[dict]:
     """Every closed pilot's primary result, with Benjamini–Hochberg p across all of them."""
     dialect = db.engine.dialect.name
     pilots = _closed_pilots()
-    instruments = {i.id: i for i in db.session.scalars(
-        sa.select(Instrument).where(Instrument.id.in_({p.instrument_id for p in pilots})))} if pilots else {}
-    arms, waves = (_arms(dialect), _waves(dialect)) if pilots else ({}, {})
-    results = [pilot_result(p, _changes(p, arms, waves, instruments), k) for p in pilots]
+    if not pilots:
+        return []
+    instruments = list(db.session.scalars(
+        sa.select(Instrument).where(Instrument.id.in_({p.instrument_id for p in pilots}))))
+    head = _head_length(instruments)
+    layouts = {i.id: Layout.of(i, head) for i in instruments}
+    arms, waves = _arms(dialect), _waves(dialect, head)
+    results = [pilot_result(p, _changes(p, arms, waves, layouts), k) for p in pilots]
     adjusted = analysis.benjamini_hochberg([r["p"] for r in results])
     for result, p_bh in zip(results, adjusted):
         result["p_bh"] = p_bh

@@ -173,11 +173,12 @@ class ResponseScore(db.Model):
     """
 
     __tablename__ = "response_scores"
-    __table_args__ = (sa.Index("ix_response_scores_pilot_wave", "pilot_id", "wave"),)
-    response_id: Mapped[int] = mapped_column(sa.ForeignKey("responses.id"), primary_key=True)
-    pilot_id: Mapped[int] = mapped_column(sa.ForeignKey("pilots.id"))
+    # Clustered by pilot and wave (SQLite WITHOUT ROWID), so a wave is one sequential read.
+    __table_args__ = {"sqlite_with_rowid": False}
+    pilot_id: Mapped[int] = mapped_column(sa.ForeignKey("pilots.id"), primary_key=True)
+    wave: Mapped[str] = mapped_column(sa.String(32), primary_key=True)
+    response_id: Mapped[int] = mapped_column(sa.ForeignKey("responses.id"), primary_key=True, unique=True)
     enrollment_id: Mapped[int] = mapped_column(sa.ForeignKey("enrollments.id"))
-    wave: Mapped[str] = mapped_column(sa.String(32))
     packed: Mapped[bytes] = mapped_column(sa.LargeBinary)
 
 
