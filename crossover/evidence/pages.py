@@ -45,8 +45,10 @@ def board():
              for c in data["cells"]}
     sort = request.args.get("sort", "p_bh")
     pilots = sorted(data["pilots"], key=SORTS.get(sort, SORTS["p_bh"]))
+    venues, levels = catalogue.venues(), catalogue.levels()
     return render_template("evidence/board.html", data=data, cells=cells, pilots=pilots, sort=sort,
-                           venues=catalogue.venues(), levels=catalogue.levels(),
+                           venues=venues, levels=levels, venue_by_key={v.key: v for v in venues},
+                           level_by_key={lv.key: lv for lv in levels},
                            filters={key: value for key, value in request.args.items() if key != "sort"},
                            organizations=sorted({(p["organization"], p["organization_name"]) for p in data["pilots"]}))
 
