@@ -12,8 +12,6 @@ import statistics
 import tempfile
 import time
 
-import numpy as np
-import sqlalchemy as sa
 from sqlalchemy import event
 
 from crossover import create_app

@@ -1,8 +1,5 @@
 """Every API error has the DESIGN.md shape; pages get HTML."""
-import pytest
-from werkzeug.exceptions import InternalServerError
 
-from crossover.extensions import db
 
 
 def assert_error_shape(response, code):
@@ -83,7 +80,7 @@ def test_oversized_body_is_413_json(client, users):
     assert_error_shape(response, 413)
 
 
-def test_unhandled_exception_is_json_500_and_rolls_back(make_app):
+def test_unhandled_exception_is_json_500_without_internals(make_app):
     app = make_app()
 
     @app.get("/api/v1/explode")

@@ -1,6 +1,5 @@
 """The evidence board: pooled figures, BH across closed pilots, suppression, filters, access."""
 import pytest
-import sqlalchemy as sa
 from sqlalchemy import event
 
 from crossover import analysis

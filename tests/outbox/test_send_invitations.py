@@ -9,7 +9,6 @@ import sqlalchemy as sa
 
 from crossover.extensions import db
 from crossover.outbox.models import OutboxMessage
-from crossover.pilots.models import Response
 from tests.factories import TODAY, enroll, make_pilot
 
 ANSWERS = {f"{s}_{i}": 3 for s in ("vision", "agency", "learning", "connection") for i in (1, 2, 3)}

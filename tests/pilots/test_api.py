@@ -1,5 +1,5 @@
 """Pilots: registration defaults, preregistration freeze, lifecycle, enrolment, CSV, erasure."""
-from datetime import date, timedelta
+from datetime import timedelta
 import io
 
 import sqlalchemy as sa
@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from crossover.audit import AuditEvent
 from crossover.extensions import db
 from crossover.pilots.models import Contact, Enrollment
-from tests.factories import TODAY, enroll, initiative_id, make_pilot, pilot_payload
+from tests.factories import TODAY, enroll, make_pilot, pilot_payload
 
 
 def test_register_draft_with_defaults(client, users):

@@ -9,7 +9,6 @@ import sqlalchemy as sa
 from crossover import analysis
 from crossover.audit import AuditEvent
 from crossover.extensions import db
-from crossover.pilots.models import Pilot
 from crossover.simulate import PilotSpec, simulate_pilot
 from tests.factories import enroll, make_mentor, make_pilot
 
