@@ -227,10 +227,9 @@ def update_pilot(pilot: Pilot, data: dict, *, actor: User) -> Pilot:
         pilot.followup_days = sorted(set(data["followup_days"]))
     _apply_preregistration(pilot, data.get("preregistration", {}))
     _check_outcome(pilot, db.session.get(Instrument, pilot.instrument_id))
-    dates_changed = {"starts_on", "ends_on", "followup_days"} & set(data)
-    if "schedule" in data or dates_changed:
+    if "schedule" in data or {"starts_on", "ends_on", "followup_days"} & set(data):
         # New dates in draft re-derive the defaults; explicit windows always win.
-        _apply_schedule(pilot, data.get("schedule") if not dates_changed else data.get("schedule", None))
+        _apply_schedule(pilot, data.get("schedule"))
     _check_enrolled_waves(pilot)
     audit.record(actor, "pilot.update", "pilot", pilot.id, fields=sorted(data))
     db.session.commit()
