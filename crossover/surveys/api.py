@@ -24,5 +24,5 @@ class Survey(MethodView):
     @api_blp.response(201, ResponseReceiptSchema)
     def post(self, data, token):
         """Store a complete response (409 if already answered or outside the window)"""
-        response = services.submit(services.find_invitation(token), data)
-        return {"wave": response.wave, "submitted_at": response.submitted_at, "message": "Thank you."}
+        receipt = services.submit(services.find_invitation(token), data)
+        return {"wave": receipt.wave, "submitted_at": receipt.submitted_at, "message": "Thank you."}

@@ -1,15 +1,18 @@
 """The participant's side: find an invitation by token, show its wave, store one complete response."""
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, datetime
 
 import sqlalchemy as sa
+from sqlalchemy.orm import joinedload
 
 from crossover.catalogue.services import options
 from crossover.config import local_today
+from crossover.db import utcnow
 from crossover.errors import Conflict, Invalid, NotFound
 from crossover.extensions import db
 from crossover.instruments.models import Instrument
 from crossover.pilots import schedule, tokens
-from crossover.pilots.models import Invitation, Pilot, PilotStatus, Response, WaveWindow
+from crossover.pilots.models import Enrollment, Invitation, Pilot, PilotStatus, Response, WaveWindow
 from crossover.surveys import store
 
 UNKNOWN_LINK = "This survey link is not valid."
@@ -19,7 +22,12 @@ def find_invitation(token: str) -> Invitation:
     """The invitation behind a token; an unknown token reveals nothing."""
     invitation = None
     if 16 <= len(token) <= 64:
-        invitation = db.session.scalar(sa.select(Invitation).where(Invitation.token_hash == tokens.hash_token(token)))
+        # One query for the invitation, its enrollment and pilot: every submission needs all three.
+        invitation = db.session.scalar(
+            sa.select(Invitation)
+            .options(joinedload(Invitation.enrollment).joinedload(Enrollment.pilot))
+            .where(Invitation.token_hash == tokens.hash_token(token))
+        )
     if invitation is None:
         raise NotFound(UNKNOWN_LINK)
     return invitation
@@ -114,7 +122,7 @@ def prepare(invitation: Invitation, payload: dict) -> Response:
     _check_open(invitation)
     pilot = invitation.enrollment.pilot
     fields = dict(invitation_id=invitation.id, enrollment_id=invitation.enrollment_id, pilot_id=pilot.id,
-                  wave=invitation.wave)
+                  wave=invitation.wave, submitted_at=utcnow())
     if invitation.wave == schedule.INTAKE:
         concerns, note = _intake_fields(payload)
         return store.intake_response(concerns, note, **fields)
@@ -123,9 +131,16 @@ def prepare(invitation: Invitation, payload: dict) -> Response:
     return store.scored_response(instrument, answers, **fields)
 
 
-def submit(invitation: Invitation, payload: dict) -> Response:
+@dataclass(frozen=True)
+class Receipt:
+    wave: str
+    submitted_at: datetime
+
+
+def submit(invitation: Invitation, payload: dict) -> Receipt:
     """Store one complete response with its scores, or refuse: 409 twice/late, 422 invalid."""
     response = prepare(invitation, payload)
+    receipt = Receipt(response.wave, response.submitted_at)  # read before the commit expires it
     try:
         store.add_with_copies(db.session, [response])
         db.session.commit()
@@ -133,4 +148,4 @@ def submit(invitation: Invitation, payload: dict) -> Response:
         # Two submissions raced; the unique invitation_id let exactly one in.
         db.session.rollback()
         raise Conflict("This survey has already been answered; a response cannot be changed.") from None
-    return response
+    return receipt
