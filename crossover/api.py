@@ -44,17 +44,6 @@ class Schema(ma.Schema):
         ordered = True
 
 
-class UTCDateTime(ma.fields.DateTime):
-    """Dump naive datetimes as UTC so every timestamp is a valid RFC 3339 date-time."""
-
-    def _serialize(self, value, attr, obj, **kwargs):
-        from datetime import timezone
-
-        if value is not None and value.tzinfo is None:
-            value = value.replace(tzinfo=timezone.utc)
-        return super()._serialize(value, attr, obj, **kwargs)
-
-
 def Blueprint(name: str, import_name: str, **kwargs) -> flask_smorest.Blueprint:
     """An API blueprint; its url_prefix is relative to /api/v1."""
     prefix = kwargs.pop("url_prefix", "")

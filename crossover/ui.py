@@ -43,10 +43,6 @@ def status_label(value: str) -> str:
     return label("initiative_status", value)
 
 
-def pilot_status_label(value: str) -> str:
-    return label("pilot_status", value)
-
-
 def nav_items() -> list[dict]:
     if not current_user.is_authenticated:
         return []

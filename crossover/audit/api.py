@@ -4,7 +4,7 @@ from flask.views import MethodView
 import marshmallow as ma
 import sqlalchemy as sa
 
-from crossover.api import Blueprint, Schema, UTCDateTime
+from crossover.api import Blueprint, Schema
 from crossover.audit import AuditEvent
 from crossover.auth.access import api_auth
 from crossover.auth.models import Role
@@ -22,7 +22,7 @@ class AuditQueryArgsSchema(Schema):
 
 class AuditEventSchema(Schema):
     id = ma.fields.Integer()
-    created_at = UTCDateTime()
+    created_at = ma.fields.DateTime()
     actor_id = ma.fields.Integer(allow_none=True)
     organization_id = ma.fields.Integer(allow_none=True)
     action = ma.fields.String()

@@ -1,7 +1,7 @@
 """Auth payloads."""
 import marshmallow as ma
 
-from crossover.api import Schema, UTCDateTime
+from crossover.api import Schema
 
 
 class TokenRequestSchema(Schema):
@@ -11,7 +11,7 @@ class TokenRequestSchema(Schema):
 
 class TokenSchema(Schema):
     token = ma.fields.String(required=True)
-    expires_at = UTCDateTime()
+    expires_at = ma.fields.DateTime()
 
 
 class UserSchema(Schema):

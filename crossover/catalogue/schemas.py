@@ -1,7 +1,7 @@
 """Catalogue payloads: grid, reference lists, initiatives."""
 import marshmallow as ma
 
-from crossover.api import Schema, UTCDateTime
+from crossover.api import Schema
 from crossover.catalogue.models import InitiativeStatus
 
 STATUSES = [s.value for s in InitiativeStatus]
@@ -94,5 +94,5 @@ class InitiativeSchema(Schema):
     description_en = ma.fields.String()
     effects = ma.fields.List(ma.fields.String())
     status = ma.fields.Function(lambda i: i.status.value)
-    created_at = UTCDateTime()
-    updated_at = UTCDateTime()
+    created_at = ma.fields.DateTime()
+    updated_at = ma.fields.DateTime()

@@ -19,7 +19,7 @@ from crossover.catalogue.services import levels, venues
 from crossover.extensions import db
 from crossover.instruments.models import Instrument
 from crossover.pilots.models import Enrollment, Pilot, PilotStatus, ResponseScore
-from crossover.reports.gather import _concat, _ints, _strings
+from crossover.reports.aggregates import group_concat, split_ints, split_strings
 from crossover.reports.services import privacy_k
 from crossover.surveys.store import packed_dtype
 
@@ -62,34 +62,33 @@ def _closed_pilots() -> list[PilotRow]:
                      r[12].value, r[13], r[14].value, r[15]) for r in rows]
 
 
-def _arms(dialect: str) -> dict[int, tuple[np.ndarray, np.ndarray]]:
+def _arms() -> dict[int, tuple[np.ndarray, np.ndarray]]:
     """Per closed pilot with a comparison arm: enrollment ids (ascending) and their arms.
 
     Pilots without one have only participants, so they need no look-up.
     """
     rows = db.session.execute(
-        sa.select(Enrollment.pilot_id, _concat(Enrollment.id, dialect, Enrollment.id),
-                  _concat(Enrollment.arm, dialect, Enrollment.id))
+        sa.select(Enrollment.pilot_id, group_concat(Enrollment.id, Enrollment.id),
+                  group_concat(Enrollment.arm, Enrollment.id))
         .join(Pilot, Pilot.id == Enrollment.pilot_id)
         .where(Pilot.status == PilotStatus.CLOSED, Pilot.has_comparison.is_(True))
         .group_by(Enrollment.pilot_id)
     )
     out = {}
     for pilot_id, ids, arms in rows:
-        ids, arms = _ints(ids), _strings(arms)
+        ids, arms = split_ints(ids), split_strings(arms)
         order = np.argsort(ids, kind="stable")
         out[pilot_id] = (ids[order], arms[order])
     return out
 
 
-def _waves(dialect: str, head: int) -> dict[tuple[int, str], str]:
+def _waves(head: int) -> dict[tuple[int, str], str]:
     """Per closed pilot and wave (pre, post): the first `head` bytes of each packed record
     (id and scale sums; the item answers are not needed here), concatenated as hex."""
-    prefix = sa.func.substr(ResponseScore.packed, 1, head) if dialect != "postgresql" else \
-        sa.func.substring(ResponseScore.packed, 1, head)
+    prefix = sa.func.substr(ResponseScore.packed, 1, head)  # SQLite and PostgreSQL both cut bytes
     rows = db.session.execute(
         sa.select(ResponseScore.pilot_id, ResponseScore.wave,
-                  _concat(prefix, dialect, ResponseScore.response_id, binary=True))
+                  group_concat(prefix, ResponseScore.response_id, binary=True))
         .where(ResponseScore.pilot_id.in_(sa.select(Pilot.id).where(Pilot.status == PilotStatus.CLOSED)),
                ResponseScore.wave.in_(["pre", "post"]))
         .group_by(ResponseScore.pilot_id, ResponseScore.wave)
@@ -159,9 +158,10 @@ def pilot_result(pilot: PilotRow, changes: dict[str, np.ndarray], k: int) -> dic
         verdict = analysis.verdict(n=n, p=None, effect=None, **common)
         return {**base, "n": None, "effect": None, "variance": None, "ci_low": None, "ci_high": None, "p": None,
                 "verdict": verdict.value, "suppressed": True}
-    if pilot.controlled:
+    if pilot.controlled:  # the verdict rests on the difference between arms
         test = analysis.welch(treated, waiting, direction=pilot.direction)
         effect, p = test.hedges_g, test.p
+        judged = effect
         n1, n2 = treated.size, waiting.size
         variance = None if effect is None else (n1 + n2) / (n1 * n2) + effect ** 2 / (2 * (n1 + n2))
         pairs = int(n1 + n2)
@@ -175,8 +175,8 @@ def pilot_result(pilot: PilotRow, changes: dict[str, np.ndarray], k: int) -> dic
             p = analysis.paired_t(zeros, treated, direction=pilot.direction, with_ci=False).p
         variance = None if effect is None else analysis.gz_variance(effect, n)
         pairs = n
-        effect_for_verdict = effects.dz
-    verdict = analysis.verdict(n=n, p=p, effect=effect if pilot.controlled else effect_for_verdict, **common)
+        judged = effects.dz  # as in the pilot's own report
+    verdict = analysis.verdict(n=n, p=p, effect=judged, **common)
     half = 1.959963984540054 * math.sqrt(variance) if variance is not None else None
     return {**base, "n": pairs, "effect": effect, "variance": variance,
             "ci_low": effect - half if half is not None else None, "ci_high": effect + half if half is not None else None,
@@ -215,7 +215,6 @@ def _matches(result: dict, filters: dict) -> bool:
 
 def all_results(k: int) -> list[dict]:
     """Every closed pilot's primary result, with Benjamini–Hochberg p across all of them."""
-    dialect = db.engine.dialect.name
     pilots = _closed_pilots()
     if not pilots:
         return []
@@ -223,7 +222,7 @@ def all_results(k: int) -> list[dict]:
         sa.select(Instrument).where(Instrument.id.in_({p.instrument_id for p in pilots}))))
     head = _head_length(instruments)
     layouts = {i.id: Layout.of(i, head) for i in instruments}
-    arms, waves = _arms(dialect), _waves(dialect, head)
+    arms, waves = _arms(), _waves(head)
     results = [pilot_result(p, _changes(p, arms, waves, layouts), k) for p in pilots]
     adjusted = analysis.benjamini_hochberg([r["p"] for r in results])
     for result, p_bh in zip(results, adjusted):

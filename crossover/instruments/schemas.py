@@ -1,7 +1,7 @@
 """Instrument payloads."""
 import marshmallow as ma
 
-from crossover.api import Schema, UTCDateTime
+from crossover.api import Schema
 
 _key = ma.validate.Regexp(r"^[a-z][a-z0-9_]{0,63}$", error="Use lowercase letters, digits and '_'.")
 
@@ -60,4 +60,4 @@ class InstrumentSchema(Schema):
     subscales = ma.fields.List(ma.fields.String())
     items = ma.fields.List(ma.fields.Nested(ItemSchema))
     frozen = ma.fields.Boolean(metadata={"description": "Used by a pilot past draft: edits make a new version"})
-    created_at = UTCDateTime()
+    created_at = ma.fields.DateTime()

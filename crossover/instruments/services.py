@@ -31,19 +31,29 @@ def get_instrument(instrument_id: int, actor: User) -> Instrument:
     return _annotate([instrument])[0]
 
 
-def is_frozen(instrument: Instrument) -> bool:
+def _frozen_ids(instrument_ids: set[int]) -> set[int]:
+    """Which of these instruments a pilot past draft uses (their edits make new versions)."""
     from crossover.pilots.models import Pilot, PilotStatus
 
-    return db.session.scalar(
-        sa.select(sa.exists().where(Pilot.instrument_id == instrument.id, Pilot.status != PilotStatus.DRAFT))
-    )
+    return set(db.session.scalars(
+        sa.select(Pilot.instrument_id).distinct()
+        .where(Pilot.instrument_id.in_(instrument_ids), Pilot.status != PilotStatus.DRAFT)
+    ))
+
+
+def is_frozen(instrument: Instrument) -> bool:
+    return instrument.id in _frozen_ids({instrument.id})
 
 
 def _annotate(instruments: list[Instrument]) -> list[Instrument]:
-    """Attach the display-only attributes the schema reads (frozen, organization slug)."""
-    slugs = dict(db.session.execute(sa.select(Organization.id, Organization.slug)).all())
+    """Attach the display-only attributes the schema reads (frozen, organization slug): two queries."""
+    frozen = _frozen_ids({i.id for i in instruments})
+    org_ids = {i.organization_id for i in instruments} - {None}
+    slugs = dict(db.session.execute(
+        sa.select(Organization.id, Organization.slug).where(Organization.id.in_(org_ids))
+    ).all()) if org_ids else {}
     for instrument in instruments:
-        instrument.frozen = is_frozen(instrument)
+        instrument.frozen = instrument.id in frozen
         instrument.organization_slug = slugs.get(instrument.organization_id)
     return instruments
 

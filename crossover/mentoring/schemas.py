@@ -1,7 +1,7 @@
 """Mentor, match and session payloads."""
 import marshmallow as ma
 
-from crossover.api import Schema, UTCDateTime
+from crossover.api import Schema
 
 _tag = ma.fields.String(validate=ma.validate.Length(1, 60))
 _lang = ma.fields.String(validate=ma.validate.OneOf(["ja", "en", "zh", "ko", "other"]))
@@ -67,7 +67,7 @@ class MatchSchema(Schema):
     enrollment_id = ma.fields.Integer()
     enrollment_code = ma.fields.Function(lambda m: m.enrollment.code)
     mentor = ma.fields.Nested(MentorSchema)
-    created_at = UTCDateTime()
-    ended_at = UTCDateTime(allow_none=True)
+    created_at = ma.fields.DateTime()
+    ended_at = ma.fields.DateTime(allow_none=True)
     sessions = ma.fields.List(ma.fields.Nested(SessionSchema))
     total_minutes = ma.fields.Function(lambda m: sum(s.minutes for s in m.sessions))

@@ -14,6 +14,7 @@ from crossover.mentoring import services as mentoring
 from crossover.pilots import services
 from crossover.pilots.models import Arm, PilotStatus
 from crossover.pilots.schemas import EnrollmentInputSchema, PilotCreateSchema, PilotUpdateSchema, WaveWindowSchema
+from crossover.ui import label
 
 pages_bp = Blueprint("pilots", __name__)
 PILOT = "/pilots/<int(max=2147483647):pilot_id>"
@@ -169,7 +170,7 @@ def pilot_transition(pilot_id: int):
     pilot = services.get_owned_pilot(pilot_id, actor())
     try:
         pilot = services.transition(pilot, request.form.get("to", ""), actor=actor())
-        flash(_("The pilot is now %(status)s.", status=status_name(pilot.status.value)), "success")
+        flash(_("The pilot is now %(status)s.", status=label("pilot_status", pilot.status.value)), "success")
     except ValueError:
         flash(_("Unknown status."), "error")
     except DomainError as error:
@@ -255,8 +256,3 @@ def pilot_match(pilot_id: int):
         flash_error(error)
     return _back(pilot_id, "#matches")
 
-
-def status_name(value: str) -> str:
-    from crossover.ui import pilot_status_label
-
-    return pilot_status_label(value)

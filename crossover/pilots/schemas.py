@@ -2,7 +2,7 @@
 from flask_smorest.fields import Upload
 import marshmallow as ma
 
-from crossover.api import Schema, UTCDateTime
+from crossover.api import Schema
 from crossover.pilots.models import Arm, Direction, PilotFormat, PilotStatus, PrimaryTest
 
 _values = lambda enum_cls: [m.value for m in enum_cls]  # noqa: E731
@@ -124,7 +124,7 @@ class PilotSchema(Schema):
                    "test": p.primary_test.value, "min_dz": p.min_dz,
                    "frozen_at": p.preregistered_at.isoformat() if p.preregistered_at else None}
     )
-    created_at = UTCDateTime()
+    created_at = ma.fields.DateTime()
 
 
 class TransitionSchema(Schema):
@@ -146,8 +146,8 @@ class InvitationLinkSchema(Schema):
     opens_on = ma.fields.Date(allow_none=True)
     closes_on = ma.fields.Date()
     status = ma.fields.String(metadata={"description": "not_open, open, closed or answered"})
-    sent_at = UTCDateTime(allow_none=True, metadata={"description": "When the invitation e-mail went out"})
-    reminded_at = UTCDateTime(allow_none=True, metadata={"description": "When the reminder went out"})
+    sent_at = ma.fields.DateTime(allow_none=True, metadata={"description": "When the invitation e-mail went out"})
+    reminded_at = ma.fields.DateTime(allow_none=True, metadata={"description": "When the reminder went out"})
 
 
 class EnrollmentSchema(Schema):
@@ -157,9 +157,9 @@ class EnrollmentSchema(Schema):
     arm = ma.fields.Function(lambda e: e.arm.value)
     age_band = ma.fields.String()
     career_phase = ma.fields.String()
-    consented_at = UTCDateTime()
-    created_at = UTCDateTime()
-    erased_at = UTCDateTime(allow_none=True)
+    consented_at = ma.fields.DateTime()
+    created_at = ma.fields.DateTime()
+    erased_at = ma.fields.DateTime(allow_none=True)
     has_contact = ma.fields.Boolean()
     invitations = ma.fields.List(ma.fields.Nested(InvitationLinkSchema), attribute="links")
 

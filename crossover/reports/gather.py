@@ -13,6 +13,7 @@ from crossover.extensions import db
 from crossover.instruments.models import Instrument
 from crossover.mentoring.models import Match, MentoringSession
 from crossover.pilots.models import Enrollment, Pilot, ResponseConcern, ResponseScore
+from crossover.reports.aggregates import group_concat, split_ints, split_strings
 from crossover.surveys.store import packed_dtype
 
 
@@ -42,28 +43,9 @@ class PilotData:
         return getattr(self, name)[np.searchsorted(self.ids, ids)]
 
 
-def _concat(column, dialect: str, order_by, *, binary: bool = False):
-    """Concatenate a column over a group; every aggregate of one query in the same row order."""
-    if dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import aggregate_order_by
-
-        value = sa.func.encode(column, "hex") if binary else sa.cast(column, sa.Text)
-        separator = sa.literal_column("''" if binary else "','")
-        return sa.func.string_agg(value, aggregate_order_by(separator, order_by))
-    return sa.func.group_concat(sa.func.hex(column) if binary else column, "" if binary else ",")
-
-
-def _ints(text: str | None) -> np.ndarray:
-    return np.array(text.split(","), dtype=np.int64) if text else np.empty(0, dtype=np.int64)
-
-
-def _strings(text: str | None) -> np.ndarray:
-    return np.array(text.split(","), dtype=object) if text else np.empty(0, dtype=object)
-
-
-def _wave_scores(pilot: Pilot, instrument: Instrument, counts: np.ndarray, dialect: str) -> dict[str, WaveScores]:
+def _wave_scores(pilot: Pilot, instrument: Instrument, counts: np.ndarray) -> dict[str, WaveScores]:
     rows = db.session.execute(
-        sa.select(ResponseScore.wave, _concat(ResponseScore.packed, dialect, ResponseScore.response_id, binary=True))
+        sa.select(ResponseScore.wave, group_concat(ResponseScore.packed, ResponseScore.response_id, binary=True))
         .where(ResponseScore.pilot_id == pilot.id)
         .group_by(ResponseScore.wave)
     )
@@ -77,17 +59,17 @@ def _wave_scores(pilot: Pilot, instrument: Instrument, counts: np.ndarray, diale
     return waves
 
 
-def _concerns(pilot: Pilot, dialect: str, ids: np.ndarray, phases: np.ndarray):
+def _concerns(pilot: Pilot, ids: np.ndarray, phases: np.ndarray):
     """Concern counts and intake respondents per career phase (every intake names ≥ 1 concern)."""
     rows = db.session.execute(
-        sa.select(ResponseConcern.concern, _concat(ResponseConcern.enrollment_id, dialect, ResponseConcern.response_id))
+        sa.select(ResponseConcern.concern, group_concat(ResponseConcern.enrollment_id, ResponseConcern.response_id))
         .where(ResponseConcern.pilot_id == pilot.id)
         .group_by(ResponseConcern.concern)
     ).all()
     counts: dict[tuple[str, str], int] = {}
     respondents = []
     for concern, chosen_by in rows:
-        people = _ints(chosen_by)
+        people = split_ints(chosen_by)
         respondents.append(people)
         names, sizes = np.unique(phases[np.searchsorted(ids, people)], return_counts=True)
         counts.update({(phase, concern): int(size) for phase, size in zip(names.tolist(), sizes)})
@@ -98,19 +80,18 @@ def _concerns(pilot: Pilot, dialect: str, ids: np.ndarray, phases: np.ndarray):
 
 def gather(pilot: Pilot) -> PilotData:
     """Everything a report needs, in five queries whatever the pilot's size."""
-    dialect = db.engine.dialect.name
     instrument = db.session.get(Instrument, pilot.instrument_id)
     scales = ["total", *instrument.subscales]
     counts = np.array([len(instrument.items), *(sum(1 for i in instrument.items if i.subscale == s)
                                                  for s in instrument.subscales)], dtype=float)
     n, ids, arms, bands, phases = db.session.execute(
-        sa.select(sa.func.count(), *(_concat(column, dialect, Enrollment.id) for column in (
+        sa.select(sa.func.count(), *(group_concat(column, Enrollment.id) for column in (
             Enrollment.id, Enrollment.arm, Enrollment.age_band, Enrollment.career_phase)))
         .where(Enrollment.pilot_id == pilot.id)
     ).one()
-    ids, arms, bands, phases = _ints(ids), _strings(arms), _strings(bands), _strings(phases)
+    ids, arms, bands, phases = split_ints(ids), split_strings(arms), split_strings(bands), split_strings(phases)
     order = np.argsort(ids, kind="stable")
-    concern_counts, intake_respondents = _concerns(pilot, dialect, ids[order], phases[order])
+    concern_counts, intake_respondents = _concerns(pilot, ids[order], phases[order])
     sessions = {
         enrollment_id: (int(count), int(minutes or 0))
         for enrollment_id, count, minutes in db.session.execute(
@@ -121,4 +102,4 @@ def gather(pilot: Pilot) -> PilotData:
         )
     }
     return PilotData(pilot, instrument, scales, ids[order], arms[order], bands[order], phases[order],
-                     _wave_scores(pilot, instrument, counts, dialect), concern_counts, intake_respondents, sessions)
+                     _wave_scores(pilot, instrument, counts), concern_counts, intake_respondents, sessions)

@@ -1,7 +1,7 @@
 """Survey payloads: what a participant sees, and what they send."""
 import marshmallow as ma
 
-from crossover.api import Schema, UTCDateTime
+from crossover.api import Schema
 
 
 class SurveyQueryArgsSchema(Schema):
@@ -56,5 +56,5 @@ class AnswersInputSchema(Schema):
 
 class ResponseReceiptSchema(Schema):
     wave = ma.fields.String()
-    submitted_at = UTCDateTime()
+    submitted_at = ma.fields.DateTime()
     message = ma.fields.String()
