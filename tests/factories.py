@@ -1,7 +1,10 @@
 """Small helpers that build test data through the public API, as a client would."""
-from datetime import date, timedelta
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
-TODAY = date.today()
+# The service keeps survey windows and "the future" in its own calendar (Asia/Tokyo), which is
+# a day ahead of UTC for nine hours of every day; tests must use the same calendar.
+TODAY = datetime.now(ZoneInfo("Asia/Tokyo")).date()
 
 
 def initiative_id(client, headers, key="community-external-mentoring") -> int:

@@ -1,7 +1,7 @@
 """The shared mentor pool, the cross-organization rule, capacity, and session logs."""
-from datetime import date, timedelta
+from datetime import timedelta
 
-from tests.factories import enroll, make_mentor, make_pilot
+from tests.factories import TODAY, enroll, make_mentor, make_pilot
 
 
 def _setup(client, users, capacity=1):
@@ -79,10 +79,10 @@ def test_sessions_are_logged_on_a_match(client, users):
     matched = client.post(f"/api/v1/pilots/{pilot['id']}/matches", headers=users.owner,
                           json={"enrollment_id": people[0]["id"], "mentor_id": outside["id"]}).json
     url = f"/api/v1/matches/{matched['id']}/sessions"
-    today = date.today().isoformat()
+    today = TODAY.isoformat()
     logged = client.post(url, headers=users.owner, json={"held_on": today, "minutes": 60, "mode": "online", "topics": ["棚卸し"]})
     assert logged.status_code == 201 and logged.json["mode"] == "online"
-    future = (date.today() + timedelta(days=1)).isoformat()
+    future = (TODAY + timedelta(days=1)).isoformat()
     assert client.post(url, headers=users.owner, json={"held_on": future, "minutes": 60, "mode": "online"}).json["errors"] == {"held_on": ["Must not be in the future."]}
     assert client.post(url, headers=users.owner, json={"held_on": today, "minutes": 0, "mode": "online"}).status_code == 422
     assert client.post(url, headers=users.owner, json={"held_on": today, "minutes": 30, "mode": "phone"}).status_code == 422

@@ -1,9 +1,9 @@
 """Owner pages: register with the planner, lifecycle, enrol (form and CSV), match, log sessions."""
-from datetime import date, timedelta
+from datetime import timedelta
 import io
 import re
 
-from tests.factories import initiative_id, make_mentor, make_pilot
+from tests.factories import TODAY, initiative_id, make_mentor, make_pilot
 
 EN = {"Accept-Language": "en"}
 
@@ -11,8 +11,8 @@ EN = {"Accept-Language": "en"}
 def _register(client, users, **overrides):
     form = {
         "title": "社外メンタリング 2026", "initiative_id": str(initiative_id(client, users.owner)),
-        "format": "mentoring", "planned_n": "30", "starts_on": (date.today() - timedelta(days=1)).isoformat(),
-        "ends_on": (date.today() + timedelta(days=90)).isoformat(), "followup_days": "30, 60",
+        "format": "mentoring", "planned_n": "30", "starts_on": (TODAY - timedelta(days=1)).isoformat(),
+        "ends_on": (TODAY + timedelta(days=90)).isoformat(), "followup_days": "30, 60",
         "outcome": "total", "direction": "increase", "alpha": "0.05", "test": "paired_t", "min_dz": "0.4",
     }
     form.update(overrides)
@@ -82,7 +82,7 @@ def test_match_and_log_session_through_pages(client, users):
                        headers=EN, follow_redirects=True).get_data(as_text=True)
     assert "Matched." in page and "Globex Mentor" in page
     match_id = re.search(r'/matches/(\d+)/sessions', page).group(1)
-    page = client.post(f"/matches/{match_id}/sessions", data={"held_on": date.today().isoformat(), "minutes": "45", "mode": "in_person", "topics": "棚卸し, 社外の視点"},
+    page = client.post(f"/matches/{match_id}/sessions", data={"held_on": TODAY.isoformat(), "minutes": "45", "mode": "in_person", "topics": "棚卸し, 社外の視点"},
                        headers=EN, follow_redirects=True).get_data(as_text=True)
     assert "Session logged." in page and "45 minutes in all" in page and "棚卸し, 社外の視点" in page
 
