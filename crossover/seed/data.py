@@ -52,6 +52,8 @@ REFERENCE_OPTIONS = {
         ("pay_evaluation", "処遇・評価", "Pay and evaluation"),
         ("after_retirement", "定年後の働き方", "How to work after retirement age"),
         ("younger_colleagues", "年下の上司・若手との関係", "Working with younger bosses and colleagues"),
+        # Exclusive: an answer of "none" cannot be combined with another concern (surveys.services).
+        ("none", "特にない", "None of these"),
     ],
     "format": [
         ("mentoring", "社外メンタリング", "External mentoring"),

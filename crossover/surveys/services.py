@@ -16,6 +16,7 @@ from crossover.pilots.models import Enrollment, Invitation, Pilot, PilotStatus, 
 from crossover.surveys import store
 
 UNKNOWN_LINK = "This survey link is not valid."
+NO_CONCERN = "none"  # the shipped "none of these" concern; it excludes every other one
 
 
 def find_invitation(token: str) -> Invitation:
@@ -109,6 +110,8 @@ def _intake_fields(payload: dict) -> tuple[list[str], str | None]:
         errors["concerns"] = ["Choose at least one concern."]
     elif unknown := [c for c in chosen if c not in known]:
         errors["concerns"] = [f"Unknown concern {c!r}." for c in unknown]
+    elif NO_CONCERN in chosen and len(chosen) > 1:
+        errors["concerns"] = ["'None of these' cannot be combined with another concern."]
     if payload.get("answers"):
         errors["answers"] = ["The intake wave has no scale items."]
     if errors:

@@ -40,6 +40,15 @@ def test_intake_asks_concerns_without_items(client, users):
     assert stored.status_code == 201
 
 
+def test_none_of_these_is_a_concern_that_excludes_the_others(client, users):
+    _, links = _links(client, users)
+    offered = client.get(f"/api/v1/surveys/{links['intake']}").json["concerns"]
+    assert {"key": "none", "label": "特にない"} in offered
+    mixed = client.post(f"/api/v1/surveys/{links['intake']}", json={"concerns": ["none", "health"]})
+    assert mixed.status_code == 422 and list(mixed.json["errors"]) == ["concerns"]
+    assert client.post(f"/api/v1/surveys/{links['intake']}", json={"concerns": ["none"]}).status_code == 201
+
+
 def test_post_stores_scores_with_reverse_keying(app, client, users):
     _, links = _links(client, users)
     answers = dict(ANSWERS, vision_3=1, agency_3=2)  # reverse-keyed: count as 5 and 4

@@ -68,6 +68,8 @@ def test_intake_page_needs_one_concern(app, client, users):
     page = client.get(f"/s/{links['intake']}").get_data(as_text=True)
     assert 'name="concerns"' in page and "社外の人脈" in page
     assert client.post(f"/s/{links['intake']}", data={"note": "x"}).status_code == 422
+    mixed = client.post(f"/s/{links['intake']}", data={"concerns": ["none", "health"], "note": "x"})
+    assert mixed.status_code == 422 and "「特にない」は他の回答と一緒に選べません" in mixed.get_data(as_text=True)
     sent = client.post(f"/s/{links['intake']}", data={"concerns": ["network", "health"], "note": "メモ", "step": "submit"})
     assert sent.status_code == 302
     with app.app_context():
