@@ -25,4 +25,5 @@ class Survey(MethodView):
     def post(self, data, token):
         """Store a complete response (409 if already answered or outside the window)"""
         receipt = services.submit(services.find_invitation(token), data)
-        return {"wave": receipt.wave, "submitted_at": receipt.submitted_at, "message": "Thank you."}
+        return {"wave": receipt.wave, "submitted_at": receipt.submitted_at, "message": "Thank you.",
+                "next": receipt.next}

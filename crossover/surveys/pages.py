@@ -58,4 +58,4 @@ def thanks(token: str):
     view = services.survey_view(invitation, str(get_locale()))
     if view["status"] != "answered":
         return redirect(url_for("surveys.survey", token=token))
-    return _render("thanks", view, token)
+    return _render("thanks", view, token, next_wave=services.next_open_wave(invitation))

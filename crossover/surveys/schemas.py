@@ -54,7 +54,14 @@ class AnswersInputSchema(Schema):
     note = ma.fields.String(allow_none=True, validate=ma.validate.Length(max=2000))
 
 
+class NextWaveSchema(Schema):
+    wave = ma.fields.String()
+    url = ma.fields.String()
+
+
 class ResponseReceiptSchema(Schema):
     wave = ma.fields.String()
     submitted_at = ma.fields.DateTime()
     message = ma.fields.String()
+    next = ma.fields.Nested(NextWaveSchema, allow_none=True, metadata={
+        "description": "Another wave the same person can answer now (intake → pre), else null"})

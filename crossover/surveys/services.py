@@ -135,9 +135,43 @@ def prepare(invitation: Invitation, payload: dict) -> Response:
 
 
 @dataclass(frozen=True)
+class NextWave:
+    """Another survey the same person can answer right now (intake leads straight on to pre)."""
+
+    wave: str
+    token: str
+
+    @property
+    def url(self) -> str:
+        return tokens.survey_url(self.token)
+
+
+@dataclass(frozen=True)
 class Receipt:
     wave: str
     submitted_at: datetime
+    next: NextWave | None = None
+
+
+def next_open_wave(invitation: Invitation) -> NextWave | None:
+    """The first other wave of this enrollment, in schedule order, that is open and unanswered."""
+    pilot, today = invitation.enrollment.pilot, local_today()
+    if pilot.status is PilotStatus.CLOSED:
+        return None
+    enrolled_on = invitation.enrollment.created_at.date()
+    open_by_date = {w.wave for w in pilot.waves
+                    if (w.opens_on or enrolled_on) <= today <= w.closes_on and w.wave != invitation.wave}
+    if not open_by_date:  # the usual case after pre or post: no query at all
+        return None
+    candidate = db.session.scalar(
+        sa.select(Invitation)
+        .outerjoin(Response, Response.invitation_id == Invitation.id)
+        .where(Invitation.enrollment_id == invitation.enrollment_id, Invitation.wave.in_(open_by_date),
+               Response.id.is_(None))
+        .order_by(Invitation.position)
+        .limit(1)
+    )
+    return None if candidate is None else NextWave(candidate.wave, tokens.token_for(candidate.nonce))
 
 
 def submit(invitation: Invitation, payload: dict) -> Receipt:
@@ -151,4 +185,4 @@ def submit(invitation: Invitation, payload: dict) -> Receipt:
         # Two submissions raced; the unique invitation_id let exactly one in.
         db.session.rollback()
         raise Conflict("This survey has already been answered; a response cannot be changed.") from None
-    return receipt
+    return Receipt(receipt.wave, receipt.submitted_at, next_open_wave(invitation))

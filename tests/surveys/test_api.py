@@ -122,3 +122,18 @@ def test_answers_must_be_an_object(client, users):
     _, links = _links(client, users)
     response = client.post(f"/api/v1/surveys/{links['pre']}", json={"answers": [1, 2, 3]})
     assert response.status_code == 422 and "answers" in response.json["errors"]
+
+
+def test_intake_answer_leads_straight_on_to_the_open_pre_wave(client, users):
+    _, links = _links(client, users)
+    intake = client.post(f"/api/v1/surveys/{links['intake']}", json={"concerns": ["none"]})
+    assert intake.status_code == 201 and intake.json["next"]["wave"] == "pre"
+    assert intake.json["next"]["url"].endswith(f"/s/{links['pre']}")
+    pre = client.post(f"/api/v1/surveys/{links['pre']}", json={"answers": ANSWERS})
+    assert pre.status_code == 201 and pre.json["next"] is None  # post is not open yet
+
+
+def test_no_next_wave_when_it_was_answered_first(client, users):
+    _, links = _links(client, users)
+    assert client.post(f"/api/v1/surveys/{links['pre']}", json={"answers": ANSWERS}).json["next"]["wave"] == "intake"
+    assert client.post(f"/api/v1/surveys/{links['intake']}", json={"concerns": ["health"]}).json["next"] is None

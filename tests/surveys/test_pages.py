@@ -80,3 +80,12 @@ def test_intake_page_needs_one_concern(app, client, users):
 def test_unknown_link_is_a_404_page(client):
     response = client.get("/s/" + "z" * 32)
     assert response.status_code == 404 and response.content_type.startswith("text/html")
+
+
+def test_intake_thank_you_page_leads_on_to_pre(client, users):
+    _, links = _links(client, users)
+    sent = client.post(f"/s/{links['intake']}", data={"concerns": ["none"], "step": "submit"})
+    thanks = client.get(sent.headers["Location"]).get_data(as_text=True)
+    assert "次のアンケートに進む" in thanks and f'href="/s/{links["pre"]}"' in thanks
+    client.post(f"/s/{links['pre']}", data={**FULL, "step": "submit"})
+    assert "次のアンケートに進む" not in client.get(f"/s/{links['pre']}/thanks").get_data(as_text=True)
