@@ -68,3 +68,10 @@ def local_today():
     from flask import current_app
 
     return datetime.now(ZoneInfo(current_app.config["TIMEZONE"])).date()
+
+
+def privacy_k() -> int:
+    """The smallest group any figure is shown for (CROSSOVER_PRIVACY_K), never below 3."""
+    from flask import current_app
+
+    return max(3, int(current_app.config["PRIVACY_K"]))

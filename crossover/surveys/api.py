@@ -3,7 +3,13 @@ from flask.views import MethodView
 
 from crossover.api import Blueprint
 from crossover.surveys import services
-from crossover.surveys.schemas import AnswersInputSchema, ResponseReceiptSchema, SurveyQueryArgsSchema, SurveySchema
+from crossover.surveys.schemas import (
+    AnswersInputSchema,
+    DraftSchema,
+    ResponseReceiptSchema,
+    SurveyQueryArgsSchema,
+    SurveySchema,
+)
 
 api_blp = Blueprint("surveys_api", __name__, url_prefix="/surveys", description="Participant surveys (by token)")
 
@@ -27,3 +33,13 @@ class Survey(MethodView):
         receipt = services.submit(services.find_invitation(token), data)
         return {"wave": receipt.wave, "submitted_at": receipt.submitted_at, "message": "Thank you.",
                 "next": receipt.next}
+
+
+@api_blp.route(f"{TOKEN}/draft")
+class SurveyDraft(MethodView):
+    @api_blp.doc(security=[])
+    @api_blp.arguments(AnswersInputSchema)
+    @api_blp.response(200, DraftSchema)
+    def put(self, data, token):
+        """Save the answers given so far (never counted; 409 once answered or outside the window)"""
+        return services.save_draft(services.find_invitation(token), data)

@@ -2,6 +2,7 @@
 from flask import Blueprint, redirect, render_template, request, url_for
 from flask_babel import get_locale
 
+from crossover.config import privacy_k
 from crossover.errors import DomainError, Invalid
 from crossover.surveys import services
 
@@ -21,6 +22,14 @@ def _payload(form, view: dict) -> dict:
     return {"answers": answers}
 
 
+def _keep_draft(invitation, payload: dict) -> None:
+    """Save what was answered so far, so the link resumes here even without JavaScript."""
+    try:
+        services.save_draft(invitation, payload)
+    except Invalid:
+        pass  # the full check that follows names every invalid answer on the page
+
+
 def _render(template: str, view: dict, token: str, status: int = 200, **context):
     return render_template(f"surveys/{template}.html", view=view, token=token, **context), status
 
@@ -33,9 +42,13 @@ def survey(token: str):
     if view["status"] != "open":
         return _render("unavailable", view, token)
     if request.method == "GET":
-        return _render("form", view, token, payload={}, errors={})
+        if view["draft"] is None and "start" not in request.args:
+            return _render("opening", view, token, k=privacy_k())
+        return _render("form", view, token, payload=view["draft"] or {}, errors={})
     payload = _payload(request.form, view)
     step = request.form.get("step", "review")
+    if step in ("review", "edit"):
+        _keep_draft(invitation, payload)
     if step == "edit":
         return _render("form", view, token, payload=payload, errors={})
     try:

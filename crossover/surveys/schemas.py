@@ -34,6 +34,13 @@ class WindowSchema(Schema):
     closes_on = ma.fields.Date()
 
 
+class DraftSchema(Schema):
+    answers = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.Integer())
+    concerns = ma.fields.List(ma.fields.String())
+    note = ma.fields.String(allow_none=True)
+    saved_at = ma.fields.DateTime()
+
+
 class SurveySchema(Schema):
     wave = ma.fields.String()
     lang = ma.fields.String()
@@ -43,6 +50,9 @@ class SurveySchema(Schema):
     scale = ma.fields.Nested(ScaleSchema, allow_none=True)
     items = ma.fields.List(ma.fields.Nested(SurveyItemSchema))
     concerns = ma.fields.List(ma.fields.Nested(ChoiceSchema), metadata={"description": "Intake only"})
+    minutes = ma.fields.Integer(metadata={"description": "About how many minutes answering takes"})
+    draft = ma.fields.Nested(DraftSchema, allow_none=True,
+                             metadata={"description": "Answers saved so far (PUT …/draft); null when none"})
 
 
 class AnswersInputSchema(Schema):

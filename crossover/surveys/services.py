@@ -1,6 +1,7 @@
 """The participant's side: find an invitation by token, show its wave, store one complete response."""
 from dataclasses import dataclass
 from datetime import date, datetime
+import math
 
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
@@ -14,8 +15,11 @@ from crossover.instruments.models import Instrument
 from crossover.pilots import schedule, tokens
 from crossover.pilots.models import Enrollment, Invitation, Pilot, PilotStatus, Response, WaveWindow
 from crossover.surveys import store
+from crossover.surveys.models import SurveyDraft
 
 UNKNOWN_LINK = "This survey link is not valid."
+# What the opening screen promises: measured on the shipped 12-item scale, with time to read.
+SECONDS_PER_ITEM, INTAKE_MINUTES = 15, 2
 NO_CONCERN = "none"  # the shipped "none of these" concern; it excludes every other one
 
 
@@ -62,9 +66,13 @@ def survey_view(invitation: Invitation, lang: str) -> dict:
     view = {
         "wave": invitation.wave, "lang": lang, "pilot_title": pilot.title, "status": status(invitation),
         "window": {"opens_on": opens, "closes_on": window.closes_on}, "scale": None, "items": [], "concerns": [],
+        "draft": None,
     }
+    if view["status"] == "open":  # a draft left beside a stored response (a race) is not offered
+        view["draft"] = _draft_view(draft_of(invitation))
     if invitation.wave == schedule.INTAKE:
         view["concerns"] = [{"key": o.key, "label": getattr(o, f"label_{lang}")} for o in options("concern")]
+        view["minutes"] = INTAKE_MINUTES
         return view
     instrument = db.session.get(Instrument, pilot.instrument_id)
     view["scale"] = {
@@ -72,6 +80,7 @@ def survey_view(invitation: Invitation, lang: str) -> dict:
         "anchors": [{"value": a["value"], "label": a[f"label_{lang}"]} for a in instrument.anchors],
     }
     view["items"] = [{"key": i.key, "text": getattr(i, f"text_{lang}")} for i in instrument.items]
+    view["minutes"] = max(1, math.ceil(len(view["items"]) * SECONDS_PER_ITEM / 60))
     return view
 
 
@@ -86,28 +95,31 @@ def _check_open(invitation: Invitation) -> None:
         raise Conflict(f"This survey is open from {opens} to {window.closes_on}, not on {today}.")
 
 
-def _validated_answers(instrument: Instrument, answers: dict) -> dict[str, int]:
+def _validated_answers(instrument: Instrument, answers: dict, *, complete: bool = True) -> dict[str, int]:
+    """The answers in item order; every given value is checked, and all are required when complete."""
     errors: dict[str, list[str]] = {}
     low, high = instrument.scale_min, instrument.scale_max
     for item in instrument.items:
         value = answers.get(item.key)
         if value is None:
-            errors[item.key] = ["Missing answer."]
+            if complete:
+                errors[item.key] = ["Missing answer."]
         elif isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
             errors[item.key] = [f"Must be a whole number from {low} to {high}."]
     for key in sorted(set(answers) - {item.key for item in instrument.items}):
         errors[key] = ["Unknown item."]
     if errors:
         raise Invalid(f"{len(errors)} answer(s) missing or invalid: {', '.join(errors)}.", errors)
-    return {item.key: answers[item.key] for item in instrument.items}
+    return {item.key: answers[item.key] for item in instrument.items if answers.get(item.key) is not None}
 
 
-def _intake_fields(payload: dict) -> tuple[list[str], str | None]:
+def _intake_fields(payload: dict, *, complete: bool = True) -> tuple[list[str], str | None]:
     known = {o.key for o in options("concern")}
     chosen = list(dict.fromkeys(payload.get("concerns") or []))
     errors = {}
     if not chosen:
-        errors["concerns"] = ["Choose at least one concern."]
+        if complete:
+            errors["concerns"] = ["Choose at least one concern."]
     elif unknown := [c for c in chosen if c not in known]:
         errors["concerns"] = [f"Unknown concern {c!r}." for c in unknown]
     elif NO_CONCERN in chosen and len(chosen) > 1:
@@ -180,9 +192,51 @@ def submit(invitation: Invitation, payload: dict) -> Receipt:
     receipt = Receipt(response.wave, response.submitted_at)  # read before the commit expires it
     try:
         store.add_with_copies(db.session, [response])
+        db.session.execute(sa.delete(SurveyDraft).where(SurveyDraft.invitation_id == invitation.id))
         db.session.commit()
     except sa.exc.IntegrityError:
         # Two submissions raced; the unique invitation_id let exactly one in.
         db.session.rollback()
         raise Conflict("This survey has already been answered; a response cannot be changed.") from None
     return Receipt(receipt.wave, receipt.submitted_at, next_open_wave(invitation))
+
+
+# --- drafts ------------------------------------------------------------------------------------
+
+def draft_of(invitation: Invitation) -> SurveyDraft | None:
+    return db.session.get(SurveyDraft, invitation.id)
+
+
+def _draft_view(draft: SurveyDraft | None) -> dict | None:
+    if draft is None:
+        return None
+    return {"answers": dict(draft.answers), "concerns": list(draft.concerns), "note": draft.note,
+            "saved_at": draft.saved_at}
+
+
+def save_draft(invitation: Invitation, payload: dict) -> dict:
+    """Keep the answers given so far (each given value checked); 409 once answered or closed."""
+    _check_open(invitation)
+    if invitation.wave == schedule.INTAKE:
+        concerns, note = _intake_fields(payload, complete=False)
+        fields = {"answers": {}, "concerns": concerns, "note": note}
+    else:
+        instrument = db.session.get(Instrument, invitation.enrollment.pilot.instrument_id)
+        fields = {"answers": _validated_answers(instrument, payload.get("answers") or {}, complete=False),
+                  "concerns": [], "note": None}
+    draft = draft_of(invitation)
+    if draft is None:
+        db.session.add(SurveyDraft(invitation_id=invitation.id, **fields))
+    else:
+        for name, value in fields.items():
+            setattr(draft, name, value)
+        draft.saved_at = utcnow()  # also when nothing changed: the participant was here
+    try:
+        db.session.commit()
+    except sa.exc.IntegrityError:
+        # Two saves of a new draft raced (two tabs); the first one made the row, update it.
+        db.session.rollback()
+        db.session.execute(sa.update(SurveyDraft).where(SurveyDraft.invitation_id == invitation.id)
+                           .values(**fields, saved_at=utcnow()))
+        db.session.commit()
+    return _draft_view(draft_of(invitation))

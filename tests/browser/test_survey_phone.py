@@ -61,6 +61,8 @@ def test_participant_answers_on_a_phone(live, browser, tmp_path):
     page = browser.new_page(viewport={"width": 360, "height": 740}, locale="en-US", has_touch=True, is_mobile=True)
     page.goto(f"{base}/s/{token}")
     assert page.locator("h1").inner_text() == "プログラム開始前のアンケート"  # Japanese, whatever the browser says
+    assert "約3分（12問）" in page.locator("#opening").inner_text()  # the opening screen comes first
+    page.click("#start")
     assert page.evaluate("document.documentElement.scrollWidth") <= 360  # no sideways scrolling
     assert page.locator("#progress-text").inner_text() == "12問中 0問 回答済み"
     anchor = page.locator(".point .anchor").first

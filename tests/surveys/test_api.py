@@ -5,6 +5,7 @@ import sqlalchemy as sa
 
 from crossover.extensions import db
 from crossover.pilots.models import Response
+from crossover.surveys.models import SurveyDraft
 from tests.factories import TODAY, enroll, make_pilot
 
 ANSWERS = {f"{s}_{i}": 4 for s in ("vision", "agency", "learning", "connection") for i in (1, 2, 3)}
@@ -137,3 +138,35 @@ def test_no_next_wave_when_it_was_answered_first(client, users):
     _, links = _links(client, users)
     assert client.post(f"/api/v1/surveys/{links['pre']}", json={"answers": ANSWERS}).json["next"]["wave"] == "intake"
     assert client.post(f"/api/v1/surveys/{links['intake']}", json={"concerns": ["health"]}).json["next"] is None
+
+
+def test_a_draft_keeps_partial_answers_until_the_response_is_stored(app, client, users):
+    _, links = _links(client, users)
+    url = f"/api/v1/surveys/{links['pre']}"
+    assert client.get(url).json["draft"] is None
+    saved = client.put(f"{url}/draft", json={"answers": {"vision_1": 4, "vision_2": 2}})
+    assert saved.status_code == 200 and saved.json["answers"] == {"vision_1": 4, "vision_2": 2}
+    client.put(f"{url}/draft", json={"answers": {"vision_1": 5, "vision_2": 2, "agency_1": 3}})
+    assert client.get(url).json["draft"]["answers"] == {"vision_1": 5, "vision_2": 2, "agency_1": 3}
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Response)) == 0  # never counted
+    assert client.post(url, json={"answers": ANSWERS}).status_code == 201
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(SurveyDraft)) == 0
+    assert client.put(f"{url}/draft", json={"answers": {"vision_1": 4}}).status_code == 409
+
+
+def test_a_draft_checks_every_given_value(client, users):
+    _, links = _links(client, users)
+    url = f"/api/v1/surveys/{links['pre']}/draft"
+    bad = client.put(url, json={"answers": {"vision_1": 9, "agency_2": "x", "fame": 3}})
+    assert bad.status_code == 422 and set(bad.json["errors"]) == {"vision_1", "agency_2", "fame"}
+    mixed = client.put(f"/api/v1/surveys/{links['intake']}/draft", json={"concerns": ["none", "health"]})
+    assert mixed.status_code == 422 and list(mixed.json["errors"]) == ["concerns"]
+    assert client.put(f"/api/v1/surveys/{links['intake']}/draft", json={"concerns": []}).status_code == 200
+
+
+def test_no_draft_outside_the_window(client, users):
+    pilot = make_pilot(client, users.owner, status="running")
+    later = {i["wave"]: i["token"] for i in enroll(client, users.owner, pilot["id"])["invitations"]}
+    assert client.put(f"/api/v1/surveys/{later['post']}/draft", json={"answers": {"vision_1": 4}}).status_code == 409

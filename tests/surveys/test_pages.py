@@ -16,11 +16,11 @@ def _links(client, users):
 
 def test_survey_is_japanese_by_default_even_for_english_browsers(client, users):
     _, links = _links(client, users)
-    page = client.get(f"/s/{links['pre']}", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    page = client.get(f"/s/{links['pre']}?start=1", headers={"Accept-Language": "en"}).get_data(as_text=True)
     assert "プログラム開始前のアンケート" in page and "まったくあてはまらない" in page
     assert page.count('type="radio"') == 60 and "12問中 0問 回答済み" in page
     client.get(f"/lang/en?next=/s/{links['pre']}")
-    english = client.get(f"/s/{links['pre']}").get_data(as_text=True)
+    english = client.get(f"/s/{links['pre']}?start=1").get_data(as_text=True)
     assert "Survey before the programme" in english and "Very true of me" in english
 
 
@@ -65,7 +65,7 @@ def test_used_and_closed_links_show_friendly_pages(client, users):
 
 def test_intake_page_needs_one_concern(app, client, users):
     _, links = _links(client, users)
-    page = client.get(f"/s/{links['intake']}").get_data(as_text=True)
+    page = client.get(f"/s/{links['intake']}?start=1").get_data(as_text=True)
     assert 'name="concerns"' in page and "社外の人脈" in page
     assert client.post(f"/s/{links['intake']}", data={"note": "x"}).status_code == 422
     mixed = client.post(f"/s/{links['intake']}", data={"concerns": ["none", "health"], "note": "x"})
@@ -89,3 +89,15 @@ def test_intake_thank_you_page_leads_on_to_pre(client, users):
     assert "次のアンケートに進む" in thanks and f'href="/s/{links["pre"]}"' in thanks
     client.post(f"/s/{links['pre']}", data={**FULL, "step": "submit"})
     assert "次のアンケートに進む" not in client.get(f"/s/{links['pre']}/thanks").get_data(as_text=True)
+
+
+def test_opening_screen_first_then_a_resumed_link_goes_straight_to_the_questions(client, users):
+    _, links = _links(client, users)
+    opening = client.get(f"/s/{links['pre']}").get_data(as_text=True)
+    assert 'id="opening"' in opening and "約3分（12問）" in opening and "5人以上" in opening
+    assert 'type="radio"' not in opening and f'href="/s/{links["pre"]}?start=1"' in opening
+    # Reviewing three answers keeps them as a draft, without JavaScript.
+    client.post(f"/s/{links['pre']}", data={"answer_vision_1": "5", "answer_vision_2": "2", "answer_agency_1": "3"})
+    resumed = client.get(f"/s/{links['pre']}").get_data(as_text=True)
+    assert 'id="opening"' not in resumed and "12問中 3問 回答済み" in resumed
+    assert resumed.count(" checked") == 3
