@@ -1,4 +1,6 @@
 """The participant pages at /s/<token>."""
+import re
+
 import sqlalchemy as sa
 
 from crossover.extensions import db
@@ -33,6 +35,9 @@ def test_missing_answers_keep_the_others(client, users):
     page = response.get_data(as_text=True)
     assert 'id="q-agency_2"' in page and "この設問にお答えください。" in page
     assert page.count("checked required") == 11
+    # The banner names the missing question by its number, and the page lands on it.
+    assert '<a href="#q-agency_2">問5</a>' in page
+    assert re.search(r'name="answer_agency_2" value="1"\s+required autofocus', page)
 
 
 def test_review_then_send_then_thank_you(app, client, users):
