@@ -17,6 +17,7 @@ from crossover.extensions import db
 from crossover.instruments.models import Instrument
 from crossover.mentoring.models import Match, Mentor, MentoringSession, SessionMode
 from crossover.pilots import schedule, tokens
+from crossover.pilots.cells import keep_cell
 from crossover.pilots.models import (
     Arm, Direction, Enrollment, Invitation, Pilot, PilotFormat, PilotStatus, WaveWindow,
 )
@@ -62,13 +63,15 @@ def simulate_pilot(spec: PilotSpec, seed: int) -> Pilot:
     ends_on = date.today() - timedelta(days=spec.ended_days_ago)
     starts_on = ends_on - timedelta(days=90)
     pilot = Pilot(
-        organization_id=org.id, initiative_id=initiative.id, instrument_id=instrument.id, title=spec.title,
+        organization_id=org.id, initiative=initiative, instrument_id=instrument.id, title=spec.title,
         format=PilotFormat(spec.format), status=PilotStatus(spec.status), has_comparison=spec.comparison_n > 0,
         planned_n=max(spec.n, 2), starts_on=starts_on, ends_on=ends_on, followup_days=[30, 60],
         eligible_age_bands=list(MID_SENIOR) if spec.format != "other" else [], eligible_career_phases=[],
         outcome="total", direction=Direction(spec.direction), alpha=0.05, min_dz=0.2,
         preregistered_at=datetime.combine(starts_on - timedelta(days=20), time(9), timezone.utc),
     )
+    if pilot.status is PilotStatus.CLOSED:
+        keep_cell(pilot)
     for position, window in enumerate(schedule.default_schedule(starts_on, ends_on, [30, 60])):
         pilot.waves.append(WaveWindow(position=position, **window))
     db.session.add(pilot)

@@ -67,5 +67,5 @@ class InitiativeById(MethodView):
     @api_blp.arguments(InitiativeUpdateSchema)
     @api_blp.response(200, InitiativeSchema)
     def patch(self, data, initiative_id):
-        """Change some fields of an initiative"""
+        """Change some fields of an initiative (409 for an owner once another organization's pilot uses it)"""
         return services.update_initiative(services.get_initiative(initiative_id), data, actor=actor())

@@ -5,7 +5,7 @@ from crossover import audit
 from crossover.auth.models import Role, User
 from crossover.catalogue.models import Initiative, InitiativeStatus, Level, ReferenceOption, Venue
 from crossover.db import page_of
-from crossover.errors import Forbidden, Invalid, NotFound
+from crossover.errors import Conflict, Forbidden, Invalid, NotFound
 from crossover.extensions import db
 
 REFERENCE_KINDS = {
@@ -120,27 +120,35 @@ def get_initiative(initiative_id: int) -> Initiative:
     return initiative
 
 
-def _apply(initiative: Initiative, data: dict) -> None:
+def _values(data: dict) -> dict:
+    """The stored values a payload asks for: keys looked up, effects checked, texts trimmed."""
+    values = {}
     if "venue" in data:
-        initiative.venue = _venue(data["venue"])
+        values["venue"] = _venue(data["venue"])
     if "level" in data:
-        initiative.level = _level(data["level"])
+        values["level"] = _level(data["level"])
     if "effects" in data:
         unknown = sorted(set(data["effects"]) - option_keys("effect"))
         if unknown:
             raise Invalid("Unknown effect tag.", {"effects": [f"Unknown effect {k!r}." for k in unknown]})
-        initiative.effects = list(dict.fromkeys(data["effects"]))
+        values["effects"] = list(dict.fromkeys(data["effects"]))
     if "status" in data:
-        initiative.status = InitiativeStatus(data["status"])
+        values["status"] = InitiativeStatus(data["status"])
     for field in ("title_ja", "title_en", "description_ja", "description_en"):
         if field in data:
-            setattr(initiative, field, data[field].strip())
+            values[field] = data[field].strip()
+    return values
+
+
+def _apply(initiative: Initiative, values: dict) -> None:
+    for field, value in values.items():
+        setattr(initiative, field, value)
 
 
 def create_initiative(data: dict, *, actor: User) -> Initiative:
     """Add an initiative to the catalogue."""
     initiative = Initiative(created_by_id=actor.id, description_ja="", description_en="", effects=[])
-    _apply(initiative, data)
+    _apply(initiative, _values(data))
     db.session.add(initiative)
     db.session.flush()
     audit.record(actor, "initiative.create", "initiative", initiative.id)
@@ -148,7 +156,8 @@ def create_initiative(data: dict, *, actor: User) -> Initiative:
     return initiative
 
 
-def _may_edit(initiative: Initiative, actor: User) -> bool:
+def may_edit(initiative: Initiative, actor: User) -> bool:
+    """Whether the actor may edit this entry at all (what it may change is `update_initiative`'s)."""
     # Shipped entries belong to the consortium; an owner edits what its organization added.
     if actor.role is Role.ADMIN:
         return True
@@ -158,11 +167,46 @@ def _may_edit(initiative: Initiative, actor: User) -> bool:
     return creator is not None and creator.organization_id == actor.organization_id
 
 
+class InitiativeInUse(Conflict):
+    """Another organization runs (or ran) a pilot of the initiative an owner tried to change."""
+
+    def __init__(self, fields: list[str]):
+        super().__init__(
+            "A pilot of another organization uses this initiative: its owners can no longer move, "
+            "retire or rewrite it; an admin can.",
+            {field: ["Used by another organization's pilot."] for field in fields},
+        )
+        self.fields = fields
+
+
+# The catalogue sits below pilots (they import it), so it reads who uses an initiative through a
+# bare table clause rather than the Pilot model.
+_pilots = sa.table("pilots", sa.column("initiative_id"), sa.column("organization_id"))
+
+
+def _used_by_other_organization(initiative: Initiative, organization_id: int) -> bool:
+    # Lock the entry first: on PostgreSQL this waits for a pilot being registered on it right now
+    # (its foreign key check holds a key-share lock), so that pilot is seen below.
+    db.session.execute(sa.select(Initiative.id).where(Initiative.id == initiative.id).with_for_update())
+    return bool(db.session.scalar(sa.select(sa.exists().where(
+        _pilots.c.initiative_id == initiative.id, _pilots.c.organization_id != organization_id))))
+
+
 def update_initiative(initiative: Initiative, data: dict, *, actor: User) -> Initiative:
-    """Change the named fields of an initiative."""
-    if not _may_edit(initiative, actor):
+    """Change the named fields of an initiative.
+
+    Admins may change any entry; closed pilots keep the cell they ran in (crossover.pilots.cells).
+    An owner may change its organization's own entries freely while only its own pilots use them,
+    and not at all once another organization's pilot (of any status) does: that pilot was planned
+    against this cell and text. Fields sent unchanged are not changes (a form sends them all).
+    """
+    if not may_edit(initiative, actor):
         raise Forbidden("Only admins edit shipped initiatives; owners edit their organization's own.")
-    _apply(initiative, data)
+    values = _values(data)
+    changed = sorted(f for f, value in values.items() if getattr(initiative, f) != value)
+    if changed and actor.role is not Role.ADMIN and _used_by_other_organization(initiative, actor.organization_id):
+        raise InitiativeInUse(changed)
+    _apply(initiative, values)
     audit.record(actor, "initiative.update", "initiative", initiative.id, fields=sorted(data))
     db.session.commit()
     return initiative

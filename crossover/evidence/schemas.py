@@ -38,7 +38,8 @@ class InitiativeEvidenceSchema(SummaryFields):
     initiative_id = ma.fields.Integer()
     title_ja = ma.fields.String()
     title_en = ma.fields.String()
-    venue = ma.fields.String()
+    venue = ma.fields.String(metadata={"description": "The cell these pilots ran in: an initiative moved "
+                                                      "after some closed has one entry per cell"})
     level = ma.fields.String()
 
 

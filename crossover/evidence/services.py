@@ -18,6 +18,7 @@ from crossover.catalogue.models import Initiative, Level, Venue
 from crossover.catalogue.services import levels, venues
 from crossover.extensions import db
 from crossover.instruments.models import Instrument
+from crossover.pilots.cells import cell_columns
 from crossover.pilots.models import Enrollment, Pilot, PilotStatus, ResponseScore
 from crossover.reports.aggregates import group_concat, split_ints, split_strings
 from crossover.reports.services import privacy_k
@@ -47,14 +48,15 @@ class PilotRow:
 
 
 def _closed_pilots() -> list[PilotRow]:
+    venue_id, level_id = cell_columns()  # where each pilot ran, not where its initiative is now
     rows = db.session.execute(
         sa.select(Pilot.id, Pilot.title, Organization.slug, Organization.name, Pilot.initiative_id, Venue.key,
                   Level.key, Pilot.format, Pilot.ends_on, Pilot.has_comparison, Pilot.instrument_id, Pilot.outcome,
                   Pilot.direction, Pilot.alpha, Pilot.primary_test, Pilot.min_dz)
         .join(Organization, Organization.id == Pilot.organization_id)
         .join(Initiative, Initiative.id == Pilot.initiative_id)
-        .join(Venue, Venue.id == Initiative.venue_id)
-        .join(Level, Level.id == Initiative.level_id)
+        .join(Venue, Venue.id == venue_id)
+        .join(Level, Level.id == level_id)
         .where(Pilot.status == PilotStatus.CLOSED)
         .order_by(Pilot.id)
     )
@@ -237,14 +239,17 @@ def board(filters: dict | None = None) -> dict:
     results = [r for r in all_results(k) if _matches(r, filters)]
     by_cell, by_initiative = defaultdict(list), defaultdict(list)
     for result in results:
-        by_cell[(result["venue"], result["level"])].append(result)
-        by_initiative[result["initiative_id"]].append(result)
+        cell = (result["venue"], result["level"])
+        by_cell[cell].append(result)
+        # One entry per initiative and cell its pilots ran in: a moved initiative's old pilots stay put.
+        by_initiative[(result["initiative_id"], *cell)].append(result)
     cells = [{"venue": v.key, "level": lv.key, **_summary(by_cell[(v.key, lv.key)])}
              for lv in levels() for v in venues()]
-    titles = {i.id: i for i in db.session.scalars(sa.select(Initiative).where(Initiative.id.in_(by_initiative)))} if by_initiative else {}
+    ids = {i for i, _, _ in by_initiative}
+    titles = {i.id: i for i in db.session.scalars(sa.select(Initiative).where(Initiative.id.in_(ids)))} if ids else {}
     initiatives = [{"initiative_id": i, "title_ja": titles[i].title_ja, "title_en": titles[i].title_en,
-                    "venue": titles[i].venue.key, "level": titles[i].level.key, **_summary(rows)}
-                   for i, rows in sorted(by_initiative.items())]
+                    "venue": venue, "level": level, **_summary(rows)}
+                   for (i, venue, level), rows in sorted(by_initiative.items())]
     public = [{key: value for key, value in r.items() if key != "variance"} for r in results]
     return {"privacy_k": k, "filters": {key: str(value) for key, value in filters.items()},
             "cells": cells, "initiatives": initiatives, "pilots": public,

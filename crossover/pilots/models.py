@@ -68,6 +68,9 @@ class Pilot(db.Model):
     primary_test: Mapped[PrimaryTest] = mapped_column(enum_column(PrimaryTest), default=PrimaryTest.PAIRED_T)
     min_dz: Mapped[float] = mapped_column(default=0.2)
     preregistered_at: Mapped[datetime | None]
+    # The grid cell the pilot ran in, kept when it closes (see crossover.pilots.cells).
+    closed_venue_id: Mapped[int | None] = mapped_column(sa.ForeignKey("venues.id"))
+    closed_level_id: Mapped[int | None] = mapped_column(sa.ForeignKey("levels.id"))
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
@@ -75,6 +78,8 @@ class Pilot(db.Model):
     initiative = relationship("Initiative", lazy="joined")
     instrument = relationship("Instrument")
     organization = relationship("Organization", lazy="joined")
+    closed_venue = relationship("Venue")
+    closed_level = relationship("Level")
     waves: Mapped[list["WaveWindow"]] = relationship(
         order_by="WaveWindow.position", cascade="all, delete-orphan", lazy="selectin"
     )

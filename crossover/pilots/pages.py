@@ -12,6 +12,7 @@ from crossover.forms import as_int, blank_to_none, checked, flash_error, load
 from crossover.instruments.services import list_instruments
 from crossover.mentoring import services as mentoring
 from crossover.pilots import services
+from crossover.pilots.cells import cell_of
 from crossover.pilots.models import Arm, PilotStatus
 from crossover.pilots.schemas import EnrollmentInputSchema, PilotCreateSchema, PilotUpdateSchema, WaveWindowSchema
 from crossover.ui import label
@@ -150,7 +151,8 @@ def pilot_detail(pilot_id: int):
     matched = {m.enrollment_id for m in matches}
     mentors = [m for m in mentoring.list_mentors(available=True) if m.organization_id != pilot.organization_id]
     return render_template(
-        "pilots/detail.html", pilot=pilot, is_owner=is_owner, enrollments=enrollments, matches=matches,
+        "pilots/detail.html", pilot=pilot, cell=cell_of(pilot), is_owner=is_owner, enrollments=enrollments,
+        matches=matches,
         unmatched=[e for e in enrollments if e.id not in matched and e.arm is Arm.PARTICIPANT],
         mentors=mentors, next_status=services.NEXT_STATUS.get(pilot.status),
         age_bands=catalogue.options("age_band"), career_phases=catalogue.options("career_phase"),

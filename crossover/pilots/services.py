@@ -19,6 +19,7 @@ from crossover.instruments.models import Instrument
 from crossover.instruments.services import get_instrument
 from crossover.pilots import schedule as waves
 from crossover.pilots import tokens
+from crossover.pilots.cells import keep_cell
 from crossover.pilots.models import (
     Arm, Contact, Direction, Enrollment, Invitation, Pilot, PilotFormat, PilotStatus, PrimaryTest,
     Response, WaveWindow,
@@ -261,6 +262,8 @@ def transition(pilot: Pilot, to: str, *, actor: User) -> Pilot:
         )
     if pilot.status is PilotStatus.DRAFT:
         pilot.preregistered_at = utcnow()
+    if target is PilotStatus.CLOSED:
+        keep_cell(pilot)
     previous = pilot.status
     pilot.status = target
     audit.record(actor, "pilot.transition", "pilot", pilot.id, **{"from": previous.value, "to": target.value})

@@ -9,6 +9,7 @@ from crossover.auth.models import Role, User
 from crossover.catalogue.services import options
 from crossover.errors import Forbidden
 from crossover.pilots import schedule
+from crossover.pilots.cells import cell_of
 from crossover.pilots.models import Pilot
 from crossover.pilots.services import get_pilot
 from crossover.reports.gather import PilotData, gather
@@ -263,10 +264,11 @@ def build_report(pilot: Pilot, data: PilotData | None = None) -> dict:
 
 def _pilot_header(pilot: Pilot, k: int) -> dict:
     controlled = pilot.has_comparison
+    venue, level = cell_of(pilot)
     return {
         "id": pilot.id, "title": pilot.title, "status": pilot.status.value, "format": pilot.format.value,
         "organization": pilot.organization.slug, "initiative_id": pilot.initiative_id,
-        "venue": pilot.initiative.venue.key, "level": pilot.initiative.level.key,
+        "venue": venue.key, "level": level.key,
         "design": "controlled" if controlled else "uncontrolled pre/post",
         "warning": None if controlled else UNCONTROLLED_WARNING,
         "preregistration": {"outcome": pilot.outcome, "direction": pilot.direction.value, "alpha": pilot.alpha,
