@@ -28,6 +28,8 @@ def _load_user(user_id: str) -> User | None:
 
 def sign_in(user: User) -> None:
     """Start a server-side session for the user and mark the browser signed in."""
+    if isinstance(previous := session.get(SESSION_KEY), str):
+        end_session(previous)  # signing in again (or as someone else) retires the old session
     session[SESSION_KEY] = start_session(user)
     login_user(user)
 

@@ -180,3 +180,11 @@ def test_sign_in_prompt_is_translated_and_not_a_success(client, users):
         body = page.get_data(as_text=True)
         assert f'<p class="flash warning" role="status">{text}</p>' in body
         assert "Please log in to access this page." not in body
+
+
+def test_signing_in_again_retires_the_previous_session(app, client, users):
+    users.login(OWNER)
+    saved = _copy_of(app, client)
+    users.login("admin@example.com")
+    assert _signed_in_page(saved).status_code == 302
+    assert _signed_in_page(client).status_code == 200

@@ -1,48 +1,21 @@
 """A participant answers on a phone-sized screen in Debian's Chromium, driven by Playwright."""
 import os
 from pathlib import Path
-import threading
 
 import pytest
 import sqlalchemy as sa
-from werkzeug.serving import make_server
 
 from crossover.auth.models import Role
 from crossover.extensions import db
 from crossover.pilots.models import Response
-from tests.conftest import POSTGRES_URL, Users
+from tests.browser.conftest import CHROMIUM, ConsoleWatch
+from tests.conftest import Users
 from tests.factories import enroll, make_pilot
-
-CHROMIUM = "/usr/bin/chromium"
-FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-         "--disable-sync", "--no-first-run", "--disable-quic"]
 
 if not Path(CHROMIUM).exists():
     if os.environ.get("CI") == "true":
         raise RuntimeError("CI needs Debian's chromium for the browser tests (apt-get install chromium)")
     pytest.skip("Debian's chromium is not installed; skipping browser tests", allow_module_level=True)
-
-
-@pytest.fixture
-def live(make_app, tmp_path):
-    app = make_app(SQLALCHEMY_DATABASE_URI=POSTGRES_URL or f"sqlite:///{tmp_path / 'browser.sqlite'}",
-                   WTF_CSRF_ENABLED=True)
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield app, f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(5)
-
-
-@pytest.fixture
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        instance = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
-        yield instance
-        instance.close()
 
 
 def _pre_link(app) -> str:
@@ -59,6 +32,7 @@ def test_participant_answers_on_a_phone(live, browser, tmp_path):
     app, base = live
     token = _pre_link(app)
     page = browser.new_page(viewport={"width": 360, "height": 740}, locale="en-US", has_touch=True, is_mobile=True)
+    console = ConsoleWatch(page)
     page.goto(f"{base}/s/{token}")
     assert page.locator("h1").inner_text() == "プログラム開始前のアンケート"  # Japanese, whatever the browser says
     assert page.evaluate("document.documentElement.scrollWidth") <= 360  # no sideways scrolling
@@ -95,3 +69,4 @@ def test_participant_answers_on_a_phone(live, browser, tmp_path):
 
     page.goto(f"{base}/s/{token}")  # the used link: a friendly page
     assert "回答済み" in page.locator("#unavailable").inner_text()
+    console.assert_clean()  # the progress script ran under the Content-Security-Policy
