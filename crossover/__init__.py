@@ -10,7 +10,7 @@ def create_app(test_config: Mapping[str, Any] | None = None):
     from flask import Flask
     from flask_babel import get_locale
 
-    from crossover import cli, config, errors, extensions, i18n, ui
+    from crossover import cli, config, errors, extensions, headers, i18n, ui
     from crossover.modules import register_blueprints
 
     app = Flask(__name__, instance_relative_config=True)
@@ -18,15 +18,26 @@ def create_app(test_config: Mapping[str, Any] | None = None):
     config.apply_environment(app)
     if test_config:
         app.config.update(test_config)
+    config.derive_cookie_flags(app)
     config.check_production_secret(app)
+    _trust_proxies(app)
 
     _init_extensions(app, extensions, i18n)
     register_blueprints(app, extensions.api)
     errors.init_app(app)
     ui.init_app(app)
+    headers.init_app(app)
     app.cli.add_command(cli.crossover)
     app.jinja_env.globals.update(get_locale=get_locale, localized=i18n.localized)
     return app
+
+
+def _trust_proxies(app) -> None:
+    # Behind a proxy every request comes from the proxy: rate limits need the real client.
+    if count := int(app.config["PROXY_COUNT"]):
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count)
 
 
 def _init_extensions(app, extensions, i18n) -> None:

@@ -54,6 +54,31 @@ def create_user_command(email: str, role: str, org_slug: str | None, password: s
     click.echo(f"Created {user.role.value} {user.email}{where} (id {user.id}).")
 
 
+@crossover.command("set-password")
+@click.argument("email")
+@click.option("--password", help="Prompted for when not given.")
+def set_password_command(email: str, password: str | None) -> None:
+    """Give a user a new password (ends their sessions and API tokens)."""
+    if password is None:
+        password = click.prompt("New password", hide_input=True, confirmation_prompt=True)
+    try:
+        auth_services.set_password(auth_services.get_user_by_email(email), password)
+    except DomainError as error:
+        _fail(error)
+    click.echo(f"New password set for {email}; their sessions and API tokens have ended.")
+
+
+@crossover.command("deactivate-user")
+@click.argument("email")
+def deactivate_user_command(email: str) -> None:
+    """Disable a user account (ends their sessions and API tokens)."""
+    try:
+        auth_services.deactivate_user(auth_services.get_user_by_email(email))
+    except DomainError as error:
+        _fail(error)
+    click.echo(f"Deactivated {email}; their sessions and API tokens have ended.")
+
+
 @crossover.command("demo")
 def demo_command() -> None:
     """Create demo organizations and users (and print how to sign in)."""

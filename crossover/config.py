@@ -26,9 +26,24 @@ class Defaults:
     BABEL_TRANSLATION_DIRECTORIES = "translations"
     LANGUAGES = ("ja", "en")
 
+    # Sessions: the cookie carries an id whose server-side record ends at sign-out, on
+    # deactivation or a new password, and at the latest this many hours after sign-in.
+    SESSION_LIFETIME_HOURS = 12
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False  # set CROSSOVER_SESSION_COOKIE_SECURE=true behind HTTPS
+    REMEMBER_COOKIE_HTTPONLY = True  # "remember me" is not offered; flags kept strict anyway
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    # Reverse proxies in front of the app whose X-Forwarded-For is trusted for the client address.
+    PROXY_COUNT = 0
+
+    # Use redis://… with several workers: memory:// counts in each process apart.
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = True
+    # Failed sign-ins (page and token endpoint together) per client address and account …
     AUTH_RATE_LIMIT = "10 per minute"
+    # … and per client address over all accounts (against trying one password on many).
+    AUTH_ADDRESS_RATE_LIMIT = "100 per hour"
 
     API_TOKEN_DAYS = 30
     PASSWORD_HASH_METHOD = "scrypt"  # tests use a cheap pbkdf2 round count
@@ -49,6 +64,11 @@ def apply_environment(app: Flask) -> None:
     app.config.from_prefixed_env("CROSSOVER")
     if url := os.environ.get("DATABASE_URL"):
         app.config["SQLALCHEMY_DATABASE_URI"] = url
+
+
+def derive_cookie_flags(app: Flask) -> None:
+    """The remember-me cookie follows the session cookie's Secure flag unless set itself."""
+    app.config.setdefault("REMEMBER_COOKIE_SECURE", app.config["SESSION_COOKIE_SECURE"])
 
 
 def check_production_secret(app: Flask) -> None:

@@ -1,24 +1,20 @@
-"""POST /auth/token (rate-limited), DELETE /auth/token, GET /auth/me."""
-from flask import current_app, g
+"""POST /auth/token (failed tries rate-limited with /login), DELETE /auth/token, GET /auth/me."""
+from flask import g
 from flask.views import MethodView
 
 from crossover.api import Blueprint
 from crossover.auth import services
 from crossover.auth.access import actor, api_auth
+from crossover.auth.limits import sign_in_address_limit, sign_in_limit
 from crossover.auth.schemas import TokenRequestSchema, TokenSchema, UserSchema
 from crossover.errors import Unauthorized
-from crossover.extensions import limiter
 
 api_blp = Blueprint("auth_api", __name__, url_prefix="/auth", description="Bearer tokens")
 
 
-def _auth_limit() -> str:
-    return current_app.config["AUTH_RATE_LIMIT"]
-
-
 @api_blp.route("/token")
 class Token(MethodView):
-    decorators = [limiter.limit(_auth_limit, methods=["POST"])]
+    decorators = [sign_in_limit, sign_in_address_limit]
 
     @api_blp.doc(security=[])
     @api_blp.arguments(TokenRequestSchema)

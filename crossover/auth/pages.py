@@ -3,10 +3,11 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
-from flask_login import login_user, logout_user
 
 from crossover.auth import services
-from crossover.extensions import limiter
+from crossover.auth.access import sign_in, sign_out
+from crossover.auth.limits import sign_in_address_limit, sign_in_limit
+from crossover.errors import handle_http_error
 
 pages_bp = Blueprint("auth", __name__)
 
@@ -19,23 +20,33 @@ def _safe_next(target: str | None) -> str:
 
 
 @pages_bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config["AUTH_RATE_LIMIT"], methods=["POST"])
+@sign_in_limit
+@sign_in_address_limit
 def login():
     """Show the sign-in form and sign the user in."""
     if request.method == "POST":
         user = services.authenticate(request.form.get("email", ""), request.form.get("password", ""))
         if user is not None:
-            login_user(user)
+            sign_in(user)
             return redirect(_safe_next(request.args.get("next")))
         flash(_("Wrong e-mail or password."), "error")
         return render_template("auth/login.html", email=request.form.get("email", "")), 401
     return render_template("auth/login.html", email="")
 
 
+@pages_bp.errorhandler(429)
+def too_many_sign_ins(error):
+    """On the sign-in page the limit is a message above the form, not an error page."""
+    if request.endpoint != "auth.login":
+        return handle_http_error(error)
+    flash(_("Too many failed sign-in attempts. Please wait a few minutes and try again."), "error")
+    return render_template("auth/login.html", email=request.form.get("email", "")), 429
+
+
 @pages_bp.route("/logout", methods=["POST"])
 def logout():
-    """Sign out."""
-    logout_user()
+    """Sign out: the session ends on the server too, so a saved cookie no longer works."""
+    sign_out()
     return redirect(url_for("auth.login"))
 
 

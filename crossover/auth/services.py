@@ -1,4 +1,4 @@
-"""Accounts: organizations, users, password checks and bearer tokens."""
+"""Accounts: organizations, users, password checks, browser sessions and bearer tokens."""
 from datetime import timedelta
 import hashlib
 import re
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from crossover import audit
-from crossover.auth.models import ApiToken, Organization, Role, User
+from crossover.auth.models import ApiToken, Organization, Role, User, UserSession
 from crossover.db import utcnow
 from crossover.errors import Conflict, Invalid, NotFound, Unauthorized
 from crossover.extensions import db
@@ -45,25 +45,58 @@ def create_user(email: str, password: str, role: Role, org: Organization | None 
     email = email.strip().lower()
     if not EMAIL_RE.match(email):
         raise Invalid("Invalid e-mail address.", {"email": ["Not a valid e-mail address."]})
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise Invalid(
-            "Password too short.",
-            {"password": [f"Use at least {MIN_PASSWORD_LENGTH} characters."]},
-        )
+    _check_password_length(password)
     if role is Role.OWNER and org is None:
         raise Invalid("An owner needs an organization.", {"org": ["Required for owners."]})
     if db.session.scalar(sa.select(User).where(User.email == email)):
         raise Conflict(f"User {email} already exists.", {"email": ["Already registered."]})
-    method = current_app.config["PASSWORD_HASH_METHOD"]
     user = User(
         email=email,
-        password_hash=generate_password_hash(password, method=method),
+        password_hash=_hash_password(password),
         role=role,
         organization=org,
     )
     db.session.add(user)
     db.session.commit()
     return user
+
+
+def _check_password_length(password: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise Invalid(
+            "Password too short.",
+            {"password": [f"Use at least {MIN_PASSWORD_LENGTH} characters."]},
+        )
+
+
+def _hash_password(password: str) -> str:
+    return generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
+
+
+def get_user_by_email(email: str) -> User:
+    user = db.session.scalar(sa.select(User).where(User.email == email.strip().lower()))
+    if user is None:
+        raise NotFound(f"No user {email!r}.", {"email": ["Unknown user."]})
+    return user
+
+
+def set_password(user: User, password: str) -> None:
+    """Give the user a new password; every session and token they had ends."""
+    _check_password_length(password)
+    user.password_hash = _hash_password(password)
+    _revoke_sessions(user)
+    _revoke_tokens(user)
+    audit.record(user, "auth.password_set", "user", user.id)
+    db.session.commit()
+
+
+def deactivate_user(user: User) -> None:
+    """Disable the account and end every session and token it had."""
+    user.active = False
+    _revoke_sessions(user)
+    _revoke_tokens(user)
+    audit.record(user, "auth.user_deactivated", "user", user.id)
+    db.session.commit()
 
 
 def authenticate(email: str, password: str) -> User | None:
@@ -109,3 +142,72 @@ def revoke_token(record: ApiToken) -> None:
     record.revoked_at = utcnow()
     audit.record(record.user, "auth.token_revoked", "api_token", record.id)
     db.session.commit()
+
+
+def revoke_tokens(user: User) -> None:
+    """Revoke every live bearer token of the user."""
+    _revoke_tokens(user)
+    db.session.commit()
+
+
+def _revoke_tokens(user: User) -> None:
+    db.session.execute(
+        sa.update(ApiToken)
+        .where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+        .values(revoked_at=utcnow())
+    )
+
+
+def start_session(user: User) -> str:
+    """Record a new browser session for the user and return its id (only the hash is stored)."""
+    now = utcnow()
+    # Expired rows are of no use any more; clearing the user's own keeps the table small.
+    db.session.execute(
+        sa.delete(UserSession).where(UserSession.user_id == user.id, UserSession.expires_at <= now)
+    )
+    session_id = secrets.token_urlsafe(32)
+    hours = current_app.config["SESSION_LIFETIME_HOURS"]
+    db.session.add(
+        UserSession(user=user, session_hash=_hash_token(session_id), expires_at=now + timedelta(hours=hours))
+    )
+    db.session.commit()
+    return session_id
+
+
+def user_for_session(user_id: int, session_id: str) -> User | None:
+    """The active user of a live (not revoked, not expired) session, in one query; else None."""
+    return db.session.scalar(
+        sa.select(User)
+        .join(UserSession, UserSession.user_id == User.id)
+        .where(
+            UserSession.session_hash == _hash_token(session_id),
+            UserSession.user_id == user_id,
+            UserSession.revoked_at.is_(None),
+            UserSession.expires_at > utcnow(),
+            User.active.is_(True),
+        )
+    )
+
+
+def end_session(session_id: str) -> None:
+    """Revoke one browser session (signing out)."""
+    db.session.execute(
+        sa.update(UserSession)
+        .where(UserSession.session_hash == _hash_token(session_id), UserSession.revoked_at.is_(None))
+        .values(revoked_at=utcnow())
+    )
+    db.session.commit()
+
+
+def end_sessions(user: User) -> None:
+    """Revoke every live browser session of the user (signed out everywhere)."""
+    _revoke_sessions(user)
+    db.session.commit()
+
+
+def _revoke_sessions(user: User) -> None:
+    db.session.execute(
+        sa.update(UserSession)
+        .where(UserSession.user_id == user.id, UserSession.revoked_at.is_(None))
+        .values(revoked_at=utcnow())
+    )

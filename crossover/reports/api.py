@@ -32,5 +32,7 @@ class PilotExport(MethodView):
         pilot = get_owned_pilot(pilot_id, actor())
         body = export.export_csv(pilot, actor=actor())
         filename = f"pilot-{pilot.id}-responses.csv"
+        # Participant data: no browser or proxy may keep a copy.
         return Response(body.encode("utf-8"), mimetype="text/csv; charset=utf-8",
-                        headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+                        headers={"Content-Disposition": f'attachment; filename="{filename}"',
+                                 "Cache-Control": "no-store"})

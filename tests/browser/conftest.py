@@ -38,3 +38,23 @@ def browser():
         instance = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
         yield instance
         instance.close()
+
+
+class ConsoleWatch:
+    """Collects what Chromium reports about a page: console errors and uncaught exceptions."""
+
+    def __init__(self, page):
+        self.messages: list[str] = []
+        page.on("console", lambda message: message.type == "error" and self.messages.append(message.text))
+        page.on("pageerror", lambda error: self.messages.append(f"uncaught: {error}"))
+
+    @property
+    def csp_violations(self) -> list[str]:
+        return [m for m in self.messages if "Content Security Policy" in m]
+
+    @property
+    def script_errors(self) -> list[str]:
+        return [m for m in self.messages if m.startswith("uncaught:")]
+
+    def assert_clean(self) -> None:
+        assert not self.csp_violations and not self.script_errors, self.messages

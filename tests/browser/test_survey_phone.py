@@ -4,6 +4,7 @@ import sqlalchemy as sa
 from crossover.auth.models import Role
 from crossover.extensions import db
 from crossover.pilots.models import Response
+from tests.browser.conftest import ConsoleWatch
 from tests.conftest import Users
 from tests.factories import enroll, make_pilot
 
@@ -22,6 +23,7 @@ def test_participant_answers_on_a_phone(live, browser, tmp_path):
     app, base = live
     token = _pre_link(app)
     page = browser.new_page(viewport={"width": 360, "height": 740}, locale="en-US", has_touch=True, is_mobile=True)
+    console = ConsoleWatch(page)
     page.goto(f"{base}/s/{token}")
     assert page.locator("h1").inner_text() == "プログラム開始前のアンケート"  # Japanese, whatever the browser says
     assert "約3分（12問）" in page.locator("#opening").inner_text()  # the opening screen comes first
@@ -60,3 +62,4 @@ def test_participant_answers_on_a_phone(live, browser, tmp_path):
 
     page.goto(f"{base}/s/{token}")  # the used link: a friendly page
     assert "回答済み" in page.locator("#unavailable").inner_text()
+    console.assert_clean()  # the progress script ran under the Content-Security-Policy
