@@ -4,6 +4,7 @@ The server runs from this checkout (its `wsgi:app`) with the interpreter running
 venv's gunicorn is used without the venv on PATH. gunicorn 27 opens a control socket in the home
 directory unless told not to (STACK.md), hence `--no-control-socket`.
 """
+from contextlib import contextmanager
 import os
 from pathlib import Path
 import signal
@@ -68,6 +69,32 @@ def remove_stale_pid_file(path: Path) -> None:
     path.unlink()
 
 
+def _server_side_inode(server_port: int, client_port: int) -> int:
+    """The inode of the server's end of a local TCP connection; 0 until a worker accepts it."""
+    local, remote = f"0100007F:{server_port:04X}", f"0100007F:{client_port:04X}"
+    for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
+        fields = line.split()
+        if fields[1] == local and fields[2] == remote:
+            return int(fields[9])
+    return 0
+
+
+def _socket_owner(pids: list[int], inode: int) -> int | None:
+    target = f"socket:[{inode}]"
+    for pid in pids:
+        try:
+            fds = list(Path(f"/proc/{pid}/fd").iterdir())
+        except (FileNotFoundError, ProcessLookupError):
+            continue
+        for fd in fds:
+            try:
+                if os.readlink(fd) == target:
+                    return pid
+            except OSError:
+                continue
+    return None
+
+
 def _cmdline(pid: int) -> bytes:
     try:
         return Path(f"/proc/{pid}/cmdline").read_bytes()
@@ -129,6 +156,51 @@ class Gunicorn:
 
     def worker_pids(self) -> list[int]:
         return child_pids(self.process.pid) if self.process else []
+
+    def hold_worker(self) -> tuple[socket.socket, int]:
+        """Open a connection that sends nothing: the sync worker that accepts it waits on it.
+
+        Returns the connection and that worker's pid, read from /proc once it has accepted.
+        """
+        connection = socket.create_connection(("127.0.0.1", self.port), timeout=30)
+        client_port = connection.getsockname()[1]
+        deadline = time.monotonic() + BOOT_SECONDS
+        while time.monotonic() < deadline:
+            inode = _server_side_inode(self.port, client_port)
+            if inode and (owner := _socket_owner(self.worker_pids(), inode)):
+                return connection, owner
+            time.sleep(0.005)
+        connection.close()
+        raise RuntimeError("no worker accepted a connection")
+
+    @staticmethod
+    def release_worker(connection: socket.socket) -> None:
+        """Let the worker holding this connection answer it and go back to accepting."""
+        connection.sendall(f"GET {READY_PATH} HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n".encode())
+        while connection.recv(65536):
+            pass
+        connection.close()
+
+    @contextmanager
+    def routed_to(self, pid: int):
+        """Within this block the next new connection is served by worker pid (sync workers).
+
+        Every other worker is kept busy with a held connection. A sequence of fresh connections
+        otherwise tends to land on whichever worker is already awake.
+        """
+        others = set(self.worker_pids()) - {pid}
+        held: list[tuple[socket.socket, int]] = []
+        try:
+            while not others <= {holder for _, holder in held}:
+                held.append(self.hold_worker())
+            for connection, holder in held:
+                if holder == pid:
+                    self.release_worker(connection)
+            held = [(c, holder) for c, holder in held if holder != pid]
+            yield
+        finally:
+            for connection, _ in held:
+                self.release_worker(connection)
 
     def kill(self) -> list[int]:
         """kill -9 the master, then each worker, by pid; return the pids killed once all are gone.
