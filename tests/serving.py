@@ -17,7 +17,7 @@ import urllib.request
 
 ROOT = Path(__file__).resolve().parent.parent
 READY_PATH = "/static/survey.css"  # a static file: answers as soon as a worker has loaded the app
-BOOT_SECONDS = 60  # a safety net for a stuck boot on a busy machine, not a speed requirement
+WAIT_SECONDS = 60  # a safety net against a stuck server on a busy machine, not a speed requirement
 
 
 def free_port() -> int:
@@ -137,7 +137,7 @@ class Gunicorn:
         return self
 
     def _wait_until_ready(self) -> None:
-        deadline = time.monotonic() + BOOT_SECONDS
+        deadline = time.monotonic() + WAIT_SECONDS
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 raise RuntimeError(f"gunicorn exited with {self.process.returncode}:\n{self.log_tail()}")
@@ -145,7 +145,7 @@ class Gunicorn:
                 return
             time.sleep(0.1)
         self.stop()
-        raise RuntimeError(f"gunicorn did not serve within {BOOT_SECONDS} s:\n{self.log_tail()}")
+        raise RuntimeError(f"gunicorn did not serve within {WAIT_SECONDS} s:\n{self.log_tail()}")
 
     def _answers(self) -> bool:
         try:
@@ -164,7 +164,7 @@ class Gunicorn:
         """
         connection = socket.create_connection(("127.0.0.1", self.port), timeout=30)
         client_port = connection.getsockname()[1]
-        deadline = time.monotonic() + BOOT_SECONDS
+        deadline = time.monotonic() + WAIT_SECONDS
         while time.monotonic() < deadline:
             inode = _server_side_inode(self.port, client_port)
             if inode and (owner := _socket_owner(self.worker_pids(), inode)):
@@ -193,10 +193,10 @@ class Gunicorn:
         try:
             while not others <= {holder for _, holder in held}:
                 held.append(self.hold_worker())
-            for connection, holder in held:
-                if holder == pid:
-                    self.release_worker(connection)
+            taken_by_pid = [c for c, holder in held if holder == pid]
             held = [(c, holder) for c, holder in held if holder != pid]
+            for connection in taken_by_pid:
+                self.release_worker(connection)
             yield
         finally:
             for connection, _ in held:
@@ -216,9 +216,9 @@ class Gunicorn:
                 pass
         self.process.wait()
         self.process = None
-        for pid in workers:
-            while process_alive(pid):
-                time.sleep(0.01)
+        deadline = time.monotonic() + WAIT_SECONDS
+        while any(process_alive(pid) for pid in workers) and time.monotonic() < deadline:
+            time.sleep(0.01)
         return [master, *workers]
 
     def stop(self) -> None:
