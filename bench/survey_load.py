@@ -7,23 +7,30 @@ invitation, serves the app with gunicorn on 127.0.0.1, drives POST /api/v1/surve
 wrk (each request a different token) and a trivial GET (a static file) with the same load, then checks the
 database: every 201 is one stored response, nothing duplicated. Needs Debian's wrk.
 """
+# ruff: noqa: E402 (this checkout goes on sys.path before its packages are imported)
 import argparse
 import io
 import json
-import os
 from pathlib import Path
 import re
 import shutil
 import subprocess
+import sys
 import tempfile
 import time
-import urllib.request
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # this checkout's crossover and tests/serving.py, however started
+
+import sqlalchemy as sa
 
 from crossover import create_app
 from crossover.auth import services as auth_services
 from crossover.auth.models import Role
 from crossover.extensions import db
+from crossover.pilots.models import Response
 from crossover.seed import seed_all
+from tests.serving import Gunicorn
 
 ANSWERS = {f"{s}_{i}": 4 for s in ("vision", "agency", "learning", "connection") for i in (1, 2, 3)}
 LUA = """
@@ -105,28 +112,13 @@ def main() -> None:
         url = args.database_url or f"sqlite:///{tmp / 'load.sqlite'}"
         tokens = prepare(url, 15000, tmp)
         (tmp / "post.lua").write_text(LUA % {"tokens": tokens, "threads": 2, "body": json.dumps({"answers": ANSWERS})})
-        env = dict(os.environ, DATABASE_URL=url, CROSSOVER_SECRET_KEY="load", CROSSOVER_RATELIMIT_ENABLED="false")
-        server = subprocess.Popen(["gunicorn", "-w", str(args.workers), "-b", "127.0.0.1:8765", "--access-logfile", "/dev/null",
-                                   "--control-socket", str(tmp / "gunicorn.ctl"), "wsgi:app"], env=env,
-                                  cwd=Path(__file__).resolve().parent.parent)
-        try:
-            for _ in range(50):
-                try:
-                    urllib.request.urlopen("http://127.0.0.1:8765/api/v1/power?dz=0.5&power=0.8", timeout=1)
-                    break
-                except OSError:
-                    time.sleep(0.2)
+        env = {"DATABASE_URL": url, "CROSSOVER_SECRET_KEY": "load", "CROSSOVER_RATELIMIT_ENABLED": "false"}
+        with Gunicorn(tmp, env, workers=args.workers) as server:
             common = ["-t2", f"-c{args.connections}", f"-d{args.seconds}s", "--latency"]
-            get = wrk([*common, "http://127.0.0.1:8765/static/survey.css"])
-            post = wrk([*common, "-s", str(tmp / "post.lua"), "http://127.0.0.1:8765"])
-        finally:
-            server.terminate()
-            server.wait(10)
+            get = wrk([*common, f"{server.url}/static/survey.css"])
+            post = wrk([*common, "-s", str(tmp / "post.lua"), server.url])
         app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "load", "TESTING": True})
         with app.app_context():
-            from crossover.pilots.models import Response
-            import sqlalchemy as sa
-
             stored = db.session.scalar(sa.select(sa.func.count()).select_from(Response))
             distinct = db.session.scalar(sa.select(sa.func.count(sa.distinct(Response.invitation_id))))
             db.engine.dispose()
