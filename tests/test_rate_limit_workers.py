@@ -138,10 +138,6 @@ def _sign_in_workers(access_log: Path) -> list[str]:
     return sorted(f[0] for f in lines if f[1:3] in (["POST", "/login"], ["POST", "/api/v1/auth/token"]))
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
-    "issue 15 V8, deliverable 6: today the limit counts every POST per route and per address "
-    "(/login and /auth/token apart, 8 + 7 tries never reach 10) and, without Redis, per worker. "
-    "Remove this mark with the limiter change."))
 def test_failed_sign_ins_are_limited_in_total_across_workers_and_routes(shared_app, redis, tmp_path):
     app, uri = shared_app
     run = uuid.uuid4().hex[:12]
