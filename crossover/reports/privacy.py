@@ -14,6 +14,7 @@ stays among a few small atoms; big pilots, whose atoms are all large, cost one p
 """
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
+from itertools import combinations, islice
 
 import numpy as np
 
@@ -83,28 +84,50 @@ def isolated_atoms(membership: np.ndarray, sizes: np.ndarray, k: int) -> list[in
 
 
 def _lightest_dependent_rows(rows: np.ndarray, weights: np.ndarray, k: int) -> list[int] | None:
-    """Rows whose set is linearly dependent and weighs under k (depth-first, lightest first).
+    """Rows whose set is linearly dependent and weighs under k, fewest rows first.
 
     A vector supported on S is in the row space of A iff it is orthogonal to A's null space, so
     such a nonzero vector exists iff the null-space basis restricted to the rows S is dependent.
+    More rows than columns are always dependent; otherwise every light set of one size is tested
+    at once (the smallest eigenvalue of each set's Gram matrix).
     """
     order = np.argsort(weights, kind="stable")
+    for size in range(1, k):
+        light = _light_sets(weights[order], size, k)
+        first = next(light, None)
+        if first is None:
+            return None  # every set of this size weighs k or more, and larger ones weigh more
+        if size > rows.shape[1]:
+            return order[first[0]].tolist()
+        for batch in _batches(first, light):
+            chosen = order[batch]
+            picked = rows[chosen]
+            smallest = np.linalg.eigvalsh(np.einsum("cij,ckj->cik", picked, picked))[:, 0]
+            dependent = np.flatnonzero(smallest <= _TOLERANCE)
+            if dependent.size:
+                return chosen[dependent[0]].tolist()
+    return None
 
-    def grow(start: int, chosen: list[int], basis: np.ndarray, weight: int) -> list[int] | None:
-        for position in range(start, order.size):
-            row = int(order[position])
-            if weight + weights[row] >= k:
-                return None  # lightest first: every later row is at least as heavy
-            residual = rows[row] - basis.T @ (basis @ rows[row])
-            norm = np.linalg.norm(residual)
-            if norm <= _TOLERANCE:
-                return [*chosen, row]
-            found = grow(position + 1, [*chosen, row], np.vstack([basis, residual / norm]), weight + weights[row])
-            if found is not None:
-                return found
-        return None
 
-    return grow(0, [], np.empty((0, rows.shape[1])), 0)
+def _light_sets(sorted_weights: np.ndarray, size: int, k: int):
+    """Batches (arrays of index sets) of `size` positions whose weights total under k."""
+    for batch in _chunks(combinations(range(sorted_weights.size), size), size):
+        keep = sorted_weights[batch].sum(axis=1) < k
+        if keep.any():
+            yield batch[keep]
+
+
+def _chunks(sets, size: int, length: int = 20000):
+    while True:
+        batch = np.fromiter(islice(sets, length), dtype=np.dtype((np.int64, size)))
+        if batch.size == 0:
+            return
+        yield batch
+
+
+def _batches(first: np.ndarray, rest):
+    yield first
+    yield from rest
 
 
 def _group_to_withhold(family: Family, visible: list[int], exposed: list[int], sizes: np.ndarray) -> int:

@@ -116,12 +116,12 @@ SUBGROUP_DIMENSIONS = ("career_phase", "age_band")
 TOTAL = "total"
 
 
-def _cells(data: PilotData, ids: np.ndarray) -> dict:
+def _cells(data: PilotData, ids: np.ndarray, breakdowns: dict) -> dict:
     """The pairs' total and every career-phase and age-band cell, as masks over the pairs."""
     masks = {TOTAL: np.ones(ids.size, dtype=bool)}
-    for dimension in SUBGROUP_DIMENSIONS:
+    for dimension, dimension_options in breakdowns.items():
         values = data.attribute(dimension, ids)
-        masks.update({(dimension, option.key): values == option.key for option in options(dimension)})
+        masks.update({(dimension, option.key): values == option.key for option in dimension_options})
     return masks
 
 
@@ -132,12 +132,13 @@ def _subgroups(data: PilotData, k: int, ids: np.ndarray, pre: np.ndarray, post: 
     (an age band may equal a phase group minus one person). The total is never withheld for
     another group's sake: a combination only it takes part in is the total itself, then small.
     """
-    cells = _cells(data, ids)
+    breakdowns = {dimension: options(dimension) for dimension in SUBGROUP_DIMENSIONS}
+    cells = _cells(data, ids, breakdowns)
     reasons = withhold(Family.from_masks(cells, anchor=TOTAL), k)
     result = {}
-    for dimension in SUBGROUP_DIMENSIONS:
+    for dimension, dimension_options in breakdowns.items():
         groups = []
-        for option in options(dimension):
+        for option in dimension_options:
             label = {"key": option.key, "label_ja": option.label_ja, "label_en": option.label_en}
             reason, mask = reasons.get((dimension, option.key)), cells[(dimension, option.key)]
             groups.append(withheld(CHANGE_FIELDS, reason, **label) if reason else
