@@ -16,12 +16,12 @@ from crossover import analysis
 from crossover.auth.models import Organization
 from crossover.catalogue.models import Initiative, Level, Venue
 from crossover.catalogue.services import levels, venues
+from crossover.config import privacy_k
 from crossover.extensions import db
 from crossover.instruments.models import Instrument
 from crossover.pilots.cells import cell_columns
 from crossover.pilots.models import Enrollment, Pilot, PilotStatus, ResponseScore
 from crossover.reports.aggregates import group_concat, split_ints, split_strings
-from crossover.reports.services import privacy_k
 from crossover.surveys.store import packed_dtype
 
 VERDICTS = [v.value for v in analysis.Verdict]

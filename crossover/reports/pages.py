@@ -17,6 +17,8 @@ pages_bp = Blueprint("reports", __name__)
 def pilot_report(pilot_id: int):
     """Show a pilot's report."""
     pilot = get_pilot(pilot_id, actor())
+    if not services.may_read_figures(pilot, actor()):
+        return render_template("reports/not_closed.html", pilot=pilot)  # no figures until it closes
     data = gather(pilot)
     report = services.build_report(pilot, data)
     chart = None

@@ -1,25 +1,172 @@
-"""Small-group suppression: any aggregate over fewer than K people is withheld.
+"""Small-group suppression, designed against an attacker who combines every published group.
 
-Complementary suppression: when exactly one group of a breakdown is withheld, the next smallest
-is withheld too, so the hidden figures cannot be recovered by subtracting the visible groups from
-the visible total.
+A family is a set of groups that publish the same per-person variable (a report's paired changes:
+the total and every career-phase and age-band cell; its concern counts: all intake respondents and
+each career phase). Means × n give each group's sum, SDs its sum of squares, so an attacker learns
+the same about any linear combination of the visible groups. Groups under K are withheld first
+("small"); then, while some combination of the visible groups is nonzero on only 1..K−1 people,
+one more group is withheld to protect them ("complementary").
+
+People with the same memberships form an atom; M is the groups × atoms 0/1 matrix. A combination
+nonzero only on the atoms S exists iff S holds the support of a nonzero vector in M's row space.
+Only atoms under K people can be in such an S, and S must total under K people, so the search
+stays among a few small atoms; big pilots, whose atoms are all large, cost one pass.
 """
-from collections.abc import Callable
+from collections.abc import Callable, Hashable, Sequence
+from dataclasses import dataclass
+from itertools import combinations, islice
+
+import numpy as np
+
+SMALL = "small"  # the group itself holds fewer than K people
+COMPLEMENTARY = "complementary"  # withheld only so that another, small group cannot be recovered
+_TOLERANCE = 1e-9  # memberships are 0/1, so singular values are either 0 or far from it
 
 
-def withheld(fields: list[str], **keep) -> dict:
-    """A withheld aggregate: every number null, `suppressed: true`."""
-    return {**{name: None for name in fields}, **keep, "suppressed": True}
+@dataclass
+class Family:
+    """Groups publishing one variable, as memberships over atoms (people who cannot be told apart)."""
+
+    keys: list[Hashable]
+    membership: np.ndarray  # groups × atoms, bool
+    sizes: np.ndarray  # people per atom
+    anchor: Hashable | None = None  # the total: withheld for others only when nothing else can go
+
+    @classmethod
+    def from_masks(cls, masks: dict[Hashable, np.ndarray], anchor: Hashable | None = None) -> "Family":
+        """Groups given as boolean masks over the same people."""
+        keys = list(masks)
+        signature = np.zeros(len(next(iter(masks.values()), ())), dtype=np.int64)
+        for bit, key in enumerate(keys):  # a family has far fewer than 63 groups
+            signature |= masks[key].astype(np.int64) << bit
+        codes, sizes = np.unique(signature, return_counts=True)
+        membership = ((codes[None, :] >> np.arange(len(keys))[:, None]) & 1).astype(bool)
+        return cls(keys, membership, sizes, anchor)
+
+    @classmethod
+    def from_partition(cls, parts: dict[Hashable, int], total: Hashable) -> "Family":
+        """A total and the parts it splits into (each part one atom of the given size)."""
+        keys = [total, *parts]
+        membership = np.vstack([np.ones(len(parts), dtype=bool), np.eye(len(parts), dtype=bool)])
+        return cls(keys, membership, np.array(list(parts.values()), dtype=np.int64), total)
+
+    def group_sizes(self) -> np.ndarray:
+        return self.membership.astype(np.int64) @ self.sizes
 
 
-def suppress_breakdown(groups: list[dict], k: int, blank: Callable[[dict], dict]) -> list[dict]:
-    """Withhold groups under k people, plus one more when a single group would be recoverable.
+def withhold(family: Family, k: int) -> dict[Hashable, str]:
+    """Which groups of the family to withhold, and why: SMALL or COMPLEMENTARY."""
+    sizes = family.group_sizes()
+    reasons = {key: SMALL for key, size in zip(family.keys, sizes) if size < k}
+    while True:
+        visible = [i for i, key in enumerate(family.keys) if key not in reasons]
+        exposed = isolated_atoms(family.membership[visible], family.sizes, k)
+        if exposed is None:
+            return reasons
+        chosen = _group_to_withhold(family, visible, exposed, sizes)
+        reasons[family.keys[chosen]] = COMPLEMENTARY
 
-    Each group dict carries its size in "n"; `blank` turns a group into its withheld form.
+
+def isolated_atoms(membership: np.ndarray, sizes: np.ndarray, k: int) -> list[int] | None:
+    """Atoms totalling 1..k−1 people on which alone some combination of the groups is nonzero."""
+    shown = membership.any(axis=0)  # atoms in no visible group cannot be singled out
+    small = np.flatnonzero(shown & (sizes < k))
+    if small.size == 0:
+        return None
+    matrix = membership.astype(float)
+    large = np.flatnonzero(shown & (sizes >= k))
+    # Combinations that vanish on every large atom, seen on the small atoms only.
+    on_small = _left_null(matrix[:, large]).T @ matrix[:, small]
+    if not np.abs(on_small).max(initial=0) > _TOLERANCE:
+        return None
+    found = _lightest_dependent_rows(_right_null(on_small), sizes[small], k)
+    return None if found is None else [int(small[i]) for i in found]
+
+
+def _lightest_dependent_rows(rows: np.ndarray, weights: np.ndarray, k: int) -> list[int] | None:
+    """Rows whose set is linearly dependent and weighs under k, fewest rows first.
+
+    A vector supported on S is in the row space of A iff it is orthogonal to A's null space, so
+    such a nonzero vector exists iff the null-space basis restricted to the rows S is dependent.
+    More rows than columns are always dependent; otherwise every light set of one size is tested
+    at once (the smallest eigenvalue of each set's Gram matrix).
     """
-    small = [g for g in groups if 0 < g["n"] < k]
-    visible = [g for g in groups if g["n"] >= k]
-    if len(small) == 1 and visible:
-        small.append(min(visible, key=lambda g: g["n"]))
-    hidden = {id(g) for g in small}
-    return [blank(g) if id(g) in hidden else g for g in groups]
+    order = np.argsort(weights, kind="stable")
+    for size in range(1, k):
+        light = _light_sets(weights[order], size, k)
+        first = next(light, None)
+        if first is None:
+            return None  # every set of this size weighs k or more, and larger ones weigh more
+        if size > rows.shape[1]:
+            return order[first[0]].tolist()
+        for batch in _batches(first, light):
+            chosen = order[batch]
+            picked = rows[chosen]
+            smallest = np.linalg.eigvalsh(np.einsum("cij,ckj->cik", picked, picked))[:, 0]
+            dependent = np.flatnonzero(smallest <= _TOLERANCE)
+            if dependent.size:
+                return chosen[dependent[0]].tolist()
+    return None
+
+
+def _light_sets(sorted_weights: np.ndarray, size: int, k: int):
+    """Batches (arrays of index sets) of `size` positions whose weights total under k."""
+    for batch in _chunks(combinations(range(sorted_weights.size), size), size):
+        keep = sorted_weights[batch].sum(axis=1) < k
+        if keep.any():
+            yield batch[keep]
+
+
+def _chunks(sets, size: int, length: int = 20000):
+    while True:
+        batch = np.fromiter(islice(sets, length), dtype=np.dtype((np.int64, size)))
+        if batch.size == 0:
+            return
+        yield batch
+
+
+def _batches(first: np.ndarray, rest):
+    yield first
+    yield from rest
+
+
+def _group_to_withhold(family: Family, visible: list[int], exposed: list[int], sizes: np.ndarray) -> int:
+    """The smallest visible group that takes part in a combination exposing `exposed` (the total last)."""
+    others = np.setdiff1d(np.arange(family.sizes.size), exposed)
+    matrix = family.membership[visible].astype(float)
+    involved = np.linalg.norm(_left_null(matrix[:, others]), axis=1) > _TOLERANCE
+    candidates = [group for group, used in zip(visible, involved) if used]
+    return min(candidates, key=lambda g: (family.keys[g] == family.anchor, sizes[g], g))
+
+
+def _left_null(matrix: np.ndarray) -> np.ndarray:
+    """Orthonormal basis (as columns) of {c : cᵀ matrix = 0}."""
+    return _right_null(matrix.T)
+
+
+def _right_null(matrix: np.ndarray) -> np.ndarray:
+    """Orthonormal basis (as columns) of {x : matrix x = 0}."""
+    rows, columns = matrix.shape
+    if rows == 0 or columns == 0:
+        return np.eye(columns)
+    _, singular, vt = np.linalg.svd(matrix)
+    rank = int(np.sum(singular > _TOLERANCE * max(1.0, singular[0])))
+    return vt[rank:].T
+
+
+# --- how withheld figures look -------------------------------------------------------------------
+
+def withheld(fields: list[str], reason: str = SMALL, **keep) -> dict:
+    """A withheld aggregate: every number null, `suppressed: true` and why."""
+    return {**{name: None for name in fields}, **keep, "suppressed": True, "suppressed_reason": reason}
+
+
+def suppress_breakdown(groups: Sequence[dict], k: int, blank: Callable[[dict], dict]) -> list[dict]:
+    """One breakdown of a visible total: each group dict carries its size in "n" and is its own atom.
+
+    Empty groups hold nobody and are left as they are. `blank` turns a group into its withheld
+    form; the reason is added to it.
+    """
+    parts = {index: group["n"] for index, group in enumerate(groups) if group["n"] > 0}
+    reasons = withhold(Family.from_partition(parts, total="total"), k) if parts else {}
+    return [{**blank(g), "suppressed_reason": reasons[i]} if i in reasons else g for i, g in enumerate(groups)]

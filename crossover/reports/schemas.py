@@ -6,6 +6,10 @@ from crossover.api import Schema
 F = lambda **kw: ma.fields.Float(allow_none=True, **kw)  # noqa: E731
 I = lambda **kw: ma.fields.Integer(allow_none=True, **kw)  # noqa: E731,E741
 S = lambda **kw: ma.fields.String(allow_none=True, **kw)  # noqa: E731
+REASON = lambda: S(metadata={  # noqa: E731
+    "description": "Why the figures are withheld: small (the group holds fewer than K people) or complementary "
+                   "(withheld so that a small group cannot be recovered by combining the visible ones); null when shown",
+    "enum": ["small", "complementary", None]})
 
 
 class OutcomeSchema(Schema):
@@ -17,6 +21,7 @@ class OutcomeSchema(Schema):
     p_holm = F(metadata={"description": "Subscales only: Holm-adjusted within the pilot"})
     note = S()
     suppressed = ma.fields.Boolean()
+    suppressed_reason = REASON()
 
 
 class ChangeSchema(Schema):
@@ -24,6 +29,7 @@ class ChangeSchema(Schema):
     days = I()
     n, mean_change, sd_change, ci_low, ci_high, t, df, p, dz = I(), F(), F(), F(), F(), F(), I(), F(), F()
     suppressed = ma.fields.Boolean()
+    suppressed_reason = REASON()
 
 
 class SubgroupsSchema(Schema):
@@ -35,11 +41,13 @@ class ReliabilitySchema(Schema):
     wave = ma.fields.String()
     n, alpha = I(), F()
     suppressed = ma.fields.Boolean()
+    suppressed_reason = REASON()
 
 
 class WelchSchema(Schema):
     t, df, p, difference, ci_low, ci_high, hedges_g = F(), F(), F(), F(), F(), F(), F()
     suppressed = ma.fields.Boolean()
+    suppressed_reason = REASON()
 
 
 class AttritionSchema(Schema):
@@ -47,6 +55,7 @@ class AttritionSchema(Schema):
     rate, completers_pre_mean, non_completers_pre_mean = F(), F(), F()
     welch = ma.fields.Nested(WelchSchema)
     suppressed = ma.fields.Boolean()
+    suppressed_reason = REASON()
 
 
 class ComparisonSchema(WelchSchema):
@@ -63,6 +72,7 @@ class DoseSchema(Schema):
     sessions = ma.fields.Nested(CorrelationSchema, allow_none=True)
     minutes = ma.fields.Nested(CorrelationSchema, allow_none=True)
     suppressed = ma.fields.Boolean()
+    suppressed_reason = REASON()
 
 
 class ConcernItemSchema(Schema):
@@ -76,6 +86,7 @@ class ConcernTableSchema(Schema):
     n = I()
     items = ma.fields.List(ma.fields.Nested(ConcernItemSchema), allow_none=True)
     suppressed = ma.fields.Boolean()
+    suppressed_reason = REASON()
 
 
 class ConcernsSchema(Schema):

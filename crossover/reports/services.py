@@ -1,19 +1,19 @@
 """The pilot report: stored scores → analysis → suppression, in the shape DESIGN.md gives."""
 from collections import Counter
 
-from flask import current_app
 import numpy as np
 
 from crossover import analysis
 from crossover.auth.models import Role, User
 from crossover.catalogue.services import options
-from crossover.errors import Forbidden
+from crossover.config import privacy_k
+from crossover.errors import Conflict, Forbidden
 from crossover.pilots import schedule
 from crossover.pilots.cells import cell_of
-from crossover.pilots.models import Pilot
+from crossover.pilots.models import Pilot, PilotStatus
 from crossover.pilots.services import get_pilot
 from crossover.reports.gather import PilotData, gather
-from crossover.reports.privacy import suppress_breakdown, withheld
+from crossover.reports.privacy import SMALL, Family, withheld, withhold
 
 OUTCOME_FIELDS = [
     "n", "pre_mean", "post_mean", "mean_change", "sd_change", "ci_low", "ci_high", "t", "df", "p_t",
@@ -26,15 +26,25 @@ UNCONTROLLED_WARNING = (
 )
 
 
-def privacy_k() -> int:
-    return max(3, int(current_app.config["PRIVACY_K"]))  # never below 3 (DESIGN.md)
+NOT_CLOSED = ("This pilot's figures are shown to reviewers once the pilot is closed: while it runs, two reads "
+              "would differ by the newest person's answers.")
 
 
 def report_for(pilot_id: int, actor: User) -> dict:
-    """The report of a pilot the actor may read (owners: their own; reviewers and admins: all)."""
+    """The report of a pilot the actor may read (owners: their own; reviewers and admins: closed ones)."""
     if actor.role not in (Role.OWNER, Role.REVIEWER, Role.ADMIN):
         raise Forbidden("Your role may not read reports.")
-    return build_report(get_pilot(pilot_id, actor))
+    pilot = get_pilot(pilot_id, actor)
+    if not may_read_figures(pilot, actor):
+        # 409, not 403: the role may read this report, the pilot's state does not allow it yet.
+        raise Conflict(NOT_CLOSED, {"status": [f"The pilot is {pilot.status.value}, not closed."]})
+    return build_report(pilot)
+
+
+def may_read_figures(pilot: Pilot, actor: User) -> bool:
+    """Owners follow their own pilots as they run (get_pilot lets them reach no other); reviewers
+    and admins, who see aggregates only, read figures of closed pilots only (issue 15 V1)."""
+    return actor.role is Role.OWNER or pilot.status is PilotStatus.CLOSED
 
 
 # --- pairs ------------------------------------------------------------------------------------
@@ -66,7 +76,7 @@ def outcome_result(pre: np.ndarray, post: np.ndarray, outcome: str, pilot: Pilot
         "mean_change": t.mean_change, "sd_change": t.sd_change, "ci_low": t.ci_low, "ci_high": t.ci_high,
         "t": t.t, "df": t.df, "p_t": t.p, "wilcoxon_v": w.v, "p_wilcoxon": w.p, "dz": effects.dz, "gz": effects.gz,
         "rank_biserial": effects.rank_biserial, "shapiro_w": shapiro.w, "p_shapiro": shapiro.p,
-        "p_primary": p_primary, "suppressed": False, "note": t.note or w.note,
+        "p_primary": p_primary, "suppressed": False, "suppressed_reason": None, "note": t.note or w.note,
     }
 
 
@@ -77,7 +87,7 @@ def change_summary(pre: np.ndarray, post: np.ndarray, k: int, direction: str, **
     t = analysis.paired_t(pre, post, direction=direction)
     return {**keep, "n": int(pre.size), "mean_change": t.mean_change, "sd_change": t.sd_change,
             "ci_low": t.ci_low, "ci_high": t.ci_high, "t": t.t, "df": t.df, "p": t.p,
-            "dz": analysis.paired_effects(pre, post).dz, "suppressed": False}
+            "dz": analysis.paired_effects(pre, post).dz, "suppressed": False, "suppressed_reason": None}
 
 
 # --- sections ------------------------------------------------------------------------------------
@@ -99,25 +109,39 @@ def _followups(data: PilotData, k: int) -> list[dict]:
     return out
 
 
-def _subgroups(data: PilotData, k: int) -> dict:
-    """Change by career phase and by age band, each group withheld below k (and complemented)."""
-    ids, pre, post = pairs(data, data.pilot.outcome)
-    result = {}
-    for dimension in ("career_phase", "age_band"):
+SUBGROUP_DIMENSIONS = ("career_phase", "age_band")
+TOTAL = "total"
+
+
+def _cells(data: PilotData, ids: np.ndarray, breakdowns: dict) -> dict:
+    """The pairs' total and every career-phase and age-band cell, as masks over the pairs."""
+    masks = {TOTAL: np.ones(ids.size, dtype=bool)}
+    for dimension, dimension_options in breakdowns.items():
         values = data.attribute(dimension, ids)
+        masks.update({(dimension, option.key): values == option.key for option in dimension_options})
+    return masks
+
+
+def _subgroups(data: PilotData, k: int, ids: np.ndarray, pre: np.ndarray, post: np.ndarray) -> dict:
+    """Change by career phase and by age band.
+
+    Both breakdowns and the total publish the same changes, so they are suppressed as one family
+    (an age band may equal a phase group minus one person). The total is never withheld for
+    another group's sake: a combination only it takes part in is the total itself, then small.
+    """
+    breakdowns = {dimension: options(dimension) for dimension in SUBGROUP_DIMENSIONS}
+    cells = _cells(data, ids, breakdowns)
+    reasons = withhold(Family.from_masks(cells, anchor=TOTAL), k)
+    result = {}
+    for dimension, dimension_options in breakdowns.items():
         groups = []
-        for option in options(dimension):
-            mask = values == option.key
+        for option in dimension_options:
             label = {"key": option.key, "label_ja": option.label_ja, "label_en": option.label_en}
-            summary = change_summary(pre[mask], post[mask], k, data.pilot.direction.value, **label)
-            groups.append({**summary, "n": int(mask.sum())})
-        groups = suppress_breakdown(groups, k, lambda g: withheld(CHANGE_FIELDS, **_labels(g)))
-        result[dimension] = [{**g, "n": None} if g["suppressed"] else g for g in groups]
+            reason, mask = reasons.get((dimension, option.key)), cells[(dimension, option.key)]
+            groups.append(withheld(CHANGE_FIELDS, reason, **label) if reason else
+                          change_summary(pre[mask], post[mask], k, data.pilot.direction.value, **label))
+        result[dimension] = groups
     return result
-
-
-def _labels(group: dict) -> dict:
-    return {"key": group["key"], "label_ja": group["label_ja"], "label_en": group["label_en"]}
 
 
 def _reliability(data: PilotData, k: int) -> list[dict]:
@@ -127,9 +151,10 @@ def _reliability(data: PilotData, k: int) -> list[dict]:
         scores = data.waves.get(wave)
         n = 0 if scores is None else int(scores.ids.size)
         if n < k:
-            out.append({"wave": wave, "n": None, "alpha": None, "suppressed": True})
+            out.append(withheld(["n", "alpha"], wave=wave))
         else:
-            out.append({"wave": wave, "n": n, "alpha": analysis.cronbach_alpha(scores.items), "suppressed": False})
+            out.append({"wave": wave, "n": n, "alpha": analysis.cronbach_alpha(scores.items), "suppressed": False,
+                        "suppressed_reason": None})
     return out
 
 
@@ -157,11 +182,11 @@ def _attrition(data: PilotData, k: int) -> dict:
         column = pre.scores[:, data.scales.index(data.pilot.outcome)]
         completers, dropped = column[mine & stayed], column[mine & ~stayed]
     if completers.size < k or dropped.size < k:
-        return {**section, "completers_pre_mean": None, "non_completers_pre_mean": None,
-                "welch": withheld(WELCH_FIELDS), "suppressed": True}
+        return withheld(["completers_pre_mean", "non_completers_pre_mean"], **section, welch=withheld(WELCH_FIELDS))
     test = analysis.welch(completers, dropped)
     return {**section, "completers_pre_mean": test.mean_x, "non_completers_pre_mean": test.mean_y,
-            "welch": {**_welch_dict(test), "suppressed": False}, "suppressed": False}
+            "welch": {**_welch_dict(test), "suppressed": False, "suppressed_reason": None},
+            "suppressed": False, "suppressed_reason": None}
 
 
 def _comparison(data: PilotData, k: int) -> dict | None:
@@ -176,13 +201,13 @@ def _comparison(data: PilotData, k: int) -> dict | None:
     test = analysis.welch(a_post - a_pre, c_post - c_pre, direction=data.pilot.direction.value)
     return {"n_participant": int(a_pre.size), "n_comparison": int(c_pre.size),
             "mean_change_participant": test.mean_x, "mean_change_comparison": test.mean_y,
-            **_welch_dict(test), "suppressed": False}
+            **_welch_dict(test), "suppressed": False, "suppressed_reason": None}
 
 
 def _dose(data: PilotData, k: int) -> dict:
     ids, pre, post = pairs(data, data.pilot.outcome)
     if len(ids) < k:
-        return {"n": None, "sessions": None, "minutes": None, "suppressed": True}
+        return withheld(["n", "sessions", "minutes"])
     change = post - pre
     sessions = [data.sessions.get(int(i), (0, 0))[0] for i in ids]
     minutes = [data.sessions.get(int(i), (0, 0))[1] for i in ids]
@@ -190,33 +215,40 @@ def _dose(data: PilotData, k: int) -> dict:
         result = analysis.spearman(change, dose)
         return {"rho": result.rho, "p": result.p, "note": result.note}
     return {"n": len(ids), "sessions": corr(sessions), "minutes": corr(minutes),
-            "total_sessions": int(sum(sessions)), "total_minutes": int(sum(minutes)), "suppressed": False}
+            "total_sessions": int(sum(sessions)), "total_minutes": int(sum(minutes)), "suppressed": False,
+            "suppressed_reason": None}
 
 
 def _concern_table(counts: Counter, n: int, concern_options, k: int) -> dict:
     """Selection rate and competition rank of each concern among n respondents."""
     if n < k:
-        return {"n": None, "items": None, "suppressed": True}
+        return withheld(["n", "items"])
     keyed = [(o, counts.get(o.key, 0)) for o in concern_options]
     ranks = analysis.competition_ranks([count for _, count in keyed])  # same n: counts rank as rates
     items = [{"key": o.key, "label_ja": o.label_ja, "label_en": o.label_en, "count": count,
               "rate": count / n, "rank": rank} for (o, count), rank in zip(keyed, ranks)]
-    return {"n": n, "items": sorted(items, key=lambda item: (item["rank"], item["key"])), "suppressed": False}
+    return {"n": n, "items": sorted(items, key=lambda item: (item["rank"], item["key"])), "suppressed": False,
+            "suppressed_reason": None}
 
 
 def _concerns(data: PilotData, k: int) -> dict:
+    """Concern tables overall and per career phase: one family (the phases split the overall)."""
     concern_options = options("concern")
     overall = Counter()
     for (_, concern), count in data.concern_counts.items():
         overall[concern] += count
+    parts = {phase: n for phase, n in data.intake_respondents.items() if n > 0}
+    reasons = withhold(Family.from_partition(parts, total=TOTAL), k) if parts else {}
     phases = []
     for phase in options("career_phase"):
-        counts = Counter({concern: c for (p, concern), c in data.concern_counts.items() if p == phase.key})
+        label = {"key": phase.key, "label_ja": phase.label_ja, "label_en": phase.label_en}
         n = data.intake_respondents.get(phase.key, 0)
-        phases.append({**_labels({"key": phase.key, "label_ja": phase.label_ja, "label_en": phase.label_en}),
-                       **_concern_table(counts, n, concern_options, k), "n": n})
-    phases = suppress_breakdown(phases, k, lambda g: {**_labels(g), "items": None, "suppressed": True})
-    phases = [{**g, "n": None} if g["suppressed"] else g for g in phases]
+        reason = reasons.get(phase.key, SMALL if n < k else None)
+        if reason:
+            phases.append(withheld(["n", "items"], reason, **label))
+            continue
+        counts = Counter({concern: c for (p, concern), c in data.concern_counts.items() if p == phase.key})
+        phases.append({**label, **_concern_table(counts, n, concern_options, k)})
     total = sum(data.intake_respondents.values())
     return {"overall": _concern_table(overall, total, concern_options, k), "by_career_phase": phases}
 
@@ -236,7 +268,7 @@ def build_report(pilot: Pilot, data: PilotData | None = None) -> dict:
     """The full report of one pilot (from `data` when the caller has gathered it already)."""
     k = privacy_k()
     data = data or gather(pilot)
-    _, pre, post = pairs(data, pilot.outcome)
+    ids, pre, post = pairs(data, pilot.outcome)
     participants = data.ids[data.arm == "participant"]
     answered = lambda wave: int(np.isin(participants, data.waves[wave].ids).sum()) if wave in data.waves else 0  # noqa: E731
     primary = outcome_result(pre, post, pilot.outcome, pilot, k)
@@ -252,7 +284,7 @@ def build_report(pilot: Pilot, data: PilotData | None = None) -> dict:
         "primary": primary,
         "subscales": _subscales(data, k),
         "followups": _followups(data, k),
-        "subgroups": _subgroups(data, k),
+        "subgroups": _subgroups(data, k, ids, pre, post),
         "reliability": _reliability(data, k),
         "attrition": _attrition(data, k),
         "comparison": comparison,

@@ -11,6 +11,7 @@ ROLES = ("anonymous", "admin", "reviewer", "owner", "other_owner")
 @pytest.fixture
 def world(client, users):
     pilot = make_pilot(client, users.owner, status="running")
+    closed = make_pilot(client, users.owner, status="closed")
     person = enroll(client, users.owner, pilot["id"], email="p@example.com")
     spare = enroll(client, users.owner, pilot["id"])
     mentor = make_mentor(client, users.owner2, capacity=5)
@@ -18,7 +19,7 @@ def world(client, users):
                         json={"enrollment_id": person["id"], "mentor_id": mentor["id"]}).json
     headers = {"anonymous": {}, "admin": users.admin, "reviewer": users.reviewer,
                "owner": users.owner, "other_owner": users.owner2}
-    return {"pilot": pilot["id"], "person": person["id"], "spare": spare["id"], "mentor": mentor["id"],
+    return {"pilot": pilot["id"], "closed": closed["id"], "person": person["id"], "spare": spare["id"], "mentor": mentor["id"],
             "match": match["id"], "headers": headers, "payload": pilot_payload(client, users.owner)}
 
 
@@ -47,7 +48,9 @@ MATRIX = [
     ("POST", "/api/v1/mentors", {"name": "New mentor", "capacity": 1}, (401, 403, 403, 201, 201)),
     ("GET", "/api/v1/mentors/{mentor}", None, (401, 200, 403, 200, 200)),
     ("PATCH", "/api/v1/mentors/{mentor}", {"capacity": 4}, (401, 403, 403, 404, 200)),
-    ("GET", "/api/v1/pilots/{pilot}/report", None, (401, 200, 200, 200, 404)),
+    # Reviewers and admins read figures of closed pilots only (issue 15 V1): 409 while it runs.
+    ("GET", "/api/v1/pilots/{pilot}/report", None, (401, 409, 409, 200, 404)),
+    ("GET", "/api/v1/pilots/{closed}/report", None, (401, 200, 200, 200, 404)),
     ("GET", "/api/v1/pilots/{pilot}/export.csv", None, (401, 403, 403, 200, 404)),
     ("GET", "/api/v1/audit", None, (401, 200, 403, 403, 403)),
 ]

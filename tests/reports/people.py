@@ -1,0 +1,75 @@
+"""Build a pilot from an explicit list of people (who they are, which waves they answered).
+
+Written straight to the database, as the simulator does, so a test can shape every group; the
+scores go through the service's own scoring code (scored_response) and packed copies.
+"""
+from datetime import date, datetime, time, timedelta, timezone
+
+import numpy as np
+import sqlalchemy as sa
+
+from crossover.auth.models import Organization
+from crossover.catalogue.models import Initiative
+from crossover.extensions import db
+from crossover.instruments.models import Instrument
+from crossover.pilots import schedule, tokens
+from crossover.pilots.models import Arm, Enrollment, Invitation, Pilot, PilotFormat, PilotStatus, WaveWindow
+from crossover.surveys.store import add_with_copies, intake_response, scored_response
+from tests.privacy_attacker import Person
+
+FOLLOWUP_DAYS = [30, 60]
+
+
+def build_pilot(app, people: list[Person], *, seed: int = 0, status: str = "closed", org: str = "acme") -> int:
+    """A pilot holding exactly `people` (comparison arm if any has one); returns its id."""
+    rng = np.random.default_rng(seed)
+    with app.app_context():
+        pilot = _pilot(org, status, has_comparison=any(p.arm == "comparison" for p in people))
+        instrument = db.session.get(Instrument, pilot.instrument_id)
+        for index, person in enumerate(people):
+            add_person(pilot, instrument, person, rng, code=f"T{pilot.id}-{index}")
+        db.session.commit()
+        return pilot.id
+
+
+def add_person(pilot: Pilot, instrument: Instrument, person: Person, rng, code: str) -> None:
+    """Enrol one person and store their answers (intake concerns, scale waves)."""
+    start = datetime.combine(pilot.starts_on - timedelta(days=14), time(10), timezone.utc)
+    enrollment = Enrollment(pilot_id=pilot.id, code=code, arm=Arm(person.arm), age_band=person.age_band,
+                            career_phase=person.career_phase, consented_at=start, created_at=start)
+    for window in pilot.waves:
+        nonce = tokens.new_nonce()
+        enrollment.invitations.append(Invitation(wave=window.wave, position=window.position, nonce=nonce,
+                                                 token_hash=tokens.hash_token(tokens.token_for(nonce))))
+    db.session.add(enrollment)
+    db.session.flush()
+    by_wave = {invitation.wave: invitation for invitation in enrollment.invitations}
+    common = dict(enrollment_id=enrollment.id, pilot_id=pilot.id, submitted_at=start)
+    responses = []
+    if person.concerns:
+        responses.append(intake_response(list(person.concerns), None, invitation_id=by_wave["intake"].id,
+                                         wave="intake", **common))
+    for wave in schedule.wave_names(FOLLOWUP_DAYS)[1:]:
+        if person.answered(wave):
+            answers = {item.key: int(rng.integers(instrument.scale_min, instrument.scale_max + 1))
+                       for item in instrument.items}
+            responses.append(scored_response(instrument, answers, invitation_id=by_wave[wave].id, wave=wave,
+                                             **common))
+    add_with_copies(db.session, responses)
+
+
+def _pilot(org_slug: str, status: str, *, has_comparison: bool) -> Pilot:
+    org = db.session.scalar(sa.select(Organization).where(Organization.slug == org_slug))
+    initiative = db.session.scalar(sa.select(Initiative).where(Initiative.key == "community-external-mentoring"))
+    instrument = db.session.scalar(sa.select(Instrument).where(Instrument.key == "career-ownership-v1"))
+    ends_on = date.today() - timedelta(days=90)
+    starts_on = ends_on - timedelta(days=90)
+    pilot = Pilot(organization_id=org.id, initiative_id=initiative.id, instrument_id=instrument.id,
+                  title="Shaped", format=PilotFormat.OTHER, status=PilotStatus(status),
+                  has_comparison=has_comparison, planned_n=10, starts_on=starts_on, ends_on=ends_on,
+                  followup_days=FOLLOWUP_DAYS)
+    for position, window in enumerate(schedule.default_schedule(starts_on, ends_on, FOLLOWUP_DAYS)):
+        pilot.waves.append(WaveWindow(position=position, **window))
+    db.session.add(pilot)
+    db.session.flush()
+    return pilot
