@@ -1,6 +1,5 @@
 """Pilot rules: registration, preregistration freeze, lifecycle, schedule, enrolment, erasure."""
 from collections import Counter
-from dataclasses import dataclass
 import dataclasses
 from datetime import date, datetime
 import csv
@@ -397,7 +396,7 @@ class DuplicateUpload(Conflict):
         self.upload = upload
 
 
-@dataclass
+@dataclasses.dataclass
 class EnrolledRow:
     """One person a CSV upload enrolled, as the answer shows them (no ORM object per row)."""
 
@@ -412,11 +411,13 @@ class EnrolledRow:
     has_contact: bool
     pilot: Pilot = dataclasses.field(repr=False)
     links: list[dict] = dataclasses.field(default_factory=list)
-    erased_at: None = None
+    erased_at: datetime | None = None
 
 
-@dataclass
+@dataclasses.dataclass
 class CsvUploadResult:
+    """What an accepted upload answers: its record and the people it enrolled."""
+
     upload: EnrollmentUpload
     enrollments: list[EnrolledRow]
 
@@ -426,6 +427,7 @@ class CsvUploadResult:
 
 
 def earlier_upload(pilot: Pilot, digest: str) -> EnrollmentUpload | None:
+    """The accepted upload of this exact file (by SHA-256) for this pilot, if any."""
     return db.session.scalar(
         sa.select(EnrollmentUpload).where(EnrollmentUpload.pilot_id == pilot.id, EnrollmentUpload.sha256 == digest)
     )
@@ -535,10 +537,10 @@ def enroll_csv(pilot: Pilot, content: bytes, *, actor: User) -> CsvUploadResult:
     Each bad row is reported by its line number. An accepted file is recorded by its SHA-256, so a
     retry (say after a proxy timed out) answers DuplicateUpload (409) with the earlier result.
     """
-    _check_enrollable(pilot)
     digest = hashlib.sha256(content).hexdigest()
     if (earlier := earlier_upload(pilot, digest)) is not None:
-        raise DuplicateUpload(earlier)
+        raise DuplicateUpload(earlier)  # first: a retry learns the earlier result whatever happened since
+    _check_enrollable(pilot)
     known = _known_options()
     checked = [(line, *_csv_row_errors(pilot, raw, known)) for line, raw in _csv_rows(content)]
     errors = {f"line {line}": problems for line, _, problems in checked if problems}
