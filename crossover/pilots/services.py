@@ -40,6 +40,7 @@ FROZEN_FIELDS = {
 }
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"  # no 0/O, 1/I/L, U: easy to read aloud
 MAX_CSV_ROWS = 5000
+CODE_ATTEMPTS = 3  # a CSV upload redraws its codes this often when one was already taken
 
 
 # --- look-ups that enforce organization isolation -------------------------------------------
@@ -434,12 +435,10 @@ def earlier_upload(pilot: Pilot, digest: str) -> EnrollmentUpload | None:
 
 
 def _new_codes(count: int) -> list[str]:
-    """Distinct codes nobody holds yet: drawn together, a clash redrawn (one query per round)."""
+    """Distinct new codes; a clash with a stored one is left to the unique key (enroll_csv retries)."""
     codes: set[str] = set()
     while len(codes) < count:
-        drawn = {_new_code() for _ in range(count - len(codes))} - codes
-        taken = set(db.session.scalars(sa.select(Enrollment.code).where(Enrollment.code.in_(drawn))))
-        codes |= drawn - taken
+        codes.add(_new_code())
     return list(codes)
 
 
@@ -546,16 +545,20 @@ def enroll_csv(pilot: Pilot, content: bytes, *, actor: User) -> CsvUploadResult:
     errors = {f"line {line}": problems for line, _, problems in checked if problems}
     if errors:
         raise Invalid(f"{len(errors)} row(s) have errors; nobody was enrolled.", errors)
-    try:
-        result = _store_csv(pilot, digest, [row for _, row, _ in checked], actor)
-        db.session.commit()
-    except sa.exc.IntegrityError:
-        db.session.rollback()
-        # The same file committed by a simultaneous request after our check; else a real fault.
-        if (earlier := earlier_upload(pilot, digest)) is not None:
-            raise DuplicateUpload(earlier) from None
-        raise
-    return result
+    rows = [row for _, row, _ in checked]
+    for attempt in range(1, CODE_ATTEMPTS + 1):
+        try:
+            result = _store_csv(pilot, digest, rows, actor)
+            db.session.commit()
+            return result
+        except sa.exc.IntegrityError:
+            db.session.rollback()
+            # The same file committed by a simultaneous request after our check?
+            if (earlier := earlier_upload(pilot, digest)) is not None:
+                raise DuplicateUpload(earlier) from None
+            # Else a drawn code was taken (about 5,000 × stored codes / 30⁸): draw them again.
+            if attempt == CODE_ATTEMPTS:
+                raise
 
 
 def erase_contact(enrollment: Enrollment, *, actor: User) -> Enrollment:

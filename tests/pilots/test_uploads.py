@@ -17,7 +17,7 @@ from crossover.extensions import db
 from crossover.pilots import services
 from crossover.pilots.models import Contact, Enrollment, EnrollmentUpload, Invitation
 from tests.conftest import POSTGRES_URL, Users
-from tests.factories import make_pilot
+from tests.factories import enroll, make_pilot
 
 CSV = b"age_band,career_phase,consent,arm,email\n50-54,post_off,yes,,a@example.com\n60-64,reemployed,yes,participant,\n"
 EN = {"Accept-Language": "en"}
@@ -98,6 +98,19 @@ def test_upload_answered_409_when_the_other_request_committed_after_our_check(ap
     assert again.status_code == 409 and again.json["result"] == first
     assert len(lookups) == 2  # the insert hit the unique key, and the answer names the winner
     assert _counts(app) == before
+
+
+def test_a_drawn_code_already_taken_is_drawn_again(app, client, users, monkeypatch):
+    pilot = make_pilot(client, users.owner, status="recruiting")
+    taken = enroll(client, users.owner, pilot["id"])["code"]
+    draws = iter([taken])  # the upload's first code clashes with a stored one
+    real = services._new_code
+    monkeypatch.setattr(services, "_new_code", lambda: next(draws, None) or real())
+    answer = _upload(client, users.owner, pilot["id"], CSV)
+    assert answer.status_code == 201 and answer.json["enrolled"] == 2
+    assert taken not in {e["code"] for e in answer.json["enrollments"]}
+    counts = _counts(app)
+    assert counts["enrollments"] == 3 and counts["invitations"] == 15 and counts["enrollment_uploads"] == 1
 
 
 def test_page_names_the_earlier_upload_time_and_count_in_both_languages(app, client, users):
