@@ -97,7 +97,7 @@ class PilotEnrollmentsCsv(MethodView):
             return _duplicate_upload(duplicate)
 
 
-def _duplicate_upload(duplicate: "services.DuplicateUpload"):
+def _duplicate_upload(duplicate: services.DuplicateUpload):
     """The usual error body plus the earlier upload, so a client that timed out learns what happened."""
     body = {"code": 409, "status": "Conflict", "message": duplicate.message, "errors": duplicate.errors,
             "result": CsvUploadRecordSchema().dump(duplicate.upload)}
