@@ -73,8 +73,9 @@ def prepare(url: str, people: int, tmp: Path) -> Path:
     for to in ("recruiting", "running"):
         client.post(f"/api/v1/pilots/{pilot['id']}/transitions", headers=headers, json={"to": to})
     tokens = []
-    for _ in range(people // 5000):  # the CSV upload takes 5,000 rows at a time
-        rows = "age_band,career_phase,consent\n" + "50-54,post_off,yes\n" * 5000
+    for batch in range(people // 5000):  # the CSV upload takes 5,000 rows at a time
+        # each file differs (an identical file is enrolled once per pilot, then answers 409)
+        rows = "age_band,career_phase,consent\n" + f"{50 + 5 * batch}-{54 + 5 * batch},post_off,yes\n" * 5000
         created = client.post(f"/api/v1/pilots/{pilot['id']}/enrollments/csv", headers=headers,
                               data={"file": (io.BytesIO(rows.encode()), "p.csv")}, content_type="multipart/form-data").json
         tokens += [i["token"] for e in created["enrollments"] for i in e["invitations"] if i["wave"] == "pre"]

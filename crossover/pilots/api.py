@@ -1,4 +1,5 @@
 """Pilots, lifecycle transitions, enrolments (one or CSV), erasure, and the power planner."""
+from flask import jsonify
 from flask.views import MethodView
 import marshmallow as ma
 
@@ -9,8 +10,8 @@ from crossover.auth.models import Role
 from crossover.errors import Invalid
 from crossover.pilots import services
 from crossover.pilots.schemas import (
-    CsvResultSchema, CsvUploadSchema, EnrollmentInputSchema, EnrollmentSchema, PilotCreateSchema,
-    PilotQueryArgsSchema, PilotSchema, PilotUpdateSchema, TransitionSchema,
+    CsvResultSchema, CsvUploadRecordSchema, CsvUploadSchema, DuplicateUploadSchema, EnrollmentInputSchema,
+    EnrollmentSchema, PilotCreateSchema, PilotQueryArgsSchema, PilotSchema, PilotUpdateSchema, TransitionSchema,
 )
 
 api_blp = Blueprint("pilots_api", __name__, description="Pilots, enrolment and the power planner")
@@ -86,11 +87,21 @@ class PilotEnrollmentsCsv(MethodView):
     @api_auth(Role.OWNER)
     @api_blp.arguments(CsvUploadSchema, location="files")
     @api_blp.response(201, CsvResultSchema)
+    @api_blp.alt_response(409, schema=DuplicateUploadSchema, description="This file was already enrolled")
     def post(self, files, pilot_id):
-        """Enrol everyone in a CSV, or nobody: bad rows are reported by line number"""
+        """Enrol everyone in a CSV, or nobody: bad rows are reported by line number; the same file again is 409"""
         pilot = services.get_owned_pilot(pilot_id, actor())
-        enrollments = services.enroll_csv(pilot, files["file"].read(), actor=actor())
-        return {"enrolled": len(enrollments), "enrollments": services.annotate_enrollments(pilot, enrollments)}
+        try:
+            return services.enroll_csv(pilot, files["file"].read(), actor=actor())
+        except services.DuplicateUpload as duplicate:
+            return _duplicate_upload(duplicate)
+
+
+def _duplicate_upload(duplicate: services.DuplicateUpload):
+    """The usual error body plus the earlier upload, so a client that timed out learns what happened."""
+    body = {"code": 409, "status": "Conflict", "message": duplicate.message, "errors": duplicate.errors,
+            "result": CsvUploadRecordSchema().dump(duplicate.upload)}
+    return jsonify(body), 409
 
 
 @api_blp.route(ENROLLMENT)

@@ -150,6 +150,21 @@ class Invitation(db.Model):
     enrollment: Mapped[Enrollment] = relationship(back_populates="invitations")
 
 
+class EnrollmentUpload(db.Model):
+    """An accepted enrolment CSV: the same file (by SHA-256) is enrolled once per pilot, ever."""
+
+    __tablename__ = "enrollment_uploads"
+    # unique: two simultaneous uploads of one file cannot both commit, on either engine
+    __table_args__ = (sa.UniqueConstraint("pilot_id", "sha256"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pilot_id: Mapped[int] = mapped_column(sa.ForeignKey("pilots.id"))
+    sha256: Mapped[str] = mapped_column(sa.String(64))
+    uploaded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    uploaded_at: Mapped[datetime] = mapped_column(default=utcnow)
+    enrolled: Mapped[int]
+    summary: Mapped[dict] = mapped_column(default=dict)  # with_email, and people per arm
+
+
 class Response(db.Model):
     """One stored, unchangeable answer to one invitation, with its scores computed on arrival."""
 

@@ -1,6 +1,9 @@
 """Owner pages: register and edit a pilot (with the power planner), lifecycle, enrolment,
 invitation links and status, matching and session logs."""
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from crossover.analysis import paired_n_for_power, paired_power
@@ -216,6 +219,11 @@ def pilot_enroll(pilot_id: int):
     return _back(pilot_id, "#enrollments")
 
 
+def _local_time(moment: datetime) -> str:
+    """A timestamp in the service's calendar (Asia/Tokyo), to the minute."""
+    return moment.astimezone(ZoneInfo(current_app.config["TIMEZONE"])).strftime("%Y-%m-%d %H:%M")
+
+
 @pages_bp.post(f"{PILOT}/enroll-csv")
 @page_auth(Role.OWNER)
 def pilot_enroll_csv(pilot_id: int):
@@ -225,8 +233,11 @@ def pilot_enroll_csv(pilot_id: int):
     try:
         if upload is None or not upload.filename:
             raise Invalid(_("Choose a CSV file."), {"file": [_("Required.")]})
-        enrollments = services.enroll_csv(pilot, upload.read(), actor=actor())
-        flash(_("%(n)d people enrolled.", n=len(enrollments)), "success")
+        result = services.enroll_csv(pilot, upload.read(), actor=actor())
+        flash(_("%(n)d people enrolled.", n=result.enrolled), "success")
+    except services.DuplicateUpload as duplicate:
+        flash(_("This file was already uploaded on %(when)s and enrolled %(n)d people; nobody was enrolled again.",
+                when=_local_time(duplicate.upload.uploaded_at), n=duplicate.upload.enrolled), "error")
     except DomainError as error:
         flash_error(error)
     return _back(pilot_id, "#enrollments")

@@ -168,6 +168,30 @@ class CsvUploadSchema(Schema):
     file = Upload(required=True, metadata={"description": "CSV: age_band, career_phase, consent, arm, email"})
 
 
+class CsvUploadRecordSchema(Schema):
+    """An accepted upload: a file (by SHA-256) enrols its people into a pilot once."""
+
+    id = ma.fields.Integer()
+    pilot_id = ma.fields.Integer()
+    sha256 = ma.fields.String(metadata={"description": "SHA-256 of the file's bytes"})
+    uploaded_at = ma.fields.DateTime()
+    uploaded_by_id = ma.fields.Integer(allow_none=True)
+    enrolled = ma.fields.Integer()
+    with_email = ma.fields.Function(lambda u: u.summary.get("with_email", 0))
+    arms = ma.fields.Function(lambda u: u.summary.get("arms", {}), metadata={"description": "People per arm"})
+
+
 class CsvResultSchema(Schema):
     enrolled = ma.fields.Integer()
     enrollments = ma.fields.List(ma.fields.Nested(EnrollmentSchema))
+    upload = ma.fields.Nested(CsvUploadRecordSchema)
+
+
+class DuplicateUploadSchema(Schema):
+    """409: this file was already enrolled for the pilot; nobody was enrolled again."""
+
+    code = ma.fields.Integer()
+    status = ma.fields.String()
+    message = ma.fields.String()
+    errors = ma.fields.Dict()
+    result = ma.fields.Nested(CsvUploadRecordSchema, metadata={"description": "The earlier upload"})

@@ -1,6 +1,9 @@
 """Pilot rules: registration, preregistration freeze, lifecycle, schedule, enrolment, erasure."""
-from datetime import date
+from collections import Counter
+import dataclasses
+from datetime import date, datetime
 import csv
+import hashlib
 import io
 import secrets
 
@@ -21,7 +24,7 @@ from crossover.pilots import schedule as waves
 from crossover.pilots import tokens
 from crossover.pilots.cells import keep_cell
 from crossover.pilots.models import (
-    Arm, Contact, Direction, Enrollment, Invitation, Pilot, PilotFormat, PilotStatus, PrimaryTest,
+    Arm, Contact, Direction, Enrollment, EnrollmentUpload, Invitation, Pilot, PilotFormat, PilotStatus, PrimaryTest,
     Response, WaveWindow,
 )
 
@@ -38,6 +41,7 @@ FROZEN_FIELDS = {
 }
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"  # no 0/O, 1/I/L, U: easy to read aloud
 MAX_CSV_ROWS = 5000
+CODE_ATTEMPTS = 3  # a CSV upload redraws its codes this often when one was already taken
 
 
 # --- look-ups that enforce organization isolation -------------------------------------------
@@ -384,18 +388,180 @@ def _csv_row_errors(pilot: Pilot, raw: dict, known: dict[str, set[str]]) -> tupl
     return row, problems
 
 
-def enroll_csv(pilot: Pilot, content: bytes, *, actor: User) -> list[Enrollment]:
-    """Enrol every row of a CSV, or nobody: each bad row is reported by its line number."""
+class DuplicateUpload(Conflict):
+    """The same file was already enrolled for this pilot; carries that earlier upload."""
+
+    def __init__(self, upload: EnrollmentUpload):
+        super().__init__(
+            f"This file was already uploaded for this pilot at {upload.uploaded_at.isoformat()} "
+            f"({upload.enrolled} people enrolled); nobody was enrolled again.",
+            {"file": ["The same file was already enrolled for this pilot."]},
+        )
+        self.upload = upload
+
+
+@dataclasses.dataclass
+class EnrolledRow:
+    """One person a CSV upload enrolled, as the answer shows them (no ORM object per row)."""
+
+    id: int
+    pilot_id: int
+    code: str
+    arm: Arm
+    age_band: str
+    career_phase: str
+    consented_at: datetime
+    created_at: datetime
+    has_contact: bool
+    pilot: Pilot = dataclasses.field(repr=False)
+    links: list[dict] = dataclasses.field(default_factory=list)
+    erased_at: datetime | None = None
+
+
+@dataclasses.dataclass
+class CsvUploadResult:
+    """What an accepted upload answers: its record and the people it enrolled."""
+
+    upload: EnrollmentUpload
+    enrollments: list[EnrolledRow]
+
+    @property
+    def enrolled(self) -> int:
+        return self.upload.enrolled
+
+
+def earlier_upload(pilot: Pilot, digest: str) -> EnrollmentUpload | None:
+    """The accepted upload of this exact file (by SHA-256) for this pilot, if any."""
+    return db.session.scalar(
+        sa.select(EnrollmentUpload).where(EnrollmentUpload.pilot_id == pilot.id, EnrollmentUpload.sha256 == digest)
+    )
+
+
+def _new_codes(count: int) -> list[str]:
+    """Distinct new codes; a clash with a stored one is left to the unique key (enroll_csv retries)."""
+    codes: set[str] = set()
+    while len(codes) < count:
+        codes.add(_new_code())
+    return list(codes)
+
+
+def _insert_enrollments(pilot: Pilot, rows: list[dict], now: datetime) -> list[dict]:
+    """Insert the enrollments in one executemany; returns them as inserted, each with its id."""
+    values = [
+        {"pilot_id": pilot.id, "code": code, "arm": Arm(row["arm"]), "age_band": row["age_band"],
+         "career_phase": row["career_phase"], "consented_at": now, "created_at": now}
+        for row, code in zip(rows, _new_codes(len(rows)))
+    ]
+    # Core, not the ORM: no object per row. The ids are read back by code (SQLite cannot return
+    # an executemany's ids in order); the rows of this upload share the pilot and the timestamp.
+    db.session.execute(sa.insert(Enrollment.__table__), values)
+    ids = dict(db.session.execute(
+        sa.select(Enrollment.code, Enrollment.id).where(Enrollment.pilot_id == pilot.id, Enrollment.created_at == now)
+    ).all())
+    for value in values:
+        value["id"] = ids[value["code"]]
+    return values
+
+
+def _insert_invitations(pilot: Pilot, enrollments: list[dict], now: datetime) -> dict[int, list[str]]:
+    """One invitation per wave for each enrollment, in one executemany; returns each one's tokens."""
+    values, tokens_of = [], {}
+    for enrollment in enrollments:
+        nonces = [tokens.new_nonce() for _ in pilot.waves]
+        tokens_of[enrollment["id"]] = [tokens.token_for(nonce) for nonce in nonces]
+        values += [
+            {"enrollment_id": enrollment["id"], "wave": window.wave, "position": window.position,
+             "nonce": nonce, "token_hash": tokens.hash_token(token), "created_at": now}
+            for window, nonce, token in zip(pilot.waves, nonces, tokens_of[enrollment["id"]])
+        ]
+    db.session.execute(sa.insert(Invitation.__table__), values)
+    return tokens_of
+
+
+def _insert_contacts(enrollments: list[dict], rows: list[dict]) -> None:
+    values = [
+        {"enrollment_id": enrollment["id"], "email": row["email"].strip().lower()}
+        for enrollment, row in zip(enrollments, rows) if row.get("email")
+    ]
+    if values:
+        db.session.execute(sa.insert(Contact.__table__), values)
+
+
+def _fresh_rows(pilot: Pilot, enrollments: list[dict], rows: list[dict], tokens_of: dict[int, list[str]]) -> list[EnrolledRow]:
+    """The answer's view of new enrollments: they share one creation time, so each wave's status too."""
+    fresh = [
+        EnrolledRow(id=e["id"], pilot_id=pilot.id, code=e["code"], arm=e["arm"], age_band=e["age_band"],
+                    career_phase=e["career_phase"], consented_at=e["consented_at"], created_at=e["created_at"],
+                    has_contact=bool(row.get("email")), pilot=pilot)
+        for e, row in zip(enrollments, rows)
+    ]
+    if not fresh:
+        return fresh
+    today, created_on = local_today(), fresh[0].created_at.date()
+    shared = [
+        {"wave": w.wave, "opens_on": w.opens_on or created_on, "closes_on": w.closes_on,
+         "status": invitation_status(w, fresh[0], False, today), "sent_at": None, "reminded_at": None}
+        for w in pilot.waves
+    ]
+    for person in fresh:
+        person.links = [
+            {**common, "token": token, "url": tokens.survey_url(token)}
+            for common, token in zip(shared, tokens_of[person.id])
+        ]
+    return fresh
+
+
+def _record_upload(pilot: Pilot, digest: str, rows: list[dict], actor: User, now: datetime) -> EnrollmentUpload:
+    arms = Counter(row["arm"] for row in rows)
+    upload = EnrollmentUpload(
+        pilot_id=pilot.id, sha256=digest, uploaded_by_id=actor.id, uploaded_at=now, enrolled=len(rows),
+        summary={"with_email": sum(1 for row in rows if row.get("email")), "arms": dict(sorted(arms.items()))},
+    )
+    db.session.add(upload)
+    # Written first: a simultaneous upload of the same file waits here on the unique key.
+    db.session.flush()
+    return upload
+
+
+def _store_csv(pilot: Pilot, digest: str, rows: list[dict], actor: User) -> CsvUploadResult:
+    now = utcnow()
+    upload = _record_upload(pilot, digest, rows, actor, now)
+    enrollments = _insert_enrollments(pilot, rows, now)
+    tokens_of = _insert_invitations(pilot, enrollments, now)
+    _insert_contacts(enrollments, rows)
+    audit.record(actor, "enrollment.csv_upload", "pilot", pilot.id, rows=len(rows), upload=upload.id, sha256=digest)
+    return CsvUploadResult(upload, _fresh_rows(pilot, enrollments, rows, tokens_of))
+
+
+def enroll_csv(pilot: Pilot, content: bytes, *, actor: User) -> CsvUploadResult:
+    """Enrol every row of a CSV, or nobody, in one commit; the same file twice enrols nobody again.
+
+    Each bad row is reported by its line number. An accepted file is recorded by its SHA-256, so a
+    retry (say after a proxy timed out) answers DuplicateUpload (409) with the earlier result.
+    """
+    digest = hashlib.sha256(content).hexdigest()
+    if (earlier := earlier_upload(pilot, digest)) is not None:
+        raise DuplicateUpload(earlier)  # first: a retry learns the earlier result whatever happened since
     _check_enrollable(pilot)
     known = _known_options()
     checked = [(line, *_csv_row_errors(pilot, raw, known)) for line, raw in _csv_rows(content)]
     errors = {f"line {line}": problems for line, _, problems in checked if problems}
     if errors:
         raise Invalid(f"{len(errors)} row(s) have errors; nobody was enrolled.", errors)
-    enrollments = [_add_enrollment(pilot, row) for _, row, _ in checked]
-    audit.record(actor, "enrollment.csv_upload", "pilot", pilot.id, rows=len(enrollments))
-    db.session.commit()
-    return enrollments
+    rows = [row for _, row, _ in checked]
+    for attempt in range(1, CODE_ATTEMPTS + 1):
+        try:
+            result = _store_csv(pilot, digest, rows, actor)
+            db.session.commit()
+            return result
+        except sa.exc.IntegrityError:
+            db.session.rollback()
+            # The same file committed by a simultaneous request after our check?
+            if (earlier := earlier_upload(pilot, digest)) is not None:
+                raise DuplicateUpload(earlier) from None
+            # Else a drawn code was taken (about 5,000 × stored codes / 30⁸): draw them again.
+            if attempt == CODE_ATTEMPTS:
+                raise
 
 
 def erase_contact(enrollment: Enrollment, *, actor: User) -> Enrollment:
