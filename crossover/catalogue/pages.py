@@ -34,7 +34,7 @@ def initiative_list():
     )
 
 
-@pages_bp.route("/initiatives/<int(max=2147483647):initiative_id>")
+@pages_bp.route("/initiatives/<id:initiative_id>")
 @page_auth()
 def initiative_detail(initiative_id: int):
     """Show one initiative."""
