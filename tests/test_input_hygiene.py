@@ -105,7 +105,7 @@ def test_json_nested_within_the_limit_reaches_validation(client, world):
     ("/api/v1/initiatives", "owner", json.dumps(_initiative()).replace("Outside", "x\\ud83d"), "title_en"),
     ("/api/v1/mentors", "owner", '{"name": "\\udc00", "capacity": 2}', "name"),
     ("/api/v1/mentors", "owner", '{"name": "Sato", "capacity": 2, "x\\ud83d": 1}', "x\ufffd"),
-])
+], ids=["token email (anonymous)", "initiative title", "mentor name", "a key"])
 def test_lone_surrogates_are_422_naming_the_field(client, world, url, role, text, field):
     headers = getattr(world["users"], role) if role else {}
     body = assert_error_shape(_raw_json(client, url, text, headers), 422)
