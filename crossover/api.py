@@ -2,6 +2,10 @@
 import flask_smorest
 import marshmallow as ma
 
+# Every integer column is a PostgreSQL INTEGER; a number outside it must be a 422, not a DataError.
+INT_MIN, INT_MAX = -(2**31), 2**31 - 1
+COLUMN_RANGE = ma.validate.Range(INT_MIN, INT_MAX)
+
 # webargs reports validation errors per request location; clients want the field names.
 _LOCATIONS = {"json", "query", "querystring", "form", "files", "headers", "view_args", "path"}
 
@@ -37,11 +41,36 @@ class Api(flask_smorest.Api):
 
 
 class Schema(ma.Schema):
-    """Base schema: unknown fields are an error, so typos are reported, not ignored."""
+    """Base schema: unknown fields are an error, so typos are reported, not ignored; every
+    integer field is bounded to the INTEGER column unless it declares a narrower range."""
 
     class Meta:
         unknown = ma.RAISE
         ordered = True
+
+    def on_bind_field(self, field_name: str, field_obj: ma.fields.Field) -> None:
+        _bound_integers(field_obj)
+
+
+def _within_column(validator) -> bool:
+    return (isinstance(validator, ma.validate.Range) and validator.min is not None and validator.max is not None
+            and INT_MIN <= validator.min and validator.max <= INT_MAX)
+
+
+def _bound_integers(field: ma.fields.Field) -> None:
+    """Give an Integer field (or one inside a List or Dict) the column range if it has none."""
+    if isinstance(field, ma.fields.Integer) and not any(map(_within_column, field.validators)):
+        field.validators.append(COLUMN_RANGE)
+    for inner in (getattr(field, "inner", None), getattr(field, "value_field", None)):
+        if inner is not None:
+            _bound_integers(inner)
+
+
+class Id(ma.fields.Integer):
+    """A reference to a row: a whole number (no "5" strings) within the INTEGER primary keys."""
+
+    def __init__(self, **kwargs):
+        super().__init__(strict=True, validate=ma.validate.Range(1, INT_MAX), **kwargs)
 
 
 def Blueprint(name: str, import_name: str, **kwargs) -> flask_smorest.Blueprint:

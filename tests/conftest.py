@@ -48,27 +48,36 @@ def _empty_tables() -> None:
     db.session.commit()
 
 
+def fresh_app(**overrides):
+    """An app with extra config on an empty, seeded database (call after _postgres_schema)."""
+    app = create_app(_test_config(**overrides))
+    with app.app_context():
+        if POSTGRES_URL:
+            _empty_tables()
+        else:
+            db.create_all()
+        seed_all()
+    return app
+
+
+def dispose(app) -> None:
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
 @pytest.fixture
 def make_app(_postgres_schema):
     """Build an app with extra config; the database is fresh for every test."""
     apps = []
 
     def factory(**overrides):
-        app = create_app(_test_config(**overrides))
-        with app.app_context():
-            if POSTGRES_URL:
-                _empty_tables()
-            else:
-                db.create_all()
-            seed_all()
-        apps.append(app)
-        return app
+        apps.append(fresh_app(**overrides))
+        return apps[-1]
 
     yield factory
     for app in apps:
-        with app.app_context():
-            db.session.remove()
-            db.engine.dispose()
+        dispose(app)
 
 
 @pytest.fixture
@@ -123,8 +132,7 @@ class Users:
         return response
 
 
-@pytest.fixture
-def users(app, client):
+def create_users(app, client) -> Users:
     """admin, reviewer, owner (org 'acme') and owner2 (org 'globex'), with bearer headers."""
     helper = Users(app, client)
     helper.create("admin@example.com", Role.ADMIN)
@@ -136,3 +144,9 @@ def users(app, client):
     helper.owner = helper.headers("owner@acme.example")
     helper.owner2 = helper.headers("owner@globex.example")
     return helper
+
+
+@pytest.fixture
+def users(app, client):
+    """admin, reviewer, owner (org 'acme') and owner2 (org 'globex'), with bearer headers."""
+    return create_users(app, client)

@@ -12,7 +12,7 @@ from crossover.catalogue.schemas import (
 
 api_blp = Blueprint("catalogue_api", __name__, description="The grid and the initiative catalogue")
 
-ID = "<int(max=2147483647):initiative_id>"
+ID = "<id:initiative_id>"
 
 
 @api_blp.route("/reference")

@@ -38,7 +38,7 @@ def initiative_list():
     )
 
 
-@pages_bp.route("/initiatives/<int(max=2147483647):initiative_id>")
+@pages_bp.route("/initiatives/<id:initiative_id>")
 @page_auth()
 def initiative_detail(initiative_id: int):
     """Show one initiative."""
@@ -68,7 +68,7 @@ def _in_use(error: services.InitiativeInUse) -> dict[str, list[str]]:
     return {field: [_("Used by another organization's pilot.")] for field in error.fields}
 
 
-@pages_bp.route("/initiatives/<int(max=2147483647):initiative_id>/edit", methods=["GET", "POST"])
+@pages_bp.route("/initiatives/<id:initiative_id>/edit", methods=["GET", "POST"])
 @page_auth(Role.OWNER, Role.ADMIN)
 def initiative_edit(initiative_id: int):
     """Edit an initiative: admins any entry, owners their organization's own (see the service)."""

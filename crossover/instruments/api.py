@@ -26,7 +26,7 @@ class Instruments(MethodView):
         return services.create_instrument(data, actor=actor())
 
 
-@api_blp.route("/<int(max=2147483647):instrument_id>")
+@api_blp.route("/<id:instrument_id>")
 class InstrumentById(MethodView):
     @api_auth()
     @api_blp.response(200, InstrumentSchema)

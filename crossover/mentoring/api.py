@@ -13,7 +13,7 @@ from crossover.pilots.services import get_owned_pilot
 
 api_blp = Blueprint("mentoring_api", __name__, description="The shared mentor pool, matches and sessions")
 
-MATCH = "/matches/<int(max=2147483647):match_id>"
+MATCH = "/matches/<id:match_id>"
 
 
 @api_blp.route("/mentors")
@@ -33,7 +33,7 @@ class Mentors(MethodView):
         return services.register_mentor(data, actor=actor())
 
 
-@api_blp.route("/mentors/<int(max=2147483647):mentor_id>")
+@api_blp.route("/mentors/<id:mentor_id>")
 class MentorById(MethodView):
     @api_auth(Role.OWNER, Role.ADMIN)
     @api_blp.response(200, MentorSchema)
@@ -49,7 +49,7 @@ class MentorById(MethodView):
         return services.update_mentor(services.get_mentor(mentor_id), data, actor=actor())
 
 
-@api_blp.route("/pilots/<int(max=2147483647):pilot_id>/matches")
+@api_blp.route("/pilots/<id:pilot_id>/matches")
 class PilotMatches(MethodView):
     @api_auth(Role.OWNER)
     @api_blp.response(200, MatchSchema(many=True))

@@ -1,16 +1,17 @@
 """Owner pages: browse and grow the shared mentor pool; log sessions and end matches."""
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from crossover.auth.access import actor, page_auth
 from crossover.auth.models import Role
 from crossover.errors import DomainError
-from crossover.forms import as_int, flash_error, load
+from crossover.forms import FormNumbers, flash_error, load
 from crossover.mentoring import services
 from crossover.mentoring.schemas import MentorInputSchema, SessionInputSchema
 
 pages_bp = Blueprint("mentoring", __name__)
-MATCH = "/matches/<int(max=2147483647):match_id>"
+MATCH = "/matches/<id:match_id>"
 
 
 def _tags(text: str) -> list[str]:
@@ -27,10 +28,12 @@ def mentor_list():
         if actor().role is not Role.OWNER:
             return redirect(url_for("mentoring.mentor_list"))
         try:
+            numbers = FormNumbers(form)
             data = load(MentorInputSchema(), {
                 "name": form.get("name", ""), "expertise": _tags(form.get("expertise", "")),
-                "languages": form.getlist("languages") or ["ja"], "capacity": as_int(form.get("capacity")),
-            })
+                "languages": form.getlist("languages") or ["ja"],
+                "capacity": numbers.whole("capacity", _l("Capacity (participants at once)")),
+            }, numbers.errors)
             mentor = services.register_mentor(data, actor=actor())
             flash(_("Mentor %(name)s registered.", name=mentor.name), "success")
             return redirect(url_for("mentoring.mentor_list"))
@@ -48,10 +51,11 @@ def session_log(match_id: int):
     """Log a session on a match from the pilot page."""
     found = services.get_owned_match(match_id, actor())
     try:
+        numbers = FormNumbers(request.form)
         data = load(SessionInputSchema(), {
-            "held_on": request.form.get("held_on", ""), "minutes": as_int(request.form.get("minutes")),
+            "held_on": request.form.get("held_on", ""), "minutes": numbers.whole("minutes", _l("Minutes")),
             "mode": request.form.get("mode", ""), "topics": _tags(request.form.get("topics", "")),
-        })
+        }, numbers.errors)
         services.log_session(found, data, actor=actor())
         flash(_("Session logged."), "success")
     except DomainError as error:

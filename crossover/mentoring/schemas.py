@@ -1,7 +1,7 @@
 """Mentor, match and session payloads."""
 import marshmallow as ma
 
-from crossover.api import Schema
+from crossover.api import Id, Schema
 
 _tag = ma.fields.String(validate=ma.validate.Length(1, 60))
 _lang = ma.fields.String(validate=ma.validate.OneOf(["ja", "en", "zh", "ko", "other"]))
@@ -41,8 +41,8 @@ class MentorSchema(Schema):
 
 
 class MatchInputSchema(Schema):
-    enrollment_id = ma.fields.Integer(required=True, strict=True, validate=ma.validate.Range(1, 2**31 - 1))
-    mentor_id = ma.fields.Integer(required=True, strict=True, validate=ma.validate.Range(1, 2**31 - 1))
+    enrollment_id = Id(required=True)
+    mentor_id = Id(required=True)
 
 
 class SessionInputSchema(Schema):

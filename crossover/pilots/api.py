@@ -16,8 +16,8 @@ from crossover.pilots.schemas import (
 
 api_blp = Blueprint("pilots_api", __name__, description="Pilots, enrolment and the power planner")
 
-PILOT = "/pilots/<int(max=2147483647):pilot_id>"
-ENROLLMENT = "/enrollments/<int(max=2147483647):enrollment_id>"
+PILOT = "/pilots/<id:pilot_id>"
+ENROLLMENT = "/enrollments/<id:enrollment_id>"
 READERS = (Role.OWNER, Role.ADMIN, Role.REVIEWER)
 
 

@@ -5,13 +5,14 @@ from zoneinfo import ZoneInfo
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from crossover.analysis import paired_n_for_power, paired_power
 from crossover.auth.access import actor, page_auth
 from crossover.auth.models import Role
 from crossover.catalogue import services as catalogue
 from crossover.errors import DomainError, Invalid
-from crossover.forms import as_int, blank_to_none, checked, flash_error, load
+from crossover.forms import FormNumbers, blank_to_none, checked, decimal_number, flash_error, load, whole_number
 from crossover.instruments.services import list_instruments
 from crossover.mentoring import services as mentoring
 from crossover.pilots import services
@@ -21,7 +22,7 @@ from crossover.pilots.schemas import EnrollmentInputSchema, PilotCreateSchema, P
 from crossover.ui import label
 
 pages_bp = Blueprint("pilots", __name__)
-PILOT = "/pilots/<int(max=2147483647):pilot_id>"
+PILOT = "/pilots/<id:pilot_id>"
 
 
 def _choices() -> dict:
@@ -34,47 +35,54 @@ def _choices() -> dict:
     }
 
 
-def _pilot_form_data(form, *, include_design: bool) -> dict:
-    """Turn the HTML form into the API's JSON shape."""
+def _pilot_form_data(form, numbers: FormNumbers, *, include_design: bool) -> dict:
+    """Turn the HTML form into the API's JSON shape; unreadable numbers are left in `numbers`."""
     data: dict = {"title": form.get("title", "")}
     if not include_design:
         return data
-    followups = [part.strip() for part in form.get("followup_days", "").split(",") if part.strip()]
+    preregistration = {
+        "outcome": form.get("outcome", "total"), "direction": form.get("direction", "increase"),
+        "alpha": numbers.decimal("alpha", _l("Alpha"), "preregistration.alpha"),
+        "test": form.get("test", "paired_t"),
+        "min_dz": numbers.decimal("min_dz", _l("Smallest effect of interest (dz)"), "preregistration.min_dz"),
+    }
     data.update({
-        "initiative_id": blank_to_none(form.get("initiative_id")),
-        "instrument_id": blank_to_none(form.get("instrument_id")),
+        "initiative_id": numbers.whole("initiative_id", _l("Initiative")),
+        "instrument_id": numbers.whole("instrument_id", _l("Questionnaire")),
         "format": form.get("format", ""),
         "has_comparison": checked(form, "has_comparison"),
-        "planned_n": blank_to_none(form.get("planned_n")),
+        "planned_n": numbers.whole("planned_n", _l("Planned pairs (n)")),
         "starts_on": blank_to_none(form.get("starts_on")),
         "ends_on": blank_to_none(form.get("ends_on")),
         "eligibility": {"age_bands": form.getlist("age_bands"), "career_phases": form.getlist("career_phases")},
-        "followup_days": followups,
-        "preregistration": {
-            "outcome": form.get("outcome", "total"), "direction": form.get("direction", "increase"),
-            "alpha": form.get("alpha", "0.05"), "test": form.get("test", "paired_t"),
-            "min_dz": form.get("min_dz", "0.2"),
-        },
+        "followup_days": numbers.whole_list(
+            "followup_days", _l("Follow-ups (days after the end, comma-separated)")),
+        "preregistration": {k: v for k, v in preregistration.items() if v is not None},
     })
-    for key in ("initiative_id", "instrument_id", "planned_n"):
-        if data[key] is not None:
-            data[key] = as_int(data[key])
-    data["followup_days"] = [as_int(d) for d in followups]
     return {k: v for k, v in data.items() if v is not None}
 
 
-def _planner(pilot_or_form) -> dict:
+NO_PLAN = {"needed": None, "power": None}
+
+
+def _planner(min_dz: float, alpha: float, direction: str, planned_n: int) -> dict:
     """Server-side figures for the power planner (the page updates them live)."""
     try:
-        dz = float(pilot_or_form.get("min_dz") or 0.2)
-        alpha = float(pilot_or_form.get("alpha") or 0.05)
-        direction = pilot_or_form.get("direction") or "increase"
-        needed = paired_n_for_power(dz, alpha, 0.8, direction).pairs_needed
-        planned = int(pilot_or_form.get("planned_n") or 0)
-        power = paired_power(planned, dz, alpha, direction).power if planned >= 2 else None
+        needed = paired_n_for_power(min_dz, alpha, 0.8, direction).pairs_needed
+        power = paired_power(planned_n, min_dz, alpha, direction).power if planned_n >= 2 else None
         return {"needed": needed, "power": power}
     except (ValueError, TypeError):
-        return {"needed": None, "power": None}
+        return NO_PLAN
+
+
+def _form_planner(form) -> dict:
+    """The planner for a form as typed; an unreadable number leaves the figures blank."""
+    min_dz = decimal_number(form.get("min_dz") or "0.2")
+    alpha = decimal_number(form.get("alpha") or "0.05")
+    planned_n = whole_number(form.get("planned_n") or "0")
+    if min_dz is None or alpha is None or planned_n is None:
+        return NO_PLAN
+    return _planner(min_dz, alpha, form.get("direction") or "increase", planned_n)
 
 
 @pages_bp.route("/pilots")
@@ -96,17 +104,18 @@ def pilot_new():
     errors: dict = {}
     if request.method == "POST":
         try:
-            raw = _pilot_form_data(request.form, include_design=True)
+            numbers = FormNumbers(request.form)
+            raw = _pilot_form_data(request.form, numbers, include_design=True)
             # Nothing ticked on a new pilot means the format's default, not "everyone".
             raw["eligibility"] = {k: v for k, v in raw["eligibility"].items() if v}
-            data = load(PilotCreateSchema(), raw)
+            data = load(PilotCreateSchema(), raw, numbers.errors)
             pilot = services.register_pilot(data, actor=actor())
             flash(_("Pilot registered as a draft."), "success")
             return redirect(url_for("pilots.pilot_detail", pilot_id=pilot.id))
         except Invalid as error:
             errors = error.errors
             flash_error(error)
-    return render_template("pilots/form.html", form=form, errors=errors, planner=_planner(form),
+    return render_template("pilots/form.html", form=form, errors=errors, planner=_form_planner(form),
                            pilot=None, **_choices()), (422 if errors else 200)
 
 
@@ -120,14 +129,16 @@ def pilot_edit(pilot_id: int):
     errors: dict = {}
     if request.method == "POST":
         try:
-            data = load(PilotUpdateSchema(), _pilot_form_data(request.form, include_design=is_draft))
+            numbers = FormNumbers(request.form)
+            data = load(PilotUpdateSchema(), _pilot_form_data(request.form, numbers, include_design=is_draft),
+                        numbers.errors)
             services.update_pilot(pilot, data, actor=actor())
             flash(_("Pilot saved."), "success")
             return redirect(url_for("pilots.pilot_detail", pilot_id=pilot.id))
         except DomainError as error:
             errors = error.errors
             flash_error(error)
-    return render_template("pilots/form.html", form=form, errors=errors, planner=_planner(form),
+    return render_template("pilots/form.html", form=form, errors=errors, planner=_form_planner(form),
                            pilot=pilot, **_choices()), (422 if errors else 200)
 
 
@@ -159,8 +170,7 @@ def pilot_detail(pilot_id: int):
         unmatched=[e for e in enrollments if e.id not in matched and e.arm is Arm.PARTICIPANT],
         mentors=mentors, next_status=services.NEXT_STATUS.get(pilot.status),
         age_bands=catalogue.options("age_band"), career_phases=catalogue.options("career_phase"),
-        planner=_planner({"min_dz": pilot.min_dz, "alpha": pilot.alpha, "direction": pilot.direction.value,
-                          "planned_n": pilot.planned_n}),
+        planner=_planner(pilot.min_dz, pilot.alpha, pilot.direction.value, pilot.planned_n),
     )
 
 
@@ -243,7 +253,7 @@ def pilot_enroll_csv(pilot_id: int):
     return _back(pilot_id, "#enrollments")
 
 
-@pages_bp.post("/enrollments/<int(max=2147483647):enrollment_id>/erase")
+@pages_bp.post("/enrollments/<id:enrollment_id>/erase")
 @page_auth(Role.OWNER)
 def enrollment_erase(enrollment_id: int):
     """Erase a participant's contact data."""
@@ -258,13 +268,14 @@ def enrollment_erase(enrollment_id: int):
 def pilot_match(pilot_id: int):
     """Match a participant with a mentor of another organization."""
     pilot = services.get_owned_pilot(pilot_id, actor())
+    enrollment_id = whole_number(request.form.get("enrollment_id"))
+    mentor_id = whole_number(request.form.get("mentor_id"))
+    if enrollment_id is None or mentor_id is None:
+        flash(_("Choose a participant and a mentor."), "error")
+        return _back(pilot_id, "#matches")
     try:
-        enrollment_id = int(request.form.get("enrollment_id", "0") or 0)
-        mentor_id = int(request.form.get("mentor_id", "0") or 0)
         mentoring.match(pilot, enrollment_id, mentor_id, actor=actor())
         flash(_("Matched."), "success")
-    except ValueError:
-        flash(_("Choose a participant and a mentor."), "error")
     except DomainError as error:
         flash_error(error)
     return _back(pilot_id, "#matches")

@@ -2,7 +2,7 @@
 from flask_smorest.fields import Upload
 import marshmallow as ma
 
-from crossover.api import Schema
+from crossover.api import Id, Schema
 from crossover.pilots.models import Arm, Direction, PilotFormat, PilotStatus, PrimaryTest
 
 _values = lambda enum_cls: [m.value for m in enum_cls]  # noqa: E731
@@ -54,8 +54,8 @@ _followups = ma.fields.List(
 
 
 class _PilotFields(Schema):
-    initiative_id = ma.fields.Integer(strict=True, validate=ma.validate.Range(1, 2**31 - 1))
-    instrument_id = ma.fields.Integer(strict=True, validate=ma.validate.Range(1, 2**31 - 1))
+    initiative_id = Id()
+    instrument_id = Id()
     title = ma.fields.String(validate=ma.validate.Length(1, 200))
     format = ma.fields.String(validate=ma.validate.OneOf(_values(PilotFormat)))
     has_comparison = ma.fields.Boolean()
@@ -76,7 +76,7 @@ class _PilotFields(Schema):
 
 
 class PilotCreateSchema(_PilotFields):
-    initiative_id = ma.fields.Integer(strict=True, required=True, validate=ma.validate.Range(1, 2**31 - 1))
+    initiative_id = Id(required=True)
     title = ma.fields.String(required=True, validate=ma.validate.Length(1, 200))
     format = ma.fields.String(required=True, validate=ma.validate.OneOf(_values(PilotFormat)))
     planned_n = ma.fields.Integer(strict=True, required=True, validate=ma.validate.Range(2, 100_000))

@@ -355,17 +355,24 @@ def _csv_rows(content: bytes) -> list[tuple[int, dict]]:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise Invalid("The file is not UTF-8 text.", {"file": ["Save the CSV as UTF-8."]}) from None
+    if "\x00" in text:
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        raise Invalid(f"Line {line} holds a NUL character.", {f"line {line}": ["NUL characters are not allowed."]})
     reader = csv.DictReader(io.StringIO(text))
-    required = {"age_band", "career_phase", "consent"}
-    header = {h.strip() for h in reader.fieldnames or []}
-    if not required <= header:
-        raise Invalid("Missing CSV columns.", {"file": [f"Missing column(s): {', '.join(sorted(required - header))}."]})
-    rows = []
-    for row in reader:
-        clean = {(k or "").strip(): (v or "").strip() for k, v in row.items() if k is not None}
-        rows.append((reader.line_num, clean))
-        if len(rows) > MAX_CSV_ROWS:
-            raise Invalid("Too many rows.", {"file": [f"At most {MAX_CSV_ROWS} rows per file."]})
+    try:
+        required = {"age_band", "career_phase", "consent"}
+        header = {h.strip() for h in reader.fieldnames or []}
+        if not required <= header:
+            raise Invalid("Missing CSV columns.", {"file": [f"Missing column(s): {', '.join(sorted(required - header))}."]})
+        rows = []
+        for row in reader:
+            clean = {(k or "").strip(): (v or "").strip() for k, v in row.items() if k is not None}
+            rows.append((reader.line_num, clean))
+            if len(rows) > MAX_CSV_ROWS:
+                raise Invalid("Too many rows.", {"file": [f"At most {MAX_CSV_ROWS} rows per file."]})
+    except csv.Error as error:  # a field over csv.field_size_limit() (128 KiB)
+        line = reader.line_num + 1  # line_num counts the lines of the records read whole
+        raise Invalid(f"Line {line}: {error}.", {f"line {line}": [f"{error}."]}) from None
     if not rows:
         raise Invalid("The file has no rows.", {"file": ["No participants in the file."]})
     return rows

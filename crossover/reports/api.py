@@ -10,7 +10,7 @@ from crossover.reports import export, services
 from crossover.reports.schemas import PilotReportSchema
 
 api_blp = Blueprint("reports_api", __name__, description="Pilot reports and exports")
-PILOT = "/pilots/<int(max=2147483647):pilot_id>"
+PILOT = "/pilots/<id:pilot_id>"
 
 
 @api_blp.route(f"{PILOT}/report")

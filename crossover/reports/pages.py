@@ -12,7 +12,7 @@ from crossover.reports.gather import gather
 pages_bp = Blueprint("reports", __name__)
 
 
-@pages_bp.route("/pilots/<int(max=2147483647):pilot_id>/report")
+@pages_bp.route("/pilots/<id:pilot_id>/report")
 @page_auth(Role.OWNER, Role.REVIEWER, Role.ADMIN)
 def pilot_report(pilot_id: int):
     """Show a pilot's report."""

@@ -4,6 +4,7 @@ from flask_babel import get_locale
 
 from crossover.config import privacy_k
 from crossover.errors import DomainError, Invalid
+from crossover.forms import whole_number
 from crossover.surveys import services
 
 pages_bp = Blueprint("surveys", __name__)
@@ -18,7 +19,8 @@ def _payload(form, view: dict) -> dict:
     for item in view["items"]:
         raw = form.get(f"answer_{item['key']}", "")
         if raw != "":
-            answers[item["key"]] = int(raw) if raw.lstrip("-").isdigit() else raw
+            number = whole_number(raw)
+            answers[item["key"]] = raw if number is None else number
     return {"answers": answers}
 
 
