@@ -1,4 +1,5 @@
 """A participant answers on a phone-sized screen in Debian's Chromium, driven by Playwright."""
+from playwright.sync_api import expect
 import sqlalchemy as sa
 
 from crossover.auth.models import Role
@@ -63,3 +64,25 @@ def test_participant_answers_on_a_phone(live, browser, tmp_path):
     page.goto(f"{base}/s/{token}")  # the used link: a friendly page
     assert "回答済み" in page.locator("#unavailable").inner_text()
     console.assert_clean()  # the progress script ran under the Content-Security-Policy
+
+
+def test_answers_are_saved_while_answering_and_a_reopened_link_resumes(live, browser):
+    app, base = live
+    token = _pre_link(app)
+    page = browser.new_page(viewport={"width": 360, "height": 740}, has_touch=True, is_mobile=True)
+    console = ConsoleWatch(page)
+    page.goto(f"{base}/s/{token}?start=1")
+    questions = page.locator("fieldset.question")
+    for index in range(3):
+        questions.nth(index).locator(".point").nth(4).tap()
+    # wait_for_function would need eval, which the page's CSP refuses; the locator polls instead.
+    expect(page.locator("#draft-status")).to_have_text("ここまでの回答を保存しました。")
+
+    page.goto(f"{base}/s/{token}")  # the same link, later: no opening screen, three answers back
+    assert page.locator("#opening").count() == 0
+    assert page.locator("#progress-text").inner_text() == "12問中 3問 回答済み"
+    assert page.locator("input[type=radio]:checked").count() == 3
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Response)) == 0  # a draft is not a response
+        db.session.remove()
+    console.assert_clean()
