@@ -1,8 +1,10 @@
 """Fixtures: an app on a throw-away database (SQLite, or PostgreSQL when asked), clients, users."""
 import os
+import threading
 
 import pytest
 import sqlalchemy as sa
+from werkzeug.serving import make_server
 
 from crossover import create_app
 from crossover.auth import services as auth_services
@@ -150,3 +152,17 @@ def create_users(app, client) -> Users:
 def users(app, client):
     """admin, reviewer, owner (org 'acme') and owner2 (org 'globex'), with bearer headers."""
     return create_users(app, client)
+
+
+@pytest.fixture
+def live(make_app, tmp_path):
+    """The app behind a threaded server on 127.0.0.1, over a file database (SQLite WAL, so requests
+    really run side by side) or the PostgreSQL one, with CSRF on as in production."""
+    uri = POSTGRES_URL or f"sqlite:///{tmp_path / 'live.sqlite'}"
+    app = make_app(SQLALCHEMY_DATABASE_URI=uri, WTF_CSRF_ENABLED=True)
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield app, f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(5)

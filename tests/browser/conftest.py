@@ -1,12 +1,9 @@
 """Browser tests: Debian's Chromium driven by Playwright against a live server on 127.0.0.1."""
 import os
 from pathlib import Path
-import threading
 
 import pytest
-from werkzeug.serving import make_server
 
-from tests.conftest import POSTGRES_URL
 
 CHROMIUM = "/usr/bin/chromium"
 FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -16,18 +13,6 @@ if not Path(CHROMIUM).exists():
     if os.environ.get("CI") == "true":
         raise RuntimeError("CI needs Debian's chromium for the browser tests (apt-get install chromium)")
     collect_ignore_glob = ["test_*.py"]  # Debian's chromium is not installed: no browser tests here
-
-
-@pytest.fixture
-def live(make_app, tmp_path):
-    app = make_app(SQLALCHEMY_DATABASE_URI=POSTGRES_URL or f"sqlite:///{tmp_path / 'browser.sqlite'}",
-                   WTF_CSRF_ENABLED=True)
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield app, f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(5)
 
 
 @pytest.fixture

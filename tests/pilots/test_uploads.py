@@ -9,14 +9,13 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import sqlalchemy as sa
-from werkzeug.serving import make_server
 
 from crossover.audit import AuditEvent
 from crossover.auth.models import Role
 from crossover.extensions import db
 from crossover.pilots import services
 from crossover.pilots.models import Contact, Enrollment, EnrollmentUpload, Invitation
-from tests.conftest import POSTGRES_URL, Users
+from tests.conftest import Users
 from tests.factories import enroll, make_pilot
 
 CSV = b"age_band,career_phase,consent,arm,email\n50-54,post_off,yes,,a@example.com\n60-64,reemployed,yes,participant,\n"
@@ -180,18 +179,6 @@ def test_audit_names_the_upload(app, client, users):
 
 
 # --- at the same moment -------------------------------------------------------------------------
-
-@pytest.fixture
-def live(make_app, tmp_path):
-    """A threaded server on 127.0.0.1 over a file database (SQLite WAL) or the PostgreSQL one."""
-    uri = POSTGRES_URL or f"sqlite:///{tmp_path / 'live.sqlite'}"
-    app = make_app(SQLALCHEMY_DATABASE_URI=uri)
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield app, f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(5)
 
 
 def _post_file(url: str, headers: dict, data: bytes) -> tuple[int, bytes]:

@@ -6,28 +6,14 @@ import urllib.request
 
 import pytest
 import sqlalchemy as sa
-from werkzeug.serving import make_server
 
 from crossover.extensions import db
 from crossover.pilots.models import Response
-from tests.conftest import POSTGRES_URL, Users
+from tests.conftest import Users
 from crossover.auth.models import Role
 from tests.factories import enroll, make_pilot
 
 ANSWERS = {f"{s}_{i}": 3 for s in ("vision", "agency", "learning", "connection") for i in (1, 2, 3)}
-
-
-@pytest.fixture
-def live(make_app, tmp_path):
-    """A threaded server on 127.0.0.1 over a file database (SQLite WAL) or the PostgreSQL one."""
-    uri = POSTGRES_URL or f"sqlite:///{tmp_path / 'live.sqlite'}"
-    app = make_app(SQLALCHEMY_DATABASE_URI=uri)
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield app, f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(5)
 
 
 def _post(url: str, body: dict) -> int:
