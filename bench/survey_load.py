@@ -28,7 +28,7 @@ from crossover import create_app
 from crossover.auth import services as auth_services
 from crossover.auth.models import Role
 from crossover.extensions import db
-from crossover.pilots.models import Response
+from crossover.surveys.models import Response
 from crossover.seed import seed_all
 from tests.serving import Gunicorn
 

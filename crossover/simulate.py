@@ -16,12 +16,12 @@ from crossover.catalogue.models import Initiative
 from crossover.extensions import db
 from crossover.instruments.models import Instrument
 from crossover.mentoring.models import Match, Mentor, MentoringSession, SessionMode
-from crossover.pilots import schedule, tokens
+from crossover.pilots import schedule
+from crossover.surveys import tokens
 from crossover.pilots.cells import keep_cell
-from crossover.pilots.models import (
-    Arm, Direction, Enrollment, Invitation, Pilot, PilotFormat, PilotStatus, WaveWindow,
-)
-from crossover.pilots.services import MID_SENIOR, _new_code
+from crossover.pilots.models import Arm, Direction, Enrollment, Pilot, PilotFormat, PilotStatus, WaveWindow
+from crossover.surveys.models import Invitation
+from crossover.pilots.services import MID_SENIOR, new_code
 from crossover.surveys.store import add_with_copies, intake_response, scored_response
 
 AGE_BANDS = ["45-49", "50-54", "55-59", "60-64", "65+"]
@@ -99,7 +99,7 @@ def _people(rng, pilot: Pilot, instrument: Instrument, spec: PilotSpec) -> None:
     enrollments = []
     for index, arm in enumerate(arms):
         enrollment = Enrollment(
-            pilot_id=pilot.id, code=_new_code(), arm=arm, age_band=str(rng.choice(AGE_BANDS, p=[.2, .3, .25, .2, .05])),
+            pilot_id=pilot.id, code=new_code(), arm=arm, age_band=str(rng.choice(AGE_BANDS, p=[.2, .3, .25, .2, .05])),
             career_phase=str(rng.choice(PHASES, p=[.3, .3, .2, .15, .05])), consented_at=start, created_at=start,
         )
         for window in pilot.waves:

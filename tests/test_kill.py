@@ -18,8 +18,8 @@ import sqlalchemy as sa
 
 from crossover.auth.models import Role
 from crossover.extensions import db
-from crossover.pilots.models import Invitation, Response, ResponseScore
-from crossover.pilots.tokens import hash_token
+from crossover.surveys.models import Invitation, Response, ResponseScore
+from crossover.surveys.tokens import hash_token
 from tests.conftest import POSTGRES_URL, Users
 from tests.factories import make_pilot
 from tests.serving import Gunicorn, remove_stale_pid_file

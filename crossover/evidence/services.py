@@ -20,7 +20,8 @@ from crossover.config import privacy_k
 from crossover.extensions import db
 from crossover.instruments.models import Instrument
 from crossover.pilots.cells import cell_columns
-from crossover.pilots.models import Enrollment, Pilot, PilotStatus, ResponseScore
+from crossover.pilots.models import Enrollment, Pilot, PilotStatus
+from crossover.surveys.models import ResponseScore
 from crossover.reports.aggregates import group_concat, split_ints, split_strings
 from crossover.surveys.store import packed_dtype
 

@@ -12,7 +12,8 @@ import sqlalchemy as sa
 from crossover.extensions import db
 from crossover.instruments.models import Instrument
 from crossover.mentoring.models import Match, MentoringSession
-from crossover.pilots.models import Enrollment, Pilot, ResponseConcern, ResponseScore
+from crossover.pilots.models import Enrollment, Pilot
+from crossover.surveys.models import ResponseConcern, ResponseScore
 from crossover.reports.aggregates import group_concat, split_ints, split_strings
 from crossover.surveys.store import packed_dtype
 

@@ -12,8 +12,10 @@ from crossover.db import utcnow
 from crossover.errors import Conflict, Invalid, NotFound
 from crossover.extensions import db
 from crossover.instruments.models import Instrument
-from crossover.pilots import schedule, tokens
-from crossover.pilots.models import Enrollment, Invitation, Pilot, PilotStatus, Response, WaveWindow
+from crossover.pilots import schedule
+from crossover.surveys import tokens
+from crossover.pilots.models import Enrollment, Pilot, PilotStatus, WaveWindow
+from crossover.surveys.models import Invitation, Response
 from crossover.surveys import store
 from crossover.surveys.models import SurveyDraft
 

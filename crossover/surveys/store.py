@@ -2,7 +2,7 @@
 import numpy as np
 
 from crossover.instruments.models import Instrument
-from crossover.pilots.models import Response, ResponseConcern, ResponseScore
+from crossover.surveys.models import Response, ResponseConcern, ResponseScore
 from crossover.surveys.scoring import ItemKey, recode, scale_sums
 
 

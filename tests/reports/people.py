@@ -12,8 +12,10 @@ from crossover.auth.models import Organization
 from crossover.catalogue.models import Initiative
 from crossover.extensions import db
 from crossover.instruments.models import Instrument
-from crossover.pilots import schedule, tokens
-from crossover.pilots.models import Arm, Enrollment, Invitation, Pilot, PilotFormat, PilotStatus, WaveWindow
+from crossover.pilots import schedule
+from crossover.surveys import tokens
+from crossover.pilots.models import Arm, Enrollment, Pilot, PilotFormat, PilotStatus, WaveWindow
+from crossover.surveys.models import Invitation
 from crossover.surveys.store import add_with_copies, intake_response, scored_response
 from tests.privacy_attacker import Person
 

@@ -4,7 +4,7 @@ from datetime import timedelta
 import sqlalchemy as sa
 
 from crossover.extensions import db
-from crossover.pilots.models import Response
+from crossover.surveys.models import Response
 from crossover.surveys.models import SurveyDraft
 from tests.factories import TODAY, enroll, make_pilot
 

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from werkzeug.serving import make_server
 
 from crossover.extensions import db
-from crossover.pilots.models import Response
+from crossover.surveys.models import Response
 from tests.conftest import POSTGRES_URL, Users
 from crossover.auth.models import Role
 from tests.factories import enroll, make_pilot
