@@ -220,7 +220,7 @@ def pilot_enroll(pilot_id: int):
     try:
         data = load(EnrollmentInputSchema(), {
             "age_band": request.form.get("age_band", ""), "career_phase": request.form.get("career_phase", ""),
-            "consent": checked(request.form, "consent"), "arm": request.form.get("arm", "participant"),
+            "consent": checked(request.form, "consent"), "arm": request.form.get("arm", Arm.PARTICIPANT.value),
             "email": blank_to_none(request.form.get("email")),
         })
         enrollment = services.enroll(pilot, data, actor=actor())

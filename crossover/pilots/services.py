@@ -20,13 +20,13 @@ from crossover.errors import Conflict, Forbidden, Invalid, NotFound
 from crossover.extensions import db
 from crossover.instruments.models import Instrument
 from crossover.instruments.services import get_instrument
-from crossover.pilots import schedule as waves
 from crossover.pilots.cells import keep_cell
 from crossover.pilots.models import Arm, Contact, Direction, Enrollment, EnrollmentUpload, Pilot, PilotFormat, PilotStatus, PrimaryTest, WaveWindow
 from crossover.seed.instrument import KEY as DEFAULT_INSTRUMENT_KEY
 from crossover.surveys import tokens
 from crossover.surveys.links import EnrollmentView, invitation_status, link
 from crossover.surveys.models import Invitation
+from crossover import waves
 
 NEXT_STATUS = {
     PilotStatus.DRAFT: PilotStatus.RECRUITING,
@@ -303,7 +303,7 @@ def _eligibility_errors(pilot: Pilot, row: dict, known: dict[str, set[str]] | No
         errors["career_phase"] = problems
     if row.get("consent") is not True:
         errors["consent"] = ["Consent is required to enrol."]
-    if row.get("arm", "participant") == Arm.COMPARISON.value and not pilot.has_comparison:
+    if row.get("arm", Arm.PARTICIPANT.value) == Arm.COMPARISON.value and not pilot.has_comparison:
         errors["arm"] = ["This pilot has no comparison arm."]
     return errors
 
@@ -316,18 +316,23 @@ def _check_enrollable(pilot: Pilot) -> None:
         )
 
 
+def new_invitations(pilot: Pilot) -> list[Invitation]:
+    """One invitation per wave of the pilot, each with a fresh nonce, for a new enrollment."""
+    invitations = []
+    for window in pilot.waves:
+        nonce = tokens.new_nonce()
+        invitations.append(Invitation(wave=window.wave, position=window.position, nonce=nonce,
+                                      token_hash=tokens.hash_token(tokens.token_for(nonce))))
+    return invitations
+
+
 def _add_enrollment(pilot: Pilot, row: dict) -> Enrollment:
     now = utcnow()
     enrollment = Enrollment(
-        pilot=pilot, code=new_code(), arm=Arm(row.get("arm") or "participant"),
+        pilot=pilot, code=new_code(), arm=Arm(row.get("arm") or Arm.PARTICIPANT.value),
         age_band=row["age_band"], career_phase=row["career_phase"], consented_at=now, created_at=now,
     )
-    for window in pilot.waves:
-        nonce = tokens.new_nonce()
-        enrollment.invitations.append(
-            Invitation(wave=window.wave, position=window.position, nonce=nonce,
-                       token_hash=tokens.hash_token(tokens.token_for(nonce)))
-        )
+    enrollment.invitations.extend(new_invitations(pilot))
     db.session.add(enrollment)
     db.session.flush()
     if row.get("email"):
@@ -382,7 +387,7 @@ def _csv_row_errors(pilot: Pilot, raw: dict, known: dict[str, set[str]]) -> tupl
     row = {
         "age_band": raw.get("age_band", ""), "career_phase": raw.get("career_phase", ""),
         "consent": raw.get("consent", "").lower() in _CSV_TRUE,
-        "arm": raw.get("arm") or "participant", "email": raw.get("email") or None,
+        "arm": raw.get("arm") or Arm.PARTICIPANT.value, "email": raw.get("email") or None,
     }
     problems = [f"{field}: {m}" for field, ms in _eligibility_errors(pilot, row, known).items() for m in ms]
     if row["arm"] not in {a.value for a in Arm}:

@@ -45,6 +45,10 @@ class Response(db.Model):
     concerns: Mapped[list] = mapped_column(default=list)  # intake only
     note: Mapped[str | None] = mapped_column(sa.Text)  # intake only
 
+    # The analysis copies, written with the response; read in bulk by reports, never through here.
+    score_copy: Mapped["ResponseScore | None"] = relationship(lazy="raise")
+    concern_rows: Mapped[list["ResponseConcern"]] = relationship(lazy="raise")
+
 
 class ResponseScore(db.Model):
     """The analysis copy of a response's scores, packed so one query reads a whole wave.

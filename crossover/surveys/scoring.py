@@ -28,8 +28,12 @@ def scale_sums(answers: Mapping[str, int], items: Iterable[ItemKey], scale_min: 
     return {name: (total, count) for name, (total, count) in sums.items()}
 
 
+def means(sums: Mapping[str, tuple[int, int]]) -> dict[str, float]:
+    """Each scale's score from its (sum, count): the mean of its recoded items."""
+    # Exact means, rounded once: equal scores compare equal downstream (Wilcoxon ties).
+    return {name: float(Fraction(total, count)) for name, (total, count) in sums.items()}
+
+
 def score(answers: Mapping[str, int], items: Iterable[ItemKey], scale_min: int, scale_max: int) -> dict[str, float]:
     """The total and each subscale score: the mean of its recoded items."""
-    # Exact means, rounded once: equal scores compare equal downstream (Wilcoxon ties).
-    return {name: float(Fraction(total, count))
-            for name, (total, count) in scale_sums(answers, items, scale_min, scale_max).items()}
+    return means(scale_sums(answers, items, scale_min, scale_max))

@@ -12,7 +12,7 @@ from crossover.auth.models import Organization
 from crossover.catalogue.models import Initiative
 from crossover.extensions import db
 from crossover.instruments.models import Instrument
-from crossover.pilots import schedule
+from crossover import waves
 from crossover.surveys import tokens
 from crossover.pilots.models import Arm, Enrollment, Pilot, PilotFormat, PilotStatus, WaveWindow
 from crossover.surveys.models import Invitation
@@ -51,7 +51,7 @@ def add_person(pilot: Pilot, instrument: Instrument, person: Person, rng, code: 
     if person.concerns:
         responses.append(intake_response(list(person.concerns), None, invitation_id=by_wave["intake"].id,
                                          wave="intake", **common))
-    for wave in schedule.wave_names(FOLLOWUP_DAYS)[1:]:
+    for wave in waves.scale_waves(FOLLOWUP_DAYS):
         if person.answered(wave):
             answers = {item.key: int(rng.integers(instrument.scale_min, instrument.scale_max + 1))
                        for item in instrument.items}
@@ -70,7 +70,7 @@ def _pilot(org_slug: str, status: str, *, has_comparison: bool) -> Pilot:
                   title="Shaped", format=PilotFormat.OTHER, status=PilotStatus(status),
                   has_comparison=has_comparison, planned_n=10, starts_on=starts_on, ends_on=ends_on,
                   followup_days=FOLLOWUP_DAYS)
-    for position, window in enumerate(schedule.default_schedule(starts_on, ends_on, FOLLOWUP_DAYS)):
+    for position, window in enumerate(waves.default_schedule(starts_on, ends_on, FOLLOWUP_DAYS)):
         pilot.waves.append(WaveWindow(position=position, **window))
     db.session.add(pilot)
     db.session.flush()
