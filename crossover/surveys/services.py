@@ -4,6 +4,7 @@ from datetime import date, datetime
 import math
 
 import sqlalchemy as sa
+from sqlalchemy.orm import aliased
 
 from crossover import waves
 from crossover.catalogue.services import options
@@ -25,9 +26,16 @@ NO_CONCERN = "none"  # the shipped "none of these" concern; it excludes every ot
 
 @dataclass(frozen=True)
 class Window:
+    """One wave of the person's pilot, with their own invitation to it."""
+
     wave: str
     opens_on: date  # a window open from enrolment opens on the enrolment day
     closes_on: date
+    nonce: str  # of this person's invitation to the wave
+    answered: bool
+
+    def is_open(self, today: date) -> bool:
+        return self.opens_on <= today <= self.closes_on
 
 
 @dataclass(frozen=True)
@@ -43,38 +51,52 @@ class Link:
     instrument_id: int
     instrument_created_at: datetime
     windows: tuple[Window, ...]  # every wave of the pilot, in schedule order
-    answered: bool
     has_draft: bool
+
+    @property
+    def answered(self) -> bool:
+        return self.window.answered
 
     @property
     def window(self) -> Window:
         return next(w for w in self.windows if w.wave == self.wave)
 
 
+def _link_query() -> sa.Select:
+    """One query, one row per wave of the pilot with the person's invitation to it: everything a
+    submission, its checks and the next open wave need. Built once: building costs more than running."""
+    mine, theirs = aliased(Invitation), aliased(Invitation)
+    return (
+        sa.select(mine.id, mine.enrollment_id, mine.wave, Enrollment.created_at, Pilot.id, Pilot.title,
+                  Pilot.status, Pilot.instrument_id, Instrument.created_at, WaveWindow.wave,
+                  WaveWindow.opens_on, WaveWindow.closes_on, theirs.nonce,
+                  sa.exists().where(Response.invitation_id == theirs.id),
+                  sa.exists().where(SurveyDraft.invitation_id == mine.id))
+        .join(Enrollment, Enrollment.id == mine.enrollment_id)
+        .join(Pilot, Pilot.id == Enrollment.pilot_id)
+        .join(Instrument, Instrument.id == Pilot.instrument_id)
+        .join(WaveWindow, WaveWindow.pilot_id == Pilot.id)
+        .join(theirs, sa.and_(theirs.enrollment_id == mine.enrollment_id, theirs.wave == WaveWindow.wave))
+        .where(mine.token_hash == sa.bindparam("token_hash"))
+        .order_by(WaveWindow.position)
+    )
+
+
+LINK_QUERY = _link_query()
+
+
 def find_invitation(token: str) -> Link:
     """The invitation behind a token; an unknown token reveals nothing."""
     rows = []
     if 16 <= len(token) <= 64:
-        # One query, one row per wave of the pilot: everything a submission needs to decide.
-        rows = db.session.execute(
-            sa.select(Invitation.id, Invitation.enrollment_id, Invitation.wave, Enrollment.created_at, Pilot.id,
-                      Pilot.title, Pilot.status, Pilot.instrument_id, Instrument.created_at, WaveWindow.wave,
-                      WaveWindow.opens_on, WaveWindow.closes_on,
-                      sa.exists().where(Response.invitation_id == Invitation.id),
-                      sa.exists().where(SurveyDraft.invitation_id == Invitation.id))
-            .join(Enrollment, Enrollment.id == Invitation.enrollment_id)
-            .join(Pilot, Pilot.id == Enrollment.pilot_id)
-            .join(Instrument, Instrument.id == Pilot.instrument_id)
-            .join(WaveWindow, WaveWindow.pilot_id == Pilot.id)
-            .where(Invitation.token_hash == tokens.hash_token(token))
-            .order_by(WaveWindow.position)
-        ).all()
+        rows = db.session.execute(LINK_QUERY, {"token_hash": tokens.hash_token(token)}).all()
     if not rows:
         raise NotFound(UNKNOWN_LINK)
     first = rows[0]
     enrolled_on = first[3].date()
+    windows = tuple(Window(r[9], r[10] or enrolled_on, r[11], r[12], r[13]) for r in rows)
     return Link(first[0], first[1], first[2], first[4], first[5], first[6] is PilotStatus.CLOSED, first[7],
-                first[8], tuple(Window(r[9], r[10] or enrolled_on, r[11]) for r in rows), first[12], first[13])
+                first[8], windows, first[14])
 
 
 def status(link: Link) -> str:
@@ -192,22 +214,15 @@ class Receipt:
 
 
 def next_open_wave(link: Link) -> NextWave | None:
-    """The first other wave of this enrollment, in schedule order, that is open and unanswered."""
+    """The first other wave of this enrollment, in schedule order, that is open and unanswered.
+
+    Read with the link (no query): the only wave answered since is the link's own.
+    """
     if link.pilot_closed:
         return None
     today = local_today()
-    open_by_date = {w.wave for w in link.windows if w.opens_on <= today <= w.closes_on and w.wave != link.wave}
-    if not open_by_date:  # the usual case after pre or post: no query at all
-        return None
-    candidate = db.session.scalar(
-        sa.select(Invitation)
-        .outerjoin(Response, Response.invitation_id == Invitation.id)
-        .where(Invitation.enrollment_id == link.enrollment_id, Invitation.wave.in_(open_by_date),
-               Response.id.is_(None))
-        .order_by(Invitation.position)
-        .limit(1)
-    )
-    return None if candidate is None else NextWave(candidate.wave, tokens.token_for(candidate.nonce))
+    nxt = next((w for w in link.windows if w.wave != link.wave and not w.answered and w.is_open(today)), None)
+    return None if nxt is None else NextWave(nxt.wave, tokens.token_for(nxt.nonce))
 
 
 def submit(link: Link, payload: dict) -> Receipt:
