@@ -10,7 +10,17 @@ def create_app(test_config: Mapping[str, Any] | None = None):
     from flask import Flask
     from flask_babel import get_locale
 
-    from crossover import cli, config, errors, extensions, headers, i18n, ui, web_input, web_transactions
+    from crossover import (
+        cli,
+        config,
+        errors,
+        extensions,
+        headers,
+        i18n,
+        ui,
+        web_input,
+        web_transactions,
+    )
     from crossover.modules import register_blueprints
 
     app = Flask(__name__, instance_relative_config=True)

@@ -1,6 +1,6 @@
 """Declarative base, shared column types and engine settings."""
 from collections.abc import Callable
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 import enum
 
 import sqlalchemy as sa
@@ -17,7 +17,7 @@ NAMING_CONVENTION = {
 
 
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 class UTCDateTime(sa.TypeDecorator):
@@ -28,12 +28,12 @@ class UTCDateTime(sa.TypeDecorator):
 
     def process_bind_param(self, value, dialect):
         if value is not None and value.tzinfo is None:
-            value = value.replace(tzinfo=timezone.utc)
+            value = value.replace(tzinfo=UTC)
         return value
 
     def process_result_value(self, value, dialect):
         if value is not None and value.tzinfo is None:
-            value = value.replace(tzinfo=timezone.utc)
+            value = value.replace(tzinfo=UTC)
         return value
 
 
@@ -86,7 +86,7 @@ def use_sqlite_transactions(engine: sa.Engine, may_write: Callable[[], bool]) ->
 
 def _sqlite_pragmas(dbapi_connection, connection_record):
     # WAL lets readers run beside one writer; busy_timeout waits instead of failing on a lock.
-    # Let SQLAlchemy emit BEGIN itself (see use_sqlite_transactions) instead of pysqlite's lazy BEGIN.
+    # SQLAlchemy emits BEGIN itself (see use_sqlite_transactions), not pysqlite's lazy BEGIN.
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")

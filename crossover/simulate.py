@@ -6,19 +6,27 @@ for the participant arm. Responses are written directly as historical data, skip
 windows, with scores computed by the same scoring code as live submissions.
 """
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 
 import numpy as np
 import sqlalchemy as sa
 
+from crossover import waves
 from crossover.auth.models import Organization
 from crossover.catalogue.models import Initiative
 from crossover.extensions import db
 from crossover.instruments.models import Instrument
 from crossover.mentoring.models import Match, Mentor, MentoringSession, SessionMode
-from crossover import waves
 from crossover.pilots.cells import keep_cell
-from crossover.pilots.models import Arm, Direction, Enrollment, Pilot, PilotFormat, PilotStatus, WaveWindow
+from crossover.pilots.models import (
+    Arm,
+    Direction,
+    Enrollment,
+    Pilot,
+    PilotFormat,
+    PilotStatus,
+    WaveWindow,
+)
 from crossover.pilots.services import MID_SENIOR, new_code, new_invitations
 from crossover.surveys.store import add_with_copies, intake_response, scored_response
 
@@ -68,7 +76,7 @@ def simulate_pilot(spec: PilotSpec, seed: int) -> Pilot:
         planned_n=max(spec.n, 2), starts_on=starts_on, ends_on=ends_on, followup_days=list(FOLLOWUP_DAYS),
         eligible_age_bands=list(MID_SENIOR) if spec.format != "other" else [], eligible_career_phases=[],
         outcome="total", direction=Direction(spec.direction), alpha=0.05, min_dz=0.2,
-        preregistered_at=datetime.combine(starts_on - timedelta(days=20), time(9), timezone.utc),
+        preregistered_at=datetime.combine(starts_on - timedelta(days=20), time(9), UTC),
     )
     if pilot.status is PilotStatus.CLOSED:
         keep_cell(pilot)
@@ -95,7 +103,7 @@ def _people(rng, pilot: Pilot, instrument: Instrument, spec: PilotSpec) -> None:
     answered = {waves.PRE: rng.random(len(arms)) < 0.97, waves.POST: rng.random(len(arms)) < 0.88,
                 FOLLOWUP_30: rng.random(len(arms)) < 0.75, FOLLOWUP_60: rng.random(len(arms)) < 0.65}
     answers = {wave: _answers(rng, values, items, low, high) for wave, values in levels.items()}
-    start = datetime.combine(pilot.starts_on - timedelta(days=14), time(10), timezone.utc)
+    start = datetime.combine(pilot.starts_on - timedelta(days=14), time(10), UTC)
     enrollments = []
     for index, arm in enumerate(arms):
         enrollment = Enrollment(
@@ -131,7 +139,7 @@ def _mentoring(rng, pilot: Pilot, participants: list[Enrollment]) -> None:
     for index, enrollment in enumerate(participants):
         mentor = mentors[index % len(mentors)]
         match = Match(pilot_id=pilot.id, enrollment_id=enrollment.id, mentor_id=mentor.id,
-                      ended_at=datetime.combine(pilot.ends_on, time(18), timezone.utc))
+                      ended_at=datetime.combine(pilot.ends_on, time(18), UTC))
         db.session.add(match)
         db.session.flush()
         for number in range(int(rng.integers(1, 6))):

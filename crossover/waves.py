@@ -8,6 +8,7 @@ To add a wave kind, touch this module (a constant, wave_names, default_schedule 
 no scale, asks_scale), its label in crossover.ui.LABELS["wave"] with its translations, and the
 wording of the survey templates that speak of the wave (surveys/_heading.html, opening.html).
 """
+
 from datetime import date, timedelta
 
 INTAKE, PRE, POST = "intake", "pre", "post"
@@ -48,5 +49,11 @@ def default_schedule(starts_on: date, ends_on: date, followup_days: list[int]) -
     ]
     for days in sorted(followup_days):
         opens = ends_on + timedelta(days=days)
-        windows.append({"wave": followup_wave(days), "opens_on": opens, "closes_on": opens + timedelta(days=14)})
+        windows.append(
+            {
+                "wave": followup_wave(days),
+                "opens_on": opens,
+                "closes_on": opens + timedelta(days=14),
+            }
+        )
     return windows

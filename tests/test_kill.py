@@ -30,8 +30,8 @@ KILL_AFTER_ACKS = 60  # well before the tokens run out, so requests are in fligh
 CLIENT_TIMEOUT = 10
 ITEMS = [f"{s}_{i}" for s in ("vision", "agency", "learning", "connection") for i in (1, 2, 3)]
 SCORES = {"total", "vision", "agency", "learning", "connection"}
-FIRST = {key: 4 for key in ITEMS}
-SECOND = {key: 2 for key in ITEMS}
+FIRST = dict.fromkeys(ITEMS, 4)
+SECOND = dict.fromkeys(ITEMS, 2)
 
 # Outcomes of a POST that got no HTTP answer.
 REFUSED = "refused"  # nothing listened: the request never reached the app

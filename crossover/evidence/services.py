@@ -21,8 +21,8 @@ from crossover.extensions import db
 from crossover.instruments.models import Instrument
 from crossover.pilots.cells import cell_columns
 from crossover.pilots.models import Arm, Enrollment, Pilot, PilotStatus
-from crossover.surveys.models import ResponseScore
 from crossover.reports.aggregates import aligned_lists, concat_bytes, split_ints, split_strings
+from crossover.surveys.models import ResponseScore
 from crossover.surveys.packed import RecordLayout
 
 VERDICTS = [v.value for v in analysis.Verdict]

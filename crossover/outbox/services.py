@@ -11,8 +11,8 @@ from crossover.db import utcnow
 from crossover.extensions import db
 from crossover.outbox.mailer import send_mail
 from crossover.outbox.models import OutboxMessage
-from crossover.surveys import tokens
 from crossover.pilots.models import Contact, Enrollment, Pilot, PilotStatus, WaveWindow
+from crossover.surveys import tokens
 from crossover.surveys.models import Invitation, Response
 
 STALE_CLAIM = timedelta(minutes=15)  # a pending row older than this was left by a crashed run

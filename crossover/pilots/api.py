@@ -10,8 +10,17 @@ from crossover.auth.models import Role
 from crossover.errors import Invalid
 from crossover.pilots import services
 from crossover.pilots.schemas import (
-    CsvResultSchema, CsvUploadRecordSchema, CsvUploadSchema, DuplicateUploadSchema, EnrollmentInputSchema,
-    EnrollmentSchema, PilotCreateSchema, PilotQueryArgsSchema, PilotSchema, PilotUpdateSchema, TransitionSchema,
+    CsvResultSchema,
+    CsvUploadRecordSchema,
+    CsvUploadSchema,
+    DuplicateUploadSchema,
+    EnrollmentInputSchema,
+    EnrollmentSchema,
+    PilotCreateSchema,
+    PilotQueryArgsSchema,
+    PilotSchema,
+    PilotUpdateSchema,
+    TransitionSchema,
 )
 from crossover.surveys import links
 

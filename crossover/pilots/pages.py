@@ -12,13 +12,26 @@ from crossover.auth.access import actor, page_auth
 from crossover.auth.models import Role
 from crossover.catalogue import services as catalogue
 from crossover.errors import DomainError, Invalid
-from crossover.forms import FormNumbers, blank_to_none, checked, decimal_number, flash_error, load, whole_number
+from crossover.forms import (
+    FormNumbers,
+    blank_to_none,
+    checked,
+    decimal_number,
+    flash_error,
+    load,
+    whole_number,
+)
 from crossover.instruments.services import list_instruments
 from crossover.mentoring import services as mentoring
 from crossover.pilots import services
 from crossover.pilots.cells import cell_of
 from crossover.pilots.models import Arm, PilotStatus
-from crossover.pilots.schemas import EnrollmentInputSchema, PilotCreateSchema, PilotUpdateSchema, WaveWindowSchema
+from crossover.pilots.schemas import (
+    EnrollmentInputSchema,
+    PilotCreateSchema,
+    PilotUpdateSchema,
+    WaveWindowSchema,
+)
 from crossover.surveys import links
 from crossover.ui import label
 

@@ -1,8 +1,8 @@
 """Pilot rules: registration, preregistration freeze, lifecycle, schedule, enrolment, erasure."""
 from collections import Counter
-import dataclasses
-from datetime import date, datetime
 import csv
+import dataclasses
+from datetime import datetime
 import hashlib
 import io
 import secrets
@@ -10,23 +10,33 @@ import secrets
 import marshmallow as ma
 import sqlalchemy as sa
 
-from crossover import audit
+from crossover import audit, waves
 from crossover.auth.models import Role, User
-from crossover.config import local_today
 from crossover.catalogue.models import Initiative
 from crossover.catalogue.services import option_keys
+from crossover.config import local_today
 from crossover.db import utcnow
 from crossover.errors import Conflict, Forbidden, Invalid, NotFound
 from crossover.extensions import db
 from crossover.instruments.models import Instrument
 from crossover.instruments.services import get_instrument
 from crossover.pilots.cells import keep_cell
-from crossover.pilots.models import Arm, Contact, Direction, Enrollment, EnrollmentUpload, Pilot, PilotFormat, PilotStatus, PrimaryTest, WaveWindow
+from crossover.pilots.models import (
+    Arm,
+    Contact,
+    Direction,
+    Enrollment,
+    EnrollmentUpload,
+    Pilot,
+    PilotFormat,
+    PilotStatus,
+    PrimaryTest,
+    WaveWindow,
+)
 from crossover.seed.instrument import KEY as DEFAULT_INSTRUMENT_KEY
 from crossover.surveys import tokens
 from crossover.surveys.links import EnrollmentView, invitation_status, link
 from crossover.surveys.models import Invitation
-from crossover import waves
 
 NEXT_STATUS = {
     PilotStatus.DRAFT: PilotStatus.RECRUITING,

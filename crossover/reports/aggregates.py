@@ -1,4 +1,5 @@
-"""Group-wise concatenation in SQL, parsed at C speed: how reports and the board read many rows at once."""
+"""Group-wise concatenation in SQL, parsed at C speed: how reports and the board read many rows."""
+
 import numpy as np
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import aggregate_order_by
@@ -18,8 +19,12 @@ def aligned_lists(key, *columns) -> list:
     must be unique within the group (an id). The order itself is unspecified: sort by the key.
     """
     if _postgresql():
-        return [sa.func.string_agg(sa.cast(column, sa.Text), aggregate_order_by(sa.literal_column("','"), key))
-                for column in (key, *columns)]
+        return [
+            sa.func.string_agg(
+                sa.cast(column, sa.Text), aggregate_order_by(sa.literal_column("','"), key)
+            )
+            for column in (key, *columns)
+        ]
     return [sa.func.group_concat(column, ",") for column in (key, *columns)]
 
 

@@ -210,7 +210,7 @@ def _dose(data: PilotData, k: int) -> dict:
     change = post - pre
     sessions = [data.sessions.get(int(i), (0, 0))[0] for i in ids]
     minutes = [data.sessions.get(int(i), (0, 0))[1] for i in ids]
-    def corr(dose):  # noqa: E306
+    def corr(dose):
         result = analysis.spearman(change, dose)
         return {"rho": result.rho, "p": result.p, "note": result.note}
     return {"n": len(ids), "sessions": corr(sessions), "minutes": corr(minutes),

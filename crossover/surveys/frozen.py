@@ -4,6 +4,7 @@ An invitation exists only for a pilot past draft, and an instrument such a pilot
 changes (edits make a new version), so its items are read once per process. The cache key holds
 the creation time too: an id alone could name another row in another database (tests).
 """
+
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -41,9 +42,17 @@ _cache: dict[tuple[int, datetime], FrozenInstrument] = {}
 
 
 def _freeze(instrument: Instrument) -> FrozenInstrument:
-    items = tuple(FrozenItem(i.key, i.subscale, i.reverse, i.text_ja, i.text_en) for i in instrument.items)
-    return FrozenInstrument(instrument.id, instrument.scale_min, instrument.scale_max,
-                            tuple(dict(a) for a in instrument.anchors), items, RecordLayout.of(instrument))
+    items = tuple(
+        FrozenItem(i.key, i.subscale, i.reverse, i.text_ja, i.text_en) for i in instrument.items
+    )
+    return FrozenInstrument(
+        instrument.id,
+        instrument.scale_min,
+        instrument.scale_max,
+        tuple(dict(a) for a in instrument.anchors),
+        items,
+        RecordLayout.of(instrument),
+    )
 
 
 def frozen_instrument(instrument_id: int, created_at: datetime) -> FrozenInstrument:

@@ -12,7 +12,6 @@ from crossover import waves
 from crossover.surveys.packed import RecordLayout
 from crossover.surveys.scoring import ItemKey, scale_sums
 
-
 # revision identifiers, used by Alembic.
 revision = '5a80646c36f9'
 down_revision = '64c224cb41f9'

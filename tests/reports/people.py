@@ -3,18 +3,18 @@
 Written straight to the database, as the simulator does, so a test can shape every group; the
 scores go through the service's own scoring code (scored_response) and packed copies.
 """
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 
 import numpy as np
 import sqlalchemy as sa
 
+from crossover import waves
 from crossover.auth.models import Organization
 from crossover.catalogue.models import Initiative
 from crossover.extensions import db
 from crossover.instruments.models import Instrument
-from crossover import waves
-from crossover.surveys import tokens
 from crossover.pilots.models import Arm, Enrollment, Pilot, PilotFormat, PilotStatus, WaveWindow
+from crossover.surveys import tokens
 from crossover.surveys.models import Invitation
 from crossover.surveys.store import add_with_copies, intake_response, scored_response
 from tests.privacy_attacker import Person
@@ -36,7 +36,7 @@ def build_pilot(app, people: list[Person], *, seed: int = 0, status: str = "clos
 
 def add_person(pilot: Pilot, instrument: Instrument, person: Person, rng, code: str) -> None:
     """Enrol one person and store their answers (intake concerns, scale waves)."""
-    start = datetime.combine(pilot.starts_on - timedelta(days=14), time(10), timezone.utc)
+    start = datetime.combine(pilot.starts_on - timedelta(days=14), time(10), UTC)
     enrollment = Enrollment(pilot_id=pilot.id, code=code, arm=Arm(person.arm), age_band=person.age_band,
                             career_phase=person.career_phase, consented_at=start, created_at=start)
     for window in pilot.waves:

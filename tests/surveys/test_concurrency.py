@@ -8,10 +8,10 @@ import pytest
 import sqlalchemy as sa
 from werkzeug.serving import make_server
 
+from crossover.auth.models import Role
 from crossover.extensions import db
 from crossover.surveys.models import Response
 from tests.conftest import POSTGRES_URL, Users
-from crossover.auth.models import Role
 from tests.factories import enroll, make_pilot
 
 ANSWERS = {f"{s}_{i}": 3 for s in ("vision", "agency", "learning", "connection") for i in (1, 2, 3)}
