@@ -28,8 +28,8 @@ from crossover import create_app
 from crossover.auth import services as auth_services
 from crossover.auth.models import Role
 from crossover.extensions import db
-from crossover.pilots.models import Response
 from crossover.seed import seed_all
+from crossover.surveys.models import Response
 from tests.serving import Gunicorn
 
 ANSWERS = {f"{s}_{i}": 4 for s in ("vision", "agency", "learning", "connection") for i in (1, 2, 3)}

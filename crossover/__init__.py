@@ -10,7 +10,17 @@ def create_app(test_config: Mapping[str, Any] | None = None):
     from flask import Flask
     from flask_babel import get_locale
 
-    from crossover import cli, config, errors, extensions, headers, i18n, ui, web_input
+    from crossover import (
+        cli,
+        config,
+        errors,
+        extensions,
+        headers,
+        i18n,
+        ui,
+        web_input,
+        web_transactions,
+    )
     from crossover.modules import register_blueprints
 
     app = Flask(__name__, instance_relative_config=True)
@@ -23,6 +33,7 @@ def create_app(test_config: Mapping[str, Any] | None = None):
     _trust_proxies(app)
 
     _init_extensions(app, extensions, i18n)
+    web_transactions.init_app(app)  # SQLite: requests that may write take the lock up front
     web_input.init_app(app)  # before the blueprints: their routes use its <id:...> converter
     register_blueprints(app, extensions.api)
     errors.init_app(app)

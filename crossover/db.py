@@ -1,10 +1,10 @@
 """Declarative base, shared column types and engine settings."""
-from datetime import datetime, timezone
+from collections.abc import Callable
+from datetime import UTC, datetime
 import enum
 
 import sqlalchemy as sa
 from sqlalchemy import event
-from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, registry
 
 NAMING_CONVENTION = {
@@ -17,7 +17,7 @@ NAMING_CONVENTION = {
 
 
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 class UTCDateTime(sa.TypeDecorator):
@@ -28,12 +28,12 @@ class UTCDateTime(sa.TypeDecorator):
 
     def process_bind_param(self, value, dialect):
         if value is not None and value.tzinfo is None:
-            value = value.replace(tzinfo=timezone.utc)
+            value = value.replace(tzinfo=UTC)
         return value
 
     def process_result_value(self, value, dialect):
         if value is not None and value.tzinfo is None:
-            value = value.replace(tzinfo=timezone.utc)
+            value = value.replace(tzinfo=UTC)
         return value
 
 
@@ -67,32 +67,30 @@ class Base(DeclarativeBase):
     )
 
 
-@event.listens_for(Engine, "connect")
+def use_sqlite_transactions(engine: sa.Engine, may_write: Callable[[], bool]) -> None:
+    """On SQLite, let `engine` take the write lock up front when `may_write()` says so.
+
+    A deferred SQLite transaction that reads and then writes fails at once ("database is
+    locked") when another writer committed in between; busy_timeout cannot help it. Taking the
+    write lock up front (BEGIN IMMEDIATE) for work that may write makes it queue instead. Who may
+    write is the caller's knowledge (the web layer knows the request), not this module's.
+    """
+    if engine.dialect.name != "sqlite":
+        return
+    event.listen(engine, "connect", _sqlite_pragmas)
+
+    @event.listens_for(engine, "begin")
+    def _sqlite_begin(connection):
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if may_write() else "BEGIN")
+
+
 def _sqlite_pragmas(dbapi_connection, connection_record):
     # WAL lets readers run beside one writer; busy_timeout waits instead of failing on a lock.
-    import sqlite3
-
-    if isinstance(dbapi_connection, sqlite3.Connection):
-        # Let SQLAlchemy emit BEGIN itself (see _sqlite_begin) instead of pysqlite's lazy BEGIN.
-        dbapi_connection.isolation_level = None
-        cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA busy_timeout=5000")
-        cursor.execute("PRAGMA synchronous=NORMAL")
-        cursor.close()
-
-
-def _request_may_write() -> bool:
-    from flask import has_request_context, request
-
-    return not has_request_context() or request.method not in ("GET", "HEAD", "OPTIONS")
-
-
-@event.listens_for(Engine, "begin")
-def _sqlite_begin(connection):
-    # A deferred SQLite transaction that reads and then writes fails at once ("database is
-    # locked") when another writer committed in between; busy_timeout cannot help it. Taking
-    # the write lock up front (BEGIN IMMEDIATE) for requests that may write makes them queue.
-    if connection.dialect.name == "sqlite":
-        connection.exec_driver_sql("BEGIN IMMEDIATE" if _request_may_write() else "BEGIN")
+    # SQLAlchemy emits BEGIN itself (see use_sqlite_transactions), not pysqlite's lazy BEGIN.
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()

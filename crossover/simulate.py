@@ -6,24 +6,32 @@ for the participant arm. Responses are written directly as historical data, skip
 windows, with scores computed by the same scoring code as live submissions.
 """
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 
 import numpy as np
 import sqlalchemy as sa
 
+from crossover import waves
 from crossover.auth.models import Organization
 from crossover.catalogue.models import Initiative
 from crossover.extensions import db
 from crossover.instruments.models import Instrument
 from crossover.mentoring.models import Match, Mentor, MentoringSession, SessionMode
-from crossover.pilots import schedule, tokens
 from crossover.pilots.cells import keep_cell
 from crossover.pilots.models import (
-    Arm, Direction, Enrollment, Invitation, Pilot, PilotFormat, PilotStatus, WaveWindow,
+    Arm,
+    Direction,
+    Enrollment,
+    Pilot,
+    PilotFormat,
+    PilotStatus,
+    WaveWindow,
 )
-from crossover.pilots.services import MID_SENIOR, _new_code
+from crossover.pilots.services import MID_SENIOR, new_code, new_invitations
 from crossover.surveys.store import add_with_copies, intake_response, scored_response
 
+FOLLOWUP_DAYS = waves.DEFAULT_FOLLOWUP_DAYS  # (30, 60): the follow-ups simulated below
+FOLLOWUP_30, FOLLOWUP_60 = (waves.followup_wave(days) for days in FOLLOWUP_DAYS)
 AGE_BANDS = ["45-49", "50-54", "55-59", "60-64", "65+"]
 PHASES = ["in_management", "post_off", "specialist", "reemployed", "other"]
 CONCERNS = ["role_after_post_off", "marketability", "relearning", "meaning", "caregiving", "health",
@@ -65,14 +73,14 @@ def simulate_pilot(spec: PilotSpec, seed: int) -> Pilot:
     pilot = Pilot(
         organization_id=org.id, initiative=initiative, instrument_id=instrument.id, title=spec.title,
         format=PilotFormat(spec.format), status=PilotStatus(spec.status), has_comparison=spec.comparison_n > 0,
-        planned_n=max(spec.n, 2), starts_on=starts_on, ends_on=ends_on, followup_days=[30, 60],
+        planned_n=max(spec.n, 2), starts_on=starts_on, ends_on=ends_on, followup_days=list(FOLLOWUP_DAYS),
         eligible_age_bands=list(MID_SENIOR) if spec.format != "other" else [], eligible_career_phases=[],
         outcome="total", direction=Direction(spec.direction), alpha=0.05, min_dz=0.2,
-        preregistered_at=datetime.combine(starts_on - timedelta(days=20), time(9), timezone.utc),
+        preregistered_at=datetime.combine(starts_on - timedelta(days=20), time(9), UTC),
     )
     if pilot.status is PilotStatus.CLOSED:
         keep_cell(pilot)
-    for position, window in enumerate(schedule.default_schedule(starts_on, ends_on, [30, 60])):
+    for position, window in enumerate(waves.default_schedule(starts_on, ends_on, FOLLOWUP_DAYS)):
         pilot.waves.append(WaveWindow(position=position, **window))
     db.session.add(pilot)
     db.session.flush()
@@ -86,26 +94,23 @@ def _people(rng, pilot: Pilot, instrument: Instrument, spec: PilotSpec) -> None:
     level = rng.normal(3.0, 0.55, size=len(arms))
     treated = np.array([arm is Arm.PARTICIPANT for arm in arms])
     drift = rng.normal(0.05, 0.35, size=len(arms))  # everyone moves a little, experience or not
-    waves = {
-        "pre": level,
-        "post": level + drift + treated * spec.effect,
-        "followup_30": level + drift + treated * spec.effect * spec.followup_keep,
-        "followup_60": level + drift + treated * spec.effect * spec.followup_keep ** 2,
+    levels = {
+        waves.PRE: level,
+        waves.POST: level + drift + treated * spec.effect,
+        FOLLOWUP_30: level + drift + treated * spec.effect * spec.followup_keep,
+        FOLLOWUP_60: level + drift + treated * spec.effect * spec.followup_keep ** 2,
     }
-    answered = {"pre": rng.random(len(arms)) < 0.97, "post": rng.random(len(arms)) < 0.88,
-                "followup_30": rng.random(len(arms)) < 0.75, "followup_60": rng.random(len(arms)) < 0.65}
-    answers = {wave: _answers(rng, values, items, low, high) for wave, values in waves.items()}
-    start = datetime.combine(pilot.starts_on - timedelta(days=14), time(10), timezone.utc)
+    answered = {waves.PRE: rng.random(len(arms)) < 0.97, waves.POST: rng.random(len(arms)) < 0.88,
+                FOLLOWUP_30: rng.random(len(arms)) < 0.75, FOLLOWUP_60: rng.random(len(arms)) < 0.65}
+    answers = {wave: _answers(rng, values, items, low, high) for wave, values in levels.items()}
+    start = datetime.combine(pilot.starts_on - timedelta(days=14), time(10), UTC)
     enrollments = []
     for index, arm in enumerate(arms):
         enrollment = Enrollment(
-            pilot_id=pilot.id, code=_new_code(), arm=arm, age_band=str(rng.choice(AGE_BANDS, p=[.2, .3, .25, .2, .05])),
+            pilot_id=pilot.id, code=new_code(), arm=arm, age_band=str(rng.choice(AGE_BANDS, p=[.2, .3, .25, .2, .05])),
             career_phase=str(rng.choice(PHASES, p=[.3, .3, .2, .15, .05])), consented_at=start, created_at=start,
         )
-        for window in pilot.waves:
-            nonce = tokens.new_nonce()
-            enrollment.invitations.append(Invitation(wave=window.wave, position=window.position, nonce=nonce,
-                                                     token_hash=tokens.hash_token(tokens.token_for(nonce))))
+        enrollment.invitations.extend(new_invitations(pilot))
         enrollments.append(enrollment)
     db.session.add_all(enrollments)
     db.session.flush()
@@ -114,9 +119,9 @@ def _people(rng, pilot: Pilot, instrument: Instrument, spec: PilotSpec) -> None:
         by_wave = {inv.wave: inv for inv in enrollment.invitations}
         common = dict(enrollment_id=enrollment.id, pilot_id=pilot.id)
         chosen = [str(c) for c in rng.choice(CONCERNS, size=int(rng.integers(1, 4)), replace=False)]
-        responses.append(intake_response(chosen, None, invitation_id=by_wave["intake"].id, wave="intake",
+        responses.append(intake_response(chosen, None, invitation_id=by_wave[waves.INTAKE].id, wave=waves.INTAKE,
                                          submitted_at=start, **common))
-        for wave, offset in (("pre", 0), ("post", 100), ("followup_30", 130), ("followup_60", 160)):
+        for wave, offset in ((waves.PRE, 0), (waves.POST, 100), (FOLLOWUP_30, 130), (FOLLOWUP_60, 160)):
             if answered[wave][index]:
                 responses.append(scored_response(instrument, answers[wave][index], invitation_id=by_wave[wave].id,
                                                  wave=wave, submitted_at=start + timedelta(days=offset), **common))
@@ -134,7 +139,7 @@ def _mentoring(rng, pilot: Pilot, participants: list[Enrollment]) -> None:
     for index, enrollment in enumerate(participants):
         mentor = mentors[index % len(mentors)]
         match = Match(pilot_id=pilot.id, enrollment_id=enrollment.id, mentor_id=mentor.id,
-                      ended_at=datetime.combine(pilot.ends_on, time(18), timezone.utc))
+                      ended_at=datetime.combine(pilot.ends_on, time(18), UTC))
         db.session.add(match)
         db.session.flush()
         for number in range(int(rng.integers(1, 6))):

@@ -3,6 +3,8 @@ from flask import Flask, current_app, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from crossover import waves
+
 LABELS = {
     "initiative_status": {
         "idea": _l("Idea"), "piloting": _l("Piloting"), "validated": _l("Validated"), "retired": _l("Retired"),
@@ -13,7 +15,7 @@ LABELS = {
     "direction": {"increase": _l("Increase"), "decrease": _l("Decrease"), "two-sided": _l("Either way (two-sided)")},
     "test": {"paired_t": _l("Paired t-test"), "wilcoxon": _l("Wilcoxon signed-rank test")},
     "arm": {"participant": _l("Participant"), "comparison": _l("Comparison (wait-list)")},
-    "wave": {"intake": _l("Intake"), "pre": _l("Pre"), "post": _l("Post")},
+    "wave": {waves.INTAKE: _l("Intake"), waves.PRE: _l("Pre"), waves.POST: _l("Post")},
     "invitation": {
         "not_open": _l("Not open yet"), "open": _l("Open"), "closed": _l("Closed"), "answered": _l("Answered"),
     },
@@ -34,8 +36,8 @@ NAV = [
 
 def label(kind: str, value: str) -> str:
     """The translated label of an enum value; follow-up waves read 'Follow-up +30 d'."""
-    if kind == "wave" and value.startswith("followup_"):
-        return str(_l("Follow-up +%(days)s d", days=value.removeprefix("followup_")))
+    if kind == "wave" and (days := waves.followup_days_of(value)) is not None:
+        return str(_l("Follow-up +%(days)s d", days=days))
     return str(LABELS.get(kind, {}).get(value, value))
 
 
@@ -69,5 +71,5 @@ def percent(value) -> str:
 
 
 def init_app(app: Flask) -> None:
-    app.jinja_env.globals.update(status_label=status_label, nav_items=nav_items, label=label)
+    app.jinja_env.globals.update(status_label=status_label, nav_items=nav_items, label=label, waves=waves)
     app.jinja_env.filters.update(num=number, pval=p_value, pct=percent)

@@ -18,8 +18,8 @@ import sqlalchemy as sa
 
 from crossover.auth.models import Role
 from crossover.extensions import db
-from crossover.pilots.models import Invitation, Response, ResponseScore
-from crossover.pilots.tokens import hash_token
+from crossover.surveys.models import Invitation, Response, ResponseScore
+from crossover.surveys.tokens import hash_token
 from tests.conftest import POSTGRES_URL, Users
 from tests.factories import make_pilot
 from tests.serving import Gunicorn, remove_stale_pid_file
@@ -30,8 +30,8 @@ KILL_AFTER_ACKS = 60  # well before the tokens run out, so requests are in fligh
 CLIENT_TIMEOUT = 10
 ITEMS = [f"{s}_{i}" for s in ("vision", "agency", "learning", "connection") for i in (1, 2, 3)]
 SCORES = {"total", "vision", "agency", "learning", "connection"}
-FIRST = {key: 4 for key in ITEMS}
-SECOND = {key: 2 for key in ITEMS}
+FIRST = dict.fromkeys(ITEMS, 4)
+SECOND = dict.fromkeys(ITEMS, 2)
 
 # Outcomes of a POST that got no HTTP answer.
 REFUSED = "refused"  # nothing listened: the request never reached the app

@@ -12,7 +12,7 @@ import math
 import numpy as np
 import sqlalchemy as sa
 
-from crossover import analysis
+from crossover import analysis, waves
 from crossover.auth.models import Organization
 from crossover.catalogue.models import Initiative, Level, Venue
 from crossover.catalogue.services import levels, venues
@@ -20,9 +20,10 @@ from crossover.config import privacy_k
 from crossover.extensions import db
 from crossover.instruments.models import Instrument
 from crossover.pilots.cells import cell_columns
-from crossover.pilots.models import Enrollment, Pilot, PilotStatus, ResponseScore
-from crossover.reports.aggregates import group_concat, split_ints, split_strings
-from crossover.surveys.store import packed_dtype
+from crossover.pilots.models import Arm, Enrollment, Pilot, PilotStatus
+from crossover.reports.aggregates import aligned_lists, concat_bytes, split_ints, split_strings
+from crossover.surveys.models import ResponseScore
+from crossover.surveys.packed import RecordLayout
 
 VERDICTS = [v.value for v in analysis.Verdict]
 
@@ -70,8 +71,7 @@ def _arms() -> dict[int, tuple[np.ndarray, np.ndarray]]:
     Pilots without one have only participants, so they need no look-up.
     """
     rows = db.session.execute(
-        sa.select(Enrollment.pilot_id, group_concat(Enrollment.id, Enrollment.id),
-                  group_concat(Enrollment.arm, Enrollment.id))
+        sa.select(Enrollment.pilot_id, *aligned_lists(Enrollment.id, Enrollment.arm))
         .join(Pilot, Pilot.id == Enrollment.pilot_id)
         .where(Pilot.status == PilotStatus.CLOSED, Pilot.has_comparison.is_(True))
         .group_by(Enrollment.pilot_id)
@@ -90,61 +90,39 @@ def _waves(head: int) -> dict[tuple[int, str], str]:
     prefix = sa.func.substr(ResponseScore.packed, 1, head)  # SQLite and PostgreSQL both cut bytes
     rows = db.session.execute(
         sa.select(ResponseScore.pilot_id, ResponseScore.wave,
-                  group_concat(prefix, ResponseScore.response_id, binary=True))
+                  concat_bytes(prefix))
         .where(ResponseScore.pilot_id.in_(sa.select(Pilot.id).where(Pilot.status == PilotStatus.CLOSED)),
-               ResponseScore.wave.in_(["pre", "post"]))
+               ResponseScore.wave.in_([waves.PRE, waves.POST]))
         .group_by(ResponseScore.pilot_id, ResponseScore.wave)
     )
     return {(pilot_id, wave): packed for pilot_id, wave, packed in rows}
 
 
-@dataclass
-class Layout:
-    """How to read the first `head` bytes of one instrument's packed records; scale item counts."""
-
-    dtype: np.dtype
-    scales: list[str]
-    counts: list[int]
-
-    @classmethod
-    def of(cls, instrument: Instrument, head: int) -> "Layout":
-        counts = [len(instrument.items), *(sum(1 for i in instrument.items if i.subscale == s)
-                                           for s in instrument.subscales)]
-        full = packed_dtype(instrument)
-        sums_end = 4 + 2 * len(counts)
-        taken = min(head, full.itemsize)  # a short record comes back whole
-        fields = [("enrollment_id", "<i4"), ("sums", "<i2", (len(counts),))]
-        if taken > sums_end:
-            fields.append(("rest", f"V{taken - sums_end}"))
-        return cls(np.dtype(fields), ["total", *instrument.subscales], counts)
-
-
-def _head_length(instruments: list[Instrument]) -> int:
+def _head_length(layouts: list[RecordLayout]) -> int:
     """Bytes of each record the board reads: the id and every scale sum of the widest instrument."""
-    return 4 + 2 * max(1 + len(i.subscales) for i in instruments)
+    return max(layout.head for layout in layouts)
 
 
-def _scores(packed_hex: str | None, layout: Layout, column: int) -> tuple[np.ndarray, np.ndarray]:
+def _scores(packed_hex: str | None, layout: RecordLayout, head: int, column: int) -> tuple[np.ndarray, np.ndarray]:
     if not packed_hex:
         return np.empty(0, dtype=np.int64), np.empty(0)
-    records = np.frombuffer(bytes.fromhex(packed_hex), dtype=layout.dtype)
-    order = np.argsort(records["enrollment_id"], kind="stable")
-    return records["enrollment_id"][order].astype(np.int64), records["sums"][order, column] / layout.counts[column]
+    records = layout.unpack(bytes.fromhex(packed_hex), record_bytes=head)
+    return records.ids, records.scores[:, column]
 
 
-def _changes(pilot: PilotRow, arms, waves, layouts: dict[int, Layout]) -> dict[str, np.ndarray]:
+def _changes(pilot: PilotRow, arms, packed: dict, layouts: dict[int, RecordLayout], head: int) -> dict[str, np.ndarray]:
     """Change (post − pre) of the primary outcome per arm."""
     layout = layouts[pilot.instrument_id]
     column = layout.scales.index(pilot.outcome)
-    pre_ids, pre = _scores(waves.get((pilot.id, "pre")), layout, column)
-    post_ids, post = _scores(waves.get((pilot.id, "post")), layout, column)
+    pre_ids, pre = _scores(packed.get((pilot.id, waves.PRE)), layout, head, column)
+    post_ids, post = _scores(packed.get((pilot.id, waves.POST)), layout, head, column)
     common, a, b = np.intersect1d(pre_ids, post_ids, assume_unique=True, return_indices=True)
     change = post[b] - pre[a]
     if not pilot.controlled:
-        return {"participant": change, "comparison": np.empty(0)}
+        return {Arm.PARTICIPANT.value: change, Arm.COMPARISON.value: np.empty(0)}
     ids, arm_of = arms.get(pilot.id, (np.empty(0, dtype=np.int64), np.empty(0, dtype=object)))
     arm = arm_of[np.searchsorted(ids, common)] if common.size else np.empty(0, dtype=object)
-    return {name: change[arm == name] for name in ("participant", "comparison")}
+    return {arm_.value: change[arm == arm_.value] for arm_ in Arm}
 
 
 def pilot_result(pilot: PilotRow, changes: dict[str, np.ndarray], k: int) -> dict:
@@ -222,10 +200,10 @@ def all_results(k: int) -> list[dict]:
         return []
     instruments = list(db.session.scalars(
         sa.select(Instrument).where(Instrument.id.in_({p.instrument_id for p in pilots}))))
-    head = _head_length(instruments)
-    layouts = {i.id: Layout.of(i, head) for i in instruments}
-    arms, waves = _arms(), _waves(head)
-    results = [pilot_result(p, _changes(p, arms, waves, layouts), k) for p in pilots]
+    layouts = {i.id: RecordLayout.of(i) for i in instruments}
+    head = _head_length(list(layouts.values()))
+    arms, packed = _arms(), _waves(head)
+    results = [pilot_result(p, _changes(p, arms, packed, layouts, head), k) for p in pilots]
     adjusted = analysis.benjamini_hochberg([r["p"] for r in results])
     for result, p_bh in zip(results, adjusted):
         result["p_bh"] = p_bh

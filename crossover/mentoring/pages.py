@@ -6,9 +6,10 @@ from flask_babel import lazy_gettext as _l
 from crossover.auth.access import actor, page_auth
 from crossover.auth.models import Role
 from crossover.errors import DomainError
-from crossover.forms import FormNumbers, flash_error, load
+from crossover.forms import FormNumbers, flash_error, load, whole_number
 from crossover.mentoring import services
 from crossover.mentoring.schemas import MentorInputSchema, SessionInputSchema
+from crossover.pilots.services import get_owned_pilot
 
 pages_bp = Blueprint("mentoring", __name__)
 MATCH = "/matches/<id:match_id>"
@@ -70,3 +71,21 @@ def match_end(match_id: int):
     found = services.end_match(services.get_owned_match(match_id, actor()), actor=actor())
     flash(_("Match ended."), "success")
     return redirect(url_for("pilots.pilot_detail", pilot_id=found.pilot_id) + "#matches")
+
+
+@pages_bp.post("/pilots/<id:pilot_id>/match")
+@page_auth(Role.OWNER)
+def pilot_match(pilot_id: int):
+    """Match a participant with a mentor of another organization."""
+    pilot = get_owned_pilot(pilot_id, actor())
+    enrollment_id = whole_number(request.form.get("enrollment_id"))
+    mentor_id = whole_number(request.form.get("mentor_id"))
+    if enrollment_id is None or mentor_id is None:
+        flash(_("Choose a participant and a mentor."), "error")
+    else:
+        try:
+            services.match(pilot, enrollment_id, mentor_id, actor=actor())
+            flash(_("Matched."), "success")
+        except DomainError as error:
+            flash_error(error)
+    return redirect(url_for("pilots.pilot_detail", pilot_id=pilot_id) + "#matches")

@@ -11,8 +11,9 @@ from crossover.db import utcnow
 from crossover.extensions import db
 from crossover.outbox.mailer import send_mail
 from crossover.outbox.models import OutboxMessage
-from crossover.pilots import tokens
-from crossover.pilots.models import Contact, Enrollment, Invitation, Pilot, PilotStatus, Response, WaveWindow
+from crossover.pilots.models import Contact, Enrollment, Pilot, PilotStatus, WaveWindow
+from crossover.surveys import tokens
+from crossover.surveys.models import Invitation, Response
 
 STALE_CLAIM = timedelta(minutes=15)  # a pending row older than this was left by a crashed run
 

@@ -10,9 +10,19 @@ from crossover.auth.models import Role
 from crossover.errors import Invalid
 from crossover.pilots import services
 from crossover.pilots.schemas import (
-    CsvResultSchema, CsvUploadRecordSchema, CsvUploadSchema, DuplicateUploadSchema, EnrollmentInputSchema,
-    EnrollmentSchema, PilotCreateSchema, PilotQueryArgsSchema, PilotSchema, PilotUpdateSchema, TransitionSchema,
+    CsvResultSchema,
+    CsvUploadRecordSchema,
+    CsvUploadSchema,
+    DuplicateUploadSchema,
+    EnrollmentInputSchema,
+    EnrollmentSchema,
+    PilotCreateSchema,
+    PilotQueryArgsSchema,
+    PilotSchema,
+    PilotUpdateSchema,
+    TransitionSchema,
 )
+from crossover.surveys import links
 
 api_blp = Blueprint("pilots_api", __name__, description="Pilots, enrolment and the power planner")
 
@@ -70,7 +80,7 @@ class PilotEnrollments(MethodView):
     @api_blp.response(200, EnrollmentSchema(many=True))
     def get(self, pilot_id):
         """Enrolments with each wave's link and status"""
-        return services.list_enrollments(services.get_owned_pilot(pilot_id, actor()))
+        return links.list_enrollments(services.get_owned_pilot(pilot_id, actor()))
 
     @api_auth(Role.OWNER)
     @api_blp.arguments(EnrollmentInputSchema)
@@ -79,7 +89,7 @@ class PilotEnrollments(MethodView):
         """Enrol one eligible, consenting person; returns the code and one invitation per wave"""
         pilot = services.get_owned_pilot(pilot_id, actor())
         enrollment = services.enroll(pilot, data, actor=actor())
-        return services.annotate_enrollments(pilot, [enrollment])[0]
+        return links.annotate_enrollments(pilot, [enrollment])[0]
 
 
 @api_blp.route(f"{PILOT}/enrollments/csv")
@@ -111,8 +121,8 @@ class EnrollmentById(MethodView):
     def get(self, enrollment_id):
         """One enrolment with its links"""
         enrollment = services.get_owned_enrollment(enrollment_id, actor())
-        return services.annotate_enrollments(
-            enrollment.pilot, [enrollment], services.answered_invitation_ids(enrollment.pilot)
+        return links.annotate_enrollments(
+            enrollment.pilot, [enrollment], links.answered_invitation_ids(enrollment.pilot)
         )[0]
 
 
@@ -123,7 +133,7 @@ class EnrollmentErase(MethodView):
     def post(self, enrollment_id):
         """Erase a participant's contact data; answers stay, anonymous"""
         enrollment = services.erase_contact(services.get_owned_enrollment(enrollment_id, actor()), actor=actor())
-        return services.annotate_enrollments(enrollment.pilot, [enrollment])[0]
+        return links.annotate_enrollments(enrollment.pilot, [enrollment])[0]
 
 
 class PowerQueryArgsSchema(Schema):

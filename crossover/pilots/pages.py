@@ -12,13 +12,27 @@ from crossover.auth.access import actor, page_auth
 from crossover.auth.models import Role
 from crossover.catalogue import services as catalogue
 from crossover.errors import DomainError, Invalid
-from crossover.forms import FormNumbers, blank_to_none, checked, decimal_number, flash_error, load, whole_number
+from crossover.forms import (
+    FormNumbers,
+    blank_to_none,
+    checked,
+    decimal_number,
+    flash_error,
+    load,
+    whole_number,
+)
 from crossover.instruments.services import list_instruments
 from crossover.mentoring import services as mentoring
 from crossover.pilots import services
 from crossover.pilots.cells import cell_of
 from crossover.pilots.models import Arm, PilotStatus
-from crossover.pilots.schemas import EnrollmentInputSchema, PilotCreateSchema, PilotUpdateSchema, WaveWindowSchema
+from crossover.pilots.schemas import (
+    EnrollmentInputSchema,
+    PilotCreateSchema,
+    PilotUpdateSchema,
+    WaveWindowSchema,
+)
+from crossover.surveys import links
 from crossover.ui import label
 
 pages_bp = Blueprint("pilots", __name__)
@@ -160,7 +174,7 @@ def pilot_detail(pilot_id: int):
     """A pilot's page: lifecycle, schedule, enrolment, invitations, matches."""
     pilot = services.get_pilot(pilot_id, actor())
     is_owner = actor().role is Role.OWNER
-    enrollments = services.list_enrollments(pilot) if is_owner else []
+    enrollments = links.list_enrollments(pilot) if is_owner else []
     matches = mentoring.list_matches(pilot) if is_owner else []
     matched = {m.enrollment_id for m in matches}
     mentors = [m for m in mentoring.list_mentors(available=True) if m.organization_id != pilot.organization_id]
@@ -219,7 +233,7 @@ def pilot_enroll(pilot_id: int):
     try:
         data = load(EnrollmentInputSchema(), {
             "age_band": request.form.get("age_band", ""), "career_phase": request.form.get("career_phase", ""),
-            "consent": checked(request.form, "consent"), "arm": request.form.get("arm", "participant"),
+            "consent": checked(request.form, "consent"), "arm": request.form.get("arm", Arm.PARTICIPANT.value),
             "email": blank_to_none(request.form.get("email")),
         })
         enrollment = services.enroll(pilot, data, actor=actor())
@@ -261,22 +275,3 @@ def enrollment_erase(enrollment_id: int):
     services.erase_contact(enrollment, actor=actor())
     flash(_("Contact data of %(code)s erased; the answers stay, anonymous.", code=enrollment.code), "success")
     return _back(enrollment.pilot_id, "#enrollments")
-
-
-@pages_bp.post(f"{PILOT}/match")
-@page_auth(Role.OWNER)
-def pilot_match(pilot_id: int):
-    """Match a participant with a mentor of another organization."""
-    pilot = services.get_owned_pilot(pilot_id, actor())
-    enrollment_id = whole_number(request.form.get("enrollment_id"))
-    mentor_id = whole_number(request.form.get("mentor_id"))
-    if enrollment_id is None or mentor_id is None:
-        flash(_("Choose a participant and a mentor."), "error")
-        return _back(pilot_id, "#matches")
-    try:
-        mentoring.match(pilot, enrollment_id, mentor_id, actor=actor())
-        flash(_("Matched."), "success")
-    except DomainError as error:
-        flash_error(error)
-    return _back(pilot_id, "#matches")
-

@@ -135,7 +135,7 @@ class EnrollmentInputSchema(Schema):
     age_band = ma.fields.String(required=True, validate=ma.validate.Length(1, 16))
     career_phase = ma.fields.String(required=True, validate=ma.validate.Length(1, 32))
     consent = ma.fields.Boolean(required=True)
-    arm = ma.fields.String(load_default="participant", validate=ma.validate.OneOf(_values(Arm)))
+    arm = ma.fields.String(load_default=Arm.PARTICIPANT.value, validate=ma.validate.OneOf(_values(Arm)))
     email = ma.fields.Email(allow_none=True, load_default=None, validate=ma.validate.Length(max=254))
 
 

@@ -1,8 +1,8 @@
 """Pilot rules: registration, preregistration freeze, lifecycle, schedule, enrolment, erasure."""
 from collections import Counter
-import dataclasses
-from datetime import date, datetime
 import csv
+import dataclasses
+from datetime import datetime
 import hashlib
 import io
 import secrets
@@ -10,23 +10,33 @@ import secrets
 import marshmallow as ma
 import sqlalchemy as sa
 
-from crossover import audit
+from crossover import audit, waves
 from crossover.auth.models import Role, User
-from crossover.config import local_today
 from crossover.catalogue.models import Initiative
 from crossover.catalogue.services import option_keys
+from crossover.config import local_today
 from crossover.db import utcnow
 from crossover.errors import Conflict, Forbidden, Invalid, NotFound
 from crossover.extensions import db
 from crossover.instruments.models import Instrument
 from crossover.instruments.services import get_instrument
-from crossover.pilots import schedule as waves
-from crossover.pilots import tokens
 from crossover.pilots.cells import keep_cell
 from crossover.pilots.models import (
-    Arm, Contact, Direction, Enrollment, EnrollmentUpload, Invitation, Pilot, PilotFormat, PilotStatus, PrimaryTest,
-    Response, WaveWindow,
+    Arm,
+    Contact,
+    Direction,
+    Enrollment,
+    EnrollmentUpload,
+    Pilot,
+    PilotFormat,
+    PilotStatus,
+    PrimaryTest,
+    WaveWindow,
 )
+from crossover.seed.instrument import KEY as DEFAULT_INSTRUMENT_KEY
+from crossover.surveys import tokens
+from crossover.surveys.links import EnrollmentView, invitation_status, link
+from crossover.surveys.models import Invitation
 
 NEXT_STATUS = {
     PilotStatus.DRAFT: PilotStatus.RECRUITING,
@@ -90,9 +100,7 @@ def list_pilots(actor: User, status: str | None = None) -> list[Pilot]:
 # --- registration and editing -----------------------------------------------------------------
 
 def default_instrument() -> Instrument | None:
-    from crossover.seed.instrument import KEY
-
-    return db.session.scalar(sa.select(Instrument).where(Instrument.key == KEY))
+    return db.session.scalar(sa.select(Instrument).where(Instrument.key == DEFAULT_INSTRUMENT_KEY))
 
 
 def _check_keys(values: list[str], kind: str, field: str) -> list[str]:
@@ -277,8 +285,10 @@ def transition(pilot: Pilot, to: str, *, actor: User) -> Pilot:
 
 # --- enrolment ----------------------------------------------------------------------------------
 
-def _new_code() -> str:
+def new_code() -> str:
+    """A fresh pseudonymous enrolment code (a clash with a stored one is left to the unique key)."""
     return "P-" + "".join(secrets.choice(CODE_ALPHABET) for _ in range(8))  # ~39 bits
+
 
 
 def _known_options() -> dict[str, set[str]]:
@@ -303,7 +313,7 @@ def _eligibility_errors(pilot: Pilot, row: dict, known: dict[str, set[str]] | No
         errors["career_phase"] = problems
     if row.get("consent") is not True:
         errors["consent"] = ["Consent is required to enrol."]
-    if row.get("arm", "participant") == Arm.COMPARISON.value and not pilot.has_comparison:
+    if row.get("arm", Arm.PARTICIPANT.value) == Arm.COMPARISON.value and not pilot.has_comparison:
         errors["arm"] = ["This pilot has no comparison arm."]
     return errors
 
@@ -316,18 +326,23 @@ def _check_enrollable(pilot: Pilot) -> None:
         )
 
 
+def new_invitations(pilot: Pilot) -> list[Invitation]:
+    """One invitation per wave of the pilot, each with a fresh nonce, for a new enrollment."""
+    invitations = []
+    for window in pilot.waves:
+        nonce = tokens.new_nonce()
+        invitations.append(Invitation(wave=window.wave, position=window.position, nonce=nonce,
+                                      token_hash=tokens.hash_token(tokens.token_for(nonce))))
+    return invitations
+
+
 def _add_enrollment(pilot: Pilot, row: dict) -> Enrollment:
     now = utcnow()
     enrollment = Enrollment(
-        pilot=pilot, code=_new_code(), arm=Arm(row.get("arm") or "participant"),
+        pilot=pilot, code=new_code(), arm=Arm(row.get("arm") or Arm.PARTICIPANT.value),
         age_band=row["age_band"], career_phase=row["career_phase"], consented_at=now, created_at=now,
     )
-    for window in pilot.waves:
-        nonce = tokens.new_nonce()
-        enrollment.invitations.append(
-            Invitation(wave=window.wave, position=window.position, nonce=nonce,
-                       token_hash=tokens.hash_token(tokens.token_for(nonce)))
-        )
+    enrollment.invitations.extend(new_invitations(pilot))
     db.session.add(enrollment)
     db.session.flush()
     if row.get("email"):
@@ -382,7 +397,7 @@ def _csv_row_errors(pilot: Pilot, raw: dict, known: dict[str, set[str]]) -> tupl
     row = {
         "age_band": raw.get("age_band", ""), "career_phase": raw.get("career_phase", ""),
         "consent": raw.get("consent", "").lower() in _CSV_TRUE,
-        "arm": raw.get("arm") or "participant", "email": raw.get("email") or None,
+        "arm": raw.get("arm") or Arm.PARTICIPANT.value, "email": raw.get("email") or None,
     }
     problems = [f"{field}: {m}" for field, ms in _eligibility_errors(pilot, row, known).items() for m in ms]
     if row["arm"] not in {a.value for a in Arm}:
@@ -407,22 +422,7 @@ class DuplicateUpload(Conflict):
         self.upload = upload
 
 
-@dataclasses.dataclass
-class EnrolledRow:
-    """One person a CSV upload enrolled, as the answer shows them (no ORM object per row)."""
-
-    id: int
-    pilot_id: int
-    code: str
-    arm: Arm
-    age_band: str
-    career_phase: str
-    consented_at: datetime
-    created_at: datetime
-    has_contact: bool
-    pilot: Pilot = dataclasses.field(repr=False)
-    links: list[dict] = dataclasses.field(default_factory=list)
-    erased_at: datetime | None = None
+EnrolledRow = EnrollmentView  # one person a CSV upload enrolled, as the answer shows them
 
 
 @dataclasses.dataclass
@@ -448,7 +448,7 @@ def _new_codes(count: int) -> list[str]:
     """Distinct new codes; a clash with a stored one is left to the unique key (enroll_csv retries)."""
     codes: set[str] = set()
     while len(codes) < count:
-        codes.add(_new_code())
+        codes.add(new_code())
     return list(codes)
 
 
@@ -505,16 +505,10 @@ def _fresh_rows(pilot: Pilot, enrollments: list[dict], rows: list[dict], tokens_
     if not fresh:
         return fresh
     today, created_on = local_today(), fresh[0].created_at.date()
-    shared = [
-        {"wave": w.wave, "opens_on": w.opens_on or created_on, "closes_on": w.closes_on,
-         "status": invitation_status(w, fresh[0], False, today), "sent_at": None, "reminded_at": None}
-        for w in pilot.waves
-    ]
+    shared = [(w, w.opens_on or created_on, invitation_status(w, fresh[0], False, today)) for w in pilot.waves]
     for person in fresh:
-        person.links = [
-            {**common, "token": token, "url": tokens.survey_url(token)}
-            for common, token in zip(shared, tokens_of[person.id])
-        ]
+        person.links = [link(token, window, opens_on, status, {})
+                        for (window, opens_on, status), token in zip(shared, tokens_of[person.id])]
     return fresh
 
 
@@ -579,55 +573,3 @@ def erase_contact(enrollment: Enrollment, *, actor: User) -> Enrollment:
     audit.record(actor, "enrollment.erase", "enrollment", enrollment.id)
     db.session.commit()
     return enrollment
-
-
-# --- invitation links and status ----------------------------------------------------------------
-
-def invitation_status(window: WaveWindow, enrollment: Enrollment, answered: bool, today: date) -> str:
-    if answered:
-        return "answered"
-    opens = window.opens_on or enrollment.created_at.date()
-    if today < opens:
-        return "not_open"
-    if today > window.closes_on or enrollment.pilot.status is PilotStatus.CLOSED:
-        return "closed"
-    return "open"
-
-
-def annotate_enrollments(pilot: Pilot, enrollments: list[Enrollment], answered: set[int] | None = None) -> list[Enrollment]:
-    """Attach links (token, url, window, status) and has_contact for display."""
-    windows = {w.wave: w for w in pilot.waves}
-    answered = answered or set()
-    with_contact = set(db.session.scalars(
-        sa.select(Contact.enrollment_id).where(Contact.enrollment_id.in_([e.id for e in enrollments]))
-    )) if enrollments else set()
-    from crossover.outbox.services import delivery_state  # outbox builds on pilots, not the reverse
-
-    delivered = delivery_state([i.id for e in enrollments for i in e.invitations])
-    today = local_today()
-    for enrollment in enrollments:
-        enrollment.has_contact = enrollment.id in with_contact
-        enrollment.links = []
-        for invitation in enrollment.invitations:
-            sent = delivered.get(invitation.id, {})
-            window = windows[invitation.wave]
-            token = tokens.token_for(invitation.nonce)
-            enrollment.links.append({
-                "wave": invitation.wave, "token": token, "url": tokens.survey_url(token),
-                "opens_on": window.opens_on or enrollment.created_at.date(), "closes_on": window.closes_on,
-                "status": invitation_status(window, enrollment, invitation.id in answered, today),
-                "sent_at": sent.get("invitation"), "reminded_at": sent.get("reminder"),
-            })
-    return enrollments
-
-
-def list_enrollments(pilot: Pilot) -> list[Enrollment]:
-    enrollments = list(db.session.scalars(
-        sa.select(Enrollment).where(Enrollment.pilot_id == pilot.id).order_by(Enrollment.id)
-    ))
-    return annotate_enrollments(pilot, enrollments, answered_invitation_ids(pilot))
-
-
-def answered_invitation_ids(pilot: Pilot) -> set[int]:
-    """Invitations of this pilot that have a stored response."""
-    return set(db.session.scalars(sa.select(Response.invitation_id).where(Response.pilot_id == pilot.id)))

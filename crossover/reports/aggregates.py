@@ -1,23 +1,38 @@
-"""Group-wise concatenation in SQL, parsed at C speed: how reports and the board read many rows at once."""
+"""Group-wise concatenation in SQL, parsed at C speed: how reports and the board read many rows."""
+
 import numpy as np
 import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import aggregate_order_by
 
 from crossover.extensions import db
 
 
-def group_concat(column, order_by, *, binary: bool = False):
-    """Concatenate a column over a group (',' between values; hex for binary columns).
+def _postgresql() -> bool:
+    return db.engine.dialect.name == "postgresql"
 
-    Every such aggregate of one query walks the group's rows in the same order, so the lists
-    of one result row line up.
+
+def aligned_lists(key, *columns) -> list:
+    """Aggregates listing `key` and each column over a group (',' between values), aligned.
+
+    The lists of one result row line up: SQLite steps every aggregate of a query over the
+    group's rows in one pass; PostgreSQL computes each apart, so each is ordered by `key`, which
+    must be unique within the group (an id). The order itself is unspecified: sort by the key.
     """
-    if db.engine.dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import aggregate_order_by
+    if _postgresql():
+        return [
+            sa.func.string_agg(
+                sa.cast(column, sa.Text), aggregate_order_by(sa.literal_column("','"), key)
+            )
+            for column in (key, *columns)
+        ]
+    return [sa.func.group_concat(column, ",") for column in (key, *columns)]
 
-        value = sa.func.encode(column, "hex") if binary else sa.cast(column, sa.Text)
-        separator = sa.literal_column("''" if binary else "','")
-        return sa.func.string_agg(value, aggregate_order_by(separator, order_by))
-    return sa.func.group_concat(sa.func.hex(column) if binary else column, "" if binary else ",")
+
+def concat_bytes(column):
+    """An aggregate concatenating a binary column over a group, as hex, in no particular order."""
+    if _postgresql():
+        return sa.func.string_agg(sa.func.encode(column, "hex"), sa.literal_column("''"))
+    return sa.func.group_concat(sa.func.hex(column), "")
 
 
 def split_ints(text: str | None) -> np.ndarray:

@@ -8,7 +8,8 @@ from crossover import audit
 from crossover.auth.models import User
 from crossover.extensions import db
 from crossover.instruments.models import Instrument
-from crossover.pilots.models import Enrollment, Pilot, Response
+from crossover.pilots.models import Enrollment, Pilot
+from crossover.surveys.models import Response
 
 
 def export_csv(pilot: Pilot, *, actor: User) -> str:

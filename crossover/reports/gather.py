@@ -12,9 +12,10 @@ import sqlalchemy as sa
 from crossover.extensions import db
 from crossover.instruments.models import Instrument
 from crossover.mentoring.models import Match, MentoringSession
-from crossover.pilots.models import Enrollment, Pilot, ResponseConcern, ResponseScore
-from crossover.reports.aggregates import group_concat, split_ints, split_strings
-from crossover.surveys.store import packed_dtype
+from crossover.pilots.models import Enrollment, Pilot
+from crossover.reports.aggregates import aligned_lists, concat_bytes, split_ints, split_strings
+from crossover.surveys.models import ResponseConcern, ResponseScore
+from crossover.surveys.packed import RecordLayout
 
 
 @dataclass
@@ -43,26 +44,23 @@ class PilotData:
         return getattr(self, name)[np.searchsorted(self.ids, ids)]
 
 
-def _wave_scores(pilot: Pilot, instrument: Instrument, counts: np.ndarray) -> dict[str, WaveScores]:
+def _wave_scores(pilot: Pilot, layout: RecordLayout) -> dict[str, WaveScores]:
     rows = db.session.execute(
-        sa.select(ResponseScore.wave, group_concat(ResponseScore.packed, ResponseScore.response_id, binary=True))
+        sa.select(ResponseScore.wave, concat_bytes(ResponseScore.packed))
         .where(ResponseScore.pilot_id == pilot.id)
         .group_by(ResponseScore.wave)
     )
-    layout = packed_dtype(instrument)
     waves = {}
     for wave, packed_hex in rows:
-        records = np.sort(np.frombuffer(bytes.fromhex(packed_hex), dtype=layout), order="enrollment_id")
-        # sum / item count: the very doubles stored in Response.scores (both correctly rounded)
-        waves[wave] = WaveScores(records["enrollment_id"].astype(np.int64), records["sums"] / counts,
-                                 records["items"].astype(np.int64))
+        records = layout.unpack(bytes.fromhex(packed_hex))
+        waves[wave] = WaveScores(records.ids, records.scores, records.items)
     return waves
 
 
 def _concerns(pilot: Pilot, ids: np.ndarray, phases: np.ndarray):
     """Concern counts and intake respondents per career phase (every intake names ≥ 1 concern)."""
     rows = db.session.execute(
-        sa.select(ResponseConcern.concern, group_concat(ResponseConcern.enrollment_id, ResponseConcern.response_id))
+        sa.select(ResponseConcern.concern, *aligned_lists(ResponseConcern.enrollment_id))
         .where(ResponseConcern.pilot_id == pilot.id)
         .group_by(ResponseConcern.concern)
     ).all()
@@ -81,12 +79,10 @@ def _concerns(pilot: Pilot, ids: np.ndarray, phases: np.ndarray):
 def gather(pilot: Pilot) -> PilotData:
     """Everything a report needs, in five queries whatever the pilot's size."""
     instrument = db.session.get(Instrument, pilot.instrument_id)
-    scales = ["total", *instrument.subscales]
-    counts = np.array([len(instrument.items), *(sum(1 for i in instrument.items if i.subscale == s)
-                                                 for s in instrument.subscales)], dtype=float)
+    layout = RecordLayout.of(instrument)
     n, ids, arms, bands, phases = db.session.execute(
-        sa.select(sa.func.count(), *(group_concat(column, Enrollment.id) for column in (
-            Enrollment.id, Enrollment.arm, Enrollment.age_band, Enrollment.career_phase)))
+        sa.select(sa.func.count(), *aligned_lists(Enrollment.id, Enrollment.arm, Enrollment.age_band,
+                                                  Enrollment.career_phase))
         .where(Enrollment.pilot_id == pilot.id)
     ).one()
     ids, arms, bands, phases = split_ints(ids), split_strings(arms), split_strings(bands), split_strings(phases)
@@ -101,5 +97,5 @@ def gather(pilot: Pilot) -> PilotData:
             .group_by(Match.enrollment_id)
         )
     }
-    return PilotData(pilot, instrument, scales, ids[order], arms[order], bands[order], phases[order],
-                     _wave_scores(pilot, instrument, counts), concern_counts, intake_respondents, sessions)
+    return PilotData(pilot, instrument, layout.scales, ids[order], arms[order], bands[order], phases[order],
+                     _wave_scores(pilot, layout), concern_counts, intake_respondents, sessions)

@@ -3,14 +3,13 @@ from collections import Counter
 
 import numpy as np
 
-from crossover import analysis
+from crossover import analysis, waves
 from crossover.auth.models import Role, User
 from crossover.catalogue.services import options
 from crossover.config import privacy_k
 from crossover.errors import Conflict, Forbidden
-from crossover.pilots import schedule
 from crossover.pilots.cells import cell_of
-from crossover.pilots.models import Pilot, PilotStatus
+from crossover.pilots.models import Arm, Pilot, PilotStatus
 from crossover.pilots.services import get_pilot
 from crossover.reports.gather import PilotData, gather
 from crossover.reports.privacy import SMALL, Family, withheld, withhold
@@ -49,13 +48,13 @@ def may_read_figures(pilot: Pilot, actor: User) -> bool:
 
 # --- pairs ------------------------------------------------------------------------------------
 
-def pairs(data: PilotData, outcome: str, *, first: str = "pre", second: str = "post", arm: str = "participant"):
+def pairs(data: PilotData, outcome: str, *, first: str = waves.PRE, second: str = waves.POST, arm: Arm = Arm.PARTICIPANT):
     """Enrollment ids and the first/second scores of everyone in `arm` who answered both waves."""
     a, b = data.waves.get(first), data.waves.get(second)
     if a is None or b is None:
         return np.empty(0, dtype=np.int64), np.empty(0), np.empty(0)
     common, in_a, in_b = np.intersect1d(a.ids, b.ids, assume_unique=True, return_indices=True)
-    keep = data.attribute("arm", common) == arm
+    keep = data.attribute("arm", common) == arm.value
     column = data.scales.index(outcome)
     return common[keep], a.scores[in_a[keep], column], b.scores[in_b[keep], column]
 
@@ -103,7 +102,7 @@ def _subscales(data: PilotData, k: int) -> list[dict]:
 def _followups(data: PilotData, k: int) -> list[dict]:
     out = []
     for days in sorted(data.pilot.followup_days):
-        wave = schedule.followup_wave(days)
+        wave = waves.followup_wave(days)
         _, pre, later = pairs(data, data.pilot.outcome, second=wave)
         out.append(change_summary(pre, later, k, data.pilot.direction.value, wave=wave, days=days))
     return out
@@ -147,7 +146,7 @@ def _subgroups(data: PilotData, k: int, ids: np.ndarray, pre: np.ndarray, post: 
 def _reliability(data: PilotData, k: int) -> list[dict]:
     """Cronbach's alpha of the instrument in each scale wave (every respondent, both arms)."""
     out = []
-    for wave in schedule.wave_names(data.pilot.followup_days)[1:]:
+    for wave in waves.scale_waves(data.pilot.followup_days):
         scores = data.waves.get(wave)
         n = 0 if scores is None else int(scores.ids.size)
         if n < k:
@@ -168,15 +167,15 @@ def _welch_dict(result: analysis.WelchTest) -> dict:
 
 def _attrition(data: PilotData, k: int) -> dict:
     """Who did not answer after, and whether they started differently (Welch on pre scores)."""
-    participants = data.ids[data.arm == "participant"]
-    post_ids = data.waves["post"].ids if "post" in data.waves else np.empty(0, dtype=np.int64)
+    participants = data.ids[data.arm == Arm.PARTICIPANT.value]
+    post_ids = data.waves[waves.POST].ids if waves.POST in data.waves else np.empty(0, dtype=np.int64)
     without_post = int(np.sum(~np.isin(participants, post_ids)))
     section = {"enrolled": int(participants.size), "with_post": int(participants.size) - without_post,
                "without_post": without_post,
                "rate": without_post / participants.size if participants.size else None}
     completers = dropped = np.empty(0)
-    if "pre" in data.waves:
-        pre = data.waves["pre"]
+    if waves.PRE in data.waves:
+        pre = data.waves[waves.PRE]
         mine = np.isin(pre.ids, participants)
         stayed = np.isin(pre.ids, post_ids)
         column = pre.scores[:, data.scales.index(data.pilot.outcome)]
@@ -194,7 +193,7 @@ def _comparison(data: PilotData, k: int) -> dict | None:
         return None
     outcome = data.pilot.outcome
     _, a_pre, a_post = pairs(data, outcome)
-    _, c_pre, c_post = pairs(data, outcome, arm="comparison")
+    _, c_pre, c_post = pairs(data, outcome, arm=Arm.COMPARISON)
     fields = ["n_participant", "n_comparison", "mean_change_participant", "mean_change_comparison", *WELCH_FIELDS]
     if a_pre.size < k or c_pre.size < k:
         return withheld(fields)
@@ -211,7 +210,7 @@ def _dose(data: PilotData, k: int) -> dict:
     change = post - pre
     sessions = [data.sessions.get(int(i), (0, 0))[0] for i in ids]
     minutes = [data.sessions.get(int(i), (0, 0))[1] for i in ids]
-    def corr(dose):  # noqa: E306
+    def corr(dose):
         result = analysis.spearman(change, dose)
         return {"rho": result.rho, "p": result.p, "note": result.note}
     return {"n": len(ids), "sessions": corr(sessions), "minutes": corr(minutes),
@@ -269,7 +268,7 @@ def build_report(pilot: Pilot, data: PilotData | None = None) -> dict:
     k = privacy_k()
     data = data or gather(pilot)
     ids, pre, post = pairs(data, pilot.outcome)
-    participants = data.ids[data.arm == "participant"]
+    participants = data.ids[data.arm == Arm.PARTICIPANT.value]
     answered = lambda wave: int(np.isin(participants, data.waves[wave].ids).sum()) if wave in data.waves else 0  # noqa: E731
     primary = outcome_result(pre, post, pilot.outcome, pilot, k)
     comparison = _comparison(data, k)
@@ -277,8 +276,8 @@ def build_report(pilot: Pilot, data: PilotData | None = None) -> dict:
         "pilot": _pilot_header(pilot, k),
         "counts": {
             "enrolled": int(participants.size),
-            "pre": answered("pre"),
-            "post": answered("post"),
+            "pre": answered(waves.PRE),
+            "post": answered(waves.POST),
             "pairs": int(pre.size),
         },
         "primary": primary,

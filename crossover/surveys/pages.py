@@ -2,6 +2,7 @@
 from flask import Blueprint, redirect, render_template, request, url_for
 from flask_babel import get_locale
 
+from crossover import waves
 from crossover.config import privacy_k
 from crossover.errors import DomainError, Invalid
 from crossover.forms import whole_number
@@ -13,7 +14,7 @@ TOKEN = "/s/<string(minlength=1, maxlength=128):token>"
 
 def _payload(form, view: dict) -> dict:
     """The form as the API's JSON shape; unparseable numbers are left for validation to name."""
-    if view["wave"] == "intake":
+    if not waves.asks_scale(view["wave"]):
         return {"concerns": form.getlist("concerns"), "note": form.get("note", "")}
     answers = {}
     for item in view["items"]:

@@ -1,4 +1,5 @@
 """Scoring a complete response: reverse keying and (sub)scale means. Pure; no Flask or database."""
+
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from fractions import Fraction
@@ -16,8 +17,10 @@ def recode(value: int, scale_min: int, scale_max: int, reverse: bool) -> int:
     return scale_min + scale_max - value if reverse else value
 
 
-def scale_sums(answers: Mapping[str, int], items: Iterable[ItemKey], scale_min: int, scale_max: int) -> dict[str, tuple[int, int]]:
-    """The total and each subscale as (sum of recoded items, number of items); every item required."""
+def scale_sums(
+    answers: Mapping[str, int], items: Iterable[ItemKey], scale_min: int, scale_max: int
+) -> dict[str, tuple[int, int]]:
+    """The total and each subscale as (sum of recoded items, item count); every item required."""
     sums: dict[str, list[int]] = {"total": [0, 0]}
     for item in items:
         value = recode(answers[item.key], scale_min, scale_max, item.reverse)
@@ -28,8 +31,14 @@ def scale_sums(answers: Mapping[str, int], items: Iterable[ItemKey], scale_min: 
     return {name: (total, count) for name, (total, count) in sums.items()}
 
 
-def score(answers: Mapping[str, int], items: Iterable[ItemKey], scale_min: int, scale_max: int) -> dict[str, float]:
-    """The total and each subscale score: the mean of its recoded items."""
+def means(sums: Mapping[str, tuple[int, int]]) -> dict[str, float]:
+    """Each scale's score from its (sum, count): the mean of its recoded items."""
     # Exact means, rounded once: equal scores compare equal downstream (Wilcoxon ties).
-    return {name: float(Fraction(total, count))
-            for name, (total, count) in scale_sums(answers, items, scale_min, scale_max).items()}
+    return {name: float(Fraction(total, count)) for name, (total, count) in sums.items()}
+
+
+def score(
+    answers: Mapping[str, int], items: Iterable[ItemKey], scale_min: int, scale_max: int
+) -> dict[str, float]:
+    """The total and each subscale score: the mean of its recoded items."""
+    return means(scale_sums(answers, items, scale_min, scale_max))

@@ -4,18 +4,19 @@ from datetime import date, datetime
 import math
 
 import sqlalchemy as sa
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import aliased
 
+from crossover import waves
 from crossover.catalogue.services import options
 from crossover.config import local_today
 from crossover.db import utcnow
 from crossover.errors import Conflict, Invalid, NotFound
 from crossover.extensions import db
 from crossover.instruments.models import Instrument
-from crossover.pilots import schedule, tokens
-from crossover.pilots.models import Enrollment, Invitation, Pilot, PilotStatus, Response, WaveWindow
-from crossover.surveys import store
-from crossover.surveys.models import SurveyDraft
+from crossover.pilots.models import Enrollment, Pilot, PilotStatus, WaveWindow
+from crossover.surveys import store, tokens
+from crossover.surveys.frozen import FrozenInstrument, frozen_instrument
+from crossover.surveys.models import Invitation, Response, SurveyDraft
 
 UNKNOWN_LINK = "This survey link is not valid."
 # What the opening screen promises: measured on the shipped 12-item scale, with time to read.
@@ -23,58 +24,106 @@ SECONDS_PER_ITEM, INTAKE_MINUTES = 15, 2
 NO_CONCERN = "none"  # the shipped "none of these" concern; it excludes every other one
 
 
-def find_invitation(token: str) -> Invitation:
+@dataclass(frozen=True)
+class Window:
+    """One wave of the person's pilot, with their own invitation to it."""
+
+    wave: str
+    opens_on: date  # a window open from enrolment opens on the enrolment day
+    closes_on: date
+    nonce: str  # of this person's invitation to the wave
+    answered: bool
+
+    def is_open(self, today: date) -> bool:
+        return self.opens_on <= today <= self.closes_on
+
+
+@dataclass(frozen=True)
+class Link:
+    """What a token opens, read in one query: its invitation, the pilot and every wave's window."""
+
+    invitation_id: int
+    enrollment_id: int
+    wave: str
+    pilot_id: int
+    pilot_title: str
+    pilot_closed: bool
+    instrument_id: int
+    instrument_created_at: datetime
+    windows: tuple[Window, ...]  # every wave of the pilot, in schedule order
+    has_draft: bool
+
+    @property
+    def answered(self) -> bool:
+        return self.window.answered
+
+    @property
+    def window(self) -> Window:
+        return next(w for w in self.windows if w.wave == self.wave)
+
+
+def _link_query() -> sa.Select:
+    """One query, one row per wave of the pilot with the person's invitation to it: everything a
+    submission, its checks and the next open wave need. Built once: building costs more than running."""
+    mine, theirs = aliased(Invitation), aliased(Invitation)
+    return (
+        sa.select(mine.id, mine.enrollment_id, mine.wave, Enrollment.created_at, Pilot.id, Pilot.title,
+                  Pilot.status, Pilot.instrument_id, Instrument.created_at, WaveWindow.wave,
+                  WaveWindow.opens_on, WaveWindow.closes_on, theirs.nonce,
+                  sa.exists().where(Response.invitation_id == theirs.id),
+                  sa.exists().where(SurveyDraft.invitation_id == mine.id))
+        .join(Enrollment, Enrollment.id == mine.enrollment_id)
+        .join(Pilot, Pilot.id == Enrollment.pilot_id)
+        .join(Instrument, Instrument.id == Pilot.instrument_id)
+        .join(WaveWindow, WaveWindow.pilot_id == Pilot.id)
+        .join(theirs, sa.and_(theirs.enrollment_id == mine.enrollment_id, theirs.wave == WaveWindow.wave))
+        .where(mine.token_hash == sa.bindparam("token_hash"))
+        .order_by(WaveWindow.position)
+    )
+
+
+LINK_QUERY = _link_query()
+
+
+def find_invitation(token: str) -> Link:
     """The invitation behind a token; an unknown token reveals nothing."""
-    invitation = None
+    rows = []
     if 16 <= len(token) <= 64:
-        # One query for the invitation, its enrollment and pilot: every submission needs all three.
-        invitation = db.session.scalar(
-            sa.select(Invitation)
-            .options(joinedload(Invitation.enrollment).joinedload(Enrollment.pilot))
-            .where(Invitation.token_hash == tokens.hash_token(token))
-        )
-    if invitation is None:
+        rows = db.session.execute(LINK_QUERY, {"token_hash": tokens.hash_token(token)}).all()
+    if not rows:
         raise NotFound(UNKNOWN_LINK)
-    return invitation
+    first = rows[0]
+    enrolled_on = first[3].date()
+    windows = tuple(Window(r[9], r[10] or enrolled_on, r[11], r[12], r[13]) for r in rows)
+    return Link(first[0], first[1], first[2], first[4], first[5], first[6] is PilotStatus.CLOSED, first[7],
+                first[8], windows, first[14])
 
 
-def _window(invitation: Invitation) -> tuple[Pilot, WaveWindow, date]:
-    pilot = invitation.enrollment.pilot
-    window = pilot.wave(invitation.wave)
-    opens = window.opens_on or invitation.enrollment.created_at.date()
-    return pilot, window, opens
-
-
-def existing_response(invitation: Invitation) -> Response | None:
-    return db.session.scalar(sa.select(Response).where(Response.invitation_id == invitation.id))
-
-
-def status(invitation: Invitation) -> str:
+def status(link: Link) -> str:
     """open, not_open, closed or answered."""
-    if existing_response(invitation) is not None:
+    if link.answered:
         return "answered"
-    pilot, window, opens = _window(invitation)
-    today = local_today()
-    if pilot.status is PilotStatus.CLOSED or today > window.closes_on:
+    window, today = link.window, local_today()
+    if link.pilot_closed or today > window.closes_on:
         return "closed"
-    return "not_open" if today < opens else "open"
+    return "not_open" if today < window.opens_on else "open"
 
 
-def survey_view(invitation: Invitation, lang: str) -> dict:
+def survey_view(link: Link, lang: str) -> dict:
     """What the participant sees: wave, window, scale with anchor labels, items or concerns."""
-    pilot, window, opens = _window(invitation)
+    window = link.window
     view = {
-        "wave": invitation.wave, "lang": lang, "pilot_title": pilot.title, "status": status(invitation),
-        "window": {"opens_on": opens, "closes_on": window.closes_on}, "scale": None, "items": [], "concerns": [],
-        "draft": None,
+        "wave": link.wave, "lang": lang, "pilot_title": link.pilot_title, "status": status(link),
+        "window": {"opens_on": window.opens_on, "closes_on": window.closes_on}, "scale": None, "items": [],
+        "concerns": [], "draft": None,
     }
-    if view["status"] == "open":  # a draft left beside a stored response (a race) is not offered
-        view["draft"] = _draft_view(draft_of(invitation))
-    if invitation.wave == schedule.INTAKE:
+    if view["status"] == "open" and link.has_draft:  # a draft beside a stored response (a race) is not offered
+        view["draft"] = _draft_view(draft_of(link))
+    if not waves.asks_scale(link.wave):
         view["concerns"] = [{"key": o.key, "label": getattr(o, f"label_{lang}")} for o in options("concern")]
         view["minutes"] = INTAKE_MINUTES
         return view
-    instrument = db.session.get(Instrument, pilot.instrument_id)
+    instrument = frozen_instrument(link.instrument_id, link.instrument_created_at)
     view["scale"] = {
         "min": instrument.scale_min, "max": instrument.scale_max,
         "anchors": [{"value": a["value"], "label": a[f"label_{lang}"]} for a in instrument.anchors],
@@ -84,18 +133,18 @@ def survey_view(invitation: Invitation, lang: str) -> dict:
     return view
 
 
-def _check_open(invitation: Invitation) -> None:
-    if existing_response(invitation) is not None:
+def _check_open(link: Link) -> None:
+    if link.answered:
         raise Conflict("This survey has already been answered; a response cannot be changed.")
-    pilot, window, opens = _window(invitation)
-    if pilot.status is PilotStatus.CLOSED:
-        raise Conflict(f"The pilot is closed. This survey was open from {opens} to {window.closes_on}.")
+    window = link.window
+    if link.pilot_closed:
+        raise Conflict(f"The pilot is closed. This survey was open from {window.opens_on} to {window.closes_on}.")
     today = local_today()
-    if not opens <= today <= window.closes_on:
-        raise Conflict(f"This survey is open from {opens} to {window.closes_on}, not on {today}.")
+    if not window.opens_on <= today <= window.closes_on:
+        raise Conflict(f"This survey is open from {window.opens_on} to {window.closes_on}, not on {today}.")
 
 
-def _validated_answers(instrument: Instrument, answers: dict, *, complete: bool = True) -> dict[str, int]:
+def _validated_answers(instrument: FrozenInstrument, answers: dict, *, complete: bool = True) -> dict[str, int]:
     """The answers in item order; every given value is checked, and all are required when complete."""
     errors: dict[str, list[str]] = {}
     low, high = instrument.scale_min, instrument.scale_max
@@ -132,18 +181,17 @@ def _intake_fields(payload: dict, *, complete: bool = True) -> tuple[list[str], 
     return chosen, note
 
 
-def prepare(invitation: Invitation, payload: dict) -> Response:
+def prepare(link: Link, payload: dict) -> Response:
     """Check a submission and build its response with scores, without storing it."""
-    _check_open(invitation)
-    pilot = invitation.enrollment.pilot
-    fields = dict(invitation_id=invitation.id, enrollment_id=invitation.enrollment_id, pilot_id=pilot.id,
-                  wave=invitation.wave, submitted_at=utcnow())
-    if invitation.wave == schedule.INTAKE:
+    _check_open(link)
+    fields = dict(invitation_id=link.invitation_id, enrollment_id=link.enrollment_id, pilot_id=link.pilot_id,
+                  wave=link.wave, submitted_at=utcnow())
+    if not waves.asks_scale(link.wave):
         concerns, note = _intake_fields(payload)
         return store.intake_response(concerns, note, **fields)
-    instrument = db.session.get(Instrument, pilot.instrument_id)
+    instrument = frozen_instrument(link.instrument_id, link.instrument_created_at)
     answers = _validated_answers(instrument, payload.get("answers") or {})
-    return store.scored_response(instrument, answers, **fields)
+    return store.scored_response(instrument, answers, layout=instrument.layout, **fields)
 
 
 @dataclass(frozen=True)
@@ -165,46 +213,38 @@ class Receipt:
     next: NextWave | None = None
 
 
-def next_open_wave(invitation: Invitation) -> NextWave | None:
-    """The first other wave of this enrollment, in schedule order, that is open and unanswered."""
-    pilot, today = invitation.enrollment.pilot, local_today()
-    if pilot.status is PilotStatus.CLOSED:
+def next_open_wave(link: Link) -> NextWave | None:
+    """The first other wave of this enrollment, in schedule order, that is open and unanswered.
+
+    Read with the link (no query): the only wave answered since is the link's own.
+    """
+    if link.pilot_closed:
         return None
-    enrolled_on = invitation.enrollment.created_at.date()
-    open_by_date = {w.wave for w in pilot.waves
-                    if (w.opens_on or enrolled_on) <= today <= w.closes_on and w.wave != invitation.wave}
-    if not open_by_date:  # the usual case after pre or post: no query at all
-        return None
-    candidate = db.session.scalar(
-        sa.select(Invitation)
-        .outerjoin(Response, Response.invitation_id == Invitation.id)
-        .where(Invitation.enrollment_id == invitation.enrollment_id, Invitation.wave.in_(open_by_date),
-               Response.id.is_(None))
-        .order_by(Invitation.position)
-        .limit(1)
-    )
-    return None if candidate is None else NextWave(candidate.wave, tokens.token_for(candidate.nonce))
+    today = local_today()
+    nxt = next((w for w in link.windows if w.wave != link.wave and not w.answered and w.is_open(today)), None)
+    return None if nxt is None else NextWave(nxt.wave, tokens.token_for(nxt.nonce))
 
 
-def submit(invitation: Invitation, payload: dict) -> Receipt:
+def submit(link: Link, payload: dict) -> Receipt:
     """Store one complete response with its scores, or refuse: 409 twice/late, 422 invalid."""
-    response = prepare(invitation, payload)
+    response = prepare(link, payload)
     receipt = Receipt(response.wave, response.submitted_at)  # read before the commit expires it
     try:
         store.add_with_copies(db.session, [response])
-        db.session.execute(sa.delete(SurveyDraft).where(SurveyDraft.invitation_id == invitation.id))
+        if link.has_draft:  # read with the link, in this transaction: most submissions have none
+            db.session.execute(sa.delete(SurveyDraft).where(SurveyDraft.invitation_id == link.invitation_id))
         db.session.commit()
     except sa.exc.IntegrityError:
         # Two submissions raced; the unique invitation_id let exactly one in.
         db.session.rollback()
         raise Conflict("This survey has already been answered; a response cannot be changed.") from None
-    return Receipt(receipt.wave, receipt.submitted_at, next_open_wave(invitation))
+    return Receipt(receipt.wave, receipt.submitted_at, next_open_wave(link))
 
 
 # --- drafts ------------------------------------------------------------------------------------
 
-def draft_of(invitation: Invitation) -> SurveyDraft | None:
-    return db.session.get(SurveyDraft, invitation.id)
+def draft_of(link: Link) -> SurveyDraft | None:
+    return db.session.get(SurveyDraft, link.invitation_id)
 
 
 def _draft_view(draft: SurveyDraft | None) -> dict | None:
@@ -214,19 +254,19 @@ def _draft_view(draft: SurveyDraft | None) -> dict | None:
             "saved_at": draft.saved_at}
 
 
-def save_draft(invitation: Invitation, payload: dict) -> dict:
+def save_draft(link: Link, payload: dict) -> dict:
     """Keep the answers given so far (each given value checked); 409 once answered or closed."""
-    _check_open(invitation)
-    if invitation.wave == schedule.INTAKE:
+    _check_open(link)
+    if not waves.asks_scale(link.wave):
         concerns, note = _intake_fields(payload, complete=False)
         fields = {"answers": {}, "concerns": concerns, "note": note}
     else:
-        instrument = db.session.get(Instrument, invitation.enrollment.pilot.instrument_id)
+        instrument = frozen_instrument(link.instrument_id, link.instrument_created_at)
         fields = {"answers": _validated_answers(instrument, payload.get("answers") or {}, complete=False),
                   "concerns": [], "note": None}
-    draft = draft_of(invitation)
+    draft = draft_of(link)
     if draft is None:
-        db.session.add(SurveyDraft(invitation_id=invitation.id, **fields))
+        db.session.add(SurveyDraft(invitation_id=link.invitation_id, **fields))
     else:
         for name, value in fields.items():
             setattr(draft, name, value)
@@ -236,7 +276,7 @@ def save_draft(invitation: Invitation, payload: dict) -> dict:
     except sa.exc.IntegrityError:
         # Two saves of a new draft raced (two tabs); the first one made the row, update it.
         db.session.rollback()
-        db.session.execute(sa.update(SurveyDraft).where(SurveyDraft.invitation_id == invitation.id)
+        db.session.execute(sa.update(SurveyDraft).where(SurveyDraft.invitation_id == link.invitation_id)
                            .values(**fields, saved_at=utcnow()))
         db.session.commit()
-    return _draft_view(draft_of(invitation))
+    return _draft_view(draft_of(link))

@@ -8,6 +8,9 @@ Create Date: 2026-11-22 05:35:25.842685
 from alembic import op
 import sqlalchemy as sa
 
+from crossover import waves
+from crossover.surveys.packed import RecordLayout
+from crossover.surveys.scoring import ItemKey, scale_sums
 
 # revision identifiers, used by Alembic.
 revision = '5a80646c36f9'
@@ -18,8 +21,6 @@ depends_on = None
 
 def _backfill():
     """Derive the packed copies of responses stored before this revision."""
-    import numpy as np
-
     bind = op.get_bind()
     responses = sa.table("responses", sa.column("id"), sa.column("pilot_id"), sa.column("enrollment_id"),
                          sa.column("wave"), sa.column("answers", sa.JSON), sa.column("concerns", sa.JSON))
@@ -27,26 +28,23 @@ def _backfill():
     instruments = sa.table("instruments", sa.column("id"), sa.column("scale_min"), sa.column("scale_max"))
     items = sa.table("instrument_items", sa.column("instrument_id"), sa.column("position"), sa.column("key"),
                      sa.column("subscale"), sa.column("reverse"))
-    scales = {}
+    layouts = {}
     for inst_id, low, high in bind.execute(sa.select(instruments.c.id, instruments.c.scale_min, instruments.c.scale_max)):
-        rows = bind.execute(sa.select(items.c.key, items.c.subscale, items.c.reverse)
-                            .where(items.c.instrument_id == inst_id).order_by(items.c.position)).all()
-        scales[inst_id] = (low, high, rows, list(dict.fromkeys(r.subscale for r in rows)))
+        keys = tuple(ItemKey(r.key, r.subscale, bool(r.reverse)) for r in bind.execute(
+            sa.select(items.c.key, items.c.subscale, items.c.reverse)
+            .where(items.c.instrument_id == inst_id).order_by(items.c.position)))
+        layouts[inst_id] = RecordLayout(keys, tuple(dict.fromkeys(k.subscale for k in keys)), low, high)
     instrument_of = dict(bind.execute(sa.select(pilots.c.id, pilots.c.instrument_id)).all())
     score_rows, concern_rows = [], []
     for r in bind.execute(sa.select(responses)):
-        if r.wave == "intake":
+        if not waves.asks_scale(r.wave):
             concern_rows += [{"response_id": r.id, "concern": c, "pilot_id": r.pilot_id,
                               "enrollment_id": r.enrollment_id} for c in dict.fromkeys(r.concerns or [])]
             continue
-        low, high, rows, subscales = scales[instrument_of[r.pilot_id]]
-        recoded = [low + high - r.answers[i.key] if i.reverse else r.answers[i.key] for i in rows]
-        sums = [sum(recoded)] + [sum(v for v, i in zip(recoded, rows) if i.subscale == s) for s in subscales]
-        record = np.zeros(1, dtype=[("enrollment_id", "<i4"), ("sums", "<i2", (len(sums),)),
-                                    ("items", "i1", (len(recoded),))])
-        record["enrollment_id"], record["sums"], record["items"] = r.enrollment_id, sums, recoded
+        layout = layouts[instrument_of[r.pilot_id]]
+        sums = scale_sums(r.answers, layout.items, layout.scale_min, layout.scale_max)
         score_rows.append({"response_id": r.id, "pilot_id": r.pilot_id, "enrollment_id": r.enrollment_id,
-                           "wave": r.wave, "packed": record.tobytes()})
+                           "wave": r.wave, "packed": layout.pack(r.enrollment_id, r.answers, sums)})
     if score_rows:
         op.bulk_insert(sa.table("response_scores", *(sa.column(c) for c in score_rows[0])), score_rows)
     if concern_rows:

@@ -4,7 +4,7 @@ import sqlalchemy as sa
 
 from crossover.auth.models import Role
 from crossover.extensions import db
-from crossover.pilots.models import Response
+from crossover.surveys.models import Response
 from tests.browser.conftest import ConsoleWatch
 from tests.conftest import Users
 from tests.factories import enroll, make_pilot

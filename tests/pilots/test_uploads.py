@@ -14,7 +14,8 @@ from crossover.audit import AuditEvent
 from crossover.auth.models import Role
 from crossover.extensions import db
 from crossover.pilots import services
-from crossover.pilots.models import Contact, Enrollment, EnrollmentUpload, Invitation
+from crossover.pilots.models import Contact, Enrollment, EnrollmentUpload
+from crossover.surveys.models import Invitation
 from tests.conftest import Users
 from tests.factories import enroll, make_pilot
 
@@ -103,8 +104,8 @@ def test_a_drawn_code_already_taken_is_drawn_again(app, client, users, monkeypat
     pilot = make_pilot(client, users.owner, status="recruiting")
     taken = enroll(client, users.owner, pilot["id"])["code"]
     draws = iter([taken])  # the upload's first code clashes with a stored one
-    real = services._new_code
-    monkeypatch.setattr(services, "_new_code", lambda: next(draws, None) or real())
+    real = services.new_code
+    monkeypatch.setattr(services, "new_code", lambda: next(draws, None) or real())
     answer = _upload(client, users.owner, pilot["id"], CSV)
     assert answer.status_code == 201 and answer.json["enrolled"] == 2
     assert taken not in {e["code"] for e in answer.json["enrollments"]}

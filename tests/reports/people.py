@@ -3,17 +3,19 @@
 Written straight to the database, as the simulator does, so a test can shape every group; the
 scores go through the service's own scoring code (scored_response) and packed copies.
 """
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 
 import numpy as np
 import sqlalchemy as sa
 
+from crossover import waves
 from crossover.auth.models import Organization
 from crossover.catalogue.models import Initiative
 from crossover.extensions import db
 from crossover.instruments.models import Instrument
-from crossover.pilots import schedule, tokens
-from crossover.pilots.models import Arm, Enrollment, Invitation, Pilot, PilotFormat, PilotStatus, WaveWindow
+from crossover.pilots.models import Arm, Enrollment, Pilot, PilotFormat, PilotStatus, WaveWindow
+from crossover.surveys import tokens
+from crossover.surveys.models import Invitation
 from crossover.surveys.store import add_with_copies, intake_response, scored_response
 from tests.privacy_attacker import Person
 
@@ -34,7 +36,7 @@ def build_pilot(app, people: list[Person], *, seed: int = 0, status: str = "clos
 
 def add_person(pilot: Pilot, instrument: Instrument, person: Person, rng, code: str) -> None:
     """Enrol one person and store their answers (intake concerns, scale waves)."""
-    start = datetime.combine(pilot.starts_on - timedelta(days=14), time(10), timezone.utc)
+    start = datetime.combine(pilot.starts_on - timedelta(days=14), time(10), UTC)
     enrollment = Enrollment(pilot_id=pilot.id, code=code, arm=Arm(person.arm), age_band=person.age_band,
                             career_phase=person.career_phase, consented_at=start, created_at=start)
     for window in pilot.waves:
@@ -49,7 +51,7 @@ def add_person(pilot: Pilot, instrument: Instrument, person: Person, rng, code: 
     if person.concerns:
         responses.append(intake_response(list(person.concerns), None, invitation_id=by_wave["intake"].id,
                                          wave="intake", **common))
-    for wave in schedule.wave_names(FOLLOWUP_DAYS)[1:]:
+    for wave in waves.scale_waves(FOLLOWUP_DAYS):
         if person.answered(wave):
             answers = {item.key: int(rng.integers(instrument.scale_min, instrument.scale_max + 1))
                        for item in instrument.items}
@@ -68,7 +70,7 @@ def _pilot(org_slug: str, status: str, *, has_comparison: bool) -> Pilot:
                   title="Shaped", format=PilotFormat.OTHER, status=PilotStatus(status),
                   has_comparison=has_comparison, planned_n=10, starts_on=starts_on, ends_on=ends_on,
                   followup_days=FOLLOWUP_DAYS)
-    for position, window in enumerate(schedule.default_schedule(starts_on, ends_on, FOLLOWUP_DAYS)):
+    for position, window in enumerate(waves.default_schedule(starts_on, ends_on, FOLLOWUP_DAYS)):
         pilot.waves.append(WaveWindow(position=position, **window))
     db.session.add(pilot)
     db.session.flush()

@@ -4,8 +4,7 @@ from datetime import timedelta
 import sqlalchemy as sa
 
 from crossover.extensions import db
-from crossover.pilots.models import Response
-from crossover.surveys.models import SurveyDraft
+from crossover.surveys.models import Response, SurveyDraft
 from tests.factories import TODAY, enroll, make_pilot
 
 ANSWERS = {f"{s}_{i}": 4 for s in ("vision", "agency", "learning", "connection") for i in (1, 2, 3)}

@@ -7,10 +7,10 @@ import urllib.request
 import pytest
 import sqlalchemy as sa
 
-from crossover.extensions import db
-from crossover.pilots.models import Response
-from tests.conftest import Users
 from crossover.auth.models import Role
+from crossover.extensions import db
+from crossover.surveys.models import Response
+from tests.conftest import Users
 from tests.factories import enroll, make_pilot
 
 ANSWERS = {f"{s}_{i}": 3 for s in ("vision", "agency", "learning", "connection") for i in (1, 2, 3)}

@@ -4,7 +4,7 @@ import re
 import sqlalchemy as sa
 
 from crossover.extensions import db
-from crossover.pilots.models import Response
+from crossover.surveys.models import Response
 from tests.factories import enroll, make_pilot
 
 FULL = {f"answer_{s}_{i}": "4" for s in ("vision", "agency", "learning", "connection") for i in (1, 2, 3)}

@@ -1,7 +1,7 @@
 """Scoring: reverse keying and exact (sub)scale means."""
 import pytest
 
-from crossover.surveys.scoring import ItemKey, recode, score
+from crossover.surveys.scoring import ItemKey, means, recode, scale_sums, score
 
 ITEMS = [ItemKey("a1", "a", False), ItemKey("a2", "a", True), ItemKey("b1", "b", False)]
 
@@ -26,3 +26,11 @@ def test_equal_rational_scores_are_equal_floats():
 def test_every_item_is_required():
     with pytest.raises(KeyError):
         score({"a1": 4}, ITEMS, 1, 5)
+
+
+def test_scores_are_the_means_of_the_scale_sums():
+    # The submit path reads the sums once and derives the scores from them (and packs the sums).
+    answers = {"a1": 4, "a2": 2, "b1": 5}
+    sums = scale_sums(answers, ITEMS, 1, 5)
+    assert sums == {"total": (13, 3), "a": (8, 2), "b": (5, 1)}
+    assert means(sums) == score(answers, ITEMS, 1, 5)
