@@ -7,7 +7,6 @@ can be recovered by subtracting visible figures (from any filter) from a visible
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date
-import math
 
 import numpy as np
 import sqlalchemy as sa
@@ -133,13 +132,13 @@ def _scores(packed_hex: str | None, layout: Layout, column: int) -> tuple[np.nda
 
 
 def _changes(pilot: PilotRow, arms, waves, layouts: dict[int, Layout]) -> dict[str, np.ndarray]:
-    """Change (post − pre) of the primary outcome per arm."""
+    """Change (post − pre) of the primary outcome per arm, on the scale's grid (equal changes equal)."""
     layout = layouts[pilot.instrument_id]
     column = layout.scales.index(pilot.outcome)
     pre_ids, pre = _scores(waves.get((pilot.id, "pre")), layout, column)
     post_ids, post = _scores(waves.get((pilot.id, "post")), layout, column)
     common, a, b = np.intersect1d(pre_ids, post_ids, assume_unique=True, return_indices=True)
-    change = post[b] - pre[a]
+    change = analysis.on_grid(post[b] - pre[a], layout.counts[column])
     if not pilot.controlled:
         return {"participant": change, "comparison": np.empty(0)}
     ids, arm_of = arms.get(pilot.id, (np.empty(0, dtype=np.int64), np.empty(0, dtype=object)))
@@ -162,26 +161,23 @@ def pilot_result(pilot: PilotRow, changes: dict[str, np.ndarray], k: int) -> dic
                 "verdict": verdict.value, "suppressed": True}
     if pilot.controlled:  # the verdict rests on the difference between arms
         test = analysis.welch(treated, waiting, direction=pilot.direction)
-        effect, p = test.hedges_g, test.p
-        judged = effect
-        n1, n2 = treated.size, waiting.size
-        variance = None if effect is None else (n1 + n2) / (n1 * n2) + effect ** 2 / (2 * (n1 + n2))
-        pairs = int(n1 + n2)
+        effect = judged = test.hedges_g
+        p, constant = test.p, (test.difference if effect is None else None)
+        variance = None if effect is None else analysis.smd_variance(effect, treated.size, waiting.size)
+        pairs = int(treated.size + waiting.size)
     else:
-        zeros = np.zeros_like(treated)
-        effects = analysis.paired_effects(zeros, treated, with_rank_biserial=False)
-        effect = effects.gz
+        effects = analysis.change_effects(treated, with_rank_biserial=False)
+        effect, judged = effects.gz, effects.dz  # the verdict judges dz, as in the pilot's own report
         if pilot.test == "wilcoxon":
-            p = analysis.wilcoxon_signed_rank(zeros, treated, direction=pilot.direction).p
+            p = analysis.signed_rank(treated, direction=pilot.direction).p
         else:
-            p = analysis.paired_t(zeros, treated, direction=pilot.direction, with_ci=False).p
+            p = analysis.one_sample_t(treated, direction=pilot.direction, with_ci=False).p
+        constant = float(treated[0]) if effect is None and judged is None else None
         variance = None if effect is None else analysis.gz_variance(effect, n)
         pairs = n
-        judged = effects.dz  # as in the pilot's own report
-    verdict = analysis.verdict(n=n, p=p, effect=judged, **common)
-    half = 1.959963984540054 * math.sqrt(variance) if variance is not None else None
-    return {**base, "n": pairs, "effect": effect, "variance": variance,
-            "ci_low": effect - half if half is not None else None, "ci_high": effect + half if half is not None else None,
+    verdict = analysis.verdict(n=n, p=p, effect=judged, constant_change=constant, **common)
+    low, high = analysis.normal_interval(effect, variance) if variance is not None else (None, None)
+    return {**base, "n": pairs, "effect": effect, "variance": variance, "ci_low": low, "ci_high": high,
             "p": p, "verdict": verdict.value, "suppressed": False}
 
 

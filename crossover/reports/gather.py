@@ -37,6 +37,7 @@ class PilotData:
     concern_counts: dict[tuple[str, str], int]  # (career phase, concern) → respondents choosing it
     intake_respondents: dict[str, int]  # career phase → intake respondents
     sessions: dict[int, tuple[int, int]]  # enrollment → (sessions, minutes)
+    items: dict[str, int]  # scale → number of items it averages (scores lie on a grid of 1/items)
 
     def attribute(self, name: str, ids: np.ndarray) -> np.ndarray:
         """arm / age_band / career_phase of the given enrollment ids."""
@@ -102,4 +103,5 @@ def gather(pilot: Pilot) -> PilotData:
         )
     }
     return PilotData(pilot, instrument, scales, ids[order], arms[order], bands[order], phases[order],
-                     _wave_scores(pilot, instrument, counts), concern_counts, intake_respondents, sessions)
+                     _wave_scores(pilot, instrument, counts), concern_counts, intake_respondents, sessions,
+                     dict(zip(scales, counts.astype(int).tolist())))

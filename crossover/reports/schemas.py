@@ -10,6 +10,9 @@ REASON = lambda: S(metadata={  # noqa: E731
     "description": "Why the figures are withheld: small (the group holds fewer than K people) or complementary "
                    "(withheld so that a small group cannot be recovered by combining the visible ones); null when shown",
     "enum": ["small", "complementary", None]})
+TEST_SIDED = lambda: S(metadata={  # noqa: E731
+    "description": "R's alternative of the test's interval: greater (upper bound null), less (lower bound null) "
+                   "or two-sided", "enum": ["greater", "less", "two-sided", None]})
 
 
 class OutcomeSchema(Schema):
@@ -18,6 +21,11 @@ class OutcomeSchema(Schema):
     ci_low, ci_high, t, df, p_t = F(), F(), F(), I(), F()
     wilcoxon_v, p_wilcoxon, dz, gz, rank_biserial = F(), F(), F(), F(), F()
     shapiro_w, p_shapiro, p_primary = F(), F(), F()
+    ci_test_low = F(metadata={"description": "The interval that matches the test: R t.test(alternative = the "
+                                             "preregistered direction, conf.level = 1 − alpha); null when that "
+                                             "bound is infinite (one-sided)"})
+    ci_test_high = F(metadata={"description": "Upper bound of the test's interval; null when infinite"})
+    ci_test_sided = TEST_SIDED()
     p_holm = F(metadata={"description": "Subscales only: Holm-adjusted within the pilot"})
     note = S()
     suppressed = ma.fields.Boolean()
@@ -60,6 +68,7 @@ class AttritionSchema(Schema):
 
 class ComparisonSchema(WelchSchema):
     n_participant, n_comparison = I(), I()
+    ci_test_low, ci_test_high, ci_test_sided = F(), F(), TEST_SIDED()
     mean_change_participant, mean_change_comparison = F(), F()
 
 
@@ -94,9 +103,24 @@ class ConcernsSchema(Schema):
     by_career_phase = ma.fields.List(ma.fields.Nested(ConcernTableSchema))
 
 
+class RuleSchema(Schema):
+    """The branch of the verdict taken: a stable key plus the sentence in both languages (the house's
+    key/label_ja/label_en triplet), e.g. "p 0.003 < α 0.05 in the hoped direction and dz 0.56 ≥ 0.2: ..."."""
+    key = ma.fields.String(metadata={"description": "too_few_pairs, no_effect_size, significant_and_large, "
+                                                    "significant_but_small, significant_wrong_way, "
+                                                    "large_not_significant, neither"})
+    label_ja, label_en = ma.fields.String(), ma.fields.String()
+
+
 class VerdictSchema(Schema):
     value = ma.fields.String(metadata={"description": "insufficient_data, small_success, promising, adverse, no_evidence"})
     basis = ma.fields.String(metadata={"description": "paired, or comparison when the pilot has a comparison arm"})
+    test = ma.fields.String(metadata={"description": "The test whose p decided: paired_t, wilcoxon or welch"})
+    p, alpha, effect, min_effect = F(), F(), F(), F()
+    direction = ma.fields.String(metadata={"description": "increase, decrease or two-sided (preregistered)"})
+    effect_name = ma.fields.String(metadata={"description": "dz (paired) or hedges_g (comparison); when every "
+                                                            "change is the same, effect is null and counts as met"})
+    rule = ma.fields.Nested(RuleSchema)
 
 
 class CountsSchema(Schema):

@@ -2,6 +2,7 @@
 import csv
 import io
 
+from markupsafe import escape
 import numpy as np
 import pytest
 import sqlalchemy as sa
@@ -185,3 +186,29 @@ def test_reviewer_report_page_has_no_individual_lines(app, client, users):
     users.login("reviewer@example.com")
     page = client.get(f"/pilots/{pilot_id}/report").get_data(as_text=True)
     assert "<svg" in page and 'class="person"' not in page
+
+
+VERDICT_KEYS = {"value", "basis", "test", "p", "alpha", "direction", "effect", "effect_name", "min_effect", "rule"}
+
+
+def test_the_test_interval_and_the_verdict_explain_themselves(app, client, users):
+    pilot_id = _simulated(app, users)
+    report = client.get(f"/api/v1/pilots/{pilot_id}/report", headers=users.owner).json
+    primary, verdict = report["primary"], report["verdict"]
+    pre, post = _pairs_from_export(client, users.owner, pilot_id)
+    t = analysis.paired_t(pre, post, direction="increase", alpha=verdict["alpha"])
+    # preregistered "increase": R t.test(alternative = "greater", conf.level = 1 - alpha), upper bound Inf
+    assert primary["ci_test_sided"] == "greater" and primary["ci_test_high"] is None
+    assert primary["ci_test_low"] == pytest.approx(t.ci_test_low, rel=1e-12)
+    assert (primary["ci_low"], primary["ci_high"]) == (pytest.approx(t.ci_low), pytest.approx(t.ci_high))
+    assert set(verdict) == VERDICT_KEYS
+    assert (verdict["basis"], verdict["test"], verdict["effect_name"]) == ("paired", "paired_t", "dz")
+    assert verdict["p"] == primary["p_primary"] and verdict["effect"] == primary["dz"]
+    assert verdict["direction"] == "increase" and verdict["min_effect"] == report["pilot"]["preregistration"]["min_dz"]
+    rule = verdict["rule"]
+    assert set(rule) == {"key", "label_ja", "label_en"} and rule["label_ja"] != rule["label_en"]
+    assert f"α {verdict['alpha']:g}" in rule["label_en"] and "dz" in rule["label_en"]
+    users.login("reviewer@example.com")  # the pilot is closed: reviewers read it
+    for language in ("ja", "en"):
+        page = client.get(f"/pilots/{pilot_id}/report", headers={"Accept-Language": language})
+        assert page.status_code == 200 and str(escape(rule[f"label_{language}"])) in page.get_data(as_text=True)
