@@ -1,4 +1,5 @@
 """Pure statistics for crossover: arrays in, frozen dataclasses out. No Flask, no database."""
+from crossover.analysis.ancova import Ancova, ancova
 from crossover.analysis.correlation import Spearman, spearman
 from crossover.analysis.effect_sizes import (
     PairedEffects, change_effects, hedges_correction, paired_effects, rank_biserial,
@@ -17,8 +18,8 @@ from crossover.analysis.reliability import cronbach_alpha
 from crossover.analysis.verdict import Judgement, Rule, Verdict, judge, verdict
 
 __all__ = [
-    "Z_975", "Judgement", "PairedEffects", "PairedTTest", "PooledEffect", "PowerResult", "Rule", "ShapiroWilk",
-    "SignTest", "Spearman", "Verdict", "WelchTest", "WilcoxonTest", "benjamini_hochberg", "change_effects",
+    "Z_975", "Ancova", "Judgement", "PairedEffects", "PairedTTest", "PooledEffect", "PowerResult", "Rule", "ShapiroWilk",
+    "SignTest", "Spearman", "Verdict", "WelchTest", "WilcoxonTest", "ancova", "benjamini_hochberg", "change_effects",
     "changes", "competition_ranks", "cronbach_alpha", "dersimonian_laird", "gz_variance", "hedges_correction",
     "holm", "judge", "normal_interval", "on_grid", "one_sample_t", "paired_effects", "paired_n_for_power",
     "paired_power", "paired_t", "rank_biserial", "shapiro_wilk", "sign_of_changes", "sign_test", "signed_rank",

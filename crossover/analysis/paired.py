@@ -106,10 +106,10 @@ def t_interval(estimate: float, se: float, df: float, alternative: str,
     """The confidence interval R's t.test gives with ``alternative`` and ``conf.level = 1 − alpha``;
     the infinite bound of a one-sided interval is None."""
     if alternative == "greater":
-        return estimate - stats.t.ppf(1 - alpha, df) * se, None
+        return float(estimate - stats.t.ppf(1 - alpha, df) * se), None
     if alternative == "less":
-        return None, estimate + stats.t.ppf(1 - alpha, df) * se
-    half = stats.t.ppf(1 - alpha / 2, df) * se
+        return None, float(estimate + stats.t.ppf(1 - alpha, df) * se)
+    half = float(stats.t.ppf(1 - alpha / 2, df)) * se
     return estimate - half, estimate + half
 
 
