@@ -16,10 +16,10 @@ from crossover.catalogue.models import Initiative
 from crossover.extensions import db
 from crossover.instruments.models import Instrument
 from crossover.mentoring.models import Match, Mentor, MentoringSession, SessionMode
-from crossover.pilots import schedule, tokens
+from crossover.pilots import allocation, schedule, tokens
 from crossover.pilots.cells import keep_cell
 from crossover.pilots.models import (
-    Arm, Direction, Enrollment, Invitation, Pilot, PilotFormat, PilotStatus, WaveWindow,
+    Allocation, Arm, Direction, Enrollment, Invitation, Pilot, PilotFormat, PilotStatus, WaveWindow,
 )
 from crossover.pilots.services import MID_SENIOR, _new_code
 from crossover.surveys.store import add_with_copies, intake_response, scored_response
@@ -40,6 +40,8 @@ class PilotSpec:
     effect: float  # true mean change of the participant arm, in scale points
     comparison_n: int = 0
     direction: str = "increase"
+    # "randomised": n + comparison_n people whose arms are drawn as enrolment draws them
+    allocation: str = "assigned"
     status: str = "closed"
     followup_keep: float = 0.7  # share of the effect still there at follow-up
     ended_days_ago: int = 90
@@ -69,7 +71,10 @@ def simulate_pilot(spec: PilotSpec, seed: int) -> Pilot:
         eligible_age_bands=list(MID_SENIOR) if spec.format != "other" else [], eligible_career_phases=[],
         outcome="total", direction=Direction(spec.direction), alpha=0.05, min_dz=0.2,
         preregistered_at=datetime.combine(starts_on - timedelta(days=20), time(9), timezone.utc),
+        allocation=Allocation(spec.allocation) if spec.comparison_n > 0 else None,
     )
+    if pilot.randomised:
+        pilot.allocation_seed = allocation.new_seed()
     if pilot.status is PilotStatus.CLOSED:
         keep_cell(pilot)
     for position, window in enumerate(schedule.default_schedule(starts_on, ends_on, [30, 60])):
@@ -80,9 +85,24 @@ def simulate_pilot(spec: PilotSpec, seed: int) -> Pilot:
     return pilot
 
 
+def _demographics(rng) -> dict:
+    return {"age_band": str(rng.choice(AGE_BANDS, p=[.2, .3, .25, .2, .05])),
+            "career_phase": str(rng.choice(PHASES, p=[.3, .3, .2, .15, .05]))}
+
+
+def _randomised(pilot: Pilot, count: int, rng) -> list[dict]:
+    """`count` people in enrolment order, each given an arm as a randomised pilot's enrolment does."""
+    people = [_demographics(rng) for _ in range(count)]
+    allocation.assign(pilot, people)
+    return people
+
+
 def _people(rng, pilot: Pilot, instrument: Instrument, spec: PilotSpec) -> None:
     items, low, high = instrument.items, instrument.scale_min, instrument.scale_max
     arms = [Arm.PARTICIPANT] * spec.n + [Arm.COMPARISON] * spec.comparison_n
+    drawn = _randomised(pilot, len(arms), np.random.default_rng(rng.integers(2 ** 32))) if pilot.randomised else None
+    if drawn is not None:
+        arms = [Arm(row["arm"]) for row in drawn]
     level = rng.normal(3.0, 0.55, size=len(arms))
     treated = np.array([arm is Arm.PARTICIPANT for arm in arms])
     drift = rng.normal(0.05, 0.35, size=len(arms))  # everyone moves a little, experience or not
@@ -98,9 +118,11 @@ def _people(rng, pilot: Pilot, instrument: Instrument, spec: PilotSpec) -> None:
     start = datetime.combine(pilot.starts_on - timedelta(days=14), time(10), timezone.utc)
     enrollments = []
     for index, arm in enumerate(arms):
+        person = drawn[index] if drawn is not None else _demographics(rng)
         enrollment = Enrollment(
-            pilot_id=pilot.id, code=_new_code(), arm=arm, age_band=str(rng.choice(AGE_BANDS, p=[.2, .3, .25, .2, .05])),
-            career_phase=str(rng.choice(PHASES, p=[.3, .3, .2, .15, .05])), consented_at=start, created_at=start,
+            pilot_id=pilot.id, code=_new_code(), arm=arm, consented_at=start, created_at=start,
+            **{key: person[key] for key in ("age_band", "career_phase")},
+            stratum=person.get("stratum"), allocation_slot=person.get("allocation_slot"),
         )
         for window in pilot.waves:
             nonce = tokens.new_nonce()

@@ -13,7 +13,7 @@ from crossover.catalogue.models import Initiative
 from crossover.extensions import db
 from crossover.instruments.models import Instrument
 from crossover.pilots import schedule, tokens
-from crossover.pilots.models import Arm, Enrollment, Invitation, Pilot, PilotFormat, PilotStatus, WaveWindow
+from crossover.pilots.models import Allocation, Arm, Enrollment, Invitation, Pilot, PilotFormat, PilotStatus, WaveWindow
 from crossover.surveys.store import add_with_copies, intake_response, scored_response
 from tests.privacy_attacker import Person
 
@@ -66,8 +66,9 @@ def _pilot(org_slug: str, status: str, *, has_comparison: bool) -> Pilot:
     starts_on = ends_on - timedelta(days=90)
     pilot = Pilot(organization_id=org.id, initiative_id=initiative.id, instrument_id=instrument.id,
                   title="Shaped", format=PilotFormat.OTHER, status=PilotStatus(status),
-                  has_comparison=has_comparison, planned_n=10, starts_on=starts_on, ends_on=ends_on,
-                  followup_days=FOLLOWUP_DAYS)
+                  has_comparison=has_comparison, planned_n=10,
+                  starts_on=starts_on, ends_on=ends_on, followup_days=FOLLOWUP_DAYS,
+                  allocation=Allocation.ASSIGNED if has_comparison else None)  # the test picks arms
     for position, window in enumerate(schedule.default_schedule(starts_on, ends_on, FOLLOWUP_DAYS)):
         pilot.waves.append(WaveWindow(position=position, **window))
     db.session.add(pilot)
