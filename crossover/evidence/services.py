@@ -19,11 +19,12 @@ from crossover.config import privacy_k
 from crossover.extensions import db
 from crossover.instruments.models import Instrument
 from crossover.pilots.cells import cell_columns
-from crossover.pilots.models import Enrollment, Pilot, PilotStatus, ResponseScore
+from crossover.pilots.models import Allocation, Enrollment, Pilot, PilotStatus, ResponseScore
 from crossover.reports.aggregates import group_concat, split_ints, split_strings
 from crossover.surveys.store import packed_dtype
 
 VERDICTS = [v.value for v in analysis.Verdict]
+NON_RANDOMISED = "non-randomised comparison"
 
 
 @dataclass
@@ -44,6 +45,11 @@ class PilotRow:
     alpha: float
     test: str
     min_dz: float
+    allocation: str | None  # randomised / assigned with a comparison arm, else None
+
+    @property
+    def randomised(self) -> bool:
+        return self.allocation == Allocation.RANDOMISED.value
 
 
 def _closed_pilots() -> list[PilotRow]:
@@ -51,7 +57,7 @@ def _closed_pilots() -> list[PilotRow]:
     rows = db.session.execute(
         sa.select(Pilot.id, Pilot.title, Organization.slug, Organization.name, Pilot.initiative_id, Venue.key,
                   Level.key, Pilot.format, Pilot.ends_on, Pilot.has_comparison, Pilot.instrument_id, Pilot.outcome,
-                  Pilot.direction, Pilot.alpha, Pilot.primary_test, Pilot.min_dz)
+                  Pilot.direction, Pilot.alpha, Pilot.primary_test, Pilot.min_dz, Pilot.allocation)
         .join(Organization, Organization.id == Pilot.organization_id)
         .join(Initiative, Initiative.id == Pilot.initiative_id)
         .join(Venue, Venue.id == venue_id)
@@ -60,7 +66,12 @@ def _closed_pilots() -> list[PilotRow]:
         .order_by(Pilot.id)
     )
     return [PilotRow(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7].value, r[8], r[9], r[10], r[11],
-                     r[12].value, r[13], r[14].value, r[15]) for r in rows]
+                     r[12].value, r[13], r[14].value, r[15], _allocation(r[9], r[16])) for r in rows]
+
+
+def _allocation(controlled: bool, stored: Allocation | None) -> str | None:
+    """As Pilot.allocation_method: with a comparison arm, randomised unless assigned."""
+    return (stored or Allocation.RANDOMISED).value if controlled else None
 
 
 def _arms() -> dict[int, tuple[np.ndarray, np.ndarray]]:
@@ -143,7 +154,11 @@ def _changes(pilot: PilotRow, arms, waves, layouts: dict[int, Layout]) -> dict[s
         return {"participant": change, "comparison": np.empty(0)}
     ids, arm_of = arms.get(pilot.id, (np.empty(0, dtype=np.int64), np.empty(0, dtype=object)))
     arm = arm_of[np.searchsorted(ids, common)] if common.size else np.empty(0, dtype=object)
-    return {name: change[arm == name] for name in ("participant", "comparison")}
+    out = {name: change[arm == name] for name in ("participant", "comparison")}
+    if pilot.randomised:  # the ANCOVA needs the scores themselves
+        both = (arm == "participant") | (arm == "comparison")
+        out["ancova"] = (pre[a][both], post[b][both], (arm[both] == "participant").astype(float))
+    return out
 
 
 def pilot_result(pilot: PilotRow, changes: dict[str, np.ndarray], k: int) -> dict:
@@ -151,7 +166,9 @@ def pilot_result(pilot: PilotRow, changes: dict[str, np.ndarray], k: int) -> dic
     base = {"id": pilot.id, "title": pilot.title, "organization": pilot.organization,
             "organization_name": pilot.organization_name, "initiative_id": pilot.initiative_id, "venue": pilot.venue,
             "level": pilot.level, "format": pilot.format, "ends_on": pilot.ends_on.isoformat(),
-            "design": "controlled" if pilot.controlled else "uncontrolled pre/post"}
+            "design": "controlled" if pilot.controlled else "uncontrolled pre/post",
+            "allocation": pilot.allocation,
+            "comparison_label": NON_RANDOMISED if pilot.allocation == Allocation.ASSIGNED.value else None}
     treated, waiting = changes["participant"], changes["comparison"]
     n = int(min(treated.size, waiting.size)) if pilot.controlled else int(treated.size)
     common = dict(k=k, alpha=pilot.alpha, min_effect=pilot.min_dz, direction=pilot.direction)
@@ -159,7 +176,12 @@ def pilot_result(pilot: PilotRow, changes: dict[str, np.ndarray], k: int) -> dic
         verdict = analysis.verdict(n=n, p=None, effect=None, **common)
         return {**base, "n": None, "effect": None, "variance": None, "ci_low": None, "ci_high": None, "p": None,
                 "verdict": verdict.value, "suppressed": True}
-    if pilot.controlled:  # the verdict rests on the difference between arms
+    if pilot.randomised:  # the verdict rests on the ANCOVA, pooled on its standardised effect
+        fit = analysis.ancova(*changes["ancova"], direction=pilot.direction)
+        effect = judged = fit.standardized
+        p, constant, variance = fit.p, None, fit.variance
+        pairs = int(treated.size + waiting.size)
+    elif pilot.controlled:  # the verdict rests on the difference between arms
         test = analysis.welch(treated, waiting, direction=pilot.direction)
         effect = judged = test.hedges_g
         p, constant = test.p, (test.difference if effect is None else None)
@@ -194,7 +216,8 @@ def _summary(results: list[dict]) -> dict:
         "pilots": len(results), "withheld_pilots": len(results) - len(reportable),
         "organizations": len({r["organization"] for r in results}),
         "pairs": sum(r["n"] for r in reportable),
-        "controlled": _pool([r for r in results if r["design"] == "controlled"]),
+        "randomised": _pool([r for r in results if r["allocation"] == "randomised"]),
+        "controlled": _pool([r for r in results if r["allocation"] == "assigned"]),
         "uncontrolled": _pool([r for r in results if r["design"] != "controlled"]),
         "verdicts": {v: sum(1 for r in results if r["verdict"] == v) for v in VERDICTS},
     }

@@ -66,9 +66,41 @@ class AttritionSchema(Schema):
     suppressed_reason = REASON()
 
 
+LABEL = lambda: S(metadata={  # noqa: E731
+    "description": "\"non-randomised comparison\" when the owner assigned the arms; null when randomised"})
+
+
 class ComparisonSchema(WelchSchema):
     n_participant, n_comparison = I(), I()
     ci_test_low, ci_test_high, ci_test_sided = F(), F(), TEST_SIDED()
+    label = LABEL()
+
+
+class AncovaSchema(Schema):
+    """lm(post ~ pre + arm) of a randomised pilot (participant = 1, comparison = 0): the arm's
+    coefficient as summary(lm()) and confint() give it; standardized = coefficient / pooled
+    within-arm SD of pre."""
+    n_participant, n_comparison, df = I(), I(), I()
+    coefficient, se, t, p, ci_low, ci_high, standardized = F(), F(), F(), F(), F(), F(), F()
+    ci_test_low, ci_test_high, ci_test_sided = F(), F(), TEST_SIDED()
+    note = S()
+    suppressed = ma.fields.Boolean()
+    suppressed_reason = REASON()
+
+
+class StratumBalanceSchema(Schema):
+    stratum = S()
+    n, participant, comparison = I(), I(), I()
+    suppressed = ma.fields.Boolean()
+    suppressed_reason = REASON()
+
+
+class AllocationSchema(Schema):
+    method = S(metadata={"description": "randomised or assigned"})
+    label = LABEL()
+    strata = ma.fields.List(ma.fields.String(), allow_none=True)
+    seed = S(metadata={"description": "The allocation seed, shown once the pilot is closed"})
+    balance = ma.fields.List(ma.fields.Nested(StratumBalanceSchema))
     mean_change_participant, mean_change_comparison = F(), F()
 
 
@@ -114,12 +146,14 @@ class RuleSchema(Schema):
 
 class VerdictSchema(Schema):
     value = ma.fields.String(metadata={"description": "insufficient_data, small_success, promising, adverse, no_evidence"})
-    basis = ma.fields.String(metadata={"description": "paired, or comparison when the pilot has a comparison arm"})
-    test = ma.fields.String(metadata={"description": "The test whose p decided: paired_t, wilcoxon or welch"})
+    basis = ma.fields.String(metadata={"description": "paired; comparison (Welch on changes) with an assigned "
+                                                     "comparison arm; ancova for a randomised pilot"})
+    test = ma.fields.String(metadata={"description": "The test whose p decided: paired_t, wilcoxon, welch or ancova"})
     p, alpha, effect, min_effect = F(), F(), F(), F()
     direction = ma.fields.String(metadata={"description": "increase, decrease or two-sided (preregistered)"})
-    effect_name = ma.fields.String(metadata={"description": "dz (paired) or hedges_g (comparison); when every "
-                                                            "change is the same, effect is null and counts as met"})
+    effect_name = ma.fields.String(metadata={"description": "dz (paired), hedges_g (comparison) or ancova_d "
+                                                            "(randomised); when every change is the same, effect "
+                                                            "is null and counts as met"})
     rule = ma.fields.Nested(RuleSchema)
 
 
@@ -130,6 +164,8 @@ class CountsSchema(Schema):
 class ReportPilotSchema(Schema):
     id, initiative_id, privacy_k = I(), I(), I()
     title, status, format, organization, venue, level, design, warning = S(), S(), S(), S(), S(), S(), S(), S()
+    allocation = S(metadata={"description": "randomised, assigned, or null without a comparison arm"})
+    comparison_label = LABEL()
     preregistration = ma.fields.Dict()
 
 
@@ -143,6 +179,8 @@ class PilotReportSchema(Schema):
     reliability = ma.fields.List(ma.fields.Nested(ReliabilitySchema))
     attrition = ma.fields.Nested(AttritionSchema)
     comparison = ma.fields.Nested(ComparisonSchema, allow_none=True)
+    ancova = ma.fields.Nested(AncovaSchema, allow_none=True)
+    allocation = ma.fields.Nested(AllocationSchema, allow_none=True)
     dose = ma.fields.Nested(DoseSchema)
     concerns = ma.fields.Nested(ConcernsSchema)
     verdict = ma.fields.Nested(VerdictSchema)

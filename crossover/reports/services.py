@@ -8,9 +8,9 @@ from crossover.auth.models import Role, User
 from crossover.catalogue.services import options
 from crossover.config import privacy_k
 from crossover.errors import Conflict, Forbidden
-from crossover.pilots import schedule
+from crossover.pilots import allocation, schedule
 from crossover.pilots.cells import cell_of
-from crossover.pilots.models import Pilot, PilotStatus
+from crossover.pilots.models import Allocation, Pilot, PilotStatus
 from crossover.pilots.services import get_pilot
 from crossover.reports.gather import PilotData, gather
 from crossover.reports.privacy import SMALL, Family, withheld, withhold
@@ -219,13 +219,66 @@ def _comparison(data: PilotData, k: int) -> dict | None:
     fields = ["n_participant", "n_comparison", "mean_change_participant", "mean_change_comparison", *WELCH_FIELDS,
               *TEST_CI_FIELDS]
     if a_pre.size < k or c_pre.size < k:
-        return withheld(fields)
+        return withheld(fields, label=_comparison_label(data.pilot))
     items = data.items[outcome]
     test = analysis.welch(analysis.changes(a_pre, a_post, grid=items), analysis.changes(c_pre, c_post, grid=items),
                           direction=data.pilot.direction.value, alpha=data.pilot.alpha)
     return {"n_participant": int(a_pre.size), "n_comparison": int(c_pre.size),
             "mean_change_participant": test.mean_x, "mean_change_comparison": test.mean_y,
-            **_welch_dict(test), **_test_ci(test), "suppressed": False, "suppressed_reason": None}
+            **_welch_dict(test), **_test_ci(test), "label": _comparison_label(data.pilot),
+            "suppressed": False, "suppressed_reason": None}
+
+
+NON_RANDOMISED = "non-randomised comparison"
+ANCOVA_FIELDS = ["n_participant", "n_comparison", "coefficient", "se", "t", "df", "p", "ci_low", "ci_high",
+                 "standardized", *TEST_CI_FIELDS]
+
+
+def _comparison_label(pilot: Pilot) -> str | None:
+    """Every result of an owner-assigned comparison arm carries this label."""
+    return NON_RANDOMISED if pilot.allocation_method is Allocation.ASSIGNED else None
+
+
+def _ancova(data: PilotData, k: int) -> dict | None:
+    """A randomised pilot's primary analysis: lm(post ~ pre + arm), arm 1 = participant."""
+    if not data.pilot.randomised:
+        return None
+    _, a_pre, a_post = pairs(data, data.pilot.outcome)
+    _, c_pre, c_post = pairs(data, data.pilot.outcome, arm="comparison")
+    if a_pre.size < k or c_pre.size < k:
+        return withheld(ANCOVA_FIELDS)
+    arm = np.concatenate([np.ones(a_pre.size), np.zeros(c_pre.size)])
+    fit = analysis.ancova(np.concatenate([a_pre, c_pre]), np.concatenate([a_post, c_post]), arm,
+                          direction=data.pilot.direction.value, alpha=data.pilot.alpha)
+    return {"n_participant": fit.n_participant, "n_comparison": fit.n_comparison,
+            "coefficient": fit.coefficient, "se": fit.se, "t": fit.t, "df": fit.df, "p": fit.p,
+            "ci_low": fit.ci_low, "ci_high": fit.ci_high, "standardized": fit.standardized,
+            **_test_ci(fit), "note": fit.note, "suppressed": False, "suppressed_reason": None}
+
+
+def _allocation(data: PilotData, k: int) -> dict | None:
+    """How arms were given and, when drawn, the balance of arms in each stratum (small strata
+    withheld as the privacy rules say: the strata partition the enrolled)."""
+    pilot = data.pilot
+    method = pilot.allocation_method
+    if method is None:
+        return None
+    section = {"method": method.value, "label": _comparison_label(pilot),
+               "strata": pilot.stratum_fields if pilot.randomised else None,
+               "seed": pilot.allocation_seed if pilot.status is PilotStatus.CLOSED else None}
+    people = [{"age_band": band, "career_phase": phase, "arm": arm}
+              for band, phase, arm in zip(data.age_band, data.career_phase, data.arm, strict=True)]
+    counts = allocation.balance(pilot, people) if pilot.randomised else {}
+    reasons = withhold(Family.from_partition({s: sum(c.values()) for s, c in counts.items()}, total=TOTAL),
+                       k) if counts else {}
+    section["balance"] = [
+        withheld(["n", "participant", "comparison"], reasons[stratum], stratum=stratum)
+        if stratum in reasons else
+        {"stratum": stratum, "n": sum(c.values()), "participant": c["participant"],
+         "comparison": c["comparison"], "suppressed": False, "suppressed_reason": None}
+        for stratum, c in sorted(counts.items())
+    ]
+    return section
 
 
 def _dose(data: PilotData, k: int) -> dict:
@@ -277,9 +330,13 @@ def _concerns(data: PilotData, k: int) -> dict:
     return {"overall": _concern_table(overall, total, concern_options, k), "by_career_phase": phases}
 
 
-def _verdict(data: PilotData, primary: dict, comparison: dict | None, k: int) -> dict:
+def _verdict(data: PilotData, primary: dict, comparison: dict | None, ancova: dict | None, k: int) -> dict:
     pilot = data.pilot
     common = dict(k=k, alpha=pilot.alpha, min_effect=pilot.min_dz, direction=pilot.direction.value)
+    if ancova is not None:  # a randomised pilot's verdict rests on the ANCOVA
+        n = min(ancova["n_participant"] or 0, ancova["n_comparison"] or 0)
+        return verdict_block(n=n, basis="ancova", test="ancova", p=ancova["p"], effect=ancova["standardized"],
+                             effect_name="ancova_d", **common)
     if comparison is not None:
         n = min(comparison["n_participant"] or 0, comparison["n_comparison"] or 0)
         # both arms without spread: the difference itself decides the effect condition
@@ -302,6 +359,7 @@ def build_report(pilot: Pilot, data: PilotData | None = None) -> dict:
     answered = lambda wave: int(np.isin(participants, data.waves[wave].ids).sum()) if wave in data.waves else 0  # noqa: E731
     primary = outcome_result(pre, post, pilot.outcome, pilot, k, data.items[pilot.outcome])
     comparison = _comparison(data, k)
+    ancova = _ancova(data, k)
     return {
         "pilot": _pilot_header(pilot, k),
         "counts": {
@@ -317,9 +375,11 @@ def build_report(pilot: Pilot, data: PilotData | None = None) -> dict:
         "reliability": _reliability(data, k),
         "attrition": _attrition(data, k),
         "comparison": comparison,
+        "ancova": ancova,
+        "allocation": _allocation(data, k),
         "dose": _dose(data, k),
         "concerns": _concerns(data, k),
-        "verdict": _verdict(data, primary, comparison, k),
+        "verdict": _verdict(data, primary, comparison, ancova, k),
     }
 
 
@@ -331,6 +391,8 @@ def _pilot_header(pilot: Pilot, k: int) -> dict:
         "organization": pilot.organization.slug, "initiative_id": pilot.initiative_id,
         "venue": venue.key, "level": level.key,
         "design": "controlled" if controlled else "uncontrolled pre/post",
+        "allocation": pilot.allocation_method.value if pilot.allocation_method else None,
+        "comparison_label": _comparison_label(pilot),
         "warning": None if controlled else UNCONTROLLED_WARNING,
         "preregistration": {"outcome": pilot.outcome, "direction": pilot.direction.value, "alpha": pilot.alpha,
                             "test": pilot.primary_test.value, "min_dz": pilot.min_dz, "planned_n": pilot.planned_n},
