@@ -74,11 +74,11 @@ def ancova(pre: ArrayLike, post: ArrayLike, arm: ArrayLike, *, direction: str = 
     half = float(stats.t.ppf(0.975, df)) * se
     low, high = t_interval(b, se, df, alternative, alpha)
     variance = None if d is None else se ** 2 / s ** 2 + d ** 2 / (2 * (n - 2))
-    return Ancova(n1, n0, b, se, t, df, t_p_value(t, df, alternative), b - half, b + half, d, variance,
-                  low, high, alternative)
+    p = t_p_value(t, df, alternative)
+    return Ancova(n1, n0, b, se, t, df, p, b - half, b + half, d, variance, low, high, alternative)
 
 
 def _pooled_sd(pre: np.ndarray, arm: np.ndarray) -> float:
     one, zero = pre[arm == 1], pre[arm == 0]
-    pooled = ((one.size - 1) * one.var(ddof=1) + (zero.size - 1) * zero.var(ddof=1)) / (pre.size - 2)
-    return math.sqrt(pooled)
+    squares = (one.size - 1) * one.var(ddof=1) + (zero.size - 1) * zero.var(ddof=1)
+    return math.sqrt(squares / (pre.size - 2))

@@ -39,7 +39,8 @@ def record_many(actor, action: str, target_type: str, events: list[tuple[int, di
     if not events:
         return
     now = utcnow()
-    common = {"actor_id": getattr(actor, "id", None), "organization_id": getattr(actor, "organization_id", None),
+    common = {"actor_id": getattr(actor, "id", None),
+              "organization_id": getattr(actor, "organization_id", None),
               "action": action, "target_type": target_type, "created_at": now}
-    db.session.execute(sa.insert(AuditEvent.__table__),
-                       [{**common, "target_id": target_id, "details": details} for target_id, details in events])
+    rows = [{**common, "target_id": target_id, "details": details} for target_id, details in events]
+    db.session.execute(sa.insert(AuditEvent.__table__), rows)

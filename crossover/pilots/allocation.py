@@ -55,11 +55,10 @@ def _next_slots(pilot: Pilot) -> Counter:
 def assign(pilot: Pilot, rows: list[dict]) -> None:
     """Give each row (in order) its arm, stratum and slot from the pilot's sequences."""
     slots = _next_slots(pilot)
-    wanted = Counter()
     strata = [stratum_of(pilot, row) for row in rows]
-    for stratum in strata:
-        wanted[stratum] += 1
-    sequences = {s: block_sequence(pilot.allocation_seed, s, slots[s] + n) for s, n in wanted.items()}
+    wanted = Counter(strata)
+    sequences = {s: block_sequence(pilot.allocation_seed, s, slots[s] + n)
+                 for s, n in wanted.items()}
     for row, stratum in zip(rows, strata, strict=True):
         slot = slots[stratum]
         slots[stratum] += 1

@@ -230,8 +230,8 @@ def _comparison(data: PilotData, k: int) -> dict | None:
 
 
 NON_RANDOMISED = "non-randomised comparison"
-ANCOVA_FIELDS = ["n_participant", "n_comparison", "coefficient", "se", "t", "df", "p", "ci_low", "ci_high",
-                 "standardized", *TEST_CI_FIELDS]
+ANCOVA_FIELDS = ["n_participant", "n_comparison", "coefficient", "se", "t", "df", "p", "ci_low",
+                 "ci_high", "standardized", *TEST_CI_FIELDS]
 
 
 def _comparison_label(pilot: Pilot) -> str | None:
