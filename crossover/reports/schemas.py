@@ -72,6 +72,7 @@ LABEL = lambda: S(metadata={  # noqa: E731
 
 class ComparisonSchema(WelchSchema):
     n_participant, n_comparison = I(), I()
+    mean_change_participant, mean_change_comparison = F(), F()
     ci_test_low, ci_test_high, ci_test_sided = F(), F(), TEST_SIDED()
     label = LABEL()
 
@@ -101,7 +102,6 @@ class AllocationSchema(Schema):
     strata = ma.fields.List(ma.fields.String(), allow_none=True)
     seed = S(metadata={"description": "The allocation seed, shown once the pilot is closed"})
     balance = ma.fields.List(ma.fields.Nested(StratumBalanceSchema))
-    mean_change_participant, mean_change_comparison = F(), F()
 
 
 class CorrelationSchema(Schema):

@@ -97,6 +97,7 @@ def test_comparison_arm_report(app, client, users):
     expected = analysis.welch(a_post - a_pre, c_post - c_pre, direction="increase")
     assert comparison["difference"] == pytest.approx(expected.difference)
     assert comparison["p"] == pytest.approx(expected.p) and comparison["hedges_g"] == pytest.approx(expected.hedges_g)
+    assert comparison["mean_change_participant"] == pytest.approx(expected.mean_x)
     assert report["verdict"]["basis"] == "comparison"
     assert report["counts"]["enrolled"] == 40  # the 40 participants; the 30 in comparison are reported apart
 
