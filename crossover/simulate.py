@@ -17,8 +17,10 @@ from crossover.catalogue.models import Initiative
 from crossover.extensions import db
 from crossover.instruments.models import Instrument
 from crossover.mentoring.models import Match, Mentor, MentoringSession, SessionMode
+from crossover.pilots import allocation
 from crossover.pilots.cells import keep_cell
 from crossover.pilots.models import (
+    Allocation,
     Arm,
     Direction,
     Enrollment,
@@ -48,6 +50,8 @@ class PilotSpec:
     effect: float  # true mean change of the participant arm, in scale points
     comparison_n: int = 0
     direction: str = "increase"
+    # "randomised": n + comparison_n people whose arms are drawn as enrolment draws them
+    allocation: str = "assigned"
     status: str = "closed"
     followup_keep: float = 0.7  # share of the effect still there at follow-up
     ended_days_ago: int = 90
@@ -77,7 +81,10 @@ def simulate_pilot(spec: PilotSpec, seed: int) -> Pilot:
         eligible_age_bands=list(MID_SENIOR) if spec.format != "other" else [], eligible_career_phases=[],
         outcome="total", direction=Direction(spec.direction), alpha=0.05, min_dz=0.2,
         preregistered_at=datetime.combine(starts_on - timedelta(days=20), time(9), UTC),
+        allocation=Allocation(spec.allocation) if spec.comparison_n > 0 else None,
     )
+    if pilot.randomised:
+        pilot.allocation_seed = allocation.new_seed()
     if pilot.status is PilotStatus.CLOSED:
         keep_cell(pilot)
     for position, window in enumerate(waves.default_schedule(starts_on, ends_on, FOLLOWUP_DAYS)):
@@ -88,9 +95,24 @@ def simulate_pilot(spec: PilotSpec, seed: int) -> Pilot:
     return pilot
 
 
+def _demographics(rng) -> dict:
+    return {"age_band": str(rng.choice(AGE_BANDS, p=[.2, .3, .25, .2, .05])),
+            "career_phase": str(rng.choice(PHASES, p=[.3, .3, .2, .15, .05]))}
+
+
+def _randomised(pilot: Pilot, count: int, rng) -> list[dict]:
+    """`count` people in enrolment order, each given an arm as a randomised pilot's enrolment does."""
+    people = [_demographics(rng) for _ in range(count)]
+    allocation.assign(pilot, people)
+    return people
+
+
 def _people(rng, pilot: Pilot, instrument: Instrument, spec: PilotSpec) -> None:
     items, low, high = instrument.items, instrument.scale_min, instrument.scale_max
     arms = [Arm.PARTICIPANT] * spec.n + [Arm.COMPARISON] * spec.comparison_n
+    drawn = _randomised(pilot, len(arms), np.random.default_rng(rng.integers(2 ** 32))) if pilot.randomised else None
+    if drawn is not None:
+        arms = [Arm(row["arm"]) for row in drawn]
     level = rng.normal(3.0, 0.55, size=len(arms))
     treated = np.array([arm is Arm.PARTICIPANT for arm in arms])
     drift = rng.normal(0.05, 0.35, size=len(arms))  # everyone moves a little, experience or not
@@ -106,9 +128,11 @@ def _people(rng, pilot: Pilot, instrument: Instrument, spec: PilotSpec) -> None:
     start = datetime.combine(pilot.starts_on - timedelta(days=14), time(10), UTC)
     enrollments = []
     for index, arm in enumerate(arms):
+        person = drawn[index] if drawn is not None else _demographics(rng)
         enrollment = Enrollment(
-            pilot_id=pilot.id, code=new_code(), arm=arm, age_band=str(rng.choice(AGE_BANDS, p=[.2, .3, .25, .2, .05])),
-            career_phase=str(rng.choice(PHASES, p=[.3, .3, .2, .15, .05])), consented_at=start, created_at=start,
+            pilot_id=pilot.id, code=new_code(), arm=arm, consented_at=start, created_at=start,
+            **{key: person[key] for key in ("age_band", "career_phase")},
+            stratum=person.get("stratum"), allocation_slot=person.get("allocation_slot"),
         )
         enrollment.invitations.extend(new_invitations(pilot))
         enrollments.append(enrollment)

@@ -12,6 +12,11 @@ def initiative_id(client, headers, key="community-external-mentoring") -> int:
     return next(i["id"] for i in items if i["key"] == key)
 
 
+PREREGISTRATION = {"outcome": "total", "direction": "increase", "alpha": 0.05, "test": "paired_t", "min_dz": 0.3}
+# A comparison arm the owner fills by choice (a non-randomised comparison), as before issue 13.
+ASSIGNED = {**PREREGISTRATION, "allocation": "assigned"}
+
+
 def pilot_payload(client, headers, **overrides) -> dict:
     payload = {
         "initiative_id": initiative_id(client, headers),
@@ -20,8 +25,7 @@ def pilot_payload(client, headers, **overrides) -> dict:
         "planned_n": 30,
         "starts_on": (TODAY - timedelta(days=2)).isoformat(),
         "ends_on": (TODAY + timedelta(days=60)).isoformat(),
-        "preregistration": {"outcome": "total", "direction": "increase", "alpha": 0.05,
-                            "test": "paired_t", "min_dz": 0.3},
+        "preregistration": dict(PREREGISTRATION),
     }
     payload.update(overrides)
     return payload

@@ -16,7 +16,7 @@ import schemathesis
 from crossover import create_app
 from crossover.errors import UNCHECKED_INPUT
 from tests.conftest import _test_config, create_users, dispose, fresh_app
-from tests.factories import enroll, make_mentor, make_pilot
+from tests.factories import ASSIGNED, enroll, make_mentor, make_pilot
 
 MAX_EXAMPLES = 12  # per operation and role: about 40 operations × 3 roles
 POISON = st.sampled_from(["\x00", "\ud83d", "x\udc00y", "a\x00\ud800"])
@@ -29,7 +29,8 @@ def world(_postgres_schema):
     app = fresh_app(PROPAGATE_EXCEPTIONS=False)  # a server error must show as a 500 response
     client = app.test_client()
     users = create_users(app, client)
-    running = make_pilot(client, users.owner, status="running", has_comparison=True)
+    running = make_pilot(client, users.owner, status="running", has_comparison=True,
+                         preregistration=ASSIGNED)
     make_pilot(client, users.owner2, status="closed")
     make_pilot(client, users.owner, status="draft")
     people = [enroll(client, users.owner, running["id"]) for _ in range(3)]

@@ -6,8 +6,8 @@ import numpy as np
 from numpy.typing import ArrayLike
 from scipy import special, stats
 
-from crossover.analysis._checks import as_pairs
-from crossover.analysis.paired import signif
+from crossover.analysis._checks import as_array
+from crossover.analysis.paired import changes, is_constant, signif
 
 
 def hedges_correction(df: float) -> float:
@@ -27,15 +27,23 @@ class PairedEffects:
     rank_biserial: float | None  # matched-pairs: (R+ − R−) / (R+ + R−), zeros dropped
 
 
-def paired_effects(pre: ArrayLike, post: ArrayLike, *, with_rank_biserial: bool = True) -> PairedEffects:
+def paired_effects(pre: ArrayLike, post: ArrayLike, *, with_rank_biserial: bool = True,
+                   grid: int | None = None) -> PairedEffects:
     """Cohen's dz, Hedges' gz and the matched-pairs rank-biserial correlation of post − pre.
 
     Note that pingouin's paired "cohen-d" is d_av (mean over the average SD), not dz.
     """
-    pre_a, post_a = as_pairs(pre, post, min_n=2)
-    change = post_a - pre_a
-    n, sd = change.size, change.std(ddof=1)
-    dz = float(change.mean() / sd) if sd > 0 else None
+    return change_effects(changes(pre, post, grid=grid, min_n=2), with_rank_biserial=with_rank_biserial)
+
+
+def change_effects(change: ArrayLike, *, with_rank_biserial: bool = True) -> PairedEffects:
+    """dz, gz and rank-biserial of changes (from ``changes``/``on_grid``); dz and gz are None when
+    every change is the same (no spread), never a ratio of floating-point noise."""
+    change = as_array(change, name="change")
+    if change.size < 2:
+        raise ValueError("at least 2 pairs are needed")
+    n = change.size
+    dz = None if is_constant(change) else float(change.mean() / change.std(ddof=1))
     gz = dz * hedges_correction(n - 1) if dz is not None and n > 2 else None
     return PairedEffects(dz, gz, rank_biserial(change) if with_rank_biserial else None)
 

@@ -7,7 +7,7 @@ from scipy import stats
 
 from crossover.analysis._checks import ALTERNATIVE, as_array, check_direction
 from crossover.analysis.effect_sizes import hedges_correction_exact
-from crossover.analysis.paired import t_p_value
+from crossover.analysis.paired import t_interval, t_p_value
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,13 +24,17 @@ class WelchTest:
     ci_high: float | None
     hedges_g: float | None  # pooled-SD standardized difference, small-sample corrected
     note: str | None = None
+    ci_test_low: float | None = None  # t.test(x, y, alternative = ALT, conf.level = 1 - alpha)
+    ci_test_high: float | None = None  # (an infinite one-sided bound is None)
+    ci_test_sided: str | None = None
 
 
-def welch(x: ArrayLike, y: ArrayLike, *, direction: str = "two-sided") -> WelchTest:
+def welch(x: ArrayLike, y: ArrayLike, *, direction: str = "two-sided", alpha: float = 0.05) -> WelchTest:
     """Welch two-sample t-test of mean(x) − mean(y).
 
     Matches R ``t.test(x, y, alternative = ALT)`` (var.equal = FALSE) for t, df, p and the
-    two-sided ``conf.int`` of ``t.test(x, y)``. Hedges' g uses the pooled SD and the exact
+    two-sided ``conf.int`` of ``t.test(x, y)``, and the test's interval with ``conf.level = 1 −
+    alpha``. Hedges' g uses the pooled SD and the exact
     small-sample correction, as metafor ``escalc("SMD", ...)``.
     """
     check_direction(direction)
@@ -50,6 +54,9 @@ def welch(x: ArrayLike, y: ArrayLike, *, direction: str = "two-sided") -> WelchT
     se = math.sqrt(se2)
     df = se2 ** 2 / ((vx / nx) ** 2 / (nx - 1) + (vy / ny) ** 2 / (ny - 1))
     t = diff / se
-    p = t_p_value(t, df, ALTERNATIVE[direction])
+    alternative = ALTERNATIVE[direction]
+    p = t_p_value(t, df, alternative)
     half = stats.t.ppf(0.975, df) * se
-    return WelchTest(nx, ny, mx, my, diff, float(t), float(df), float(p), diff - half, diff + half, g)
+    low, high = t_interval(diff, se, df, alternative, alpha)
+    return WelchTest(nx, ny, mx, my, diff, float(t), float(df), float(p), diff - half, diff + half, g, None,
+                     low, high, alternative)

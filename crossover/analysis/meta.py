@@ -25,6 +25,24 @@ def gz_variance(gz: float, n: int) -> float:
     return 1 / n + gz ** 2 / (2 * n)
 
 
+def smd_variance(g: float, n1: int, n2: int) -> float:
+    """Sampling variance of a between-arm Hedges' g: v = (n1 + n2) / (n1 n2) + g² / (2 (n1 + n2)).
+
+    The large-sample form (Hedges & Olkin 1985; metafor's escalc("SMD") with vtype = "LS" uses
+    n1 + n2 − 2 in the last denominator instead; the board keeps the form it has always used).
+    """
+    return (n1 + n2) / (n1 * n2) + g ** 2 / (2 * (n1 + n2))
+
+
+Z_975 = float(stats.norm.ppf(0.975))  # the two-sided 95% normal quantile, 1.959963984540054
+
+
+def normal_interval(estimate: float, variance: float) -> tuple[float, float]:
+    """Estimate ± z(0.975) × √variance: the 95% Wald interval of one pilot's effect."""
+    half = Z_975 * math.sqrt(variance)
+    return estimate - half, estimate + half
+
+
 def dersimonian_laird(effects: Sequence[float], variances: Sequence[float]) -> PooledEffect:
     """DerSimonian–Laird random-effects estimate; matches metafor ``rma(yi, vi, method = "DL")``.
 
@@ -45,7 +63,7 @@ def dersimonian_laird(effects: Sequence[float], variances: Sequence[float]) -> P
     w_star = 1 / (v + tau2)
     estimate = float(np.sum(w_star * y) / np.sum(w_star))
     se = math.sqrt(1 / np.sum(w_star))
-    z = stats.norm.ppf(0.975)
+    z = Z_975
     # metafor: I² = 100 × tau² / (tau² + s²), s² the "typical" within-study variance (df / c).
     i2 = 100 * tau2 / (tau2 + df / c) if k > 1 and c > 0 else 0.0
     p = float(2 * stats.norm.sf(abs(estimate / se)))

@@ -7,7 +7,10 @@ import numpy as np
 from numpy.typing import ArrayLike
 from scipy import special, stats
 
-from crossover.analysis._checks import ALTERNATIVE, as_pairs, check_direction, finite_or_none
+from crossover.analysis._checks import ALTERNATIVE, as_array, as_pairs, check_direction, finite_or_none
+
+
+SAME_CHANGE = "Every change is the same; the t-test is undefined."
 
 
 @dataclass(frozen=True, slots=True)
@@ -18,34 +21,96 @@ class PairedTTest:
     t: float | None  # None when every change is equal (no spread: t is undefined)
     df: int
     p: float | None  # for the preregistered direction
-    ci_low: float | None  # two-sided 95% CI of the mean change
+    ci_low: float | None  # two-sided 95% CI of the mean change (descriptive)
     ci_high: float | None
     note: str | None = None
+    # The interval that matches the test: R t.test(alternative = ALT, conf.level = 1 − alpha).
+    # A one-sided bound is infinite and given as None; ci_test_sided names R's alternative.
+    ci_test_low: float | None = None
+    ci_test_high: float | None = None
+    ci_test_sided: str | None = None
+
+    @property
+    def constant(self) -> bool:
+        """Every change is the same value (in exact arithmetic): no spread, no t, no dz."""
+        return self.t is None and self.sd_change == 0
 
 
-def paired_t(pre: ArrayLike, post: ArrayLike, *, direction: str = "two-sided", with_ci: bool = True) -> PairedTTest:
+def changes(pre: ArrayLike, post: ArrayLike, *, grid: int | None = None, min_n: int = 1) -> np.ndarray:
+    """post − pre, with changes that are equal in exact arithmetic equal as doubles.
+
+    Scores are means of integers: with ``grid`` (the number of items averaged) each change is put
+    on the grid of 1/grid, which is exact; without it, changes that agree to 12 significant digits
+    are made one double (no two distinct means of a few hundred integers are that close).
+    """
+    pre_a, post_a = as_pairs(pre, post, min_n=min_n)
+    return on_grid(post_a - pre_a, grid)
+
+
+def on_grid(change: ArrayLike, grid: int | None = None) -> np.ndarray:
+    """Changes that are equal in exact arithmetic made equal as doubles (see ``changes``)."""
+    change = as_array(change, name="change")
+    if grid:
+        return np.rint(change * grid) / grid
+    # Changes that agree to 12 significant digits all take the first one's double.
+    _, first, inverse = np.unique(signif(change, 12), return_index=True, return_inverse=True)
+    return change[first][inverse.ravel()]
+
+
+def is_constant(change: np.ndarray) -> bool:
+    return bool(change.size and np.all(change == change[0]))
+
+
+def paired_t(pre: ArrayLike, post: ArrayLike, *, direction: str = "two-sided", with_ci: bool = True,
+             alpha: float = 0.05, grid: int | None = None) -> PairedTTest:
     """Paired t-test of post − pre.
 
-    Matches R ``t.test(post, pre, paired = TRUE, alternative = ALT)`` for t, df and p, and the
-    two-sided ``conf.int`` of ``t.test(post, pre, paired = TRUE)``. Where every change is equal
-    R stops ("data are essentially constant"); here t, p and the CI are None with a note.
+    Matches R ``t.test(post, pre, paired = TRUE, alternative = ALT)`` for t, df and p, the
+    two-sided ``conf.int`` of ``t.test(post, pre, paired = TRUE)`` and, as the test's interval,
+    ``t.test(post, pre, paired = TRUE, alternative = ALT, conf.level = 1 - alpha)$conf.int``.
+    Where every change is equal R stops ("data are essentially constant"); here t, p and the CIs
+    are None with a note.
+    """
+    return one_sample_t(changes(pre, post, grid=grid, min_n=2), direction=direction, with_ci=with_ci,
+                        alpha=alpha)
+
+
+def one_sample_t(change: ArrayLike, *, direction: str = "two-sided", with_ci: bool = True,
+                 alpha: float = 0.05) -> PairedTTest:
+    """One-sample t-test of the mean change against 0: R ``t.test(change, alternative = ALT)``.
+
+    ``change`` should come from ``changes``/``on_grid`` so that equal changes are equal doubles.
     """
     check_direction(direction)
-    pre_a, post_a = as_pairs(pre, post, min_n=2)
-    change = post_a - pre_a
-    n = change.size
+    change = as_array(change, name="change")
+    if change.size < 2:
+        raise ValueError("at least 2 pairs are needed")
+    n, df = change.size, change.size - 1
+    if is_constant(change):
+        return PairedTTest(n, float(change[0]), 0.0, None, df, None, None, None, note=SAME_CHANGE)
     mean, sd = float(change.mean()), float(change.std(ddof=1))
-    if sd == 0 or sd < 1e-12 * max(1.0, abs(mean)):
-        return PairedTTest(n, mean, 0.0, None, n - 1, None, None, None,
-                           note="Every change is the same; the t-test is undefined.")
     se = sd / math.sqrt(n)
     t = mean / se
-    df = n - 1
-    p = t_p_value(t, df, ALTERNATIVE[direction])
+    alternative = ALTERNATIVE[direction]
+    p = t_p_value(t, df, alternative)
     if not with_ci:  # the evidence board needs no interval; skipping it saves a quantile per pilot
         return PairedTTest(n, mean, sd, float(t), df, p, None, None)
     half = stats.t.ppf(0.975, df) * se
-    return PairedTTest(n, mean, sd, float(t), df, p, mean - half, mean + half)
+    test_low, test_high = t_interval(mean, se, df, alternative, alpha)
+    return PairedTTest(n, mean, sd, float(t), df, p, mean - half, mean + half, None,
+                       test_low, test_high, alternative)
+
+
+def t_interval(estimate: float, se: float, df: float, alternative: str,
+               alpha: float) -> tuple[float | None, float | None]:
+    """The confidence interval R's t.test gives with ``alternative`` and ``conf.level = 1 − alpha``;
+    the infinite bound of a one-sided interval is None."""
+    if alternative == "greater":
+        return float(estimate - stats.t.ppf(1 - alpha, df) * se), None
+    if alternative == "less":
+        return None, float(estimate + stats.t.ppf(1 - alpha, df) * se)
+    half = float(stats.t.ppf(1 - alpha / 2, df)) * se
+    return estimate - half, estimate + half
 
 
 def t_p_value(t: float, df: float, alternative: str) -> float:
@@ -104,7 +169,8 @@ def psignrank(q: float, n: int, *, lower_tail: bool = True) -> float:
     return (sum(below) if lower_tail else sum(above)) / 2 ** n
 
 
-def wilcoxon_signed_rank(pre: ArrayLike, post: ArrayLike, *, direction: str = "two-sided") -> WilcoxonTest:
+def wilcoxon_signed_rank(pre: ArrayLike, post: ArrayLike, *, direction: str = "two-sided",
+                         grid: int | None = None) -> WilcoxonTest:
     """Wilcoxon signed-rank test of post − pre.
 
     Matches R ``wilcox.test(post, pre, paired = TRUE, digits.rank = 7, alternative = ALT)``:
@@ -113,9 +179,15 @@ def wilcoxon_signed_rank(pre: ArrayLike, post: ArrayLike, *, direction: str = "t
     with tie correction and continuity correction. Changes are rounded to 7 significant digits
     before ranking, so changes equal in exact arithmetic tie even if floating point differs.
     """
+    return signed_rank(changes(pre, post, grid=grid), direction=direction)
+
+
+def signed_rank(change: ArrayLike, *, direction: str = "two-sided") -> WilcoxonTest:
+    """Wilcoxon signed-rank test of changes against 0: R ``wilcox.test(change, digits.rank = 7)``."""
     check_direction(direction)
-    pre_a, post_a = as_pairs(pre, post, min_n=1)
-    change = post_a - pre_a
+    change = as_array(change, name="change")
+    if change.size < 1:
+        raise ValueError("at least 1 pairs are needed")
     zeros = int(np.sum(change == 0))
     nonzero = change[change != 0]
     n = nonzero.size
@@ -161,11 +233,16 @@ class SignTest:
     p: float | None
 
 
-def sign_test(pre: ArrayLike, post: ArrayLike, *, direction: str = "two-sided") -> SignTest:
+def sign_test(pre: ArrayLike, post: ArrayLike, *, direction: str = "two-sided",
+              grid: int | None = None) -> SignTest:
     """Sign test of post − pre: R ``binom.test(sum(d > 0), sum(d != 0), alternative = ALT)``."""
+    return sign_of_changes(changes(pre, post, grid=grid), direction=direction)
+
+
+def sign_of_changes(change: ArrayLike, *, direction: str = "two-sided") -> SignTest:
+    """Sign test of changes against 0 (zero changes dropped)."""
     check_direction(direction)
-    pre_a, post_a = as_pairs(pre, post)
-    change = post_a - pre_a
+    change = as_array(change, name="change")
     positive, n = int(np.sum(change > 0)), int(np.sum(change != 0))
     if n == 0:
         return SignTest(0, 0, None)

@@ -32,3 +32,15 @@ def record(actor, action: str, target_type: str, target_id: int | None, **detail
             details=details,
         )
     )
+
+
+def record_many(actor, action: str, target_type: str, events: list[tuple[int, dict]]) -> None:
+    """Add one audit event per (target id, details) in a single executemany (bulk enrolment)."""
+    if not events:
+        return
+    now = utcnow()
+    common = {"actor_id": getattr(actor, "id", None),
+              "organization_id": getattr(actor, "organization_id", None),
+              "action": action, "target_type": target_type, "created_at": now}
+    rows = [{**common, "target_id": target_id, "details": details} for target_id, details in events]
+    db.session.execute(sa.insert(AuditEvent.__table__), rows)

@@ -29,11 +29,15 @@ def _filters() -> dict:
     return filters
 
 
+POOLS = ("randomised", "controlled", "uncontrolled")  # strongest design first
+
+
 def headline(summary: dict) -> dict:
-    """The pooled figure a cell is coloured by: controlled evidence first, else uncontrolled."""
-    chosen = summary["controlled"] if summary["controlled"]["k"] else summary["uncontrolled"]
-    return {**chosen, "controlled": bool(summary["controlled"]["k"]),
-            "enough": summary["controlled"]["k"] + summary["uncontrolled"]["k"] >= ENOUGH}
+    """The pooled figure a cell is coloured by: randomised evidence first, then non-randomised
+    comparisons, else uncontrolled."""
+    chosen = next((summary[key] for key in POOLS if summary[key]["k"]), summary["uncontrolled"])
+    return {**chosen, "controlled": bool(summary["randomised"]["k"] or summary["controlled"]["k"]),
+            "enough": sum(summary[key]["k"] for key in POOLS) >= ENOUGH}
 
 
 @pages_bp.route("/evidence")
@@ -74,9 +78,10 @@ def cell(venue: str, level: str):
 
 def _plots(rows: list[dict], summary: dict) -> list[dict]:
     out = []
-    for design, key, label in (("controlled", "controlled", _("With a comparison group")),
-                               ("uncontrolled pre/post", "uncontrolled", _("Uncontrolled pre/post"))):
-        mine = [r for r in rows if r["design"] == design]
+    for allocation, key, label in (("randomised", "randomised", _("With a randomised comparison group")),
+                                   ("assigned", "controlled", _("With a comparison group (non-randomised comparison)")),
+                                   (None, "uncontrolled", _("Uncontrolled pre/post"))):
+        mine = [r for r in rows if r["allocation"] == allocation]
         if mine:
             out.append({"label": label, "pooled": summary[key], "svg": Markup(charts.forest_plot(
                 mine, summary[key], title=label, pooled_label=_("Pooled (random effects)")))})

@@ -24,7 +24,13 @@ class SummaryFields(Schema):
     withheld_pilots = ma.fields.Integer(metadata={"description": "Pilots under K pairs: counted, never pooled"})
     organizations = ma.fields.Integer()
     pairs = ma.fields.Integer()
-    controlled = ma.fields.Nested(PooledSchema)
+    randomised = ma.fields.Nested(PooledSchema, metadata={
+        "description": "Randomised pilots, pooled on the standardised ANCOVA effect d = b / s (b the arm "
+                       "coefficient of lm(post ~ pre + arm), s the pooled within-arm SD of pre) with "
+                       "variance v = SE(b)² / s² + d² / (2 (n − 2))"})
+    controlled = ma.fields.Nested(PooledSchema, metadata={
+        "description": "Non-randomised comparisons (arms assigned by the owner), pooled on Hedges' g of the "
+                       "changes with v = (n1 + n2) / (n1 n2) + g² / (2 (n1 + n2))"})
     uncontrolled = ma.fields.Nested(PooledSchema)
     verdicts = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.Integer())
 
@@ -54,8 +60,12 @@ class PilotEvidenceSchema(Schema):
     format = ma.fields.String()
     ends_on = ma.fields.String()
     design = ma.fields.String()
+    allocation = ma.fields.String(allow_none=True, metadata={"description": "randomised, assigned or null"})
+    comparison_label = ma.fields.String(allow_none=True, metadata={
+        "description": "\"non-randomised comparison\" when the owner assigned the arms"})
     n = ma.fields.Integer(allow_none=True)
-    effect = F(metadata={"description": "gz (uncontrolled) or Hedges' g between arms (controlled)"})
+    effect = F(metadata={"description": "gz (uncontrolled), Hedges' g between arms (assigned comparison) or "
+                                        "the standardised ANCOVA effect (randomised)"})
     ci_low, ci_high, p = F(), F(), F()
     p_bh = F(metadata={"description": "Benjamini–Hochberg across all closed pilots"})
     verdict = ma.fields.String()

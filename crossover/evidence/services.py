@@ -7,7 +7,6 @@ can be recovered by subtracting visible figures (from any filter) from a visible
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date
-import math
 
 import numpy as np
 import sqlalchemy as sa
@@ -20,12 +19,13 @@ from crossover.config import privacy_k
 from crossover.extensions import db
 from crossover.instruments.models import Instrument
 from crossover.pilots.cells import cell_columns
-from crossover.pilots.models import Arm, Enrollment, Pilot, PilotStatus
+from crossover.pilots.models import Allocation, Arm, Enrollment, Pilot, PilotStatus
 from crossover.reports.aggregates import aligned_lists, concat_bytes, split_ints, split_strings
 from crossover.surveys.models import ResponseScore
 from crossover.surveys.packed import RecordLayout
 
 VERDICTS = [v.value for v in analysis.Verdict]
+NON_RANDOMISED = "non-randomised comparison"
 
 
 @dataclass
@@ -46,6 +46,11 @@ class PilotRow:
     alpha: float
     test: str
     min_dz: float
+    allocation: str | None  # randomised / assigned with a comparison arm, else None
+
+    @property
+    def randomised(self) -> bool:
+        return self.allocation == Allocation.RANDOMISED.value
 
 
 def _closed_pilots() -> list[PilotRow]:
@@ -53,7 +58,7 @@ def _closed_pilots() -> list[PilotRow]:
     rows = db.session.execute(
         sa.select(Pilot.id, Pilot.title, Organization.slug, Organization.name, Pilot.initiative_id, Venue.key,
                   Level.key, Pilot.format, Pilot.ends_on, Pilot.has_comparison, Pilot.instrument_id, Pilot.outcome,
-                  Pilot.direction, Pilot.alpha, Pilot.primary_test, Pilot.min_dz)
+                  Pilot.direction, Pilot.alpha, Pilot.primary_test, Pilot.min_dz, Pilot.allocation)
         .join(Organization, Organization.id == Pilot.organization_id)
         .join(Initiative, Initiative.id == Pilot.initiative_id)
         .join(Venue, Venue.id == venue_id)
@@ -62,7 +67,12 @@ def _closed_pilots() -> list[PilotRow]:
         .order_by(Pilot.id)
     )
     return [PilotRow(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7].value, r[8], r[9], r[10], r[11],
-                     r[12].value, r[13], r[14].value, r[15]) for r in rows]
+                     r[12].value, r[13], r[14].value, r[15], _allocation(r[9], r[16])) for r in rows]
+
+
+def _allocation(controlled: bool, stored: Allocation | None) -> str | None:
+    """As Pilot.allocation_method: with a comparison arm, randomised unless assigned."""
+    return (stored or Allocation.RANDOMISED).value if controlled else None
 
 
 def _arms() -> dict[int, tuple[np.ndarray, np.ndarray]]:
@@ -111,18 +121,22 @@ def _scores(packed_hex: str | None, layout: RecordLayout, head: int, column: int
 
 
 def _changes(pilot: PilotRow, arms, packed: dict, layouts: dict[int, RecordLayout], head: int) -> dict[str, np.ndarray]:
-    """Change (post − pre) of the primary outcome per arm."""
+    """Change (post − pre) of the primary outcome per arm, on the scale's grid (equal changes equal)."""
     layout = layouts[pilot.instrument_id]
     column = layout.scales.index(pilot.outcome)
     pre_ids, pre = _scores(packed.get((pilot.id, waves.PRE)), layout, head, column)
     post_ids, post = _scores(packed.get((pilot.id, waves.POST)), layout, head, column)
     common, a, b = np.intersect1d(pre_ids, post_ids, assume_unique=True, return_indices=True)
-    change = post[b] - pre[a]
+    change = analysis.on_grid(post[b] - pre[a], layout.counts[column])
     if not pilot.controlled:
         return {Arm.PARTICIPANT.value: change, Arm.COMPARISON.value: np.empty(0)}
     ids, arm_of = arms.get(pilot.id, (np.empty(0, dtype=np.int64), np.empty(0, dtype=object)))
     arm = arm_of[np.searchsorted(ids, common)] if common.size else np.empty(0, dtype=object)
-    return {arm_.value: change[arm == arm_.value] for arm_ in Arm}
+    out = {arm_.value: change[arm == arm_.value] for arm_ in Arm}
+    if pilot.randomised:  # the ANCOVA needs the scores themselves
+        both = (arm == Arm.PARTICIPANT.value) | (arm == Arm.COMPARISON.value)
+        out["ancova"] = (pre[a][both], post[b][both], (arm[both] == Arm.PARTICIPANT.value).astype(float))
+    return out
 
 
 def pilot_result(pilot: PilotRow, changes: dict[str, np.ndarray], k: int) -> dict:
@@ -130,36 +144,40 @@ def pilot_result(pilot: PilotRow, changes: dict[str, np.ndarray], k: int) -> dic
     base = {"id": pilot.id, "title": pilot.title, "organization": pilot.organization,
             "organization_name": pilot.organization_name, "initiative_id": pilot.initiative_id, "venue": pilot.venue,
             "level": pilot.level, "format": pilot.format, "ends_on": pilot.ends_on.isoformat(),
-            "design": "controlled" if pilot.controlled else "uncontrolled pre/post"}
-    treated, waiting = changes["participant"], changes["comparison"]
+            "design": "controlled" if pilot.controlled else "uncontrolled pre/post",
+            "allocation": pilot.allocation,
+            "comparison_label": NON_RANDOMISED if pilot.allocation == Allocation.ASSIGNED.value else None}
+    treated, waiting = changes[Arm.PARTICIPANT.value], changes[Arm.COMPARISON.value]
     n = int(min(treated.size, waiting.size)) if pilot.controlled else int(treated.size)
     common = dict(k=k, alpha=pilot.alpha, min_effect=pilot.min_dz, direction=pilot.direction)
     if n < k:
         verdict = analysis.verdict(n=n, p=None, effect=None, **common)
         return {**base, "n": None, "effect": None, "variance": None, "ci_low": None, "ci_high": None, "p": None,
                 "verdict": verdict.value, "suppressed": True}
-    if pilot.controlled:  # the verdict rests on the difference between arms
+    if pilot.randomised:  # the verdict rests on the ANCOVA, pooled on its standardised effect
+        fit = analysis.ancova(*changes["ancova"], direction=pilot.direction)
+        effect = judged = fit.standardized
+        p, constant, variance = fit.p, None, fit.variance
+        pairs = int(treated.size + waiting.size)
+    elif pilot.controlled:  # the verdict rests on the difference between arms
         test = analysis.welch(treated, waiting, direction=pilot.direction)
-        effect, p = test.hedges_g, test.p
-        judged = effect
-        n1, n2 = treated.size, waiting.size
-        variance = None if effect is None else (n1 + n2) / (n1 * n2) + effect ** 2 / (2 * (n1 + n2))
-        pairs = int(n1 + n2)
+        effect = judged = test.hedges_g
+        p, constant = test.p, (test.difference if effect is None else None)
+        variance = None if effect is None else analysis.smd_variance(effect, treated.size, waiting.size)
+        pairs = int(treated.size + waiting.size)
     else:
-        zeros = np.zeros_like(treated)
-        effects = analysis.paired_effects(zeros, treated, with_rank_biserial=False)
-        effect = effects.gz
+        effects = analysis.change_effects(treated, with_rank_biserial=False)
+        effect, judged = effects.gz, effects.dz  # the verdict judges dz, as in the pilot's own report
         if pilot.test == "wilcoxon":
-            p = analysis.wilcoxon_signed_rank(zeros, treated, direction=pilot.direction).p
+            p = analysis.signed_rank(treated, direction=pilot.direction).p
         else:
-            p = analysis.paired_t(zeros, treated, direction=pilot.direction, with_ci=False).p
+            p = analysis.one_sample_t(treated, direction=pilot.direction, with_ci=False).p
+        constant = float(treated[0]) if effect is None and judged is None else None
         variance = None if effect is None else analysis.gz_variance(effect, n)
         pairs = n
-        judged = effects.dz  # as in the pilot's own report
-    verdict = analysis.verdict(n=n, p=p, effect=judged, **common)
-    half = 1.959963984540054 * math.sqrt(variance) if variance is not None else None
-    return {**base, "n": pairs, "effect": effect, "variance": variance,
-            "ci_low": effect - half if half is not None else None, "ci_high": effect + half if half is not None else None,
+    verdict = analysis.verdict(n=n, p=p, effect=judged, constant_change=constant, **common)
+    low, high = analysis.normal_interval(effect, variance) if variance is not None else (None, None)
+    return {**base, "n": pairs, "effect": effect, "variance": variance, "ci_low": low, "ci_high": high,
             "p": p, "verdict": verdict.value, "suppressed": False}
 
 
@@ -176,7 +194,8 @@ def _summary(results: list[dict]) -> dict:
         "pilots": len(results), "withheld_pilots": len(results) - len(reportable),
         "organizations": len({r["organization"] for r in results}),
         "pairs": sum(r["n"] for r in reportable),
-        "controlled": _pool([r for r in results if r["design"] == "controlled"]),
+        "randomised": _pool([r for r in results if r["allocation"] == Allocation.RANDOMISED.value]),
+        "controlled": _pool([r for r in results if r["allocation"] == Allocation.ASSIGNED.value]),
         "uncontrolled": _pool([r for r in results if r["design"] != "controlled"]),
         "verdicts": {v: sum(1 for r in results if r["verdict"] == v) for v in VERDICTS},
     }

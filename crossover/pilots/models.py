@@ -45,6 +45,17 @@ class Arm(enum.Enum):
     COMPARISON = "comparison"
 
 
+class Allocation(enum.Enum):
+    """How people reach the comparison arm (DESIGN.md, second edition)."""
+
+    RANDOMISED = "randomised"  # permuted blocks within strata; the default with a comparison arm
+    ASSIGNED = "assigned"  # the owner picks: a non-randomised comparison
+
+
+DEFAULT_STRATA = ["age_band", "career_phase"]
+STRATUM_FIELDS = ("age_band", "career_phase")  # the enrollment attributes a stratum may use
+
+
 class Pilot(db.Model):
     """One organization's time-boxed trial of one initiative."""
 
@@ -74,6 +85,11 @@ class Pilot(db.Model):
     alpha: Mapped[float] = mapped_column(default=0.05)
     primary_test: Mapped[PrimaryTest] = mapped_column(enum_column(PrimaryTest), default=PrimaryTest.PAIRED_T)
     min_dz: Mapped[float] = mapped_column(default=0.2)
+    # With a comparison arm: randomised unless preregistered "assigned" (null: the default).
+    allocation: Mapped[Allocation | None] = mapped_column(enum_column(Allocation))
+    strata: Mapped[list | None]  # enrollment attributes to stratify on; null: DEFAULT_STRATA
+    # Drawn when the pilot leaves draft; shown to nobody before the pilot is closed.
+    allocation_seed: Mapped[str | None] = mapped_column(sa.String(64))
     preregistered_at: Mapped[datetime | None]
     # The grid cell the pilot ran in, kept when it closes (see crossover.pilots.cells).
     closed_venue_id: Mapped[int | None] = mapped_column(sa.ForeignKey("venues.id"))
@@ -93,6 +109,21 @@ class Pilot(db.Model):
 
     def wave(self, name: str) -> "WaveWindow | None":
         return next((w for w in self.waves if w.wave == name), None)
+
+    @property
+    def allocation_method(self) -> Allocation | None:
+        """How arms are given: None without a comparison arm, else randomised unless assigned."""
+        if not self.has_comparison:
+            return None
+        return self.allocation or Allocation.RANDOMISED
+
+    @property
+    def randomised(self) -> bool:
+        return self.allocation_method is Allocation.RANDOMISED
+
+    @property
+    def stratum_fields(self) -> list[str]:
+        return DEFAULT_STRATA if self.strata is None else list(self.strata)
 
 
 class WaveWindow(db.Model):
@@ -119,6 +150,9 @@ class Enrollment(db.Model):
     pilot_id: Mapped[int] = mapped_column(sa.ForeignKey("pilots.id"), index=True)
     code: Mapped[str] = mapped_column(sa.String(16), unique=True)
     arm: Mapped[Arm] = mapped_column(enum_column(Arm), default=Arm.PARTICIPANT)
+    # Randomised pilots: the stratum and the place in its sequence of permuted blocks.
+    stratum: Mapped[str | None] = mapped_column(sa.String(64))
+    allocation_slot: Mapped[int | None]
     age_band: Mapped[str] = mapped_column(sa.String(16))
     career_phase: Mapped[str] = mapped_column(sa.String(32))
     consented_at: Mapped[datetime]

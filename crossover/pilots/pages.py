@@ -233,11 +233,15 @@ def pilot_enroll(pilot_id: int):
     try:
         data = load(EnrollmentInputSchema(), {
             "age_band": request.form.get("age_band", ""), "career_phase": request.form.get("career_phase", ""),
-            "consent": checked(request.form, "consent"), "arm": request.form.get("arm", Arm.PARTICIPANT.value),
+            "consent": checked(request.form, "consent"), "arm": request.form.get("arm") or None,
             "email": blank_to_none(request.form.get("email")),
         })
         enrollment = services.enroll(pilot, data, actor=actor())
-        flash(_("Enrolled as %(code)s.", code=enrollment.code), "success")
+        if pilot.randomised:  # the owner learns the drawn arm only now
+            flash(_("Enrolled as %(code)s; the draw gave the %(arm)s arm.", code=enrollment.code,
+                    arm=label("arm", enrollment.arm.value)), "success")
+        else:
+            flash(_("Enrolled as %(code)s.", code=enrollment.code), "success")
     except DomainError as error:
         flash_error(error)
     return _back(pilot_id, "#enrollments")

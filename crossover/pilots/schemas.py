@@ -3,7 +3,9 @@ from flask_smorest.fields import Upload
 import marshmallow as ma
 
 from crossover.api import Id, Schema
-from crossover.pilots.models import Arm, Direction, PilotFormat, PilotStatus, PrimaryTest
+from crossover.pilots.models import (
+    STRATUM_FIELDS, Allocation, Arm, Direction, PilotFormat, PilotStatus, PrimaryTest,
+)
 
 _values = lambda enum_cls: [m.value for m in enum_cls]  # noqa: E731
 _band = ma.fields.String(validate=ma.validate.Length(1, 16))
@@ -19,6 +21,14 @@ class PreregistrationSchema(Schema):
     alpha = ma.fields.Float(load_default=0.05, validate=ma.validate.Range(0.001, 0.5))
     test = ma.fields.String(load_default="paired_t", validate=ma.validate.OneOf(_values(PrimaryTest)))
     min_dz = ma.fields.Float(load_default=0.2, validate=ma.validate.Range(0.01, 5))
+    allocation = ma.fields.String(
+        allow_none=True, validate=ma.validate.OneOf(_values(Allocation)),
+        metadata={"description": "With a comparison arm: randomised (the default; permuted blocks within "
+                                 "strata, no arm may be sent) or assigned (the owner picks: a non-randomised "
+                                 "comparison)"})
+    strata = ma.fields.List(
+        ma.fields.String(validate=ma.validate.OneOf(STRATUM_FIELDS)), allow_none=True,
+        metadata={"description": "Enrollment attributes to randomise within; default age_band and career_phase"})
 
 
 class PreregistrationUpdateSchema(Schema):
@@ -27,6 +37,8 @@ class PreregistrationUpdateSchema(Schema):
     alpha = ma.fields.Float(validate=ma.validate.Range(0.001, 0.5))
     test = ma.fields.String(validate=ma.validate.OneOf(_values(PrimaryTest)))
     min_dz = ma.fields.Float(validate=ma.validate.Range(0.01, 5))
+    allocation = ma.fields.String(allow_none=True, validate=ma.validate.OneOf(_values(Allocation)))
+    strata = ma.fields.List(ma.fields.String(validate=ma.validate.OneOf(STRATUM_FIELDS)), allow_none=True)
 
 
 class EligibilitySchema(Schema):
@@ -122,6 +134,10 @@ class PilotSchema(Schema):
     preregistration = ma.fields.Function(
         lambda p: {"outcome": p.outcome, "direction": p.direction.value, "alpha": p.alpha,
                    "test": p.primary_test.value, "min_dz": p.min_dz,
+                   "allocation": p.allocation_method.value if p.allocation_method else None,
+                   "strata": p.stratum_fields if p.randomised else None,
+                   # the seed is kept from everyone until the pilot is closed
+                   "allocation_seed": p.allocation_seed if p.status is PilotStatus.CLOSED else None,
                    "frozen_at": p.preregistered_at.isoformat() if p.preregistered_at else None}
     )
     created_at = ma.fields.DateTime()
@@ -135,7 +151,10 @@ class EnrollmentInputSchema(Schema):
     age_band = ma.fields.String(required=True, validate=ma.validate.Length(1, 16))
     career_phase = ma.fields.String(required=True, validate=ma.validate.Length(1, 32))
     consent = ma.fields.Boolean(required=True)
-    arm = ma.fields.String(load_default=Arm.PARTICIPANT.value, validate=ma.validate.OneOf(_values(Arm)))
+    arm = ma.fields.String(
+        load_default=None, validate=ma.validate.OneOf(_values(Arm)),
+        metadata={"description": "participant (default) or comparison; only for an assigned comparison: "
+                                 "a randomised pilot draws the arm and refuses one sent (422)"})
     email = ma.fields.Email(allow_none=True, load_default=None, validate=ma.validate.Length(max=254))
 
 
@@ -155,6 +174,10 @@ class EnrollmentSchema(Schema):
     pilot_id = ma.fields.Integer()
     code = ma.fields.String()
     arm = ma.fields.Function(lambda e: e.arm.value)
+    allocation = ma.fields.Function(
+        lambda e: e.pilot.allocation_method.value if e.pilot.allocation_method else None,
+        metadata={"description": "How the arm was given: randomised (drawn), assigned (the owner's choice), "
+                                 "or null without a comparison arm"})
     age_band = ma.fields.String()
     career_phase = ma.fields.String()
     consented_at = ma.fields.DateTime()

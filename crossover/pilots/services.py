@@ -20,8 +20,10 @@ from crossover.errors import Conflict, Forbidden, Invalid, NotFound
 from crossover.extensions import db
 from crossover.instruments.models import Instrument
 from crossover.instruments.services import get_instrument
+from crossover.pilots import allocation
 from crossover.pilots.cells import keep_cell
 from crossover.pilots.models import (
+    Allocation,
     Arm,
     Contact,
     Direction,
@@ -138,6 +140,10 @@ def _apply_preregistration(pilot: Pilot, prereg: dict) -> None:
         pilot.primary_test = PrimaryTest(prereg["test"])
     if "min_dz" in prereg:
         pilot.min_dz = prereg["min_dz"]
+    if "allocation" in prereg:
+        pilot.allocation = None if prereg["allocation"] is None else Allocation(prereg["allocation"])
+    if "strata" in prereg:
+        pilot.strata = None if prereg["strata"] is None else list(dict.fromkeys(prereg["strata"]))
 
 
 def _check_outcome(pilot: Pilot, instrument: Instrument) -> None:
@@ -274,6 +280,8 @@ def transition(pilot: Pilot, to: str, *, actor: User) -> Pilot:
         )
     if pilot.status is PilotStatus.DRAFT:
         pilot.preregistered_at = utcnow()
+        if pilot.randomised and pilot.allocation_seed is None:
+            pilot.allocation_seed = allocation.new_seed()  # never in the audit log: kept until closed
     if target is PilotStatus.CLOSED:
         keep_cell(pilot)
     previous = pilot.status
@@ -313,9 +321,14 @@ def _eligibility_errors(pilot: Pilot, row: dict, known: dict[str, set[str]] | No
         errors["career_phase"] = problems
     if row.get("consent") is not True:
         errors["consent"] = ["Consent is required to enrol."]
-    if row.get("arm", Arm.PARTICIPANT.value) == Arm.COMPARISON.value and not pilot.has_comparison:
+    if row.get("arm") == Arm.COMPARISON.value and not pilot.has_comparison:
         errors["arm"] = ["This pilot has no comparison arm."]
+    elif row.get("arm") and pilot.randomised:
+        errors["arm"] = [RANDOMISED_ARM]
     return errors
+
+
+RANDOMISED_ARM = "This pilot is randomised: each person's arm is drawn, not chosen; leave arm out."
 
 
 def _check_enrollable(pilot: Pilot) -> None:
@@ -341,6 +354,7 @@ def _add_enrollment(pilot: Pilot, row: dict) -> Enrollment:
     enrollment = Enrollment(
         pilot=pilot, code=new_code(), arm=Arm(row.get("arm") or Arm.PARTICIPANT.value),
         age_band=row["age_band"], career_phase=row["career_phase"], consented_at=now, created_at=now,
+        stratum=row.get("stratum"), allocation_slot=row.get("allocation_slot"),
     )
     enrollment.invitations.extend(new_invitations(pilot))
     db.session.add(enrollment)
@@ -356,10 +370,19 @@ def enroll(pilot: Pilot, data: dict, *, actor: User) -> Enrollment:
     errors = _eligibility_errors(pilot, data)
     if errors:
         raise Invalid("Not eligible for this pilot: " + " ".join(m for ms in errors.values() for m in ms), errors)
-    enrollment = _add_enrollment(pilot, data)
+    row = dict(data)
+    if pilot.randomised:
+        allocation.assign(pilot, [row])
+    enrollment = _add_enrollment(pilot, row)
     audit.record(actor, "enrollment.create", "enrollment", enrollment.id, pilot=pilot.id)
+    if pilot.randomised:
+        audit.record(actor, "enrollment.allocate", "enrollment", enrollment.id, **_allocation_details(pilot, row))
     db.session.commit()
     return enrollment
+
+
+def _allocation_details(pilot: Pilot, row: dict) -> dict:
+    return {"pilot": pilot.id, "arm": row["arm"], "stratum": row["stratum"], "slot": row["allocation_slot"]}
 
 
 _CSV_TRUE = {"yes", "y", "true", "1", "はい", "同意"}
@@ -397,9 +420,10 @@ def _csv_row_errors(pilot: Pilot, raw: dict, known: dict[str, set[str]]) -> tupl
     row = {
         "age_band": raw.get("age_band", ""), "career_phase": raw.get("career_phase", ""),
         "consent": raw.get("consent", "").lower() in _CSV_TRUE,
-        "arm": raw.get("arm") or Arm.PARTICIPANT.value, "email": raw.get("email") or None,
+        "arm": raw.get("arm") or None, "email": raw.get("email") or None,
     }
     problems = [f"{field}: {m}" for field, ms in _eligibility_errors(pilot, row, known).items() for m in ms]
+    row["arm"] = row["arm"] or Arm.PARTICIPANT.value
     if row["arm"] not in {a.value for a in Arm}:
         problems.append(f"arm: Unknown arm {row['arm']!r}.")
     if row["email"]:
@@ -456,7 +480,8 @@ def _insert_enrollments(pilot: Pilot, rows: list[dict], now: datetime) -> list[d
     """Insert the enrollments in one executemany; returns them as inserted, each with its id."""
     values = [
         {"pilot_id": pilot.id, "code": code, "arm": Arm(row["arm"]), "age_band": row["age_band"],
-         "career_phase": row["career_phase"], "consented_at": now, "created_at": now}
+         "career_phase": row["career_phase"], "consented_at": now, "created_at": now,
+         "stratum": row.get("stratum"), "allocation_slot": row.get("allocation_slot")}
         for row, code in zip(rows, _new_codes(len(rows)))
     ]
     # Core, not the ORM: no object per row. The ids are read back by code (SQLite cannot return
@@ -526,8 +551,13 @@ def _record_upload(pilot: Pilot, digest: str, rows: list[dict], actor: User, now
 
 def _store_csv(pilot: Pilot, digest: str, rows: list[dict], actor: User) -> CsvUploadResult:
     now = utcnow()
+    if pilot.randomised:  # in file order, as if each row were enrolled alone
+        allocation.assign(pilot, rows)
     upload = _record_upload(pilot, digest, rows, actor, now)
     enrollments = _insert_enrollments(pilot, rows, now)
+    if pilot.randomised:
+        audit.record_many(actor, "enrollment.allocate", "enrollment",
+                          [(e["id"], _allocation_details(pilot, row)) for e, row in zip(enrollments, rows)])
     tokens_of = _insert_invitations(pilot, enrollments, now)
     _insert_contacts(enrollments, rows)
     audit.record(actor, "enrollment.csv_upload", "pilot", pilot.id, rows=len(rows), upload=upload.id, sha256=digest)

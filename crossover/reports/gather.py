@@ -38,6 +38,7 @@ class PilotData:
     concern_counts: dict[tuple[str, str], int]  # (career phase, concern) → respondents choosing it
     intake_respondents: dict[str, int]  # career phase → intake respondents
     sessions: dict[int, tuple[int, int]]  # enrollment → (sessions, minutes)
+    items: dict[str, int]  # scale → number of items it averages (scores lie on a grid of 1/items)
 
     def attribute(self, name: str, ids: np.ndarray) -> np.ndarray:
         """arm / age_band / career_phase of the given enrollment ids."""
@@ -98,4 +99,5 @@ def gather(pilot: Pilot) -> PilotData:
         )
     }
     return PilotData(pilot, instrument, layout.scales, ids[order], arms[order], bands[order], phases[order],
-                     _wave_scores(pilot, layout), concern_counts, intake_respondents, sessions)
+                     _wave_scores(pilot, layout), concern_counts, intake_respondents, sessions,
+                     dict(zip(layout.scales, layout.counts.astype(int).tolist())))

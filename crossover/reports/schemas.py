@@ -10,6 +10,9 @@ REASON = lambda: S(metadata={  # noqa: E731
     "description": "Why the figures are withheld: small (the group holds fewer than K people) or complementary "
                    "(withheld so that a small group cannot be recovered by combining the visible ones); null when shown",
     "enum": ["small", "complementary", None]})
+TEST_SIDED = lambda: S(metadata={  # noqa: E731
+    "description": "R's alternative of the test's interval: greater (upper bound null), less (lower bound null) "
+                   "or two-sided", "enum": ["greater", "less", "two-sided", None]})
 
 
 class OutcomeSchema(Schema):
@@ -18,6 +21,11 @@ class OutcomeSchema(Schema):
     ci_low, ci_high, t, df, p_t = F(), F(), F(), I(), F()
     wilcoxon_v, p_wilcoxon, dz, gz, rank_biserial = F(), F(), F(), F(), F()
     shapiro_w, p_shapiro, p_primary = F(), F(), F()
+    ci_test_low = F(metadata={"description": "The interval that matches the test: R t.test(alternative = the "
+                                             "preregistered direction, conf.level = 1 − alpha); null when that "
+                                             "bound is infinite (one-sided)"})
+    ci_test_high = F(metadata={"description": "Upper bound of the test's interval; null when infinite"})
+    ci_test_sided = TEST_SIDED()
     p_holm = F(metadata={"description": "Subscales only: Holm-adjusted within the pilot"})
     note = S()
     suppressed = ma.fields.Boolean()
@@ -58,9 +66,42 @@ class AttritionSchema(Schema):
     suppressed_reason = REASON()
 
 
+LABEL = lambda: S(metadata={  # noqa: E731
+    "description": "\"non-randomised comparison\" when the owner assigned the arms; null when randomised"})
+
+
 class ComparisonSchema(WelchSchema):
     n_participant, n_comparison = I(), I()
     mean_change_participant, mean_change_comparison = F(), F()
+    ci_test_low, ci_test_high, ci_test_sided = F(), F(), TEST_SIDED()
+    label = LABEL()
+
+
+class AncovaSchema(Schema):
+    """lm(post ~ pre + arm) of a randomised pilot (participant = 1, comparison = 0): the arm's
+    coefficient as summary(lm()) and confint() give it; standardized = coefficient / pooled
+    within-arm SD of pre."""
+    n_participant, n_comparison, df = I(), I(), I()
+    coefficient, se, t, p, ci_low, ci_high, standardized = F(), F(), F(), F(), F(), F(), F()
+    ci_test_low, ci_test_high, ci_test_sided = F(), F(), TEST_SIDED()
+    note = S()
+    suppressed = ma.fields.Boolean()
+    suppressed_reason = REASON()
+
+
+class StratumBalanceSchema(Schema):
+    stratum = S()
+    n, participant, comparison = I(), I(), I()
+    suppressed = ma.fields.Boolean()
+    suppressed_reason = REASON()
+
+
+class AllocationSchema(Schema):
+    method = S(metadata={"description": "randomised or assigned"})
+    label = LABEL()
+    strata = ma.fields.List(ma.fields.String(), allow_none=True)
+    seed = S(metadata={"description": "The allocation seed, shown once the pilot is closed"})
+    balance = ma.fields.List(ma.fields.Nested(StratumBalanceSchema))
 
 
 class CorrelationSchema(Schema):
@@ -94,9 +135,26 @@ class ConcernsSchema(Schema):
     by_career_phase = ma.fields.List(ma.fields.Nested(ConcernTableSchema))
 
 
+class RuleSchema(Schema):
+    """The branch of the verdict taken: a stable key plus the sentence in both languages (the house's
+    key/label_ja/label_en triplet), e.g. "p 0.003 < α 0.05 in the hoped direction and dz 0.56 ≥ 0.2: ..."."""
+    key = ma.fields.String(metadata={"description": "too_few_pairs, no_effect_size, significant_and_large, "
+                                                    "significant_but_small, significant_wrong_way, "
+                                                    "large_not_significant, neither"})
+    label_ja, label_en = ma.fields.String(), ma.fields.String()
+
+
 class VerdictSchema(Schema):
     value = ma.fields.String(metadata={"description": "insufficient_data, small_success, promising, adverse, no_evidence"})
-    basis = ma.fields.String(metadata={"description": "paired, or comparison when the pilot has a comparison arm"})
+    basis = ma.fields.String(metadata={"description": "paired; comparison (Welch on changes) with an assigned "
+                                                     "comparison arm; ancova for a randomised pilot"})
+    test = ma.fields.String(metadata={"description": "The test whose p decided: paired_t, wilcoxon, welch or ancova"})
+    p, alpha, effect, min_effect = F(), F(), F(), F()
+    direction = ma.fields.String(metadata={"description": "increase, decrease or two-sided (preregistered)"})
+    effect_name = ma.fields.String(metadata={"description": "dz (paired), hedges_g (comparison) or ancova_d "
+                                                            "(randomised); when every change is the same, effect "
+                                                            "is null and counts as met"})
+    rule = ma.fields.Nested(RuleSchema)
 
 
 class CountsSchema(Schema):
@@ -106,6 +164,8 @@ class CountsSchema(Schema):
 class ReportPilotSchema(Schema):
     id, initiative_id, privacy_k = I(), I(), I()
     title, status, format, organization, venue, level, design, warning = S(), S(), S(), S(), S(), S(), S(), S()
+    allocation = S(metadata={"description": "randomised, assigned, or null without a comparison arm"})
+    comparison_label = LABEL()
     preregistration = ma.fields.Dict()
 
 
@@ -119,6 +179,8 @@ class PilotReportSchema(Schema):
     reliability = ma.fields.List(ma.fields.Nested(ReliabilitySchema))
     attrition = ma.fields.Nested(AttritionSchema)
     comparison = ma.fields.Nested(ComparisonSchema, allow_none=True)
+    ancova = ma.fields.Nested(AncovaSchema, allow_none=True)
+    allocation = ma.fields.Nested(AllocationSchema, allow_none=True)
     dose = ma.fields.Nested(DoseSchema)
     concerns = ma.fields.Nested(ConcernsSchema)
     verdict = ma.fields.Nested(VerdictSchema)

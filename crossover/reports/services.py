@@ -8,15 +8,18 @@ from crossover.auth.models import Role, User
 from crossover.catalogue.services import options
 from crossover.config import privacy_k
 from crossover.errors import Conflict, Forbidden
+from crossover.pilots import allocation
 from crossover.pilots.cells import cell_of
-from crossover.pilots.models import Arm, Pilot, PilotStatus
+from crossover.pilots.models import Allocation, Arm, Pilot, PilotStatus
 from crossover.pilots.services import get_pilot
 from crossover.reports.gather import PilotData, gather
 from crossover.reports.privacy import SMALL, Family, withheld, withhold
+from crossover.reports.verdicts import verdict_block
 
 OUTCOME_FIELDS = [
     "n", "pre_mean", "post_mean", "mean_change", "sd_change", "ci_low", "ci_high", "t", "df", "p_t",
     "wilcoxon_v", "p_wilcoxon", "dz", "gz", "rank_biserial", "shapiro_w", "p_shapiro", "p_primary",
+    "ci_test_low", "ci_test_high", "ci_test_sided",
 ]
 CHANGE_FIELDS = ["n", "mean_change", "sd_change", "ci_low", "ci_high", "t", "df", "p", "dz"]
 UNCONTROLLED_WARNING = (
@@ -59,40 +62,51 @@ def pairs(data: PilotData, outcome: str, *, first: str = waves.PRE, second: str 
     return common[keep], a.scores[in_a[keep], column], b.scores[in_b[keep], column]
 
 
-def outcome_result(pre: np.ndarray, post: np.ndarray, outcome: str, pilot: Pilot, k: int) -> dict:
-    """Every paired statistic of one outcome, or the withheld form below k pairs."""
+def outcome_result(pre: np.ndarray, post: np.ndarray, outcome: str, pilot: Pilot, k: int,
+                   items: int | None = None) -> dict:
+    """Every paired statistic of one outcome, or the withheld form below k pairs.
+
+    Changes are put on the scale's grid of 1/items first, so that equal changes are equal.
+    """
     n = int(pre.size)
     if n < k:
         return withheld(OUTCOME_FIELDS, outcome=outcome, n=None, note=f"Fewer than {k} pairs.")
     direction = pilot.direction.value
-    t = analysis.paired_t(pre, post, direction=direction)
-    w = analysis.wilcoxon_signed_rank(pre, post, direction=direction)
-    effects = analysis.paired_effects(pre, post)
-    shapiro = analysis.shapiro_wilk(post - pre)
+    change = analysis.changes(pre, post, grid=items)
+    t = analysis.one_sample_t(change, direction=direction, alpha=pilot.alpha)
+    w = analysis.signed_rank(change, direction=direction)
+    effects = analysis.change_effects(change)
+    shapiro = analysis.shapiro_wilk(change)
     p_primary = t.p if pilot.primary_test.value == "paired_t" else w.p
     return {
         "outcome": outcome, "n": n, "pre_mean": float(pre.mean()), "post_mean": float(post.mean()),
         "mean_change": t.mean_change, "sd_change": t.sd_change, "ci_low": t.ci_low, "ci_high": t.ci_high,
         "t": t.t, "df": t.df, "p_t": t.p, "wilcoxon_v": w.v, "p_wilcoxon": w.p, "dz": effects.dz, "gz": effects.gz,
         "rank_biserial": effects.rank_biserial, "shapiro_w": shapiro.w, "p_shapiro": shapiro.p,
-        "p_primary": p_primary, "suppressed": False, "suppressed_reason": None, "note": t.note or w.note,
+        "p_primary": p_primary, "ci_test_low": t.ci_test_low, "ci_test_high": t.ci_test_high,
+        "ci_test_sided": t.ci_test_sided, "suppressed": False, "suppressed_reason": None,
+        "note": t.note or w.note,
     }
 
 
-def change_summary(pre: np.ndarray, post: np.ndarray, k: int, direction: str, **keep) -> dict:
+def change_summary(pre: np.ndarray, post: np.ndarray, k: int, direction: str, items: int | None = None,
+                   **keep) -> dict:
     """A compact paired summary (follow-ups, subgroups)."""
     if pre.size < k:
         return withheld(CHANGE_FIELDS, **keep)
-    t = analysis.paired_t(pre, post, direction=direction)
+    change = analysis.changes(pre, post, grid=items)
+    t = analysis.one_sample_t(change, direction=direction)
     return {**keep, "n": int(pre.size), "mean_change": t.mean_change, "sd_change": t.sd_change,
             "ci_low": t.ci_low, "ci_high": t.ci_high, "t": t.t, "df": t.df, "p": t.p,
-            "dz": analysis.paired_effects(pre, post).dz, "suppressed": False, "suppressed_reason": None}
+            "dz": analysis.change_effects(change, with_rank_biserial=False).dz, "suppressed": False,
+            "suppressed_reason": None}
 
 
 # --- sections ------------------------------------------------------------------------------------
 
 def _subscales(data: PilotData, k: int) -> list[dict]:
-    results = [outcome_result(*pairs(data, s)[1:], s, data.pilot, k) for s in data.instrument.subscales]
+    results = [outcome_result(*pairs(data, s)[1:], s, data.pilot, k, data.items[s])
+               for s in data.instrument.subscales]
     adjusted = analysis.holm([r["p_primary"] for r in results])
     for result, p_holm in zip(results, adjusted):
         result["p_holm"] = p_holm
@@ -104,7 +118,8 @@ def _followups(data: PilotData, k: int) -> list[dict]:
     for days in sorted(data.pilot.followup_days):
         wave = waves.followup_wave(days)
         _, pre, later = pairs(data, data.pilot.outcome, second=wave)
-        out.append(change_summary(pre, later, k, data.pilot.direction.value, wave=wave, days=days))
+        out.append(change_summary(pre, later, k, data.pilot.direction.value, data.items[data.pilot.outcome],
+                                  wave=wave, days=days))
     return out
 
 
@@ -138,7 +153,8 @@ def _subgroups(data: PilotData, k: int, ids: np.ndarray, pre: np.ndarray, post: 
             label = {"key": option.key, "label_ja": option.label_ja, "label_en": option.label_en}
             reason, mask = reasons.get((dimension, option.key)), cells[(dimension, option.key)]
             groups.append(withheld(CHANGE_FIELDS, reason, **label) if reason else
-                          change_summary(pre[mask], post[mask], k, data.pilot.direction.value, **label))
+                          change_summary(pre[mask], post[mask], k, data.pilot.direction.value,
+                                         data.items[data.pilot.outcome], **label))
         result[dimension] = groups
     return result
 
@@ -158,11 +174,17 @@ def _reliability(data: PilotData, k: int) -> list[dict]:
 
 
 WELCH_FIELDS = ["t", "df", "p", "difference", "ci_low", "ci_high", "hedges_g"]
+TEST_CI_FIELDS = ["ci_test_low", "ci_test_high", "ci_test_sided"]
 
 
 def _welch_dict(result: analysis.WelchTest) -> dict:
     return {"t": result.t, "df": result.df, "p": result.p, "difference": result.difference,
             "ci_low": result.ci_low, "ci_high": result.ci_high, "hedges_g": result.hedges_g}
+
+
+def _test_ci(result) -> dict:
+    return {"ci_test_low": result.ci_test_low, "ci_test_high": result.ci_test_high,
+            "ci_test_sided": result.ci_test_sided}
 
 
 def _attrition(data: PilotData, k: int) -> dict:
@@ -194,20 +216,76 @@ def _comparison(data: PilotData, k: int) -> dict | None:
     outcome = data.pilot.outcome
     _, a_pre, a_post = pairs(data, outcome)
     _, c_pre, c_post = pairs(data, outcome, arm=Arm.COMPARISON)
-    fields = ["n_participant", "n_comparison", "mean_change_participant", "mean_change_comparison", *WELCH_FIELDS]
+    fields = ["n_participant", "n_comparison", "mean_change_participant", "mean_change_comparison", *WELCH_FIELDS,
+              *TEST_CI_FIELDS]
     if a_pre.size < k or c_pre.size < k:
-        return withheld(fields)
-    test = analysis.welch(a_post - a_pre, c_post - c_pre, direction=data.pilot.direction.value)
+        return withheld(fields, label=_comparison_label(data.pilot))
+    items = data.items[outcome]
+    test = analysis.welch(analysis.changes(a_pre, a_post, grid=items), analysis.changes(c_pre, c_post, grid=items),
+                          direction=data.pilot.direction.value, alpha=data.pilot.alpha)
     return {"n_participant": int(a_pre.size), "n_comparison": int(c_pre.size),
             "mean_change_participant": test.mean_x, "mean_change_comparison": test.mean_y,
-            **_welch_dict(test), "suppressed": False, "suppressed_reason": None}
+            **_welch_dict(test), **_test_ci(test), "label": _comparison_label(data.pilot),
+            "suppressed": False, "suppressed_reason": None}
+
+
+NON_RANDOMISED = "non-randomised comparison"
+ANCOVA_FIELDS = ["n_participant", "n_comparison", "coefficient", "se", "t", "df", "p", "ci_low",
+                 "ci_high", "standardized", *TEST_CI_FIELDS]
+
+
+def _comparison_label(pilot: Pilot) -> str | None:
+    """Every result of an owner-assigned comparison arm carries this label."""
+    return NON_RANDOMISED if pilot.allocation_method is Allocation.ASSIGNED else None
+
+
+def _ancova(data: PilotData, k: int) -> dict | None:
+    """A randomised pilot's primary analysis: lm(post ~ pre + arm), arm 1 = participant."""
+    if not data.pilot.randomised:
+        return None
+    _, a_pre, a_post = pairs(data, data.pilot.outcome)
+    _, c_pre, c_post = pairs(data, data.pilot.outcome, arm=Arm.COMPARISON)
+    if a_pre.size < k or c_pre.size < k:
+        return withheld(ANCOVA_FIELDS)
+    arm = np.concatenate([np.ones(a_pre.size), np.zeros(c_pre.size)])
+    fit = analysis.ancova(np.concatenate([a_pre, c_pre]), np.concatenate([a_post, c_post]), arm,
+                          direction=data.pilot.direction.value, alpha=data.pilot.alpha)
+    return {"n_participant": fit.n_participant, "n_comparison": fit.n_comparison,
+            "coefficient": fit.coefficient, "se": fit.se, "t": fit.t, "df": fit.df, "p": fit.p,
+            "ci_low": fit.ci_low, "ci_high": fit.ci_high, "standardized": fit.standardized,
+            **_test_ci(fit), "note": fit.note, "suppressed": False, "suppressed_reason": None}
+
+
+def _allocation(data: PilotData, k: int) -> dict | None:
+    """How arms were given and, when drawn, the balance of arms in each stratum (small strata
+    withheld as the privacy rules say: the strata partition the enrolled)."""
+    pilot = data.pilot
+    method = pilot.allocation_method
+    if method is None:
+        return None
+    section = {"method": method.value, "label": _comparison_label(pilot),
+               "strata": pilot.stratum_fields if pilot.randomised else None,
+               "seed": pilot.allocation_seed if pilot.status is PilotStatus.CLOSED else None}
+    people = [{"age_band": band, "career_phase": phase, "arm": arm}
+              for band, phase, arm in zip(data.age_band, data.career_phase, data.arm, strict=True)]
+    counts = allocation.balance(pilot, people) if pilot.randomised else {}
+    reasons = withhold(Family.from_partition({s: sum(c.values()) for s, c in counts.items()}, total=TOTAL),
+                       k) if counts else {}
+    section["balance"] = [
+        withheld(["n", "participant", "comparison"], reasons[stratum], stratum=stratum)
+        if stratum in reasons else
+        {"stratum": stratum, "n": sum(c.values()), "participant": c["participant"],
+         "comparison": c["comparison"], "suppressed": False, "suppressed_reason": None}
+        for stratum, c in sorted(counts.items())
+    ]
+    return section
 
 
 def _dose(data: PilotData, k: int) -> dict:
     ids, pre, post = pairs(data, data.pilot.outcome)
     if len(ids) < k:
         return withheld(["n", "sessions", "minutes"])
-    change = post - pre
+    change = analysis.changes(pre, post, grid=data.items[data.pilot.outcome])
     sessions = [data.sessions.get(int(i), (0, 0))[0] for i in ids]
     minutes = [data.sessions.get(int(i), (0, 0))[1] for i in ids]
     def corr(dose):
@@ -252,15 +330,24 @@ def _concerns(data: PilotData, k: int) -> dict:
     return {"overall": _concern_table(overall, total, concern_options, k), "by_career_phase": phases}
 
 
-def _verdict(data: PilotData, primary: dict, comparison: dict | None, k: int) -> dict:
+def _verdict(data: PilotData, primary: dict, comparison: dict | None, ancova: dict | None, k: int) -> dict:
     pilot = data.pilot
     common = dict(k=k, alpha=pilot.alpha, min_effect=pilot.min_dz, direction=pilot.direction.value)
+    if ancova is not None:  # a randomised pilot's verdict rests on the ANCOVA
+        n = min(ancova["n_participant"] or 0, ancova["n_comparison"] or 0)
+        return verdict_block(n=n, basis="ancova", test="ancova", p=ancova["p"], effect=ancova["standardized"],
+                             effect_name="ancova_d", **common)
     if comparison is not None:
         n = min(comparison["n_participant"] or 0, comparison["n_comparison"] or 0)
-        value = analysis.verdict(n=n, p=comparison["p"], effect=comparison["hedges_g"], **common)
-        return {"value": value.value, "basis": "comparison"}
-    value = analysis.verdict(n=primary["n"] or 0, p=primary["p_primary"], effect=primary["dz"], **common)
-    return {"value": value.value, "basis": "paired"}
+        # both arms without spread: the difference itself decides the effect condition
+        constant = comparison["difference"] if n and comparison["hedges_g"] is None else None
+        return verdict_block(n=n, basis="comparison", test="welch", p=comparison["p"],
+                             effect=comparison["hedges_g"], effect_name="hedges_g", constant_change=constant,
+                             **common)
+    n = primary["n"] or 0
+    constant = primary["mean_change"] if n and primary["sd_change"] == 0 else None
+    return verdict_block(n=n, basis="paired", test=pilot.primary_test.value, p=primary["p_primary"],
+                         effect=primary["dz"], effect_name="dz", constant_change=constant, **common)
 
 
 def build_report(pilot: Pilot, data: PilotData | None = None) -> dict:
@@ -270,8 +357,9 @@ def build_report(pilot: Pilot, data: PilotData | None = None) -> dict:
     ids, pre, post = pairs(data, pilot.outcome)
     participants = data.ids[data.arm == Arm.PARTICIPANT.value]
     answered = lambda wave: int(np.isin(participants, data.waves[wave].ids).sum()) if wave in data.waves else 0  # noqa: E731
-    primary = outcome_result(pre, post, pilot.outcome, pilot, k)
+    primary = outcome_result(pre, post, pilot.outcome, pilot, k, data.items[pilot.outcome])
     comparison = _comparison(data, k)
+    ancova = _ancova(data, k)
     return {
         "pilot": _pilot_header(pilot, k),
         "counts": {
@@ -287,9 +375,11 @@ def build_report(pilot: Pilot, data: PilotData | None = None) -> dict:
         "reliability": _reliability(data, k),
         "attrition": _attrition(data, k),
         "comparison": comparison,
+        "ancova": ancova,
+        "allocation": _allocation(data, k),
         "dose": _dose(data, k),
         "concerns": _concerns(data, k),
-        "verdict": _verdict(data, primary, comparison, k),
+        "verdict": _verdict(data, primary, comparison, ancova, k),
     }
 
 
@@ -301,6 +391,8 @@ def _pilot_header(pilot: Pilot, k: int) -> dict:
         "organization": pilot.organization.slug, "initiative_id": pilot.initiative_id,
         "venue": venue.key, "level": level.key,
         "design": "controlled" if controlled else "uncontrolled pre/post",
+        "allocation": pilot.allocation_method.value if pilot.allocation_method else None,
+        "comparison_label": _comparison_label(pilot),
         "warning": None if controlled else UNCONTROLLED_WARNING,
         "preregistration": {"outcome": pilot.outcome, "direction": pilot.direction.value, "alpha": pilot.alpha,
                             "test": pilot.primary_test.value, "min_dz": pilot.min_dz, "planned_n": pilot.planned_n},

@@ -5,7 +5,8 @@ R 4.2.2 / metafor 3.8-1 / psych, script /tmp/ref/other.R (x = changes of "small"
 import pytest
 
 from crossover.analysis import (
-    Verdict, benjamini_hochberg, competition_ranks, cronbach_alpha, dersimonian_laird, gz_variance, holm,
+    Rule, Verdict, benjamini_hochberg, competition_ranks, cronbach_alpha, dersimonian_laird, gz_variance, holm,
+    judge, normal_interval, smd_variance,
     spearman, verdict, welch,
 )
 from tests.analysis.datasets import DATASETS
@@ -118,3 +119,41 @@ def test_competition_ranks_match_r():
 def test_verdict_rules(kwargs, expected):
     arguments = dict(k=5, alpha=0.05, min_effect=0.2, direction="increase") | kwargs
     assert verdict(**arguments) is expected
+
+
+def test_welch_test_interval_matches_r():
+    # t.test(x, y, alternative = ALT, conf.level = 0.9)$conf.int (±Inf bounds are None)
+    assert (welch(X, Y, direction="increase", alpha=0.1).ci_test_low,
+            welch(X, Y, direction="increase", alpha=0.1).ci_test_high) == (approx(0.0665560076112545), None)
+    less = welch(X, Y, direction="decrease", alpha=0.1)
+    assert (less.ci_test_low, less.ci_test_high, less.ci_test_sided) == (None, approx(0.429555103499856), "less")
+    two = welch(X, Y, alpha=0.1)
+    assert (two.ci_test_low, two.ci_test_high) == (approx(0.00903477624952706), approx(0.487076334861584))
+
+
+def test_between_arm_g_variance_matches_metafor():
+    # e <- escalc("SMD", m1i = mean(x), sd1i = sd(x), n1i = 10, m2i = mean(y), sd2i = sd(y), n2i = 12,
+    #             vtype = "LS"); e$yi = 0.824905372932388, e$vi = 0.198798535021804
+    g = welch(X, Y).hedges_g
+    assert smd_variance(g, len(X), len(Y)) == approx(0.198798535021804)
+    # qnorm(0.975) = 1.95996398454005
+    low, high = normal_interval(g, 0.198798535021804)
+    assert (high - g) / 0.198798535021804 ** 0.5 == approx(1.95996398454005) and g - low == approx(high - g)
+
+
+@pytest.mark.parametrize("kwargs, rule, expected", [
+    (dict(n=4, p=0.001, effect=1.0), Rule.TOO_FEW_PAIRS, Verdict.INSUFFICIENT_DATA),
+    (dict(n=9, p=0.01, effect=0.5), Rule.SIGNIFICANT_AND_LARGE, Verdict.SMALL_SUCCESS),
+    (dict(n=9, p=0.01, effect=0.1), Rule.SIGNIFICANT_BUT_SMALL, Verdict.NO_EVIDENCE),
+    (dict(n=9, p=0.01, effect=-0.5), Rule.SIGNIFICANT_WRONG_WAY, Verdict.ADVERSE),
+    (dict(n=9, p=0.2, effect=0.5), Rule.LARGE_NOT_SIGNIFICANT, Verdict.PROMISING),
+    (dict(n=9, p=0.2, effect=0.1), Rule.NEITHER, Verdict.NO_EVIDENCE),
+    (dict(n=9, p=None, effect=None), Rule.NO_EFFECT_SIZE, Verdict.NO_EVIDENCE),
+    # every change the same: no dz, the effect condition counts as met in the change's direction
+    (dict(n=9, p=None, effect=None, constant_change=1 / 12), Rule.LARGE_NOT_SIGNIFICANT, Verdict.PROMISING),
+    (dict(n=9, p=0.01, effect=None, constant_change=1 / 12), Rule.SIGNIFICANT_AND_LARGE, Verdict.SMALL_SUCCESS),
+    (dict(n=9, p=0.01, effect=None, constant_change=-1 / 12), Rule.SIGNIFICANT_WRONG_WAY, Verdict.ADVERSE),
+])
+def test_judge_names_the_branch(kwargs, rule, expected):
+    judgement = judge(k=5, alpha=0.05, min_effect=0.2, direction="increase", **kwargs)
+    assert (judgement.rule, judgement.verdict) == (rule, expected)

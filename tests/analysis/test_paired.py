@@ -8,9 +8,13 @@ Reference values: /tmp/ref/paired.R reads the CSVs written by tests/analysis/dat
   dz = mean(d) / sd(d); gz = dz * (1 - 3 / (4 * (n - 1) - 1))
   rb: r <- rank(abs(signif(d[d != 0], 7))); (sum(r[d > 0]) - sum(r[d < 0])) / sum(r)
 """
+import numpy as np
 import pytest
 
-from crossover.analysis import paired_effects, paired_t, shapiro_wilk, sign_test, wilcoxon_signed_rank
+from crossover.analysis import (
+    change_effects, changes, one_sample_t, paired_effects, paired_t, shapiro_wilk, sign_test, signed_rank,
+    wilcoxon_signed_rank,
+)
 from tests.analysis.datasets import CONSTANT_POST, CONSTANT_PRE, DATASETS
 
 
@@ -124,3 +128,61 @@ def test_small_n():
         paired_t([1, 2], [1, float("nan")])
     with pytest.raises(ValueError):
         paired_t([1, 2], [1, 2, 3])
+
+
+# R: ci <- t.test(post, pre, paired = TRUE, alternative = ALT, conf.level = 1 - alpha)$conf.int
+# (script /tmp/ci.R built from tests/analysis/datasets.py; ±Inf bounds are None here)
+R_TEST_CI = {
+    ("small", "increase", 0.05): (0.148853254231089, None),
+    ("small", "increase", 0.1): (0.205606711681405, None),
+    ("small", "decrease", 0.05): (None, 0.611146745768911),
+    ("small", "decrease", 0.1): (None, 0.554393288318595),
+    ("small", "two-sided", 0.05): (0.0947528353089769, 0.665247164691023),
+    ("small", "two-sided", 0.1): (0.148853254231089, 0.611146745768911),
+    ("twelfths", "increase", 0.05): (0.0549735282558029, None),
+    ("twelfths", "decrease", 0.1): (None, 0.190380531015488),
+    ("twelfths", "two-sided", 0.1): (0.0549735282558029, 0.208915360633086),
+    ("large", "increase", 0.1): (0.120126895255153, None),
+    ("large", "decrease", 0.05): (None, 0.344956614235801),
+    ("large", "two-sided", 0.05): (0.0667124510864516, 0.369954215580215),
+    ("tied", "increase", 0.05): (0.0967100524308661, None),
+    ("tied", "decrease", 0.1): (None, 0.321539771411514),
+    ("tied", "two-sided", 0.1): (0.0967100524308661, 0.349956614235801),
+}
+SIDED = {"increase": "greater", "decrease": "less", "two-sided": "two-sided"}
+
+
+@pytest.mark.parametrize("name, direction, alpha", list(R_TEST_CI))
+def test_the_test_interval_matches_r(name, direction, alpha):
+    pre, post = DATASETS[name]
+    low, high = R_TEST_CI[(name, direction, alpha)]
+    result = paired_t(pre, post, direction=direction, alpha=alpha)
+    assert result.ci_test_sided == SIDED[direction]
+    assert result.ci_test_low == (None if low is None else approx(low))
+    assert result.ci_test_high == (None if high is None else approx(high))
+    # the descriptive two-sided 95% CI stays as it was
+    assert (result.ci_low, result.ci_high) == (approx(R[name]["ci"][0]), approx(R[name]["ci"][1]))
+    # a p below alpha never sits beside a test interval containing 0
+    if result.p < alpha:
+        assert (low or 0) > 0 or (high or 0) < 0
+
+
+def test_one_sample_forms_agree_with_the_paired_ones():
+    pre, post = DATASETS["tied"]
+    change = changes(pre, post)
+    assert one_sample_t(change, direction="increase") == paired_t(pre, post, direction="increase")
+    assert signed_rank(change) == wilcoxon_signed_rank(pre, post)
+    assert change_effects(change) == paired_effects(pre, post)
+
+
+def test_changes_on_the_grid_of_the_items():
+    # Means of 12 items: +1 item point for everyone differs in the last bits as doubles.
+    pre = [s / 12 for s in range(20, 26)]
+    post = [(s + 1) / 12 for s in range(20, 26)]
+    assert len({b - a for a, b in zip(pre, post)}) > 1
+    for grid in (12, None):
+        change = changes(pre, post, grid=grid)
+        assert np.ptp(change) == 0 and change[0] == pytest.approx(1 / 12, rel=1e-15)
+        assert paired_t(pre, post, grid=grid).t is None
+        assert paired_effects(pre, post, grid=grid).dz is None
+    # the old code gave dz ≈ 3.6e14 here; R: sd(rep(1/12, 6)) = 0 and t.test stops

@@ -156,3 +156,21 @@ def test_board_and_cell_pages(app, client, users, board):
     assert "エビデンス" in ja
     grid = client.get("/").get_data(as_text=True)
     assert 'href="/evidence/community/loose"' in grid
+
+
+def test_randomised_pilots_are_pooled_on_the_ancova_apart(app, client, users):
+    with app.app_context():
+        pilot = simulate_pilot(PilotSpec("acme", "community-external-mentoring", "Randomised", "mentoring",
+                                         40, 0.5, comparison_n=40, allocation="randomised"), seed=3)
+        db.session.commit()
+        pilot_id = pilot.id
+    board = client.get("/api/v1/evidence", headers=users.reviewer).json
+    entry = next(p for p in board["pilots"] if p["id"] == pilot_id)
+    assert entry["allocation"] == "randomised" and entry["comparison_label"] is None
+    report = client.get(f"/api/v1/pilots/{pilot_id}/report", headers=users.reviewer).json
+    assert entry["effect"] == pytest.approx(report["ancova"]["standardized"], rel=1e-12)
+    assert entry["p"] == pytest.approx(report["ancova"]["p"], rel=1e-12)
+    assert entry["verdict"] == report["verdict"]["value"]
+    cell = next(c for c in board["cells"] if c["venue"] == entry["venue"] and c["level"] == entry["level"])
+    assert cell["randomised"]["k"] == 1 and cell["randomised"]["estimate"] == pytest.approx(entry["effect"])
+    assert cell["controlled"]["k"] == 0

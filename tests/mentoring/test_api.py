@@ -1,7 +1,7 @@
 """The shared mentor pool, the cross-organization rule, capacity, and session logs."""
 from datetime import timedelta
 
-from tests.factories import TODAY, enroll, make_mentor, make_pilot
+from tests.factories import ASSIGNED, TODAY, enroll, make_mentor, make_pilot
 
 
 def _setup(client, users, capacity=1):
@@ -57,7 +57,8 @@ def test_full_mentor_is_409_and_ending_frees_a_place(client, users):
 
 
 def test_comparison_arm_gets_no_mentor(client, users):
-    pilot = make_pilot(client, users.owner, status="running", has_comparison=True)
+    pilot = make_pilot(client, users.owner, status="running", has_comparison=True,
+                       preregistration=ASSIGNED)
     waiting = enroll(client, users.owner, pilot["id"], arm="comparison")
     mentor = make_mentor(client, users.owner2)
     response = client.post(f"/api/v1/pilots/{pilot['id']}/matches", headers=users.owner,

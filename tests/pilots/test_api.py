@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from crossover.audit import AuditEvent
 from crossover.extensions import db
 from crossover.pilots.models import Contact, Enrollment
-from tests.factories import TODAY, enroll, make_pilot, pilot_payload
+from tests.factories import ASSIGNED, TODAY, enroll, make_pilot, pilot_payload
 
 
 def test_register_draft_with_defaults(client, users):
@@ -142,7 +142,8 @@ def test_ineligible_people_are_refused_with_the_rule(client, users):
 
 
 def test_comparison_arm_when_the_pilot_has_one(client, users):
-    pilot = make_pilot(client, users.owner, status="recruiting", has_comparison=True)
+    pilot = make_pilot(client, users.owner, status="recruiting", has_comparison=True,
+                       preregistration=ASSIGNED)
     assert enroll(client, users.owner, pilot["id"], arm="comparison")["arm"] == "comparison"
 
 

@@ -113,3 +113,15 @@ def test_pilot_pages_in_japanese(client, users):
     users.login("owner@acme.example")
     page = client.get("/pilots/new", headers={"Accept-Language": "ja"}).get_data(as_text=True)
     assert "検出力" in page and "事前登録" in page
+
+
+def test_randomised_pilot_page_draws_the_arm(client, users):
+    users.login("owner@acme.example")
+    pilot = make_pilot(client, users.owner, status="recruiting", has_comparison=True)
+    page = client.get(f"/pilots/{pilot['id']}", headers=EN).get_data(as_text=True)
+    assert 'name="arm"' not in page  # the owner does not choose
+    done = client.post(f"/pilots/{pilot['id']}/enroll", headers=EN, follow_redirects=True,
+                       data={"age_band": "50-54", "career_phase": "post_off", "consent": "on"})
+    # Either arm may be drawn; the message names the one given.
+    assert re.search(r"Enrolled as P-[A-Z0-9]{8}; the draw gave the (Participant|Comparison \(wait-list\)) arm",
+                     done.get_data(as_text=True))

@@ -13,7 +13,7 @@ from crossover.auth.models import Organization
 from crossover.catalogue.models import Initiative
 from crossover.extensions import db
 from crossover.instruments.models import Instrument
-from crossover.pilots.models import Arm, Enrollment, Pilot, PilotFormat, PilotStatus, WaveWindow
+from crossover.pilots.models import Allocation, Arm, Enrollment, Pilot, PilotFormat, PilotStatus, WaveWindow
 from crossover.surveys import tokens
 from crossover.surveys.models import Invitation
 from crossover.surveys.store import add_with_copies, intake_response, scored_response
@@ -69,7 +69,8 @@ def _pilot(org_slug: str, status: str, *, has_comparison: bool) -> Pilot:
     pilot = Pilot(organization_id=org.id, initiative_id=initiative.id, instrument_id=instrument.id,
                   title="Shaped", format=PilotFormat.OTHER, status=PilotStatus(status),
                   has_comparison=has_comparison, planned_n=10, starts_on=starts_on, ends_on=ends_on,
-                  followup_days=FOLLOWUP_DAYS)
+                  followup_days=FOLLOWUP_DAYS,
+                  allocation=Allocation.ASSIGNED if has_comparison else None)  # the test picks arms
     for position, window in enumerate(waves.default_schedule(starts_on, ends_on, FOLLOWUP_DAYS)):
         pilot.waves.append(WaveWindow(position=position, **window))
     db.session.add(pilot)

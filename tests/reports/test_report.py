@@ -2,6 +2,7 @@
 import csv
 import io
 
+from markupsafe import escape
 import numpy as np
 import pytest
 import sqlalchemy as sa
@@ -96,6 +97,7 @@ def test_comparison_arm_report(app, client, users):
     expected = analysis.welch(a_post - a_pre, c_post - c_pre, direction="increase")
     assert comparison["difference"] == pytest.approx(expected.difference)
     assert comparison["p"] == pytest.approx(expected.p) and comparison["hedges_g"] == pytest.approx(expected.hedges_g)
+    assert comparison["mean_change_participant"] == pytest.approx(expected.mean_x)
     assert report["verdict"]["basis"] == "comparison"
     assert report["counts"]["enrolled"] == 40  # the 40 participants; the 30 in comparison are reported apart
 
@@ -185,3 +187,63 @@ def test_reviewer_report_page_has_no_individual_lines(app, client, users):
     users.login("reviewer@example.com")
     page = client.get(f"/pilots/{pilot_id}/report").get_data(as_text=True)
     assert "<svg" in page and 'class="person"' not in page
+
+
+VERDICT_KEYS = {"value", "basis", "test", "p", "alpha", "direction", "effect", "effect_name", "min_effect", "rule"}
+
+
+def test_the_test_interval_and_the_verdict_explain_themselves(app, client, users):
+    pilot_id = _simulated(app, users)
+    report = client.get(f"/api/v1/pilots/{pilot_id}/report", headers=users.owner).json
+    primary, verdict = report["primary"], report["verdict"]
+    pre, post = _pairs_from_export(client, users.owner, pilot_id)
+    t = analysis.paired_t(pre, post, direction="increase", alpha=verdict["alpha"])
+    # preregistered "increase": R t.test(alternative = "greater", conf.level = 1 - alpha), upper bound Inf
+    assert primary["ci_test_sided"] == "greater" and primary["ci_test_high"] is None
+    assert primary["ci_test_low"] == pytest.approx(t.ci_test_low, rel=1e-12)
+    assert (primary["ci_low"], primary["ci_high"]) == (pytest.approx(t.ci_low), pytest.approx(t.ci_high))
+    assert set(verdict) == VERDICT_KEYS
+    assert (verdict["basis"], verdict["test"], verdict["effect_name"]) == ("paired", "paired_t", "dz")
+    assert verdict["p"] == primary["p_primary"] and verdict["effect"] == primary["dz"]
+    assert verdict["direction"] == "increase" and verdict["min_effect"] == report["pilot"]["preregistration"]["min_dz"]
+    rule = verdict["rule"]
+    assert set(rule) == {"key", "label_ja", "label_en"} and rule["label_ja"] != rule["label_en"]
+    assert f"α {verdict['alpha']:g}" in rule["label_en"] and "dz" in rule["label_en"]
+    users.login("reviewer@example.com")  # the pilot is closed: reviewers read it
+    for language in ("ja", "en"):
+        page = client.get(f"/pilots/{pilot_id}/report", headers={"Accept-Language": language})
+        assert page.status_code == 200 and str(escape(rule[f"label_{language}"])) in page.get_data(as_text=True)
+
+
+def test_assigned_comparison_is_labelled_non_randomised(app, client, users):
+    pilot_id = _simulated(app, users, comparison_n=30, effect=0.5)  # the simulator assigns by default
+    report = client.get(f"/api/v1/pilots/{pilot_id}/report", headers=users.owner).json
+    assert report["pilot"]["allocation"] == "assigned"
+    assert report["pilot"]["comparison_label"] == report["comparison"]["label"] == "non-randomised comparison"
+    assert report["allocation"]["method"] == "assigned" and report["ancova"] is None
+
+
+def test_randomised_pilot_rests_on_ancova(app, client, users):
+    pilot_id = _simulated(app, users, n=40, comparison_n=40, effect=0.5, allocation="randomised")
+    report = client.get(f"/api/v1/pilots/{pilot_id}/report", headers=users.owner).json
+    a_pre, a_post = _pairs_from_export(client, users.owner, pilot_id)
+    c_pre, c_post = _pairs_from_export(client, users.owner, pilot_id, arm="comparison")
+    arm = np.concatenate([np.ones(a_pre.size), np.zeros(c_pre.size)])
+    fit = analysis.ancova(np.concatenate([a_pre, c_pre]), np.concatenate([a_post, c_post]), arm,
+                          direction="increase")
+    ancova = report["ancova"]
+    assert ancova["n_participant"] == a_pre.size and ancova["n_comparison"] == c_pre.size
+    assert ancova["coefficient"] == pytest.approx(fit.coefficient, rel=1e-9)
+    assert (ancova["se"], ancova["p"]) == (pytest.approx(fit.se, rel=1e-9), pytest.approx(fit.p, rel=1e-9))
+    assert ancova["standardized"] == pytest.approx(fit.standardized, rel=1e-9)
+    assert ancova["ci_test_sided"] == "greater" and ancova["ci_test_high"] is None
+    verdict = report["verdict"]
+    assert (verdict["basis"], verdict["test"], verdict["effect_name"]) == ("ancova", "ancova", "ancova_d")
+    assert verdict["p"] == ancova["p"] and verdict["effect"] == ancova["standardized"]
+    assert report["comparison"]["label"] is None and report["pilot"]["allocation"] == "randomised"
+    section = report["allocation"]
+    assert section["method"] == "randomised" and section["strata"] == ["age_band", "career_phase"]
+    assert section["seed"]  # the pilot is closed
+    shown = [b for b in section["balance"] if not b["suppressed"]]
+    assert shown and all(abs(b["participant"] - b["comparison"]) <= 2 for b in shown)
+    assert sum(b["n"] for b in shown) <= 80
