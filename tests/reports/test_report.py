@@ -185,3 +185,35 @@ def test_reviewer_report_page_has_no_individual_lines(app, client, users):
     users.login("reviewer@example.com")
     page = client.get(f"/pilots/{pilot_id}/report").get_data(as_text=True)
     assert "<svg" in page and 'class="person"' not in page
+
+
+def test_report_page_download_works_with_the_session_and_reads_for_people(app, client, users):
+    pilot_id = _simulated(app, users, n=6)
+    users.login("owner@acme.example")
+    page = client.get(f"/pilots/{pilot_id}/report", headers={"Accept-Language": "ja"}).get_data(as_text=True)
+    assert f'href="/pilots/{pilot_id}/export.csv"' in page  # not the bearer-token API route
+    response = client.get(f"/pilots/{pilot_id}/export.csv", headers={"Accept-Language": "ja"})
+    assert response.status_code == 200 and response.headers["Cache-Control"] == "no-store"
+    assert response.headers["Content-Type"] == "text/csv; charset=utf-8"  # one charset, not two
+    assert response.headers["Content-Disposition"].startswith("attachment;")
+    rows = list(csv.DictReader(io.StringIO(response.data.decode("utf-8-sig"))))
+    first = rows[0]
+    assert first["arm"] == "participant" and first["arm_label"] == "参加者"
+    assert {r["wave_label"] for r in rows} >= {"実施前", "実施後"}
+    assert all(r["career_phase_label"] and r["career_phase_label"] != r["career_phase"] for r in rows)
+    assert all(r["submitted_at"].endswith("+09:00") for r in rows)  # Asia/Tokyo, with its offset
+    scored = [r["total"] for r in rows if r["total"]]
+    assert scored and all(len(t.split(".")[1]) == 3 for t in scored)  # 3 decimals, not 16 digits
+    with app.app_context():
+        events = db.session.scalars(sa.select(AuditEvent).where(AuditEvent.action == "pilot.export")).all()
+        assert [e.details["form"] for e in events] == ["readable"]
+    users.login("reviewer@example.com")
+    assert client.get(f"/pilots/{pilot_id}/export.csv").status_code == 403
+    users.login("owner@globex.example")
+    assert client.get(f"/pilots/{pilot_id}/export.csv").status_code == 404
+
+
+def test_api_export_names_its_charset_once(app, client, users):
+    pilot_id = _simulated(app, users, n=6)
+    response = client.get(f"/api/v1/pilots/{pilot_id}/export.csv", headers=users.owner)
+    assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
