@@ -3,6 +3,8 @@ from flask import Flask, current_app, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from crossover.messages import field_label
+
 LABELS = {
     "initiative_status": {
         "idea": _l("Idea"), "piloting": _l("Piloting"), "validated": _l("Validated"), "retired": _l("Retired"),
@@ -69,5 +71,6 @@ def percent(value) -> str:
 
 
 def init_app(app: Flask) -> None:
-    app.jinja_env.globals.update(status_label=status_label, nav_items=nav_items, label=label)
+    app.jinja_env.globals.update(status_label=status_label, nav_items=nav_items, label=label,
+                                 field_label=field_label)
     app.jinja_env.filters.update(num=number, pval=p_value, pct=percent)

@@ -38,8 +38,7 @@ def mentor_list():
             flash(_("Mentor %(name)s registered.", name=mentor.name), "success")
             return redirect(url_for("mentoring.mentor_list"))
         except DomainError as error:
-            errors = error.errors
-            flash_error(error)
+            errors = flash_error(error)
     mentors = services.list_mentors(q=request.args.get("q") or None, language=request.args.get("language") or None)
     return render_template("mentoring/list.html", mentors=mentors, errors=errors, form=form,
                            q=request.args.get("q", "")), (422 if errors else 200)
@@ -60,7 +59,7 @@ def session_log(match_id: int):
         flash(_("Session logged."), "success")
     except DomainError as error:
         flash_error(error)
-    return redirect(url_for("pilots.pilot_detail", pilot_id=found.pilot_id) + "#matches")
+    return redirect(url_for("pilots.pilot_detail", pilot_id=found.pilot_id))  # message at the top
 
 
 @pages_bp.post(f"{MATCH}/end")
@@ -69,4 +68,4 @@ def match_end(match_id: int):
     """End a match."""
     found = services.end_match(services.get_owned_match(match_id, actor()), actor=actor())
     flash(_("Match ended."), "success")
-    return redirect(url_for("pilots.pilot_detail", pilot_id=found.pilot_id) + "#matches")
+    return redirect(url_for("pilots.pilot_detail", pilot_id=found.pilot_id))  # message at the top

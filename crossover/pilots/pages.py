@@ -113,8 +113,7 @@ def pilot_new():
             flash(_("Pilot registered as a draft."), "success")
             return redirect(url_for("pilots.pilot_detail", pilot_id=pilot.id))
         except Invalid as error:
-            errors = error.errors
-            flash_error(error)
+            errors = flash_error(error)
     return render_template("pilots/form.html", form=form, errors=errors, planner=_form_planner(form),
                            pilot=None, **_choices()), (422 if errors else 200)
 
@@ -136,8 +135,7 @@ def pilot_edit(pilot_id: int):
             flash(_("Pilot saved."), "success")
             return redirect(url_for("pilots.pilot_detail", pilot_id=pilot.id))
         except DomainError as error:
-            errors = error.errors
-            flash_error(error)
+            errors = flash_error(error)
     return render_template("pilots/form.html", form=form, errors=errors, planner=_form_planner(form),
                            pilot=pilot, **_choices()), (422 if errors else 200)
 
@@ -158,24 +156,44 @@ def _form_from_pilot(pilot) -> dict:
 @page_auth(Role.OWNER, Role.ADMIN)
 def pilot_detail(pilot_id: int):
     """A pilot's page: lifecycle, schedule, enrolment, invitations, matches."""
-    pilot = services.get_pilot(pilot_id, actor())
+    return _render_detail(services.get_pilot(pilot_id, actor()))
+
+
+def _render_detail(pilot, form=None, errors: dict | None = None, status: int = 200):
+    """The pilot page; after a failed form, that form's typed values and errors (in place, 422)."""
     is_owner = actor().role is Role.OWNER
     enrollments = services.list_enrollments(pilot) if is_owner else []
     matches = mentoring.list_matches(pilot) if is_owner else []
     matched = {m.enrollment_id for m in matches}
     mentors = [m for m in mentoring.list_mentors(available=True) if m.organization_id != pilot.organization_id]
+    age_bands = catalogue.options("age_band")
     return render_template(
         "pilots/detail.html", pilot=pilot, cell=cell_of(pilot), is_owner=is_owner, enrollments=enrollments,
         matches=matches,
         unmatched=[e for e in enrollments if e.id not in matched and e.arm is Arm.PARTICIPANT],
         mentors=mentors, next_status=services.NEXT_STATUS.get(pilot.status),
-        age_bands=catalogue.options("age_band"), career_phases=catalogue.options("career_phase"),
+        age_bands=age_bands, career_phases=catalogue.options("career_phase"),
+        default_age_band=_first_eligible(age_bands, pilot.eligible_age_bands),
         planner=_planner(pilot.min_dz, pilot.alpha, pilot.direction.value, pilot.planned_n),
-    )
+        form=form or {}, errors=errors or {},
+    ), status
 
 
-def _back(pilot_id: int, anchor: str = ""):
-    return redirect(url_for("pilots.pilot_detail", pilot_id=pilot_id) + anchor)
+def _first_eligible(options, eligible: list[str]) -> str:
+    """The enrolment form's default: an option the pilot accepts (not 40-44 for a 45+ pilot)."""
+    keys = [o.key for o in options]
+    return next((k for k in keys if not eligible or k in eligible), keys[0] if keys else "")
+
+
+def _failed(pilot_id: int, error: DomainError):
+    """Show the pilot page again with the error at the top and the typed values kept."""
+    errors = flash_error(error)
+    return _render_detail(services.get_pilot(pilot_id, actor()), request.form, errors, 422)
+
+
+def _back(pilot_id: int):
+    # No #anchor: the message is at the top of the page, and a jump would scroll past it.
+    return redirect(url_for("pilots.pilot_detail", pilot_id=pilot_id))
 
 
 @pages_bp.post(f"{PILOT}/transition")
@@ -207,8 +225,8 @@ def pilot_schedule(pilot_id: int):
         services.update_pilot(pilot, {"schedule": windows}, actor=actor())
         flash(_("Schedule saved."), "success")
     except DomainError as error:
-        flash_error(error)
-    return _back(pilot_id, "#schedule")
+        return _failed(pilot_id, error)
+    return _back(pilot_id)
 
 
 @pages_bp.post(f"{PILOT}/enroll")
@@ -225,8 +243,8 @@ def pilot_enroll(pilot_id: int):
         enrollment = services.enroll(pilot, data, actor=actor())
         flash(_("Enrolled as %(code)s.", code=enrollment.code), "success")
     except DomainError as error:
-        flash_error(error)
-    return _back(pilot_id, "#enrollments")
+        return _failed(pilot_id, error)
+    return _back(pilot_id)
 
 
 def _local_time(moment: datetime) -> str:
@@ -249,8 +267,8 @@ def pilot_enroll_csv(pilot_id: int):
         flash(_("This file was already uploaded on %(when)s and enrolled %(n)d people; nobody was enrolled again.",
                 when=_local_time(duplicate.upload.uploaded_at), n=duplicate.upload.enrolled), "error")
     except DomainError as error:
-        flash_error(error)
-    return _back(pilot_id, "#enrollments")
+        return _failed(pilot_id, error)
+    return _back(pilot_id)
 
 
 @pages_bp.post("/enrollments/<id:enrollment_id>/erase")
@@ -260,7 +278,7 @@ def enrollment_erase(enrollment_id: int):
     enrollment = services.get_owned_enrollment(enrollment_id, actor())
     services.erase_contact(enrollment, actor=actor())
     flash(_("Contact data of %(code)s erased; the answers stay, anonymous.", code=enrollment.code), "success")
-    return _back(enrollment.pilot_id, "#enrollments")
+    return _back(enrollment.pilot_id)
 
 
 @pages_bp.post(f"{PILOT}/match")
@@ -272,11 +290,11 @@ def pilot_match(pilot_id: int):
     mentor_id = whole_number(request.form.get("mentor_id"))
     if enrollment_id is None or mentor_id is None:
         flash(_("Choose a participant and a mentor."), "error")
-        return _back(pilot_id, "#matches")
+        return _back(pilot_id)
     try:
         mentoring.match(pilot, enrollment_id, mentor_id, actor=actor())
         flash(_("Matched."), "success")
     except DomainError as error:
-        flash_error(error)
-    return _back(pilot_id, "#matches")
+        return _failed(pilot_id, error)
+    return _back(pilot_id)
 
