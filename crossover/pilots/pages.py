@@ -97,7 +97,7 @@ def pilot_list():
 def pilot_new():
     """Register a pilot with its preregistration, helped by the power planner."""
     form = request.form if request.method == "POST" else {
-        "initiative_id": request.args.get("initiative_id", ""), "planned_n": "30", "min_dz": "0.4",
+        "initiative_id": request.args.get("initiative_id", ""), "planned_n": "30", "min_dz": "0.2",
         "alpha": "0.05", "direction": "increase", "test": "paired_t", "followup_days": "30, 60",
         "format": "mentoring", "outcome": "total",
     }

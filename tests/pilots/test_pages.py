@@ -22,7 +22,10 @@ def _register(client, users, **overrides):
 def test_new_pilot_page_shows_power_planner(client, users):
     users.login("owner@acme.example")
     page = client.get("/pilots/new", headers=EN).get_data(as_text=True)
-    assert 'id="power-planner"' in page and 'id="pairs-needed">41<' in page  # dz 0.4, one-sided, 80%
+    # min_dz defaults to 0.2 as in the API and DESIGN (was 0.4: 41 pairs); one-sided, 80%
+    assert 'id="power-planner"' in page and 'id="pairs-needed">156<' in page
+    assert 'id="low-power"' in page and 'id="low-power" hidden' not in page  # 30 pairs: far under 80%
+    assert 'id="dz-explained"' in page
     assert "Power of the planned n" in page
 
 
