@@ -11,6 +11,7 @@ from crossover.analysis import paired_n_for_power, paired_power
 from crossover.auth.access import actor, page_auth
 from crossover.auth.models import Role
 from crossover.catalogue import services as catalogue
+from crossover.config import local_today
 from crossover.errors import DomainError, Invalid
 from crossover.forms import FormNumbers, blank_to_none, checked, decimal_number, flash_error, load, whole_number
 from crossover.instruments.services import list_instruments
@@ -175,7 +176,7 @@ def _render_detail(pilot, form=None, errors: dict | None = None, status: int = 2
         age_bands=age_bands, career_phases=catalogue.options("career_phase"),
         default_age_band=_first_eligible(age_bands, pilot.eligible_age_bands),
         planner=_planner(pilot.min_dz, pilot.alpha, pilot.direction.value, pilot.planned_n),
-        form=form or {}, errors=errors or {},
+        today=local_today(), form=form or {}, errors=errors or {},
     ), status
 
 

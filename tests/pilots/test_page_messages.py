@@ -72,3 +72,13 @@ def test_future_session_date_is_japanese(client, users):
         "held_on": (TODAY + timedelta(days=3)).isoformat(), "minutes": "30", "mode": "online"}).get_data(as_text=True)
     message = _flash(page)
     assert "実施日: 未来の日付にはできません。" in message and "held_on" not in message
+
+
+def test_closing_early_and_under_the_planned_n_says_so_before_it_happens(client, users):
+    pilot = make_pilot(client, users.owner, status="running")
+    users.login("owner@acme.example")
+    page = client.get(f"/pilots/{pilot['id']}", headers=JA).get_data(as_text=True)
+    form = re.search(r'<form method="post" action="/pilots/\d+/transition"[^>]*>', page).group(0)
+    assert "data-confirm=" in form and "予定より早い締め切りです" in form
+    assert f"登録者は予定 {pilot['planned_n']} 人のうち 0 人だけです。" in form
+    assert 'id="transition-consequence"' in page  # said on the page too, before any click
