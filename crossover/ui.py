@@ -66,6 +66,13 @@ def p_value(value) -> str:
     return "< 0.001" if value < 0.001 else f"{value:.3f}"
 
 
+def p_statement(value) -> str:
+    """'p < 0.001' or 'p = 0.012': the comparison sign belongs to the figure, never 'p = < 0.001'."""
+    if value is None:
+        return "p = —"
+    return "p < 0.001" if value < 0.001 else f"p = {value:.3f}"
+
+
 def percent(value) -> str:
     return "—" if value is None else f"{100 * value:.0f}%"
 
@@ -73,4 +80,4 @@ def percent(value) -> str:
 def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(status_label=status_label, nav_items=nav_items, label=label,
                                  field_label=field_label)
-    app.jinja_env.filters.update(num=number, pval=p_value, pct=percent)
+    app.jinja_env.filters.update(num=number, pval=p_value, pstat=p_statement, pct=percent)

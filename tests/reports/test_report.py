@@ -217,3 +217,13 @@ def test_api_export_names_its_charset_once(app, client, users):
     pilot_id = _simulated(app, users, n=6)
     response = client.get(f"/api/v1/pilots/{pilot_id}/export.csv", headers=users.owner)
     assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
+
+
+def test_report_page_prints_p_once_and_names_effect_sizes_in_words(app, client, users):
+    pilot_id = _simulated(app, users, n=60, effect=0.9)
+    users.login("owner@acme.example")
+    ja = client.get(f"/pilots/{pilot_id}/report", headers={"Accept-Language": "ja"}).get_data(as_text=True)
+    assert "p = <" not in ja and "p = &lt;" not in ja and "p &lt; 0.001" in ja
+    words = ja.split('id="primary-effect-words">')[1].split("<")[0]
+    assert words in {"小さい効果", "中程度の効果", "大きい効果"} and 'id="effect-thresholds"' in ja
+    assert "0.5 以上は中程度" in ja
