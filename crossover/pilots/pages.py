@@ -163,21 +163,31 @@ def pilot_detail(pilot_id: int):
 def _render_detail(pilot, form=None, errors: dict | None = None, status: int = 200):
     """The pilot page; after a failed form, that form's typed values and errors (in place, 422)."""
     is_owner = actor().role is Role.OWNER
-    enrollments = services.list_enrollments(pilot) if is_owner else []
+    page = _page_number(request.args.get("page"))
+    enrollments, total = services.enrollment_page(pilot, page) if is_owner else ([], 0)
     matches = mentoring.list_matches(pilot) if is_owner else []
     matched = {m.enrollment_id for m in matches}
+    unmatched = services.unmatched_participants(pilot, matched) if is_owner else []
     mentors = [m for m in mentoring.list_mentors(available=True) if m.organization_id != pilot.organization_id]
     age_bands = catalogue.options("age_band")
     return render_template(
         "pilots/detail.html", pilot=pilot, cell=cell_of(pilot), is_owner=is_owner, enrollments=enrollments,
         matches=matches,
-        unmatched=[e for e in enrollments if e.id not in matched and e.arm is Arm.PARTICIPANT],
+        unmatched=unmatched, total=total, page=page,
+        pages=max(1, -(-total // services.ENROLLMENT_PAGE_SIZE)),
+        participants=services.count_participants(pilot) if is_owner else 0,
         mentors=mentors, next_status=services.NEXT_STATUS.get(pilot.status),
         age_bands=age_bands, career_phases=catalogue.options("career_phase"),
         default_age_band=_first_eligible(age_bands, pilot.eligible_age_bands),
         planner=_planner(pilot.min_dz, pilot.alpha, pilot.direction.value, pilot.planned_n),
         today=local_today(), form=form or {}, errors=errors or {},
     ), status
+
+
+def _page_number(text: str | None) -> int:
+    """?page=N as typed; anything else (or beyond a sane bound) is page 1."""
+    number = whole_number(text)
+    return number if number is not None and 1 <= number <= 100_000 else 1
 
 
 def _first_eligible(options, eligible: list[str]) -> str:

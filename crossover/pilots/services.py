@@ -628,6 +628,37 @@ def list_enrollments(pilot: Pilot) -> list[Enrollment]:
     return annotate_enrollments(pilot, enrollments, answered_invitation_ids(pilot))
 
 
+ENROLLMENT_PAGE_SIZE = 50
+PICKER_SIZE = 200
+
+
+def enrollment_page(pilot: Pilot, page: int, size: int = ENROLLMENT_PAGE_SIZE) -> tuple[list[Enrollment], int]:
+    """One page of the pilot's enrolments, annotated for display, and the total count: the
+    owner's page stays small however many people are enrolled."""
+    total = db.session.scalar(sa.select(sa.func.count()).where(Enrollment.pilot_id == pilot.id))
+    enrollments = list(db.session.scalars(
+        sa.select(Enrollment).where(Enrollment.pilot_id == pilot.id).order_by(Enrollment.id)
+        .offset((page - 1) * size).limit(size)
+    ))
+    ids = [e.id for e in enrollments]
+    answered = set(db.session.scalars(
+        sa.select(Response.invitation_id).where(Response.enrollment_id.in_(ids)))) if ids else set()
+    return annotate_enrollments(pilot, enrollments, answered), total
+
+
+def count_participants(pilot: Pilot) -> int:
+    return db.session.scalar(sa.select(sa.func.count()).where(
+        Enrollment.pilot_id == pilot.id, Enrollment.arm == Arm.PARTICIPANT))
+
+
+def unmatched_participants(pilot: Pilot, matched: set[int], limit: int = PICKER_SIZE) -> list[Enrollment]:
+    """Participants without a match, oldest first, at most `limit` (for the match picker)."""
+    query = sa.select(Enrollment).where(Enrollment.pilot_id == pilot.id, Enrollment.arm == Arm.PARTICIPANT)
+    if matched:
+        query = query.where(Enrollment.id.not_in(matched))
+    return list(db.session.scalars(query.order_by(Enrollment.id).limit(limit)))
+
+
 def answered_invitation_ids(pilot: Pilot) -> set[int]:
     """Invitations of this pilot that have a stored response."""
     return set(db.session.scalars(sa.select(Response.invitation_id).where(Response.pilot_id == pilot.id)))

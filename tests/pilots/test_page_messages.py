@@ -82,3 +82,20 @@ def test_closing_early_and_under_the_planned_n_says_so_before_it_happens(client,
     assert "data-confirm=" in form and "予定より早い締め切りです" in form
     assert f"登録者は予定 {pilot['planned_n']} 人のうち 0 人だけです。" in form
     assert 'id="transition-consequence"' in page  # said on the page too, before any click
+
+
+def test_enrolments_are_paginated_and_matches_collapsed(client, users):
+    make_mentor(client, users.owner2)
+    pilot = make_pilot(client, users.owner, status="recruiting")
+    rows = "".join(f"50-54,post_off,yes,participant,p{i}@example.com\n" for i in range(60))
+    users.login("owner@acme.example")
+    client.post(f"/pilots/{pilot['id']}/enroll-csv", content_type="multipart/form-data", data={
+        "file": (io.BytesIO(("age_band,career_phase,consent,arm,email\n" + rows).encode()), "p.csv")})
+    first = client.get(f"/pilots/{pilot['id']}", headers=JA).get_data(as_text=True)
+    second = client.get(f"/pilots/{pilot['id']}?page=2", headers=JA).get_data(as_text=True)
+    assert first.count("<tr data-code=") == 50 and second.count("<tr data-code=") == 10
+    assert "60人が登録済み" in first
+    assert "2 ページ中 1 ページ目" in first and 'rel="next"' in first and 'rel="prev"' in second
+    assert client.get(f"/pilots/{pilot['id']}?page=--5").status_code == 200  # a bad page is page 1
+    # The picker names more than the code: age band and career phase labels.
+    assert re.search(r'<option value="\d+">P-[A-Z0-9]{8} — 50〜54歳, ', first)

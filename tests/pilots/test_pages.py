@@ -57,7 +57,9 @@ def test_lifecycle_enrol_and_refusal_reason(client, users):
     ok = client.post(f"/pilots/{pilot_id}/enroll", data={"age_band": "50-54", "career_phase": "post_off", "consent": "on", "email": "a@example.com"}, headers=EN, follow_redirects=True)
     page = ok.get_data(as_text=True)
     assert re.search(r"Enrolled as P-[A-Z0-9]{8}", page)
-    assert page.count('class="survey-link"') == 5 and "Erase contact" in page
+    # One copy-link per row (the wave to answer now), not five identical links (issue 11)
+    assert page.count('class="survey-link copy-link"') == 1 and "Erase contact" in page
+    assert "Copy link (Intake)" in page
     no_consent = client.post(f"/pilots/{pilot_id}/enroll", data={"age_band": "50-54", "career_phase": "post_off"}, headers=EN, follow_redirects=True)
     assert "Consent is required" in no_consent.get_data(as_text=True)
 
