@@ -17,7 +17,9 @@ LABELS = {
     "arm": {"participant": _l("Participant"), "comparison": _l("Comparison (wait-list)")},
     "wave": {"intake": _l("Intake"), "pre": _l("Pre"), "post": _l("Post")},
     "invitation": {
-        "not_open": _l("Not open yet"), "open": _l("Open"), "closed": _l("Closed"), "answered": _l("Answered"),
+        "not_open": _l("Not open yet"), "open": _l("Open"), "answered": _l("Answered"),
+        # Not "Closed": that is the pilot's status; a wave that closed unanswered was missed.
+        "closed": _l("Missed (closed unanswered)"),
     },
     "mode": {"online": _l("Online"), "in_person": _l("In person")},
     "verdict": {

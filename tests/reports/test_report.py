@@ -10,7 +10,7 @@ from crossover import analysis
 from crossover.audit import AuditEvent
 from crossover.extensions import db
 from crossover.simulate import PilotSpec, simulate_pilot
-from tests.factories import enroll, make_mentor, make_pilot
+from tests.factories import TODAY, enroll, make_mentor, make_pilot
 
 DESIGN_KEYS = {"pilot", "counts", "primary", "subscales", "followups", "subgroups", "reliability", "attrition",
                "concerns", "verdict"}
@@ -150,7 +150,7 @@ def test_dose_correlation_uses_logged_sessions(client, users):
                             json={"enrollment_id": person["id"], "mentor_id": mentor["id"]}).json
         for _ in range(index):
             client.post(f"/api/v1/matches/{match['id']}/sessions", headers=users.owner,
-                        json={"held_on": "2024-05-01", "minutes": 30, "mode": "online"})
+                        json={"held_on": TODAY.isoformat(), "minutes": 30, "mode": "online"})
     report = client.get(f"/api/v1/pilots/{pilot['id']}/report", headers=users.owner).json
     assert report["counts"] == {"enrolled": 6, "pre": 6, "post": 0, "pairs": 0}
     assert report["dose"]["suppressed"] is True  # no post answers yet: no pairs
