@@ -49,6 +49,7 @@ def main() -> None:
             org = auth_services.create_org("bench", "Bench")
             auth_services.create_user("owner@bench.example", PASSWORD, Role.OWNER, org)
             today = local_today().isoformat()
+            backend = db.engine.url.get_backend_name()
         client = app.test_client()
         token = client.post("/api/v1/auth/token", json={"email": "owner@bench.example",
                                                         "password": PASSWORD}).json["token"]
@@ -62,7 +63,7 @@ def main() -> None:
         elapsed = time.perf_counter() - start
         assert response.status_code == 200, response.status_code
         size = len(response.data)
-        name = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}.get(db.engine.url.get_backend_name())
+        name = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}.get(backend, backend)
         print(f"pilot page with {args.people} enrolments: {elapsed:.2f} s, "
               f"{size / 1e6:.2f} MB ({size} bytes) ({name})")
 
