@@ -1,9 +1,11 @@
 """Template helpers shared by every page: navigation and translated enum labels."""
 from flask import Flask, current_app, url_for
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from crossover.messages import field_label
+from crossover.seed.instrument import SUBSCALE_LABELS
 
 LABELS = {
     "initiative_status": {
@@ -41,6 +43,12 @@ def label(kind: str, value: str) -> str:
     if kind == "wave" and value.startswith("followup_"):
         return str(_l("Follow-up +%(days)s d", days=value.removeprefix("followup_")))
     return str(LABELS.get(kind, {}).get(value, value))
+
+
+def subscale_label(key: str) -> str:
+    """The shipped scale's subscale in the page's language; a custom instrument's key as it is."""
+    names = SUBSCALE_LABELS.get(key)
+    return key if names is None else names[0 if str(get_locale()) == "ja" else 1]
 
 
 def status_label(value: str) -> str:
@@ -81,5 +89,5 @@ def percent(value) -> str:
 
 def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(status_label=status_label, nav_items=nav_items, label=label,
-                                 field_label=field_label)
+                                 field_label=field_label, subscale_label=subscale_label)
     app.jinja_env.filters.update(num=number, pval=p_value, pstat=p_statement, pct=percent)

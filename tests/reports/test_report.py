@@ -227,3 +227,22 @@ def test_report_page_prints_p_once_and_names_effect_sizes_in_words(app, client, 
     words = ja.split('id="primary-effect-words">')[1].split("<")[0]
     assert words in {"小さい効果", "中程度の効果", "大きい効果"} and 'id="effect-thresholds"' in ja
     assert "0.5 以上は中程度" in ja
+
+
+def test_report_page_names_subscales_by_their_labels(app, client, users):
+    pilot_id = _simulated(app, users)
+    users.login("owner@acme.example")
+    ja = client.get(f"/pilots/{pilot_id}/report", headers={"Accept-Language": "ja"}).get_data(as_text=True)
+    subscales = ja.split('id="subscales"')[1].split("</section>")[0]
+    assert "<td>見通し</td>" in subscales and "<td>社外とのつながり</td>" in subscales
+    assert "<td>vision</td>" not in subscales and "<td>agency</td>" not in subscales
+
+
+def test_comparison_report_relates_the_chart_to_the_headline(app, client, users):
+    pilot_id = _simulated(app, users, comparison_n=30, effect=0.5)
+    report = client.get(f"/api/v1/pilots/{pilot_id}/report", headers=users.owner).json["comparison"]
+    users.login("owner@acme.example")
+    page = client.get(f"/pilots/{pilot_id}/report", headers={"Accept-Language": "ja"}).get_data(as_text=True)
+    relation = page.split('id="comparison-relation">')[1].split("</p>")[0]
+    assert f"参加者自身の変化（{report['mean_change_participant']:.2f} 点）" in relation
+    assert f"= {report['difference']:.2f} 点多く変化" in relation
