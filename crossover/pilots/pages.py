@@ -1,5 +1,6 @@
 """Owner pages: register and edit a pilot (with the power planner), lifecycle, enrolment,
 invitation links and status, matching and session logs."""
+from collections import Counter
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -7,6 +8,7 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from crossover import audit
 from crossover.analysis import paired_n_for_power, paired_power
 from crossover.auth.access import actor, page_auth
 from crossover.auth.models import Role
@@ -15,7 +17,9 @@ from crossover.config import local_today
 from crossover.errors import DomainError, Invalid
 from crossover.forms import FormNumbers, blank_to_none, checked, decimal_number, flash_error, load, whole_number
 from crossover.instruments.services import list_instruments
+from crossover.extensions import db
 from crossover.mentoring import services as mentoring
+from crossover.outbox import services as outbox
 from crossover.pilots import services
 from crossover.pilots.cells import cell_of
 from crossover.pilots.models import Arm, PilotStatus
@@ -279,6 +283,28 @@ def pilot_enroll_csv(pilot_id: int):
                 when=_local_time(duplicate.upload.uploaded_at), n=duplicate.upload.enrolled), "error")
     except DomainError as error:
         return _failed(pilot_id, error)
+    return _back(pilot_id)
+
+
+@pages_bp.post(f"{PILOT}/send-invitations")
+@page_auth(Role.OWNER)
+def pilot_send_invitations(pilot_id: int):
+    """Send this pilot's due invitations and reminders now, by the outbox's rules (each once;
+    a reminder only near the close of a wave still unanswered)."""
+    pilot = services.get_owned_pilot(pilot_id, actor())
+    results = outbox.send_due(pilot_id=pilot.id)
+    sent = Counter(item.kind for item, outcome in results if outcome == "sent")
+    failed = sum(1 for _item, outcome in results if outcome == "failed")
+    audit.record(actor(), "pilot.send_invitations", "pilot", pilot.id,
+                 invitations=sent["invitation"], reminders=sent["reminder"], failed=failed)
+    db.session.commit()
+    if not results:
+        flash(_("Nothing is due: every open invitation was already sent, and no reminder is due yet."), "success")
+    else:
+        flash(_("Sent %(i)d invitation(s) and %(r)d reminder(s).", i=sent["invitation"], r=sent["reminder"]),
+              "success")
+    if failed:
+        flash(_("%(n)d message(s) could not be sent; they will be tried again next time.", n=failed), "error")
     return _back(pilot_id)
 
 
