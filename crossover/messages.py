@@ -16,9 +16,11 @@ from flask_babel import lazy_gettext as _l
 FIELD_LABELS = {
     "title": _l("Title"), "initiative_id": _l("Initiative"), "instrument_id": _l("Questionnaire"),
     "format": _l("Format"), "planned_n": _l("Planned pairs (n)"), "starts_on": _l("Starts on"),
-    "ends_on": _l("Ends on"), "followup_days": _l("Follow-ups (days after the end, comma-separated)"),
+    "ends_on": _l("Ends on"),
+    "followup_days": _l("Follow-ups (days after the end, comma-separated)"),
     "eligibility.age_bands": _l("Age band"), "eligibility.career_phases": _l("Career phase"),
-    "preregistration.outcome": _l("Primary outcome"), "preregistration.direction": _l("Expected direction"),
+    "preregistration.outcome": _l("Primary outcome"),
+    "preregistration.direction": _l("Expected direction"),
     "preregistration.alpha": _l("Alpha"), "preregistration.test": _l("Primary test"),
     "preregistration.min_dz": _l("Smallest effect of interest (dz)"),
     "age_band": _l("Age band"), "career_phase": _l("Career phase"), "consent": _l("Consent"),
@@ -69,18 +71,23 @@ _PATTERNS = [
     (r"Must not be before (?P<field>\w+)\.", _l("Must not be before %(field)s.")),
     (r"Must not be in the future\.", _l("Must not be in the future.")),
     (r"Must not be before the pilot's start \((?P<date>[0-9-]+)\)\.",
-     _l("Must not be before the pilot’s start (%(date)s).")),
-    (r"A session belongs to the pilot's period\.", _l("A session must fall within the pilot’s period.")),
-    (r"Must be between (?P<min>\d+) and (?P<max>\d+)\.", _l("Must be between %(min)s and %(max)s.")),
+     _l("Must not be before the pilot's start (%(date)s).")),
+    (r"A session belongs to the pilot's period\.",
+     _l("A session must fall within the pilot's period.")),
+    (r"Must be between (?P<min>\d+) and (?P<max>\d+)\.",
+     _l("Must be between %(min)s and %(max)s.")),
     (r"Dates out of order\.", _l("Dates out of order.")),
-    (r"A session is logged after it is held\.", _l("A session can only be logged once it has been held.")),
+    (r"A session is logged after it is held\.",
+     _l("A session can only be logged once it has been held.")),
     (r"Unknown (?:age band|career phase|arm) '?(?P<value>[^']*)'?\.",
      _l("“%(value)s” is not one of the options.")),
-    (r"(?:Age band|Career phase) (?P<value>\S+) is not eligible for this pilot \(eligible: (?P<allowed>.*)\)\.",
+    (r"(?:Age band|Career phase) (?P<value>\S+) is not eligible for this pilot "
+     r"\(eligible: (?P<allowed>.*)\)\.",
      _l("%(value)s is not eligible for this pilot (eligible: %(allowed)s).")),
     (r"Consent is required to enrol\.", _l("Consent is required to enrol.")),
     (r"This pilot has no comparison arm\.", _l("This pilot has no comparison arm.")),
-    (r"'(?P<value>.*)' is not a valid e-mail address\.", _l("“%(value)s” is not a valid e-mail address.")),
+    (r"'(?P<value>.*)' is not a valid e-mail address\.",
+     _l("“%(value)s” is not a valid e-mail address.")),
     (r"Not eligible for this pilot: .*", _l("Not eligible for this pilot.")),
     (r"(?P<n>\d+) row\(s\) have errors; nobody was enrolled\.",
      _l("%(n)s row(s) have errors; nobody was enrolled.")),
@@ -104,7 +111,8 @@ def translate(message: str) -> str:
     for pattern, wording in _COMPILED:
         found = pattern.fullmatch(message)
         if found:
-            values = {k: field_label(v) if k == "field" else v for k, v in found.groupdict().items()}
+            values = {k: field_label(v) if k == "field" else v
+                      for k, v in found.groupdict().items()}
             return str(wording) % values if values else str(wording)
     prefixed = _FIELD_PREFIX.fullmatch(message)
     if prefixed and prefixed["field"] in FIELD_LABELS:

@@ -99,3 +99,11 @@ def test_enrolments_are_paginated_and_matches_collapsed(client, users):
     assert client.get(f"/pilots/{pilot['id']}?page=--5").status_code == 200  # a bad page is page 1
     # The picker names more than the code: age band and career phase labels.
     assert re.search(r'<option value="\d+">P-[A-Z0-9]{8} — 50〜54歳, ', first)
+
+
+def test_pilot_page_flags_power_under_80_percent(client, users):
+    pilot = make_pilot(client, users.owner, status="recruiting")
+    users.login("owner@acme.example")
+    page = client.get(f"/pilots/{pilot['id']}", headers=JA).get_data(as_text=True)
+    power = int(re.search(r"予定人数での検出力は (\d+)% です", page).group(1))
+    assert power < 80 and 'id="low-power"' in page and "80% 未満です" in page
