@@ -246,3 +246,10 @@ def test_comparison_report_relates_the_chart_to_the_headline(app, client, users)
     relation = page.split('id="comparison-relation">')[1].split("</p>")[0]
     assert f"参加者自身の変化（{report['mean_change_participant']:.2f} 点）" in relation
     assert f"= {report['difference']:.2f} 点多く変化" in relation
+
+
+def test_reviewer_report_links_back_to_the_evidence_board(app, client, users):
+    pilot_id = _simulated(app, users)
+    users.login("reviewer@example.com")
+    page = client.get(f"/pilots/{pilot_id}/report").get_data(as_text=True)
+    assert '<a href="/evidence" id="back">' in page
