@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 import marshmallow as ma
 
+from crossover import messages
 from crossover.errors import DomainError, Invalid
 
 
@@ -36,9 +37,11 @@ def _flatten(messages: dict, prefix: str = "") -> dict[str, list[str]]:
     return flat
 
 
-def flash_error(error: DomainError) -> None:
-    details = "; ".join(f"{field}: {' '.join(map(str, msgs))}" for field, msgs in error.errors.items())
-    flash(f"{error.message} {details}".strip(), "error")
+def flash_error(error: DomainError) -> dict[str, list[str]]:
+    """Flash the error in the page's language, naming fields by their labels; returns the
+    field messages translated, for the form to show beside each field."""
+    flash(messages.summary(error.message, error.errors), "error")
+    return messages.translate_errors(error.errors)
 
 
 def checked(form, name: str) -> bool:

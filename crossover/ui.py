@@ -1,9 +1,12 @@
 """Template helpers shared by every page: navigation and translated enum labels."""
 from flask import Flask, current_app, url_for
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from crossover import waves
+from crossover.messages import field_label
+from crossover.seed.instrument import SUBSCALE_LABELS
 
 LABELS = {
     "initiative_status": {
@@ -17,7 +20,9 @@ LABELS = {
     "arm": {"participant": _l("Participant"), "comparison": _l("Comparison (wait-list)")},
     "wave": {waves.INTAKE: _l("Intake"), waves.PRE: _l("Pre"), waves.POST: _l("Post")},
     "invitation": {
-        "not_open": _l("Not open yet"), "open": _l("Open"), "closed": _l("Closed"), "answered": _l("Answered"),
+        "not_open": _l("Not open yet"), "open": _l("Open"), "answered": _l("Answered"),
+        # Not "Closed": that is the pilot's status; a wave that closed unanswered was missed.
+        "closed": _l("Missed (closed unanswered)"),
     },
     "mode": {"online": _l("Online"), "in_person": _l("In person")},
     "verdict": {
@@ -39,6 +44,12 @@ def label(kind: str, value: str) -> str:
     if kind == "wave" and (days := waves.followup_days_of(value)) is not None:
         return str(_l("Follow-up +%(days)s d", days=days))
     return str(LABELS.get(kind, {}).get(value, value))
+
+
+def subscale_label(key: str) -> str:
+    """The shipped scale's subscale in the page's language; a custom instrument's key as it is."""
+    names = SUBSCALE_LABELS.get(key)
+    return key if names is None else names[0 if str(get_locale()) == "ja" else 1]
 
 
 def status_label(value: str) -> str:
@@ -66,10 +77,18 @@ def p_value(value) -> str:
     return "< 0.001" if value < 0.001 else f"{value:.3f}"
 
 
+def p_statement(value) -> str:
+    """'p < 0.001' or 'p = 0.012': the comparison sign belongs to the figure, never 'p = < 0.001'."""
+    if value is None:
+        return "p = —"
+    return "p < 0.001" if value < 0.001 else f"p = {value:.3f}"
+
+
 def percent(value) -> str:
     return "—" if value is None else f"{100 * value:.0f}%"
 
 
 def init_app(app: Flask) -> None:
-    app.jinja_env.globals.update(status_label=status_label, nav_items=nav_items, label=label, waves=waves)
-    app.jinja_env.filters.update(num=number, pval=p_value, pct=percent)
+    app.jinja_env.globals.update(status_label=status_label, nav_items=nav_items, label=label,
+                                 field_label=field_label, subscale_label=subscale_label, waves=waves)
+    app.jinja_env.filters.update(num=number, pval=p_value, pstat=p_statement, pct=percent)

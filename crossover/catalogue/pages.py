@@ -87,8 +87,7 @@ def initiative_edit(initiative_id: int):
         except services.InitiativeInUse as error:
             errors, status = _in_use(error), error.status
         except Invalid as error:
-            errors, status = error.errors, error.status
-            flash_error(error)
+            errors, status = flash_error(error), error.status
     return render_template("catalogue/form.html", initiative=initiative, form=form, errors=errors,
                            venues=services.venues(), levels=services.levels(),
                            effects=services.options("effect")), status

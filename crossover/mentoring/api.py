@@ -6,8 +6,14 @@ from crossover.auth.access import actor, api_auth
 from crossover.auth.models import Role
 from crossover.mentoring import services
 from crossover.mentoring.schemas import (
-    MatchInputSchema, MatchSchema, MentorInputSchema, MentorQueryArgsSchema, MentorSchema,
-    MentorUpdateSchema, SessionInputSchema, SessionSchema,
+    MatchInputSchema,
+    MatchSchema,
+    MentorInputSchema,
+    MentorQueryArgsSchema,
+    MentorSchema,
+    MentorUpdateSchema,
+    SessionInputSchema,
+    SessionSchema,
 )
 from crossover.pilots.services import get_owned_pilot
 

@@ -9,6 +9,7 @@ from crossover.errors import DomainError
 from crossover.forms import FormNumbers, flash_error, load, whole_number
 from crossover.mentoring import services
 from crossover.mentoring.schemas import MentorInputSchema, SessionInputSchema
+from crossover.pilots import pages as pilot_pages
 from crossover.pilots.services import get_owned_pilot
 
 pages_bp = Blueprint("mentoring", __name__)
@@ -39,8 +40,7 @@ def mentor_list():
             flash(_("Mentor %(name)s registered.", name=mentor.name), "success")
             return redirect(url_for("mentoring.mentor_list"))
         except DomainError as error:
-            errors = error.errors
-            flash_error(error)
+            errors = flash_error(error)
     mentors = services.list_mentors(q=request.args.get("q") or None, language=request.args.get("language") or None)
     return render_template("mentoring/list.html", mentors=mentors, errors=errors, form=form,
                            q=request.args.get("q", "")), (422 if errors else 200)
@@ -61,7 +61,7 @@ def session_log(match_id: int):
         flash(_("Session logged."), "success")
     except DomainError as error:
         flash_error(error)
-    return redirect(url_for("pilots.pilot_detail", pilot_id=found.pilot_id) + "#matches")
+    return redirect(url_for("pilots.pilot_detail", pilot_id=found.pilot_id))  # message at the top
 
 
 @pages_bp.post(f"{MATCH}/end")
@@ -70,7 +70,7 @@ def match_end(match_id: int):
     """End a match."""
     found = services.end_match(services.get_owned_match(match_id, actor()), actor=actor())
     flash(_("Match ended."), "success")
-    return redirect(url_for("pilots.pilot_detail", pilot_id=found.pilot_id) + "#matches")
+    return redirect(url_for("pilots.pilot_detail", pilot_id=found.pilot_id))  # message at the top
 
 
 @pages_bp.post("/pilots/<id:pilot_id>/match")
@@ -82,10 +82,10 @@ def pilot_match(pilot_id: int):
     mentor_id = whole_number(request.form.get("mentor_id"))
     if enrollment_id is None or mentor_id is None:
         flash(_("Choose a participant and a mentor."), "error")
-    else:
-        try:
-            services.match(pilot, enrollment_id, mentor_id, actor=actor())
-            flash(_("Matched."), "success")
-        except DomainError as error:
-            flash_error(error)
-    return redirect(url_for("pilots.pilot_detail", pilot_id=pilot_id) + "#matches")
+        return redirect(url_for("pilots.pilot_detail", pilot_id=pilot_id))
+    try:
+        services.match(pilot, enrollment_id, mentor_id, actor=actor())
+        flash(_("Matched."), "success")
+    except DomainError as error:
+        return pilot_pages.show_failed_form(pilot_id, error)  # in place, typed choice kept
+    return redirect(url_for("pilots.pilot_detail", pilot_id=pilot_id))

@@ -143,6 +143,10 @@ def log_session(found: Match, data: dict, *, actor: User) -> MentoringSession:
     """Record a mentoring or interview session held on a match."""
     if data["held_on"] > local_today():
         raise Invalid("A session is logged after it is held.", {"held_on": ["Must not be in the future."]})
+    starts_on = db.session.get(Pilot, found.pilot_id).starts_on
+    if data["held_on"] < starts_on:
+        raise Invalid("A session belongs to the pilot's period.",
+                      {"held_on": [f"Must not be before the pilot's start ({starts_on.isoformat()})."]})
     session = MentoringSession(
         match_id=found.id, held_on=data["held_on"], minutes=data["minutes"], mode=SessionMode(data["mode"]),
         topics=list(dict.fromkeys(data["topics"])), created_by_id=actor.id,

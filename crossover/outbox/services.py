@@ -27,8 +27,9 @@ class Due:
     body: str
 
 
-def _candidates(today):
+def _candidates(today, pilot_id: int | None = None):
     """Open, unanswered invitations of live pilots whose person has an e-mail address."""
+    one_pilot = [] if pilot_id is None else [Pilot.id == pilot_id]
     return db.session.execute(
         sa.select(Invitation, WaveWindow, Pilot, Contact.email)
         .join(Enrollment, Enrollment.id == Invitation.enrollment_id)
@@ -42,6 +43,7 @@ def _candidates(today):
             Response.id.is_(None),
             WaveWindow.closes_on >= today,
             sa.or_(WaveWindow.opens_on.is_(None), WaveWindow.opens_on <= today),
+            *one_pilot,
         )
         .order_by(Invitation.id)
     ).all()
@@ -69,11 +71,12 @@ def _render(kind: str, invitation: Invitation, window: WaveWindow, pilot: Pilot)
     return subject, body
 
 
-def due_messages() -> list[Due]:
-    """Invitations whose wave has opened and were not sent; reminders near the close."""
+def due_messages(pilot_id: int | None = None) -> list[Due]:
+    """Invitations whose wave has opened and were not sent; reminders near the close
+    (of one pilot when `pilot_id` is given: the owner's send button)."""
     today = local_today()
     remind_within = timedelta(days=int(current_app.config["REMINDER_DAYS_BEFORE_CLOSE"]))
-    rows = _candidates(today)
+    rows = _candidates(today, pilot_id)
     state = _outbox_state([invitation.id for invitation, *_ in rows])
     due = []
     for invitation, window, pilot, email in rows:
@@ -109,10 +112,10 @@ def _claim(item: Due) -> OutboxMessage | None:
     return row
 
 
-def send_due(dry_run: bool = False) -> list[tuple[Due, str]]:
+def send_due(dry_run: bool = False, pilot_id: int | None = None) -> list[tuple[Due, str]]:
     """Send every due message once; returns each with its outcome (sent, failed, skipped, dry-run)."""
     results = []
-    for item in due_messages():
+    for item in due_messages(pilot_id):
         if dry_run:
             results.append((item, "dry-run"))
             continue

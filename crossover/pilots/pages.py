@@ -1,5 +1,6 @@
 """Owner pages: register and edit a pilot (with the power planner), lifecycle, enrolment,
 invitation links and status, matching and session logs."""
+from collections import Counter
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -7,11 +8,14 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from crossover import audit
 from crossover.analysis import paired_n_for_power, paired_power
 from crossover.auth.access import actor, page_auth
 from crossover.auth.models import Role
 from crossover.catalogue import services as catalogue
+from crossover.config import local_today
 from crossover.errors import DomainError, Invalid
+from crossover.extensions import db
 from crossover.forms import (
     FormNumbers,
     blank_to_none,
@@ -23,9 +27,10 @@ from crossover.forms import (
 )
 from crossover.instruments.services import list_instruments
 from crossover.mentoring import services as mentoring
+from crossover.outbox import services as outbox
 from crossover.pilots import services
 from crossover.pilots.cells import cell_of
-from crossover.pilots.models import Arm, PilotStatus
+from crossover.pilots.models import PilotStatus
 from crossover.pilots.schemas import (
     EnrollmentInputSchema,
     PilotCreateSchema,
@@ -111,7 +116,7 @@ def pilot_list():
 def pilot_new():
     """Register a pilot with its preregistration, helped by the power planner."""
     form = request.form if request.method == "POST" else {
-        "initiative_id": request.args.get("initiative_id", ""), "planned_n": "30", "min_dz": "0.4",
+        "initiative_id": request.args.get("initiative_id", ""), "planned_n": "30", "min_dz": "0.2",
         "alpha": "0.05", "direction": "increase", "test": "paired_t", "followup_days": "30, 60",
         "format": "mentoring", "outcome": "total",
     }
@@ -127,8 +132,7 @@ def pilot_new():
             flash(_("Pilot registered as a draft."), "success")
             return redirect(url_for("pilots.pilot_detail", pilot_id=pilot.id))
         except Invalid as error:
-            errors = error.errors
-            flash_error(error)
+            errors = flash_error(error)
     return render_template("pilots/form.html", form=form, errors=errors, planner=_form_planner(form),
                            pilot=None, **_choices()), (422 if errors else 200)
 
@@ -150,8 +154,7 @@ def pilot_edit(pilot_id: int):
             flash(_("Pilot saved."), "success")
             return redirect(url_for("pilots.pilot_detail", pilot_id=pilot.id))
         except DomainError as error:
-            errors = error.errors
-            flash_error(error)
+            errors = flash_error(error)
     return render_template("pilots/form.html", form=form, errors=errors, planner=_form_planner(form),
                            pilot=pilot, **_choices()), (422 if errors else 200)
 
@@ -172,24 +175,54 @@ def _form_from_pilot(pilot) -> dict:
 @page_auth(Role.OWNER, Role.ADMIN)
 def pilot_detail(pilot_id: int):
     """A pilot's page: lifecycle, schedule, enrolment, invitations, matches."""
-    pilot = services.get_pilot(pilot_id, actor())
+    return _render_detail(services.get_pilot(pilot_id, actor()))
+
+
+def _render_detail(pilot, form=None, errors: dict | None = None, status: int = 200):
+    """The pilot page; after a failed form, that form's typed values and errors (in place, 422)."""
     is_owner = actor().role is Role.OWNER
-    enrollments = links.list_enrollments(pilot) if is_owner else []
+    page = _page_number(request.args.get("page"))
+    enrollments, total = links.enrollment_page(pilot, page) if is_owner else ([], 0)
     matches = mentoring.list_matches(pilot) if is_owner else []
     matched = {m.enrollment_id for m in matches}
+    unmatched = services.unmatched_participants(pilot, matched) if is_owner else []
     mentors = [m for m in mentoring.list_mentors(available=True) if m.organization_id != pilot.organization_id]
+    age_bands = catalogue.options("age_band")
     return render_template(
         "pilots/detail.html", pilot=pilot, cell=cell_of(pilot), is_owner=is_owner, enrollments=enrollments,
         matches=matches,
-        unmatched=[e for e in enrollments if e.id not in matched and e.arm is Arm.PARTICIPANT],
+        unmatched=unmatched, total=total, page=page,
+        pages=max(1, -(-total // links.ENROLLMENT_PAGE_SIZE)),
+        participants=services.count_participants(pilot) if is_owner else 0,
         mentors=mentors, next_status=services.NEXT_STATUS.get(pilot.status),
-        age_bands=catalogue.options("age_band"), career_phases=catalogue.options("career_phase"),
+        age_bands=age_bands, career_phases=catalogue.options("career_phase"),
+        default_age_band=_first_eligible(age_bands, pilot.eligible_age_bands),
         planner=_planner(pilot.min_dz, pilot.alpha, pilot.direction.value, pilot.planned_n),
-    )
+        today=local_today(), form=form or {}, errors=errors or {},
+    ), status
 
 
-def _back(pilot_id: int, anchor: str = ""):
-    return redirect(url_for("pilots.pilot_detail", pilot_id=pilot_id) + anchor)
+def _page_number(text: str | None) -> int:
+    """?page=N as typed; anything else (or beyond a sane bound) is page 1."""
+    number = whole_number(text)
+    return number if number is not None and 1 <= number <= 100_000 else 1
+
+
+def _first_eligible(options, eligible: list[str]) -> str:
+    """The enrolment form's default: an option the pilot accepts (not 40-44 for a 45+ pilot)."""
+    keys = [o.key for o in options]
+    return next((k for k in keys if not eligible or k in eligible), keys[0] if keys else "")
+
+
+def show_failed_form(pilot_id: int, error: DomainError):
+    """Show the pilot page again with the error at the top and the typed values kept."""
+    errors = flash_error(error)
+    return _render_detail(services.get_pilot(pilot_id, actor()), request.form, errors, 422)
+
+
+def _back(pilot_id: int):
+    # No #anchor: the message is at the top of the page, and a jump would scroll past it.
+    return redirect(url_for("pilots.pilot_detail", pilot_id=pilot_id))
 
 
 @pages_bp.post(f"{PILOT}/transition")
@@ -221,8 +254,8 @@ def pilot_schedule(pilot_id: int):
         services.update_pilot(pilot, {"schedule": windows}, actor=actor())
         flash(_("Schedule saved."), "success")
     except DomainError as error:
-        flash_error(error)
-    return _back(pilot_id, "#schedule")
+        return show_failed_form(pilot_id, error)
+    return _back(pilot_id)
 
 
 @pages_bp.post(f"{PILOT}/enroll")
@@ -243,8 +276,8 @@ def pilot_enroll(pilot_id: int):
         else:
             flash(_("Enrolled as %(code)s.", code=enrollment.code), "success")
     except DomainError as error:
-        flash_error(error)
-    return _back(pilot_id, "#enrollments")
+        return show_failed_form(pilot_id, error)
+    return _back(pilot_id)
 
 
 def _local_time(moment: datetime) -> str:
@@ -267,8 +300,30 @@ def pilot_enroll_csv(pilot_id: int):
         flash(_("This file was already uploaded on %(when)s and enrolled %(n)d people; nobody was enrolled again.",
                 when=_local_time(duplicate.upload.uploaded_at), n=duplicate.upload.enrolled), "error")
     except DomainError as error:
-        flash_error(error)
-    return _back(pilot_id, "#enrollments")
+        return show_failed_form(pilot_id, error)
+    return _back(pilot_id)
+
+
+@pages_bp.post(f"{PILOT}/send-invitations")
+@page_auth(Role.OWNER)
+def pilot_send_invitations(pilot_id: int):
+    """Send this pilot's due invitations and reminders now, by the outbox's rules (each once;
+    a reminder only near the close of a wave still unanswered)."""
+    pilot = services.get_owned_pilot(pilot_id, actor())
+    results = outbox.send_due(pilot_id=pilot.id)
+    sent = Counter(item.kind for item, outcome in results if outcome == "sent")
+    failed = sum(1 for _item, outcome in results if outcome == "failed")
+    audit.record(actor(), "pilot.send_invitations", "pilot", pilot.id,
+                 invitations=sent["invitation"], reminders=sent["reminder"], failed=failed)
+    db.session.commit()
+    if not results:
+        flash(_("Nothing is due: every open invitation was already sent, and no reminder is due yet."), "success")
+    else:
+        flash(_("Sent %(i)d invitation(s) and %(r)d reminder(s).", i=sent["invitation"], r=sent["reminder"]),
+              "success")
+    if failed:
+        flash(_("%(n)d message(s) could not be sent; they will be tried again next time.", n=failed), "error")
+    return _back(pilot_id)
 
 
 @pages_bp.post("/enrollments/<id:enrollment_id>/erase")
@@ -278,4 +333,5 @@ def enrollment_erase(enrollment_id: int):
     enrollment = services.get_owned_enrollment(enrollment_id, actor())
     services.erase_contact(enrollment, actor=actor())
     flash(_("Contact data of %(code)s erased; the answers stay, anonymous.", code=enrollment.code), "success")
-    return _back(enrollment.pilot_id, "#enrollments")
+    return _back(enrollment.pilot_id)
+

@@ -4,7 +4,13 @@ import marshmallow as ma
 
 from crossover.api import Id, Schema
 from crossover.pilots.models import (
-    STRATUM_FIELDS, Allocation, Arm, Direction, PilotFormat, PilotStatus, PrimaryTest,
+    STRATUM_FIELDS,
+    Allocation,
+    Arm,
+    Direction,
+    PilotFormat,
+    PilotStatus,
+    PrimaryTest,
 )
 
 _values = lambda enum_cls: [m.value for m in enum_cls]  # noqa: E731

@@ -603,3 +603,19 @@ def erase_contact(enrollment: Enrollment, *, actor: User) -> Enrollment:
     audit.record(actor, "enrollment.erase", "enrollment", enrollment.id)
     db.session.commit()
     return enrollment
+
+
+PICKER_SIZE = 200
+
+
+def count_participants(pilot: Pilot) -> int:
+    return db.session.scalar(sa.select(sa.func.count()).where(
+        Enrollment.pilot_id == pilot.id, Enrollment.arm == Arm.PARTICIPANT))
+
+
+def unmatched_participants(pilot: Pilot, matched: set[int], limit: int = PICKER_SIZE) -> list[Enrollment]:
+    """Participants without a match, oldest first, at most `limit` (for the match picker)."""
+    query = sa.select(Enrollment).where(Enrollment.pilot_id == pilot.id, Enrollment.arm == Arm.PARTICIPANT)
+    if matched:
+        query = query.where(Enrollment.id.not_in(matched))
+    return list(db.session.scalars(query.order_by(Enrollment.id).limit(limit)))

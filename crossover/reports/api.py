@@ -1,5 +1,4 @@
 """GET /pilots/<id>/report and /pilots/<id>/export.csv."""
-from flask import Response
 from flask.views import MethodView
 
 from crossover.api import Blueprint
@@ -30,9 +29,4 @@ class PilotExport(MethodView):
     def get(self, pilot_id):
         """Export the pilot's responses (owners only; audit-logged)"""
         pilot = get_owned_pilot(pilot_id, actor())
-        body = export.export_csv(pilot, actor=actor())
-        filename = f"pilot-{pilot.id}-responses.csv"
-        # Participant data: no browser or proxy may keep a copy.
-        return Response(body.encode("utf-8"), mimetype="text/csv; charset=utf-8",
-                        headers={"Content-Disposition": f'attachment; filename="{filename}"',
-                                 "Cache-Control": "no-store"})
+        return export.csv_response(pilot, export.export_csv(pilot, actor=actor()))

@@ -1,12 +1,13 @@
 """The pilot report page: headline verdict, numbers, paired chart, subscales, follow-ups, concerns."""
 from flask import Blueprint, render_template
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from markupsafe import Markup
 
 from crossover.auth.access import actor, page_auth
 from crossover.auth.models import Role
-from crossover.pilots.services import get_pilot
-from crossover.reports import charts, services
+from crossover.pilots.services import get_owned_pilot, get_pilot
+from crossover.reports import charts, export, services
 from crossover.reports.gather import gather
 
 pages_bp = Blueprint("reports", __name__)
@@ -34,3 +35,12 @@ def pilot_report(pilot_id: int):
         ))
     return render_template("reports/report.html", pilot=pilot, report=report, chart=chart,
                            is_owner=actor().role is Role.OWNER)
+
+
+@pages_bp.route("/pilots/<id:pilot_id>/export.csv")
+@page_auth(Role.OWNER)
+def pilot_export(pilot_id: int):
+    """The report page's download: the export with the session, labelled for people (audit-logged)."""
+    pilot = get_owned_pilot(pilot_id, actor())
+    body = export.export_csv(pilot, actor=actor(), readable=True, lang=str(get_locale()))
+    return export.csv_response(pilot, body, f"-{get_locale()}")

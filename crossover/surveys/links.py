@@ -129,3 +129,30 @@ def list_enrollments(pilot: Pilot) -> list[EnrollmentView]:
         )
     )
     return annotate_enrollments(pilot, enrollments, answered_invitation_ids(pilot))
+
+
+ENROLLMENT_PAGE_SIZE = 50
+
+
+def enrollment_page(
+    pilot: Pilot, page: int, size: int = ENROLLMENT_PAGE_SIZE
+) -> tuple[list[EnrollmentView], int]:
+    """One page of the pilot's enrolments as views, and the total count: the owner's page stays
+    small however many people are enrolled."""
+    total = db.session.scalar(sa.select(sa.func.count()).where(Enrollment.pilot_id == pilot.id))
+    enrollments = list(
+        db.session.scalars(
+            sa.select(Enrollment)
+            .where(Enrollment.pilot_id == pilot.id)
+            .order_by(Enrollment.id)
+            .offset((page - 1) * size)
+            .limit(size)
+        )
+    )
+    ids = [e.id for e in enrollments]
+    answered = (
+        set(db.session.scalars(sa.select(Response.invitation_id).where(Response.enrollment_id.in_(ids))))
+        if ids
+        else set()
+    )
+    return annotate_enrollments(pilot, enrollments, answered), total

@@ -91,3 +91,20 @@ def test_sessions_are_logged_on_a_match(client, users):
     assert listed[0]["total_minutes"] == 60 and len(listed[0]["sessions"]) == 1
     # The mentor's organization does not own the pilot: the match is not theirs to log on.
     assert client.post(url, headers=users.owner2, json={"held_on": today, "minutes": 60, "mode": "online"}).status_code == 404
+
+
+def test_a_session_before_the_pilots_start_is_refused(client, users):
+    mentor = make_mentor(client, users.owner2)
+    pilot = make_pilot(client, users.owner, status="running")
+    person = enroll(client, users.owner, pilot["id"])
+    match = client.post(f"/api/v1/pilots/{pilot['id']}/matches", headers=users.owner,
+                        json={"enrollment_id": person["id"], "mentor_id": mentor["id"]}).json
+    before = (TODAY - timedelta(days=30)).isoformat()  # the pilot started two days ago
+    refused = client.post(f"/api/v1/matches/{match['id']}/sessions", headers=users.owner,
+                          json={"held_on": before, "minutes": 30, "mode": "online"})
+    assert refused.status_code == 422 and list(refused.json["errors"]) == ["held_on"]
+    users.login("owner@acme.example")
+    page = client.post(f"/matches/{match['id']}/sessions", headers={"Accept-Language": "ja"},
+                       data={"held_on": before, "minutes": "30", "mode": "online"},
+                       follow_redirects=True).get_data(as_text=True)
+    assert "実施日: パイロットの開始日（" in page

@@ -144,3 +144,19 @@ def test_erased_contacts_and_closed_pilots_get_nothing(mail_app, users_factory):
     client, users, pilot, person = _setup(mail_app, users_factory)
     client.post(f"/api/v1/enrollments/{person['id']}/erase", headers=users.owner)
     assert "Nothing due." in _run(mail_app).output
+
+
+def test_owner_sends_one_pilots_due_invitations_from_its_page(mail_app, users_factory):
+    client, users, pilot, person = _setup(mail_app, users_factory)
+    other = make_pilot(client, users.owner, status="running")
+    enroll(client, users.owner, other["id"], email="other@example.com")
+    users.login("owner@acme.example")
+    page = client.get(f"/pilots/{pilot['id']}", headers={"Accept-Language": "ja"}).get_data(as_text=True)
+    assert f'action="/pilots/{pilot["id"]}/send-invitations"' in page
+    page = client.post(f"/pilots/{pilot['id']}/send-invitations", headers={"Accept-Language": "ja"},
+                       follow_redirects=True).get_data(as_text=True)
+    assert "招待を 2 件、リマインダーを 0 件送信しました。" in page
+    assert {m["To"] for m in mail_app.inbox.messages} == {"hanako@example.com"}  # not the other pilot's
+    again = client.post(f"/pilots/{pilot['id']}/send-invitations", headers={"Accept-Language": "ja"},
+                        follow_redirects=True).get_data(as_text=True)
+    assert "送るものはありません" in again and len(mail_app.inbox.messages) == 2

@@ -3,7 +3,7 @@ import io
 
 import pytest
 
-from tests.factories import enroll, make_mentor, make_pilot, pilot_payload
+from tests.factories import TODAY, enroll, make_mentor, make_pilot, pilot_payload
 
 ROLES = ("anonymous", "admin", "reviewer", "owner", "other_owner")
 
@@ -42,7 +42,7 @@ MATRIX = [
     ("GET", "/api/v1/pilots/{pilot}/matches", None, (401, 403, 403, 200, 404)),
     ("POST", "/api/v1/pilots/{pilot}/matches", {"enrollment_id": "{person}", "mentor_id": "{mentor}"}, (401, 403, 403, 409, 404)),
     ("GET", "/api/v1/matches/{match}/sessions", None, (401, 403, 403, 200, 404)),
-    ("POST", "/api/v1/matches/{match}/sessions", {"held_on": "2024-01-01", "minutes": 30, "mode": "online"}, (401, 403, 403, 201, 404)),
+    ("POST", "/api/v1/matches/{match}/sessions", {"held_on": TODAY.isoformat(), "minutes": 30, "mode": "online"}, (401, 403, 403, 201, 404)),
     ("POST", "/api/v1/matches/{match}/end", None, (401, 403, 403, 200, 404)),
     ("GET", "/api/v1/mentors", None, (401, 200, 403, 200, 200)),
     ("POST", "/api/v1/mentors", {"name": "New mentor", "capacity": 1}, (401, 403, 403, 201, 201)),

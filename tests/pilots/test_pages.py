@@ -22,7 +22,10 @@ def _register(client, users, **overrides):
 def test_new_pilot_page_shows_power_planner(client, users):
     users.login("owner@acme.example")
     page = client.get("/pilots/new", headers=EN).get_data(as_text=True)
-    assert 'id="power-planner"' in page and 'id="pairs-needed">41<' in page  # dz 0.4, one-sided, 80%
+    # min_dz defaults to 0.2 as in the API and DESIGN (was 0.4: 41 pairs); one-sided, 80%
+    assert 'id="power-planner"' in page and 'id="pairs-needed">156<' in page
+    assert 'id="low-power"' in page and 'id="low-power" hidden' not in page  # 30 pairs: far under 80%
+    assert 'id="dz-explained"' in page
     assert "Power of the planned n" in page
 
 
@@ -40,7 +43,8 @@ def test_form_errors_are_shown_and_values_kept(client, users):
     response = _register(client, users, ends_on="2000-01-01", starts_on="2000-02-01", title="Keep me")
     assert response.status_code == 422
     page = response.get_data(as_text=True)
-    assert "Must not be before starts_on." in page and 'value="Keep me"' in page
+    assert "Must not be before Starts on." in page and 'value="Keep me"' in page
+    assert "starts_on" not in page.split("<form")[0]  # the message names the label, not the key
 
 
 def test_lifecycle_enrol_and_refusal_reason(client, users):
@@ -53,7 +57,9 @@ def test_lifecycle_enrol_and_refusal_reason(client, users):
     ok = client.post(f"/pilots/{pilot_id}/enroll", data={"age_band": "50-54", "career_phase": "post_off", "consent": "on", "email": "a@example.com"}, headers=EN, follow_redirects=True)
     page = ok.get_data(as_text=True)
     assert re.search(r"Enrolled as P-[A-Z0-9]{8}", page)
-    assert page.count('class="survey-link"') == 5 and "Erase contact" in page
+    # One copy-link per row (the wave to answer now), not five identical links (issue 11)
+    assert page.count('class="survey-link copy-link"') == 1 and "Erase contact" in page
+    assert "Copy link (Intake)" in page
     no_consent = client.post(f"/pilots/{pilot_id}/enroll", data={"age_band": "50-54", "career_phase": "post_off"}, headers=EN, follow_redirects=True)
     assert "Consent is required" in no_consent.get_data(as_text=True)
 

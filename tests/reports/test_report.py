@@ -11,7 +11,7 @@ from crossover import analysis
 from crossover.audit import AuditEvent
 from crossover.extensions import db
 from crossover.simulate import PilotSpec, simulate_pilot
-from tests.factories import enroll, make_mentor, make_pilot
+from tests.factories import TODAY, enroll, make_mentor, make_pilot
 
 DESIGN_KEYS = {"pilot", "counts", "primary", "subscales", "followups", "subgroups", "reliability", "attrition",
                "concerns", "verdict"}
@@ -152,7 +152,7 @@ def test_dose_correlation_uses_logged_sessions(client, users):
                             json={"enrollment_id": person["id"], "mentor_id": mentor["id"]}).json
         for _ in range(index):
             client.post(f"/api/v1/matches/{match['id']}/sessions", headers=users.owner,
-                        json={"held_on": "2024-05-01", "minutes": 30, "mode": "online"})
+                        json={"held_on": TODAY.isoformat(), "minutes": 30, "mode": "online"})
     report = client.get(f"/api/v1/pilots/{pilot['id']}/report", headers=users.owner).json
     assert report["counts"] == {"enrolled": 6, "pre": 6, "post": 0, "pairs": 0}
     assert report["dose"]["suppressed"] is True  # no post answers yet: no pairs
@@ -247,3 +247,71 @@ def test_randomised_pilot_rests_on_ancova(app, client, users):
     shown = [b for b in section["balance"] if not b["suppressed"]]
     assert shown and all(abs(b["participant"] - b["comparison"]) <= 2 for b in shown)
     assert sum(b["n"] for b in shown) <= 80
+
+
+def test_report_page_download_works_with_the_session_and_reads_for_people(app, client, users):
+    pilot_id = _simulated(app, users, n=6)
+    users.login("owner@acme.example")
+    page = client.get(f"/pilots/{pilot_id}/report", headers={"Accept-Language": "ja"}).get_data(as_text=True)
+    assert f'href="/pilots/{pilot_id}/export.csv"' in page  # not the bearer-token API route
+    response = client.get(f"/pilots/{pilot_id}/export.csv", headers={"Accept-Language": "ja"})
+    assert response.status_code == 200 and response.headers["Cache-Control"] == "no-store"
+    assert response.headers["Content-Type"] == "text/csv; charset=utf-8"  # one charset, not two
+    assert response.headers["Content-Disposition"].startswith("attachment;")
+    rows = list(csv.DictReader(io.StringIO(response.data.decode("utf-8-sig"))))
+    first = rows[0]
+    assert first["arm"] == "participant" and first["arm_label"] == "参加者"
+    assert {r["wave_label"] for r in rows} >= {"実施前", "実施後"}
+    assert all(r["career_phase_label"] and r["career_phase_label"] != r["career_phase"] for r in rows)
+    assert all(r["submitted_at"].endswith("+09:00") for r in rows)  # Asia/Tokyo, with its offset
+    scored = [r["total"] for r in rows if r["total"]]
+    assert scored and all(len(t.split(".")[1]) == 3 for t in scored)  # 3 decimals, not 16 digits
+    with app.app_context():
+        events = db.session.scalars(sa.select(AuditEvent).where(AuditEvent.action == "pilot.export")).all()
+        assert [e.details["form"] for e in events] == ["readable"]
+    users.login("reviewer@example.com")
+    assert client.get(f"/pilots/{pilot_id}/export.csv").status_code == 403
+    users.login("owner@globex.example")
+    assert client.get(f"/pilots/{pilot_id}/export.csv").status_code == 404
+
+
+def test_api_export_names_its_charset_once(app, client, users):
+    pilot_id = _simulated(app, users, n=6)
+    response = client.get(f"/api/v1/pilots/{pilot_id}/export.csv", headers=users.owner)
+    assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
+
+
+def test_report_page_prints_p_once_and_names_effect_sizes_in_words(app, client, users):
+    pilot_id = _simulated(app, users, n=60, effect=0.9)
+    users.login("owner@acme.example")
+    ja = client.get(f"/pilots/{pilot_id}/report", headers={"Accept-Language": "ja"}).get_data(as_text=True)
+    assert "p = <" not in ja and "p = &lt;" not in ja and "p &lt; 0.001" in ja
+    words = ja.split('id="primary-effect-words">')[1].split("<")[0]
+    assert words in {"小さい効果", "中程度の効果", "大きい効果"} and 'id="effect-thresholds"' in ja
+    assert "0.5 以上は中程度" in ja
+
+
+def test_report_page_names_subscales_by_their_labels(app, client, users):
+    pilot_id = _simulated(app, users)
+    users.login("owner@acme.example")
+    ja = client.get(f"/pilots/{pilot_id}/report", headers={"Accept-Language": "ja"}).get_data(as_text=True)
+    subscales = ja.split('id="subscales"')[1].split("</section>")[0]
+    assert "<td>見通し</td>" in subscales and "<td>社外とのつながり</td>" in subscales
+    assert "<td>vision</td>" not in subscales and "<td>agency</td>" not in subscales
+
+
+def test_comparison_report_relates_the_chart_to_the_headline(app, client, users):
+    pilot_id = _simulated(app, users, comparison_n=30, effect=0.5)
+    report = client.get(f"/api/v1/pilots/{pilot_id}/report", headers=users.owner).json["comparison"]
+    users.login("owner@acme.example")
+    page = client.get(f"/pilots/{pilot_id}/report", headers={"Accept-Language": "ja"}).get_data(as_text=True)
+    relation = page.split('id="comparison-relation">')[1].split("</p>")[0]
+    assert f"参加者自身の変化（{report['mean_change_participant']:.2f} 点）" in relation
+    assert f"= {report['difference']:.2f} 点多く変化" in relation
+
+
+def test_reviewer_report_links_back_to_the_evidence_board(app, client, users):
+    pilot_id = _simulated(app, users)
+    users.login("reviewer@example.com")
+    page = client.get(f"/pilots/{pilot_id}/report").get_data(as_text=True)
+    assert '<a href="/evidence" id="back">' in page

@@ -4,6 +4,7 @@
   if (!planner) { return; }
   const needed = document.getElementById("pairs-needed");
   const power = document.getElementById("planned-power");
+  const lowPower = document.getElementById("low-power");
   function value(id) { return document.getElementById(id).value; }
   async function update() {
     const base = planner.dataset.powerUrl + "?dz=" + encodeURIComponent(value("min_dz")) +
@@ -14,8 +15,10 @@
       const n = parseInt(value("planned_n"), 10);
       if (n >= 2) {
         const b = await fetch(base + "&n=" + n);
-        power.textContent = b.ok ? Math.round((await b.json()).power * 100) + "%" : "—";
-      } else { power.textContent = "—"; }
+        const p = b.ok ? (await b.json()).power : null;
+        power.textContent = p === null ? "—" : Math.round(p * 100) + "%";
+        lowPower.hidden = p === null || p >= 0.8;
+      } else { power.textContent = "—"; lowPower.hidden = true; }
     } catch (e) { /* keep the server-rendered figures */ }
   }
   ["min_dz", "alpha", "direction", "planned_n"].forEach(id => document.getElementById(id).addEventListener("input", update));
