@@ -102,6 +102,13 @@ def forgot_password():
     return render_template("accounts/forgot.html")
 
 
+@pages_bp.errorhandler(429)
+def too_many_reset_requests(error):
+    """On the forgot-password page the limit is a message above the form, not an error page."""
+    flash(_("Too many requests. Please wait a while and try again."), "error")
+    return render_template("accounts/forgot.html"), 429
+
+
 # ---- one's own account ------------------------------------------------------------------
 
 
