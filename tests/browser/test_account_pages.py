@@ -1,4 +1,4 @@
-"""Account pages in Chromium, in Japanese: axe-clean, CSRF-protected forms work, confirmations ask."""
+"""Account pages in Chromium, in Japanese: axe-clean, working forms, confirmations that ask."""
 import re
 
 from crossover.auth.models import Role
@@ -56,6 +56,10 @@ def test_admin_adds_a_user_who_chooses_a_password(live, browser):
     deactivate.click()
     page.wait_for_load_state()
     assert deactivate.count() == 1
+
+    page.goto(f"{base}/admin/audit?action=auth.user_created")
+    assert page.locator("tbody tr", has_text="new@initech.example").count() == 1
+    assert_accessible(page, "audit log")
 
     newcomer = browser.new_page(locale="ja-JP")
     newcomer.goto(setup_url.replace("http://127.0.0.1:5000", base))
