@@ -119,7 +119,7 @@ def test_change_password_needs_the_current_one_and_ends_other_sessions(app, clie
             "password_again": NEW_PASSWORD,
         },
     )
-    assert wrong.status_code == 422 and "現在のパスワード: 現在のパスワードが違います。" in _text(
+    assert wrong.status_code == 422 and "現在のパスワード：現在のパスワードが違います。" in _text(
         wrong
     )
     weak = mine.post(
@@ -127,7 +127,7 @@ def test_change_password_needs_the_current_one_and_ends_other_sessions(app, clie
         headers=JA,
         data={"current_password": PASSWORD, "password": "short", "password_again": "short"},
     )
-    assert weak.status_code == 422 and "新しいパスワード: 12 文字以上にしてください。" in _text(
+    assert weak.status_code == 422 and "新しいパスワード：12 文字以上にしてください。" in _text(
         weak
     )
     done = mine.post(
@@ -184,7 +184,7 @@ def test_admin_adds_an_organization_and_a_duplicate_is_named(app, users):
         "/admin/organizations", data={"slug": "initech", "name": "Twice"}, headers=JA
     )
     assert again.status_code == 422
-    assert "ID（URL 用の英字）: この ID はすでに使われています。" in _text(again)
+    assert "ID（URL 用の英字）：この ID はすでに使われています。" in _text(again)
     assert 'value="Twice"' in _text(again)  # what was typed is kept
 
 
@@ -202,11 +202,11 @@ def test_admin_adds_a_user_sees_the_link_and_deactivates(app, client, users):
         headers=JA,
         data={"email": "new@acme.example", "role": "owner", "organization": "acme"},
     )
-    assert "メールアドレス: このメールアドレスはすでに登録されています。" in _text(duplicate)
+    assert "メールアドレス：このメールアドレスはすでに登録されています。" in _text(duplicate)
     no_org = admin.post(
         "/admin/users", headers=JA, data={"email": "x@acme.example", "role": "owner"}
     )
-    assert "組織: オーナーの所属組織を選んでください。" in _text(no_org)
+    assert "組織：オーナーの所属組織を選んでください。" in _text(no_org)
     page = _text(admin.get("/admin/users", headers=JA))
     user_id = int(re.search(r"/users/(\d+)/setup-link", page).group(1))
     assert "設定待ち" in page and "を無効化しますか" in page  # deactivation asks first

@@ -50,10 +50,14 @@ LABELS = {
 ROLE_LABELS = {"admin": _l("Administrator"), "reviewer": _l("Reviewer"), "owner": _l("Owner")}
 
 
+def labelled(label, message) -> str:
+    return _("%(label)s: %(message)s", label=label, message=message)
+
+
 def page_errors(error: DomainError) -> dict[str, list[str]]:
     """A service error's messages in the visitor's language, each naming the field's label."""
     return {
-        field: [f"{LABELS.get(field, field)}: {MESSAGES.get(m, m)}" for m in messages]
+        field: [labelled(LABELS.get(field, field), MESSAGES.get(m, m)) for m in messages]
         for field, messages in error.errors.items()
     }
 
