@@ -103,4 +103,8 @@ def test_forgot_password_and_team_pages(live, browser):
     page.fill("#email", "colleague@acme.example")
     page.click("button[type=submit].primary")
     assert page.locator("#setup-url").count() == 1
+
+    page.goto(f"{base}/")
+    page.click("text=取り組みを提案する")
+    assert_accessible(page, "propose an initiative")
     console.assert_clean()

@@ -1,7 +1,17 @@
 """Account pages: choose a password from a one-time link, forgot password, one's own
 account (password and API tokens), admins' organisations and users, an owner's team."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 import sqlalchemy as sa
@@ -101,9 +111,26 @@ def choose_password(purpose: str, token: str):
 def forgot_password():
     """Mail a reset link; the answer is the same whether or not the address has an account."""
     if request.method == "POST":
-        services.request_reset(request.form.get("email", ""))
-        return render_template("accounts/forgot_sent.html")
+        response = make_response(render_template("accounts/forgot_sent.html"))
+        # The work (and the mail) happens after the answer has gone out, so neither the answer
+        # nor its timing tells whether the address has an account.
+        response.call_on_close(_reset_later(request.form.get("email", "")))
+        return response
     return render_template("accounts/forgot.html")
+
+
+def _reset_later(email: str):
+    app = current_app._get_current_object()
+
+    def reset() -> None:
+        with app.app_context():
+            try:
+                services.request_reset(email)
+            except Exception:  # nobody is waiting for this answer: log it, never raise
+                app.logger.exception("Password reset for a submitted address failed")
+                db.session.rollback()
+
+    return reset
 
 
 @pages_bp.errorhandler(429)
