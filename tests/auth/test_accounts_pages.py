@@ -265,3 +265,15 @@ def test_owner_adds_a_colleague_on_the_team_page(app, client, users):
 def test_team_is_in_the_owner_navigation(app, users):
     page = _text(_signed_in(app, users, OWNER).get("/account", headers=JA))
     assert 'href="/team"' in page and 'href="/admin/users"' not in page
+
+
+def test_pages_with_secrets_are_not_stored_or_referred(app, client, users):
+    admin = _signed_in(app, users, "admin@example.com")
+    added = admin.post("/admin/users", data={"email": "n@acme.example", "role": "reviewer"})
+    assert added.headers["Cache-Control"] == "no-store"
+    assert (
+        _signed_in(app, users, OWNER).post("/account/tokens").headers["Cache-Control"] == "no-store"
+    )
+    setup = re.search(r'id="setup-url" type="text" readonly value="([^"]+)"', _text(added)).group(1)
+    page = client.get(_path(setup))
+    assert page.headers["Referrer-Policy"] == "no-referrer"  # the token stays out of Referer

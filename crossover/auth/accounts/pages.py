@@ -29,6 +29,7 @@ from crossover.forms import whole_number
 pages_bp = Blueprint("accounts", __name__)
 
 PAGE_SIZE = 50
+NO_STORE = {"Cache-Control": "no-store"}  # pages that may show a token or a setup link
 # Service messages are English; pages show them in the visitor's language, naming the label.
 MESSAGES = {
     auth.TOO_SHORT: _l("Use at least %(n)s characters.", n=auth.MIN_PASSWORD_LENGTH),
@@ -164,7 +165,7 @@ def _account_page(errors=None, new_token=None, status=200):
         errors=errors or {},
         new_token=new_token,
         role_label=ROLE_LABELS[me.role.value],
-    ), status
+    ), status, NO_STORE
 
 
 @pages_bp.route("/account")
@@ -260,7 +261,7 @@ def _users_page(errors=None, form=None, issued=None, status=200):
         is_admin=me.role is Role.ADMIN,
         has_password=services.has_password,
         here=_users_endpoint(me),
-    ), status
+    ), status, NO_STORE
 
 
 def _users_endpoint(me) -> str:
