@@ -44,6 +44,9 @@ class Defaults:
     AUTH_RATE_LIMIT = "10 per minute"
     # … and per client address over all accounts (against trying one password on many).
     AUTH_ADDRESS_RATE_LIMIT = "100 per hour"
+    # "Forgot password" requests (all of them) per address and e-mail, and per address.
+    PASSWORD_RESET_RATE_LIMIT = "3 per hour"
+    PASSWORD_RESET_ADDRESS_RATE_LIMIT = "20 per hour"
 
     API_TOKEN_DAYS = 30
     PASSWORD_HASH_METHOD = "scrypt"  # tests use a cheap pbkdf2 round count
@@ -54,6 +57,9 @@ class Defaults:
     SMTP_PASSWORD = ""
     SMTP_STARTTLS = False
     MAIL_FROM = "crossover <no-reply@crossover.invalid>"
+    # Mail setup and password-reset links at once (CROSSOVER_ACCOUNT_MAIL=true once SMTP_*
+    # point at a real server); off, the links are only shown to whoever created them.
+    ACCOUNT_MAIL = False
     REMINDER_DAYS_BEFORE_CLOSE = 3
     TIMEZONE = "Asia/Tokyo"  # survey windows are calendar days where the participants live
     PUBLIC_BASE_URL = "http://127.0.0.1:5000"

@@ -19,7 +19,7 @@ CONTENT_SECURITY_POLICY = "; ".join([
 ])
 
 # Survey links carry the participant's token in the path: never send them as a referrer.
-TOKEN_PATH_PREFIXES = ("/s/", "/api/v1/surveys/")
+TOKEN_PATH_PREFIXES = ("/s/", "/api/v1/surveys/", "/account/setup/", "/account/reset/")
 
 
 def _referrer_policy(path: str) -> str:

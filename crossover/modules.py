@@ -3,9 +3,13 @@ from flask import Flask
 
 from crossover import auth, catalogue, evidence, instruments, mentoring, pilots, reports, surveys
 from crossover.audit import api as audit_api
+from crossover.auth import accounts
 from crossover.outbox import models as outbox_models  # noqa: F401  (mapped for migrations)
 
-MODULES = (auth, catalogue, instruments, pilots, mentoring, surveys, reports, evidence, audit_api)
+MODULES = (
+    auth, accounts, catalogue, instruments, pilots, mentoring,
+    surveys, reports, evidence, audit_api,
+)
 
 
 def register_blueprints(app: Flask, api) -> None:

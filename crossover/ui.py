@@ -36,6 +36,12 @@ NAV = [
     ("pilots.pilot_list", _l("Pilots"), {"owner", "admin"}),
     ("mentoring.mentor_list", _l("Mentors"), {"owner", "admin"}),
     ("evidence.board", _l("Evidence"), {"reviewer", "admin"}),
+    ("instruments.instrument_list", _l("Questionnaires"), {"owner", "admin"}),
+    ("accounts.team", _l("Team"), {"owner"}),
+    ("accounts.organizations", _l("Organizations"), {"admin"}),
+    ("accounts.users", _l("Users"), {"admin"}),
+    ("audit.events", _l("Audit log"), {"admin"}),
+    ("accounts.account", _l("Account"), {"owner", "admin", "reviewer"}),
 ]
 
 

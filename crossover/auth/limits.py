@@ -58,3 +58,22 @@ sign_in_address_limit = limiter.shared_limit(
     methods=["POST"],
     error_message=LIMITED,
 )
+
+
+# "Forgot password" mails a link: every request counts (not only failures), so the form
+# cannot be used to flood someone's inbox or to probe many addresses from one place.
+password_reset_limit = limiter.shared_limit(
+    lambda: current_app.config["PASSWORD_RESET_RATE_LIMIT"],
+    scope="password-reset",
+    key_func=address_and_account,
+    methods=["POST"],
+    error_message="Too many password-reset requests; wait a while and try again.",
+)
+
+password_reset_address_limit = limiter.shared_limit(
+    lambda: current_app.config["PASSWORD_RESET_ADDRESS_RATE_LIMIT"],
+    scope="password-reset-address",
+    key_func=get_remote_address,
+    methods=["POST"],
+    error_message="Too many password-reset requests; wait a while and try again.",
+)

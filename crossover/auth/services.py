@@ -16,7 +16,7 @@ from crossover.extensions import db
 
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{1,62}$")
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-MIN_PASSWORD_LENGTH = 10
+MIN_PASSWORD_LENGTH = 12
 # Checked against when the e-mail is unknown, so both paths cost the same time.
 _DUMMY_HASH = generate_password_hash("not-a-real-password")
 
@@ -45,7 +45,7 @@ def create_user(email: str, password: str, role: Role, org: Organization | None 
     email = email.strip().lower()
     if not EMAIL_RE.match(email):
         raise Invalid("Invalid e-mail address.", {"email": ["Not a valid e-mail address."]})
-    _check_password_length(password)
+    check_password(password, email)
     if role is Role.OWNER and org is None:
         raise Invalid("An owner needs an organization.", {"org": ["Required for owners."]})
     if db.session.scalar(sa.select(User).where(User.email == email)):
@@ -61,12 +61,23 @@ def create_user(email: str, password: str, role: Role, org: Organization | None 
     return user
 
 
-def _check_password_length(password: str) -> None:
+def password_problem(password: str, email: str) -> str | None:
+    """Why a password is too weak (English; pages translate it), or None when it will do."""
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise Invalid(
-            "Password too short.",
-            {"password": [f"Use at least {MIN_PASSWORD_LENGTH} characters."]},
-        )
+        return TOO_SHORT
+    if email and email.strip().lower() in password.lower():
+        return CONTAINS_EMAIL
+    return None
+
+
+TOO_SHORT = f"Use at least {MIN_PASSWORD_LENGTH} characters."
+CONTAINS_EMAIL = "Do not use your e-mail address in the password."
+
+
+def check_password(password: str, email: str) -> None:
+    """Refuse a weak password with the reason, naming the field."""
+    if problem := password_problem(password, email):
+        raise Invalid("The password is too weak.", {"password": [problem]})
 
 
 def _hash_password(password: str) -> str:
@@ -80,22 +91,22 @@ def get_user_by_email(email: str) -> User:
     return user
 
 
-def set_password(user: User, password: str) -> None:
+def set_password(user: User, password: str, action: str = "auth.password_set") -> None:
     """Give the user a new password; every session and token they had ends."""
-    _check_password_length(password)
+    check_password(password, user.email)
     user.password_hash = _hash_password(password)
     _revoke_sessions(user)
     _revoke_tokens(user)
-    audit.record(user, "auth.password_set", "user", user.id)
+    audit.record(user, action, "user", user.id)
     db.session.commit()
 
 
-def deactivate_user(user: User) -> None:
+def deactivate_user(user: User, actor: User | None = None) -> None:
     """Disable the account and end every session and token it had."""
     user.active = False
     _revoke_sessions(user)
     _revoke_tokens(user)
-    audit.record(user, "auth.user_deactivated", "user", user.id)
+    audit.record(actor or user, "auth.user_deactivated", "user", user.id, email=user.email)
     db.session.commit()
 
 

@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 from crossover.auth.access import actor, page_auth
 from crossover.auth.models import Role
 from crossover.catalogue import services
-from crossover.catalogue.schemas import InitiativeUpdateSchema
+from crossover.catalogue.schemas import InitiativeCreateSchema, InitiativeUpdateSchema
 from crossover.errors import Forbidden, Invalid
 from crossover.forms import flash_error, load
 
@@ -89,5 +89,30 @@ def initiative_edit(initiative_id: int):
         except Invalid as error:
             errors, status = flash_error(error), error.status
     return render_template("catalogue/form.html", initiative=initiative, form=form, errors=errors,
+                           venues=services.venues(), levels=services.levels(),
+                           effects=services.options("effect")), status
+
+
+@pages_bp.route("/initiatives/new", methods=["GET", "POST"])
+@page_auth(Role.OWNER, Role.ADMIN)
+def initiative_new():
+    """Propose a catalogue entry (owners: as an idea of their organization; admins: any status)."""
+    chosen_cell = {key: request.args.get(key, "") for key in ("venue", "level")}
+    form = request.form if request.method == "POST" else {**chosen_cell, "status": "idea"}
+    errors: dict = {}
+    status = 200
+    if request.method == "POST":
+        data = _initiative_form_data(form)
+        if actor().role is Role.OWNER:
+            data["status"] = "idea"  # a proposal; admins judge the evidence
+        try:
+            loaded = load(InitiativeCreateSchema(), data)
+            created = services.create_initiative(loaded, actor=actor())
+            flash(_("Initiative added to the catalogue."), "success")
+            return redirect(url_for("catalogue.initiative_detail", initiative_id=created.id))
+        except Invalid as error:
+            errors, status = error.errors, error.status
+            flash_error(error)
+    return render_template("catalogue/form.html", initiative=None, form=form, errors=errors,
                            venues=services.venues(), levels=services.levels(),
                            effects=services.options("effect")), status

@@ -1,4 +1,5 @@
-"""Every invitation and reminder e-mail, recorded before it is sent."""
+"""Every e-mail, recorded before it is sent: invitations and reminders to participants, and
+account mail (setup and password-reset links) to staff."""
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -10,11 +11,20 @@ from crossover.extensions import db
 
 class OutboxMessage(db.Model):
     __tablename__ = "outbox_messages"
-    # One invitation e-mail and one reminder per invitation, ever: a second run finds the row.
-    __table_args__ = (sa.UniqueConstraint("invitation_id", "kind"),)
+    __table_args__ = (
+        # One invitation e-mail and one reminder per invitation, ever: a second run finds the row.
+        sa.UniqueConstraint("invitation_id", "kind"),
+        # Each message is about exactly one thing: an invitation or an account link.
+        sa.CheckConstraint(
+            "(invitation_id IS NULL) <> (account_link_id IS NULL)", name="one_subject"
+        ),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
-    invitation_id: Mapped[int] = mapped_column(sa.ForeignKey("invitations.id"), index=True)
-    kind: Mapped[str] = mapped_column(sa.String(16))  # invitation | reminder
+    invitation_id: Mapped[int | None] = mapped_column(sa.ForeignKey("invitations.id"), index=True)
+    account_link_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("account_links.id"), index=True, unique=True
+    )
+    kind: Mapped[str] = mapped_column(sa.String(16))  # invitation | reminder | setup | reset
     recipient: Mapped[str] = mapped_column(sa.String(254))
     subject: Mapped[str] = mapped_column(sa.String(300))
     body: Mapped[str] = mapped_column(sa.Text)

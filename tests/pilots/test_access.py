@@ -17,10 +17,13 @@ def world(client, users):
     mentor = make_mentor(client, users.owner2, capacity=5)
     match = client.post(f"/api/v1/pilots/{pilot['id']}/matches", headers=users.owner,
                         json={"enrollment_id": person["id"], "mentor_id": mentor["id"]}).json
+    colleague = client.post("/api/v1/users", headers=users.owner,
+                            json={"email": "colleague@acme.example", "role": "owner"}).json
     headers = {"anonymous": {}, "admin": users.admin, "reviewer": users.reviewer,
                "owner": users.owner, "other_owner": users.owner2}
     return {"pilot": pilot["id"], "closed": closed["id"], "person": person["id"], "spare": spare["id"], "mentor": mentor["id"],
-            "match": match["id"], "headers": headers, "payload": pilot_payload(client, users.owner)}
+            "match": match["id"], "colleague": colleague["id"], "headers": headers,
+            "payload": pilot_payload(client, users.owner)}
 
 
 def _csv():
@@ -53,19 +56,38 @@ MATRIX = [
     ("GET", "/api/v1/pilots/{closed}/report", None, (401, 200, 200, 200, 404)),
     ("GET", "/api/v1/pilots/{pilot}/export.csv", None, (401, 403, 403, 200, 404)),
     ("GET", "/api/v1/audit", None, (401, 200, 403, 403, 403)),
+    # Accounts (issue 12): admins manage organisations and users; owners their own owners.
+    ("GET", "/api/v1/organizations", None, (401, 200, 403, 403, 403)),
+    ("POST", "/api/v1/organizations", {"slug": "new-{role}", "name": "New"},
+     (401, 201, 403, 403, 403)),
+    ("GET", "/api/v1/users", None, (401, 200, 403, 200, 200)),
+    ("POST", "/api/v1/users", {"email": "{role}@new.example", "role": "owner", "organization": "acme"},
+     (401, 201, 403, 201, 403)),
+    ("POST", "/api/v1/users", {"email": "r-{role}@new.example", "role": "reviewer"},
+     (401, 201, 403, 403, 403)),
+    ("POST", "/api/v1/users/{colleague}/setup-link", None, (401, 201, 403, 201, 404)),
+    ("PATCH", "/api/v1/users/{colleague}", {"role": "owner"}, (401, 200, 403, 200, 404)),
+    ("PATCH", "/api/v1/users/{colleague}", {"role": "admin"}, (401, 200, 403, 403, 404)),
+    ("PATCH", "/api/v1/users/{colleague}", {"active": False}, (401, 200, 403, 200, 404)),
 ]
+
+
+def _is_id(value: str) -> bool:
+    return value.startswith("{") and value.endswith("}")
 
 
 def _fill(value, ids):
     if isinstance(value, str):
         return value.format(**ids)
     if isinstance(value, dict):
-        return {k: int(_fill(v, ids)) if isinstance(v, str) and v.startswith("{") else v for k, v in value.items()}
+        return {k: int(_fill(v, ids)) if isinstance(v, str) and _is_id(v) else _fill(v, ids)
+                for k, v in value.items()}
     return value
 
 
 @pytest.mark.parametrize("role_index, role", list(enumerate(ROLES)))
 def test_access_matrix(client, world, role_index, role):
+    world = {**world, "role": role.replace("_", "-")}
     for method, template, body, expected in MATRIX:
         kwargs = {"headers": world["headers"][role]}
         if body == "payload":
@@ -79,7 +101,8 @@ def test_access_matrix(client, world, role_index, role):
 
 
 def test_matrix_covers_every_pilot_related_endpoint(app):
-    prefixes = ("/api/v1/pilots", "/api/v1/enrollments", "/api/v1/matches", "/api/v1/mentors", "/api/v1/audit")
+    prefixes = ("/api/v1/pilots", "/api/v1/enrollments", "/api/v1/matches", "/api/v1/mentors",
+                "/api/v1/audit", "/api/v1/organizations", "/api/v1/users")
     for rule in app.url_map.iter_rules():
         if not rule.rule.startswith(prefixes):
             continue
