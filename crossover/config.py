@@ -1,4 +1,5 @@
 """Configuration defaults, overridden by the environment."""
+
 import os
 
 from flask import Flask
@@ -17,9 +18,7 @@ class Defaults:
     OPENAPI_URL_PREFIX = "/api/v1"
     OPENAPI_JSON_PATH = "openapi.json"
     API_SPEC_OPTIONS = {
-        "components": {
-            "securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer"}}
-        }
+        "components": {"securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer"}}}
     }
 
     BABEL_DEFAULT_LOCALE = "ja"

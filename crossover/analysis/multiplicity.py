@@ -1,4 +1,5 @@
 """Multiplicity adjustment, as R's p.adjust (missing p-values stay missing and are not counted)."""
+
 from collections.abc import Sequence
 
 import numpy as np

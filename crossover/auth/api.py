@@ -1,4 +1,5 @@
 """POST /auth/token (failed tries rate-limited with /login), DELETE /auth/token, GET /auth/me."""
+
 from flask import g
 from flask.views import MethodView
 

@@ -1,4 +1,5 @@
 """GET /evidence: the consortium's evidence board (reviewers and admins)."""
+
 from flask.views import MethodView
 
 from crossover.api import Blueprint
@@ -7,7 +8,9 @@ from crossover.auth.models import Role
 from crossover.evidence import services
 from crossover.evidence.schemas import EvidenceBoardSchema, EvidenceQueryArgsSchema
 
-api_blp = Blueprint("evidence_api", __name__, description="Evidence board: pooled results across pilots")
+api_blp = Blueprint(
+    "evidence_api", __name__, description="Evidence board: pooled results across pilots"
+)
 
 
 @api_blp.route("/evidence")

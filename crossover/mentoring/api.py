@@ -1,4 +1,5 @@
 """GET/POST /mentors, PATCH /mentors/<id>, /pilots/<id>/matches, /matches/<id>/sessions."""
+
 from flask.views import MethodView
 
 from crossover.api import Blueprint
@@ -17,7 +18,9 @@ from crossover.mentoring.schemas import (
 )
 from crossover.pilots.services import get_owned_pilot
 
-api_blp = Blueprint("mentoring_api", __name__, description="The shared mentor pool, matches and sessions")
+api_blp = Blueprint(
+    "mentoring_api", __name__, description="The shared mentor pool, matches and sessions"
+)
 
 MATCH = "/matches/<id:match_id>"
 
@@ -94,4 +97,6 @@ class MatchSessions(MethodView):
     @api_blp.response(201, SessionSchema)
     def post(self, data, match_id):
         """Log a session held on a match"""
-        return services.log_session(services.get_owned_match(match_id, actor()), data, actor=actor())
+        return services.log_session(
+            services.get_owned_match(match_id, actor()), data, actor=actor()
+        )

@@ -1,4 +1,5 @@
 """GET /pilots/<id>/report and /pilots/<id>/export.csv."""
+
 from flask.views import MethodView
 
 from crossover.api import Blueprint
@@ -24,8 +25,14 @@ class PilotReport(MethodView):
 @api_blp.route(f"{PILOT}/export.csv")
 class PilotExport(MethodView):
     @api_auth(Role.OWNER)
-    @api_blp.doc(responses={"200": {"description": "One row per participant and wave (UTF-8 with BOM)",
-                                    "content": {"text/csv": {"schema": {"type": "string"}}}}})
+    @api_blp.doc(
+        responses={
+            "200": {
+                "description": "One row per participant and wave (UTF-8 with BOM)",
+                "content": {"text/csv": {"schema": {"type": "string"}}},
+            }
+        }
+    )
     def get(self, pilot_id):
         """Export the pilot's responses (owners only; audit-logged)"""
         pilot = get_owned_pilot(pilot_id, actor())

@@ -1,4 +1,5 @@
 """The pilot report page: headline verdict, numbers, paired chart, subscales, follow-ups, concerns."""
+
 from flask import Blueprint, render_template
 from flask_babel import get_locale
 from flask_babel import gettext as _
@@ -26,15 +27,30 @@ def pilot_report(pilot_id: int):
     if not report["primary"]["suppressed"]:
         _ids, pre, post = services.pairs(data, pilot.outcome)
         primary = report["primary"]
-        chart = Markup(charts.paired_chart(
-            pre, post, scale_min=pilot.instrument.scale_min, scale_max=pilot.instrument.scale_max,
-            mean_change=primary["mean_change"], ci=(primary["ci_low"], primary["ci_high"]),
-            labels={"title": _("Each participant's score before and after"), "pre": _("Pre"), "post": _("Post"),
-                    "change": _("Mean change (95% CI)")},
-            show_people=actor().role is Role.OWNER,  # reviewers see aggregates only
-        ))
-    return render_template("reports/report.html", pilot=pilot, report=report, chart=chart,
-                           is_owner=actor().role is Role.OWNER)
+        chart = Markup(
+            charts.paired_chart(
+                pre,
+                post,
+                scale_min=pilot.instrument.scale_min,
+                scale_max=pilot.instrument.scale_max,
+                mean_change=primary["mean_change"],
+                ci=(primary["ci_low"], primary["ci_high"]),
+                labels={
+                    "title": _("Each participant's score before and after"),
+                    "pre": _("Pre"),
+                    "post": _("Post"),
+                    "change": _("Mean change (95% CI)"),
+                },
+                show_people=actor().role is Role.OWNER,  # reviewers see aggregates only
+            )
+        )
+    return render_template(
+        "reports/report.html",
+        pilot=pilot,
+        report=report,
+        chart=chart,
+        is_owner=actor().role is Role.OWNER,
+    )
 
 
 @pages_bp.route("/pilots/<id:pilot_id>/export.csv")

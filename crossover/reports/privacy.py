@@ -12,6 +12,7 @@ nonzero only on the atoms S exists iff S holds the support of a nonzero vector i
 Only atoms under K people can be in such an S, and S must total under K people, so the search
 stays among a few small atoms; big pilots, whose atoms are all large, cost one pass.
 """
+
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 from itertools import combinations, islice
@@ -33,7 +34,9 @@ class Family:
     anchor: Hashable | None = None  # the total: withheld for others only when nothing else can go
 
     @classmethod
-    def from_masks(cls, masks: dict[Hashable, np.ndarray], anchor: Hashable | None = None) -> "Family":
+    def from_masks(
+        cls, masks: dict[Hashable, np.ndarray], anchor: Hashable | None = None
+    ) -> "Family":
         """Groups given as boolean masks over the same people."""
         keys = list(masks)
         signature = np.zeros(len(next(iter(masks.values()), ())), dtype=np.int64)
@@ -130,7 +133,9 @@ def _batches(first: np.ndarray, rest):
     yield from rest
 
 
-def _group_to_withhold(family: Family, visible: list[int], exposed: list[int], sizes: np.ndarray) -> int:
+def _group_to_withhold(
+    family: Family, visible: list[int], exposed: list[int], sizes: np.ndarray
+) -> int:
     """The smallest visible group that takes part in a combination exposing `exposed` (the total last)."""
     others = np.setdiff1d(np.arange(family.sizes.size), exposed)
     matrix = family.membership[visible].astype(float)
@@ -156,9 +161,15 @@ def _right_null(matrix: np.ndarray) -> np.ndarray:
 
 # --- how withheld figures look -------------------------------------------------------------------
 
+
 def withheld(fields: list[str], reason: str = SMALL, **keep) -> dict:
     """A withheld aggregate: every number null, `suppressed: true` and why."""
-    return {**{name: None for name in fields}, **keep, "suppressed": True, "suppressed_reason": reason}
+    return {
+        **dict.fromkeys(fields),
+        **keep,
+        "suppressed": True,
+        "suppressed_reason": reason,
+    }
 
 
 def suppress_breakdown(groups: Sequence[dict], k: int, blank: Callable[[dict], dict]) -> list[dict]:
@@ -169,4 +180,7 @@ def suppress_breakdown(groups: Sequence[dict], k: int, blank: Callable[[dict], d
     """
     parts = {index: group["n"] for index, group in enumerate(groups) if group["n"] > 0}
     reasons = withhold(Family.from_partition(parts, total="total"), k) if parts else {}
-    return [{**blank(g), "suppressed_reason": reasons[i]} if i in reasons else g for i, g in enumerate(groups)]
+    return [
+        {**blank(g), "suppressed_reason": reasons[i]} if i in reasons else g
+        for i, g in enumerate(groups)
+    ]

@@ -2,6 +2,7 @@
 
 Table names predate the move from crossover.pilots.models and stay as they were.
 """
+
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -64,7 +65,9 @@ class ResponseScore(db.Model):
     __table_args__ = {"sqlite_with_rowid": False}
     pilot_id: Mapped[int] = mapped_column(sa.ForeignKey("pilots.id"), primary_key=True)
     wave: Mapped[str] = mapped_column(sa.String(32), primary_key=True)
-    response_id: Mapped[int] = mapped_column(sa.ForeignKey("responses.id"), primary_key=True, unique=True)
+    response_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("responses.id"), primary_key=True, unique=True
+    )
     enrollment_id: Mapped[int] = mapped_column(sa.ForeignKey("enrollments.id"))
     packed: Mapped[bytes] = mapped_column(sa.LargeBinary)
 

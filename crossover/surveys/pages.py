@@ -1,4 +1,5 @@
 """The participant survey at /s/<token>: phone-first form, confirmation step, thank-you page."""
+
 from flask import Blueprint, redirect, render_template, request, url_for
 from flask_babel import get_locale
 

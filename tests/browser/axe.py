@@ -1,4 +1,5 @@
 """axe-core in the browser tests: a page passes when it has no serious or critical violation."""
+
 from pathlib import Path
 
 AXE_SOURCE = (Path(__file__).parent / "vendor" / "axe.min.js").read_text(encoding="utf-8")
@@ -21,6 +22,7 @@ def violations(page) -> list[dict]:
 def assert_accessible(page, where: str) -> None:
     found = violations(page)
     summary = "; ".join(
-        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}" for v in found
+        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
+        for v in found
     )
     assert not found, f"{where}: {summary}"
