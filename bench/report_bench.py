@@ -73,8 +73,10 @@ def main() -> None:
                 statements.clear()
                 services.build_report(pilot)
                 queries = len(statements)
-                report_ms = p50(lambda: services.build_report(pilot), args.repeat)
-                bare_ms = p50(lambda: bare_statistics(data, pilot), args.repeat)
+                report_ms = p50(lambda pilot=pilot: services.build_report(pilot), args.repeat)
+                bare_ms = p50(
+                    lambda data=data, pilot=pilot: bare_statistics(data, pilot), args.repeat
+                )
                 print(
                     f"{report['counts']['pairs']:>7} {report_ms:>9.1f}ms {bare_ms:>7.1f}ms {report_ms / bare_ms:>6.2f} {queries:>8}"
                 )

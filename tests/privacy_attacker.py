@@ -163,7 +163,11 @@ def find_leak(family: str, groups: dict[str, np.ndarray], k: int) -> Leak | None
             hit = hits[0]
             coefficients = np.concatenate([left_coefficients[row], right_coefficients[hit]])
             singled_out = sorted(i for j in np.flatnonzero(touched[hit]) for i in members[j])
-            return Leak(family, {n: int(c) for n, c in zip(names, coefficients) if c}, singled_out)
+            return Leak(
+                family,
+                {n: int(c) for n, c in zip(names, coefficients, strict=True) if c},
+                singled_out,
+            )
     return None
 
 

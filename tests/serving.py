@@ -5,7 +5,7 @@ venv's gunicorn is used without the venv on PATH. gunicorn 27 opens a control so
 directory unless told not to (STACK.md), hence `--no-control-socket`.
 """
 
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 import os
 from pathlib import Path
 import signal
@@ -246,10 +246,8 @@ class Gunicorn:
         master = self.process.pid
         workers = self.worker_pids()
         for pid in (master, *workers):
-            try:
+            with suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
         self.process.wait()
         self.process = None
         deadline = time.monotonic() + WAIT_SECONDS

@@ -177,10 +177,10 @@ def test_lone_surrogates_are_422_naming_the_field(client, world, url, role, text
 
 def test_integer_of_thousands_of_digits_is_422_naming_the_field(client, world):
     owner = world["users"].owner
-    text = '{"name": "Sato", "capacity": %s}' % THOUSANDS_OF_DIGITS
+    text = f'{{"name": "Sato", "capacity": {THOUSANDS_OF_DIGITS}}}'
     body = assert_error_shape(_raw_json(client, "/api/v1/mentors", text, owner), 422)
     assert body["errors"] == {"capacity": ["Number out of range."]}
-    answers = '{"answers": {"vision_1": -%s}}' % THOUSANDS_OF_DIGITS
+    answers = f'{{"answers": {{"vision_1": -{THOUSANDS_OF_DIGITS}}}}}'
     body = assert_error_shape(
         _raw_json(client, f"/api/v1/surveys/{world['tokens']['pre']}", answers), 422
     )
@@ -191,7 +191,7 @@ def test_integer_of_thousands_of_digits_is_422_naming_the_field(client, world):
 
 def test_non_json_numbers_are_400(client, world):
     for constant in ("NaN", "Infinity", "-Infinity"):
-        text = '{"name": "Sato", "capacity": %s}' % constant
+        text = f'{{"name": "Sato", "capacity": {constant}}}'
         body = assert_error_shape(
             _raw_json(client, "/api/v1/mentors", text, world["users"].owner), 400
         )

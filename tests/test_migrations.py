@@ -73,15 +73,15 @@ def test_closed_pilots_get_the_cell_they_ran_in(empty_database_url):
             ids = _pilots_before_the_cell_revision(conn)
         flask_migrate.upgrade(directory=MIGRATIONS, revision=CELL_REVISION)
         with db.engine.connect() as conn:
-            cells = dict(
-                (row[0], tuple(row[1:]))
+            cells = {
+                row[0]: tuple(row[1:])
                 for row in conn.execute(
                     sa.text(
                         "SELECT p.id, v.key, l.key FROM pilots p LEFT JOIN venues v ON v.id = p.closed_venue_id "
                         "LEFT JOIN levels l ON l.id = p.closed_level_id"
                     )
                 )
-            )
+            }
         db.engine.dispose()
     assert cells == {ids["closed"]: ("community", "loose"), ids["running"]: (None, None)}
 

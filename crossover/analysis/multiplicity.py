@@ -15,7 +15,7 @@ def _present(p_values: Sequence[float | None]) -> tuple[np.ndarray, np.ndarray]:
 
 def _place(p_values, index, adjusted) -> list[float | None]:
     result: list[float | None] = [None] * len(p_values)
-    for i, value in zip(index, adjusted):
+    for i, value in zip(index, adjusted, strict=True):
         result[i] = float(value)
     return result
 

@@ -59,14 +59,14 @@ def reference() -> dict[str, list[dict]]:
 
 def grid() -> dict:
     """Venues, levels and the number of live initiatives in each of their cells."""
-    counts = dict(
-        (((venue_id, level_id), n))
+    counts = {
+        (venue_id, level_id): n
         for venue_id, level_id, n in db.session.execute(
             sa.select(Initiative.venue_id, Initiative.level_id, sa.func.count())
             .where(Initiative.status != InitiativeStatus.RETIRED)
             .group_by(Initiative.venue_id, Initiative.level_id)
         )
-    )
+    }
     all_venues, all_levels = venues(), levels()
     cells = [
         {"venue": v.key, "level": lv.key, "initiatives": counts.get((v.id, lv.id), 0)}

@@ -319,7 +319,7 @@ def all_results(k: int) -> list[dict]:
     arms, packed = _arms(), _waves(head)
     results = [pilot_result(p, _changes(p, arms, packed, layouts, head), k) for p in pilots]
     adjusted = analysis.benjamini_hochberg([r["p"] for r in results])
-    for result, p_bh in zip(results, adjusted):
+    for result, p_bh in zip(results, adjusted, strict=True):
         result["p_bh"] = p_bh
     return results
 

@@ -587,7 +587,7 @@ def _insert_enrollments(pilot: Pilot, rows: list[dict], now: datetime) -> list[d
             "stratum": row.get("stratum"),
             "allocation_slot": row.get("allocation_slot"),
         }
-        for row, code in zip(rows, _new_codes(len(rows)))
+        for row, code in zip(rows, _new_codes(len(rows)), strict=True)
     ]
     # Core, not the ORM: no object per row. The ids are read back by code (SQLite cannot return
     # an executemany's ids in order); the rows of this upload share the pilot and the timestamp.
@@ -621,7 +621,9 @@ def _insert_invitations(
                 "token_hash": tokens.hash_token(token),
                 "created_at": now,
             }
-            for window, nonce, token in zip(pilot.waves, nonces, tokens_of[enrollment["id"]])
+            for window, nonce, token in zip(
+                pilot.waves, nonces, tokens_of[enrollment["id"]], strict=True
+            )
         ]
     db.session.execute(sa.insert(Invitation.__table__), values)
     return tokens_of
@@ -630,7 +632,7 @@ def _insert_invitations(
 def _insert_contacts(enrollments: list[dict], rows: list[dict]) -> None:
     values = [
         {"enrollment_id": enrollment["id"], "email": row["email"].strip().lower()}
-        for enrollment, row in zip(enrollments, rows)
+        for enrollment, row in zip(enrollments, rows, strict=True)
         if row.get("email")
     ]
     if values:
@@ -654,7 +656,7 @@ def _fresh_rows(
             has_contact=bool(row.get("email")),
             pilot=pilot,
         )
-        for e, row in zip(enrollments, rows)
+        for e, row in zip(enrollments, rows, strict=True)
     ]
     if not fresh:
         return fresh
@@ -666,7 +668,7 @@ def _fresh_rows(
     for person in fresh:
         person.links = [
             link(token, window, opens_on, status, {})
-            for (window, opens_on, status), token in zip(shared, tokens_of[person.id])
+            for (window, opens_on, status), token in zip(shared, tokens_of[person.id], strict=True)
         ]
     return fresh
 
@@ -703,7 +705,10 @@ def _store_csv(pilot: Pilot, digest: str, rows: list[dict], actor: User) -> CsvU
             actor,
             "enrollment.allocate",
             "enrollment",
-            [(e["id"], _allocation_details(pilot, row)) for e, row in zip(enrollments, rows)],
+            [
+                (e["id"], _allocation_details(pilot, row))
+                for e, row in zip(enrollments, rows, strict=True)
+            ],
         )
     tokens_of = _insert_invitations(pilot, enrollments, now)
     _insert_contacts(enrollments, rows)

@@ -40,7 +40,7 @@ def paired_chart(
         )
     if show_people and pre.size:
         step = max(1, int(np.ceil(pre.size / MAX_LINES)))
-        for a, b in zip(pre[::step], post[::step]):
+        for a, b in zip(pre[::step], post[::step], strict=True):
             parts.append(
                 f'<line x1="{left_x}" y1="{y(a):.1f}" x2="{right_x}" y2="{y(b):.1f}" class="person"/>'
             )

@@ -72,19 +72,21 @@ def _concerns(pilot: Pilot, ids: np.ndarray, phases: np.ndarray):
         people = split_ints(chosen_by)
         respondents.append(people)
         names, sizes = np.unique(phases[np.searchsorted(ids, people)], return_counts=True)
-        counts.update({(phase, concern): int(size) for phase, size in zip(names.tolist(), sizes)})
+        counts.update(
+            {(phase, concern): int(size) for phase, size in zip(names.tolist(), sizes, strict=True)}
+        )
     everyone = (
         np.unique(np.concatenate(respondents)) if respondents else np.empty(0, dtype=np.int64)
     )
     names, sizes = np.unique(phases[np.searchsorted(ids, everyone)], return_counts=True)
-    return counts, dict(zip(names.tolist(), sizes.tolist()))
+    return counts, dict(zip(names.tolist(), sizes.tolist(), strict=True))
 
 
 def gather(pilot: Pilot) -> PilotData:
     """Everything a report needs, in five queries whatever the pilot's size."""
     instrument = db.session.get(Instrument, pilot.instrument_id)
     layout = RecordLayout.of(instrument)
-    n, ids, arms, bands, phases = db.session.execute(
+    _n, ids, arms, bands, phases = db.session.execute(
         sa.select(
             sa.func.count(),
             *aligned_lists(
@@ -125,5 +127,5 @@ def gather(pilot: Pilot) -> PilotData:
         concern_counts,
         intake_respondents,
         sessions,
-        dict(zip(layout.scales, layout.counts.astype(int).tolist())),
+        dict(zip(layout.scales, layout.counts.astype(int).tolist(), strict=True)),
     )

@@ -60,7 +60,7 @@ class Family:
 def withhold(family: Family, k: int) -> dict[Hashable, str]:
     """Which groups of the family to withhold, and why: SMALL or COMPLEMENTARY."""
     sizes = family.group_sizes()
-    reasons = {key: SMALL for key, size in zip(family.keys, sizes) if size < k}
+    reasons = {key: SMALL for key, size in zip(family.keys, sizes, strict=True) if size < k}
     while True:
         visible = [i for i, key in enumerate(family.keys) if key not in reasons]
         exposed = isolated_atoms(family.membership[visible], family.sizes, k)
@@ -140,7 +140,7 @@ def _group_to_withhold(
     others = np.setdiff1d(np.arange(family.sizes.size), exposed)
     matrix = family.membership[visible].astype(float)
     involved = np.linalg.norm(_left_null(matrix[:, others]), axis=1) > _TOLERANCE
-    candidates = [group for group, used in zip(visible, involved) if used]
+    candidates = [group for group, used in zip(visible, involved, strict=True) if used]
     return min(candidates, key=lambda g: (family.keys[g] == family.anchor, sizes[g], g))
 
 

@@ -7,20 +7,27 @@ from crossover.api import Schema
 F = lambda **kw: ma.fields.Float(allow_none=True, **kw)  # noqa: E731
 I = lambda **kw: ma.fields.Integer(allow_none=True, **kw)  # noqa: E731,E741
 S = lambda **kw: ma.fields.String(allow_none=True, **kw)  # noqa: E731
-REASON = lambda: S(
-    metadata={
-        "description": "Why the figures are withheld: small (the group holds fewer than K people) or complementary "
-        "(withheld so that a small group cannot be recovered by combining the visible ones); null when shown",
-        "enum": ["small", "complementary", None],
-    }
-)
-TEST_SIDED = lambda: S(
-    metadata={
-        "description": "R's alternative of the test's interval: greater (upper bound null), less (lower bound null) "
-        "or two-sided",
-        "enum": ["greater", "less", "two-sided", None],
-    }
-)
+
+
+def REASON():
+    return S(
+        metadata={
+            "description": "Why the figures are withheld: small (the group holds fewer than K people) "
+            "or complementary (withheld so that a small group cannot be recovered by combining the "
+            "visible ones); null when shown",
+            "enum": ["small", "complementary", None],
+        }
+    )
+
+
+def TEST_SIDED():
+    return S(
+        metadata={
+            "description": "R's alternative of the test's interval: greater (upper bound null), "
+            "less (lower bound null) or two-sided",
+            "enum": ["greater", "less", "two-sided", None],
+        }
+    )
 
 
 class OutcomeSchema(Schema):
@@ -90,11 +97,13 @@ class AttritionSchema(Schema):
     suppressed_reason = REASON()
 
 
-LABEL = lambda: S(
-    metadata={
-        "description": '"non-randomised comparison" when the owner assigned the arms; null when randomised'
-    }
-)
+def LABEL():
+    return S(
+        metadata={
+            "description": '"non-randomised comparison" when the owner assigned the arms; '
+            "null when randomised"
+        }
+    )
 
 
 class ComparisonSchema(WelchSchema):

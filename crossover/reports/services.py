@@ -170,7 +170,7 @@ def _subscales(data: PilotData, k: int) -> list[dict]:
         for s in data.instrument.subscales
     ]
     adjusted = analysis.holm([r["p_primary"] for r in results])
-    for result, p_holm in zip(results, adjusted):
+    for result, p_holm in zip(results, adjusted, strict=True):
         result["p_holm"] = p_holm
     return results
 
@@ -495,7 +495,7 @@ def _concern_table(counts: Counter, n: int, concern_options, k: int) -> dict:
             "rate": count / n,
             "rank": rank,
         }
-        for (o, count), rank in zip(keyed, ranks)
+        for (o, count), rank in zip(keyed, ranks, strict=True)
     ]
     return {
         "n": n,
@@ -582,11 +582,10 @@ def build_report(pilot: Pilot, data: PilotData | None = None) -> dict:
     data = data or gather(pilot)
     ids, pre, post = pairs(data, pilot.outcome)
     participants = data.ids[data.arm == Arm.PARTICIPANT.value]
-    answered = (
-        lambda wave: int(np.isin(participants, data.waves[wave].ids).sum())
-        if wave in data.waves
-        else 0
-    )
+
+    def answered(wave):
+        return int(np.isin(participants, data.waves[wave].ids).sum()) if wave in data.waves else 0
+
     primary = outcome_result(pre, post, pilot.outcome, pilot, k, data.items[pilot.outcome])
     comparison = _comparison(data, k)
     ancova = _ancova(data, k)

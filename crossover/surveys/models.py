@@ -4,6 +4,7 @@ Table names predate the move from crossover.pilots.models and stay as they were.
 """
 
 from datetime import datetime
+from typing import ClassVar
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -62,7 +63,7 @@ class ResponseScore(db.Model):
 
     __tablename__ = "response_scores"
     # Clustered by pilot and wave (SQLite WITHOUT ROWID), so a wave is one sequential read.
-    __table_args__ = {"sqlite_with_rowid": False}
+    __table_args__: ClassVar[dict] = {"sqlite_with_rowid": False}
     pilot_id: Mapped[int] = mapped_column(sa.ForeignKey("pilots.id"), primary_key=True)
     wave: Mapped[str] = mapped_column(sa.String(32), primary_key=True)
     response_id: Mapped[int] = mapped_column(

@@ -30,7 +30,7 @@ def approx(value):
 
 def _changes(name):
     pre, post = DATASETS[name]
-    return [b - a for a, b in zip(pre, post)]
+    return [b - a for a, b in zip(pre, post, strict=True)]
 
 
 X, Y = _changes("small"), _changes("twelfths")
@@ -122,7 +122,7 @@ N = [24, 40, 18, 30, 52]
 
 
 def test_dersimonian_laird_matches_metafor():
-    vi = [gz_variance(g, n) for g, n in zip(GZ, N)]
+    vi = [gz_variance(g, n) for g, n in zip(GZ, N, strict=True)]
     # rma(gz, vi = 1/n + gz^2/(2n), method = "DL")
     result = dersimonian_laird(GZ, vi)
     assert result.estimate == approx(0.25899735773204) and result.se == approx(0.100526168960291)
@@ -145,7 +145,7 @@ def test_dersimonian_laird_matches_metafor():
 def test_dersimonian_laird_homogeneous_and_single():
     homog, n = [0.30, 0.31, 0.29], [30, 35, 40]
     # rma(c(.30, .31, .29), vi, method = "DL"): tau2 = 0, I2 = 0
-    result = dersimonian_laird(homog, [gz_variance(g, m) for g, m in zip(homog, n)])
+    result = dersimonian_laird(homog, [gz_variance(g, m) for g, m in zip(homog, n, strict=True)])
     assert result.tau2 == 0 and result.i2 == 0 and result.estimate == approx(0.299503378202287)
     assert result.se == approx(0.0997562137601497)
     single = dersimonian_laird([0.4], [0.05])

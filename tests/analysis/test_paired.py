@@ -124,7 +124,7 @@ def test_effects_shapiro_and_sign_test_match_r(name):
     dz, gz, rb = R[name]["effects"]
     effects = paired_effects(pre, post)
     assert (effects.dz, effects.gz, effects.rank_biserial) == (approx(dz), approx(gz), approx(rb))
-    change = [b - a for a, b in zip(pre, post)]
+    change = [b - a for a, b in zip(pre, post, strict=True)]
     w, p = R[name]["shapiro"]
     result = shapiro_wilk(change)
     assert (result.w, result.p) == (approx(w), approx(p))
@@ -217,7 +217,7 @@ def test_changes_on_the_grid_of_the_items():
     # Means of 12 items: +1 item point for everyone differs in the last bits as doubles.
     pre = [s / 12 for s in range(20, 26)]
     post = [(s + 1) / 12 for s in range(20, 26)]
-    assert len({b - a for a, b in zip(pre, post)}) > 1
+    assert len({b - a for a, b in zip(pre, post, strict=True)}) > 1
     for grid in (12, None):
         change = changes(pre, post, grid=grid)
         assert np.ptp(change) == 0 and change[0] == pytest.approx(1 / 12, rel=1e-15)

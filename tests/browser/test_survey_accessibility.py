@@ -85,5 +85,5 @@ def test_the_checker_catches_a_violation(browser):
         '<html lang="en"><body><main><p style="color:#bbb;background:#ccc">faint</p>'
         '<input type="text"></main></body></html>'
     )
-    with pytest.raises(AssertionError, match="color-contrast|label"):
+    with pytest.raises(AssertionError, match=r"color-contrast|label"):
         assert_accessible(page, "a bad page")

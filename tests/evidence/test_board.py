@@ -168,7 +168,7 @@ def test_query_count_does_not_grow_with_pilots(app):
         )
         with app.app_context():
             statements = []
-            listener = lambda *a: statements.append(1)  # noqa: E731
+            listener = lambda *a, statements=statements: statements.append(1)  # noqa: E731
             event.listen(db.engine, "before_cursor_execute", listener)
             build_board()
             event.remove(db.engine, "before_cursor_execute", listener)

@@ -53,7 +53,7 @@ def test_owner_instrument_belongs_to_its_organization(client, users):
 def test_instrument_validation_names_fields(client, users):
     cases = [
         ({**PAYLOAD, "scale_min": 5, "scale_max": 5}, "scale_max"),
-        ({**PAYLOAD, "items": ITEMS + [ITEMS[0]]}, "items"),
+        ({**PAYLOAD, "items": [*ITEMS, ITEMS[0]]}, "items"),
         ({**PAYLOAD, "items": []}, "items"),
         ({**PAYLOAD, "anchors": [{"value": 9, "label_ja": "x", "label_en": "x"}]}, "anchors"),
         ({**PAYLOAD, "scale_min": "1"}, "scale_min"),

@@ -113,7 +113,7 @@ def test_answered_invitations_are_not_sent(mail_app, users_factory):
 
 
 def test_one_reminder_before_close_to_those_who_have_not_answered(mail_app, users_factory):
-    client, users, pilot, person = _setup(mail_app, users_factory)
+    client, users, pilot, _person = _setup(mail_app, users_factory)
     _run(mail_app)
     with mail_app.app_context():  # pretend the invitations went out a week ago
         for row in db.session.scalars(sa.select(OutboxMessage)):
@@ -147,13 +147,13 @@ def test_smtp_failure_is_recorded_and_retried(make_app, users_factory, smtp):
 
 
 def test_erased_contacts_and_closed_pilots_get_nothing(mail_app, users_factory):
-    client, users, pilot, person = _setup(mail_app, users_factory)
+    client, users, _pilot, person = _setup(mail_app, users_factory)
     client.post(f"/api/v1/enrollments/{person['id']}/erase", headers=users.owner)
     assert "Nothing due." in _run(mail_app).output
 
 
 def test_owner_sends_one_pilots_due_invitations_from_its_page(mail_app, users_factory):
-    client, users, pilot, person = _setup(mail_app, users_factory)
+    client, users, pilot, _person = _setup(mail_app, users_factory)
     other = make_pilot(client, users.owner, status="running")
     enroll(client, users.owner, other["id"], email="other@example.com")
     users.login("owner@acme.example")

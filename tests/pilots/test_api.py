@@ -104,7 +104,7 @@ def test_preregistration_frozen_after_draft(client, users):
         {"has_comparison": True},
     ):
         response = client.patch(url, headers=users.owner, json=change)
-        assert response.status_code == 409 and list(change)[0] in response.json["errors"]
+        assert response.status_code == 409 and next(iter(change)) in response.json["errors"]
     assert client.get(url, headers=users.owner).json["preregistration"]["min_dz"] == 0.5
     renamed = client.patch(url, headers=users.owner, json={"title": "Renamed"})
     assert renamed.status_code == 200 and renamed.json["title"] == "Renamed"

@@ -151,7 +151,7 @@ def generated_people(seed: int) -> list[Person]:
     size = participants + comparison
     phases = _skewed(rng, PHASES, size)
     if rng.random() < 0.5:  # ages follow phases: the cross-breakdown coincidences of V3
-        band_of = dict(zip(PHASES, rng.permutation(BANDS)))
+        band_of = dict(zip(PHASES, rng.permutation(BANDS), strict=True))
         bands = [str(band_of[p]) if rng.random() < 0.85 else str(rng.choice(BANDS)) for p in phases]
     else:
         bands = _skewed(rng, BANDS, size)

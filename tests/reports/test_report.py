@@ -222,9 +222,12 @@ def test_complementary_suppression_unit():
 def test_dose_correlation_uses_logged_sessions(client, users):
     pilot = make_pilot(client, users.owner, status="running")
     mentor = make_mentor(client, users.owner2, capacity=10)
-    answers = lambda v: {
-        f"{s}_{i}": v for s in ("vision", "agency", "learning", "connection") for i in (1, 2, 3)
-    }
+
+    def answers(v):
+        return {
+            f"{s}_{i}": v for s in ("vision", "agency", "learning", "connection") for i in (1, 2, 3)
+        }
+
     for index in range(6):
         person = enroll(client, users.owner, pilot["id"])
         links = {i["wave"]: i["token"] for i in person["invitations"]}
