@@ -1,6 +1,7 @@
 """Benchmark: the evidence board over many closed pilots (default 500 pilots, 100,000 participants).
 
-    python bench/evidence_bench.py [--pilots 500] [--per-pilot 200] [--repeat 9] [--database-url URL]
+    python bench/evidence_bench.py [--pilots 500] [--per-pilot 200] [--repeat 9] [--database-url
+    URL]
 
 Builds the data set with the seeded simulator (once; several minutes at full size), then prints
 the board's p50 and the number of SQL statements one board issues. DESIGN.md asks for p50 < 500 ms.
@@ -81,10 +82,12 @@ def main() -> None:
                 services.board()
                 times.append(time.perf_counter() - start)
             print(
-                f"database: {db.engine.url.get_backend_name()}; closed pilots: {len(board['pilots'])}; participants: {people}"
+                f"database: {db.engine.url.get_backend_name()}; closed pilots: "
+                f"{len(board['pilots'])}; participants: {people}"
             )
             print(
-                f"board p50: {statistics.median(times) * 1000:.0f} ms (min {min(times) * 1000:.0f}, max {max(times) * 1000:.0f}); "
+                f"board p50: {statistics.median(times) * 1000:.0f} ms (min "
+                f"{min(times) * 1000:.0f}, max {max(times) * 1000:.0f}); "
                 f"SQL statements per board: {queries}"
             )
             db.engine.dispose()

@@ -78,7 +78,8 @@ def main() -> None:
                     lambda data=data, pilot=pilot: bare_statistics(data, pilot), args.repeat
                 )
                 print(
-                    f"{report['counts']['pairs']:>7} {report_ms:>9.1f}ms {bare_ms:>7.1f}ms {report_ms / bare_ms:>6.2f} {queries:>8}"
+                    f"{report['counts']['pairs']:>7} {report_ms:>9.1f}ms {bare_ms:>7.1f}ms "
+                    f"{report_ms / bare_ms:>6.2f} {queries:>8}"
                 )
                 db.session.expunge_all()
             db.engine.dispose()

@@ -1,11 +1,12 @@
-"""Benchmark: survey submissions under gunicorn with 50 concurrent clients (wrk), against a trivial GET.
+"""Benchmark: survey submissions under gunicorn with 50 concurrent clients (wrk), against a
+trivial GET.
 
     python bench/survey_load.py [--database-url URL] [--seconds 10] [--connections 50] [--workers 2]
 
 Creates a running pilot with enough enrolled people that every request answers a fresh
 invitation, serves the app with gunicorn on 127.0.0.1, drives POST /api/v1/surveys/<token> with
-wrk (each request a different token) and a trivial GET (a static file) with the same load, then checks the
-database: every 201 is one stored response, nothing duplicated. Needs Debian's wrk.
+wrk (each request a different token) and a trivial GET (a static file) with the same load,
+then checks the database: every 201 is one stored response, nothing duplicated. Needs Debian's wrk.
 """
 
 # ruff: noqa: E402 (this checkout goes on sys.path before its packages are imported)
@@ -46,7 +47,8 @@ end
 request = function()
   counter = counter + %(threads)d
   local token = tokens[(counter %% #tokens) + 1]
-  return wrk.format("POST", "/api/v1/surveys/" .. token, {["Content-Type"] = "application/json"}, '%(body)s')
+  return wrk.format("POST", "/api/v1/surveys/" .. token, {["Content-Type"] = "application/json"},
+    '%(body)s')
 end
 response = function(status, headers, body)
   if status ~= 201 and status ~= 409 then io.write("unexpected " .. status .. "\\n") end
@@ -168,7 +170,8 @@ def main() -> None:
             )
             db.engine.dispose()
         print(
-            f"database: {url.split(':')[0]}; gunicorn workers: {args.workers}; clients: {args.connections}"
+            f"database: {url.split(':')[0]}; gunicorn workers: {args.workers}; clients: "
+            f"{args.connections}"
         )
         print(f"GET  /static/survey.css {get['rps']:8.0f} req/s  p99 {get['p99_ms']:6.1f} ms")
         print(
@@ -176,11 +179,13 @@ def main() -> None:
             f"({100 * post['rps'] / get['rps']:.0f}% of GET)"
         )
         print(
-            f"POST requests {post['requests']}, non-2xx {post['non_2xx']} (409 = a token wrk reused), "
+            f"POST requests {post['requests']}, non-2xx {post['non_2xx']} "
+            "(409 = a token wrk reused), "
             f"socket errors {post['socket_errors']}, unexpected statuses {post['unexpected']}"
         )
         print(
-            f"stored responses {stored}, distinct invitations {distinct}, duplicates {stored - distinct}; "
+            f"stored responses {stored}, distinct invitations {distinct}, "
+            f"duplicates {stored - distinct}; "
             f"201s = requests − non-2xx = {post['requests'] - post['non_2xx']}"
         )
 

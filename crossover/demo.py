@@ -130,7 +130,8 @@ def _demo_pilots() -> int:
 
 
 def load_demo() -> list[tuple[str, str, str]]:
-    """Create (or keep) the demo organizations, users, mentors and pilots; return the credentials."""
+    """Create (or keep) the demo organizations, users, mentors and pilots; return the
+    credentials."""
     seed_all()
     orgs = {slug: _org(slug, name) for slug, name in DEMO_ORGS}
     for email, role, org_slug in DEMO_USERS:

@@ -130,7 +130,8 @@ def _demographics(rng) -> dict:
 
 
 def _randomised(pilot: Pilot, count: int, rng) -> list[dict]:
-    """`count` people in enrolment order, each given an arm as a randomised pilot's enrolment does."""
+    """`count` people in enrolment order, each given an arm as a randomised pilot's enrolment
+    does."""
     people = [_demographics(rng) for _ in range(count)]
     allocation.assign(pilot, people)
     return people

@@ -154,7 +154,8 @@ class Gunicorn:
         ]
 
     def start(self) -> "Gunicorn":
-        """Start on self.port (after a stale pid file is removed) and wait until every worker serves."""
+        """Start on self.port (after a stale pid file is removed) and wait until every worker
+        serves."""
         remove_stale_pid_file(self.pid_file)
         env = dict(os.environ, **self.env)
         # This checkout's package before any installed copy of it.

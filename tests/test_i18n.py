@@ -1,4 +1,5 @@
-"""Every user-facing string is in the Japanese catalogue, and the compiled catalogues are current."""
+"""Every user-facing string is in the Japanese catalogue, and the compiled catalogues are
+current."""
 
 from pathlib import Path
 

@@ -24,7 +24,8 @@ JA = {"Accept-Language": "ja"}
 
 @pytest.fixture
 def world(app, client, users):
-    """A running pilot with one enrolled person (their survey tokens) and a mentor of another organization."""
+    """A running pilot with one enrolled person (their survey tokens) and a mentor of another
+    organization."""
     app.config["PROPAGATE_EXCEPTIONS"] = (
         False  # a server error must show as a 500, not as a raised exception
     )
@@ -223,7 +224,8 @@ def test_every_integer_the_api_accepts_fits_an_integer_column(client):
         for method, operation in operations.items():
             if method == "parameters":
                 continue
-            # flask-smorest's own pagination: a page past the last row is simply empty (crossover.db.page_of)
+            # flask-smorest's own pagination: a page past the last row is simply empty
+            # (crossover.db.page_of)
             parameters = [
                 p for p in operation.get("parameters", []) if p["name"] not in ("page", "page_size")
             ]

@@ -120,7 +120,8 @@ def token_attempt(server: Gunicorn, worker: int, email: str, password: str) -> i
 
 
 def page_attempt(server: Gunicorn, worker: int, email: str, password: str) -> int:
-    """Sign in on the page as a browser does (form, CSRF token, cookie); the POST served by worker."""
+    """Sign in on the page as a browser does (form, CSRF token, cookie); the POST served by
+    worker."""
     form = _request(server.port, "GET", "/login")
     cookie = "; ".join(c.split(";", 1)[0] for c in form.headers.get_all("Set-Cookie") or [])
     csrf = CSRF_FIELD.search(form.body.decode()).group(1)

@@ -12,7 +12,8 @@ from crossover.analysis.paired import changes, is_constant, signif
 
 
 def hedges_correction(df: float) -> float:
-    """Small-sample correction J ≈ 1 − 3 / (4 df − 1) (Hedges 1981), the form DESIGN.md gives for gz."""
+    """Small-sample correction J ≈ 1 − 3 / (4 df − 1) (Hedges 1981), the form DESIGN.md gives for
+    gz."""
     return 1 - 3 / (4 * df - 1)
 
 

@@ -176,7 +176,8 @@ def create_initiative(data: dict, *, actor: User) -> Initiative:
 
 
 def may_edit(initiative: Initiative, actor: User) -> bool:
-    """Whether the actor may edit this entry at all (what it may change is `update_initiative`'s)."""
+    """Whether the actor may edit this entry at all (what it may change is
+    `update_initiative`'s)."""
     # Shipped entries belong to the consortium; an owner edits what its organization added.
     if actor.role is Role.ADMIN:
         return True

@@ -34,7 +34,8 @@ class SummaryFields(Schema):
     randomised = ma.fields.Nested(
         PooledSchema,
         metadata={
-            "description": "Randomised pilots, pooled on the standardised ANCOVA effect d = b / s (b the arm "
+            "description": "Randomised pilots, pooled on the standardised ANCOVA effect d = b / s "
+            "(b the arm "
             "coefficient of lm(post ~ pre + arm), s the pooled within-arm SD of pre) with "
             "variance v = SE(b)² / s² + d² / (2 (n − 2))"
         },
@@ -42,7 +43,8 @@ class SummaryFields(Schema):
     controlled = ma.fields.Nested(
         PooledSchema,
         metadata={
-            "description": "Non-randomised comparisons (arms assigned by the owner), pooled on Hedges' g of the "
+            "description": "Non-randomised comparisons (arms assigned by the owner), pooled on "
+            "Hedges' g of the "
             "changes with v = (n1 + n2) / (n1 n2) + g² / (2 (n1 + n2))"
         },
     )

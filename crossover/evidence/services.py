@@ -1,4 +1,5 @@
-"""The consortium evidence board: every closed pilot's primary result, pooled per cell and initiative.
+"""The consortium evidence board: every closed pilot's primary result, pooled per cell and
+initiative.
 
 Computed from the packed stored scores in a fixed number of queries, whatever the number of
 pilots. Pilots under K pairs are withheld and contribute to no figure at all, so nothing withheld
@@ -165,7 +166,8 @@ def _scores(
 def _changes(
     pilot: PilotRow, arms, packed: dict, layouts: dict[int, RecordLayout], head: int
 ) -> dict[str, np.ndarray]:
-    """Change (post − pre) of the primary outcome per arm, on the scale's grid (equal changes equal)."""
+    """Change (post − pre) of the primary outcome per arm, on the scale's grid (equal changes
+    equal)."""
     layout = layouts[pilot.instrument_id]
     column = layout.scales.index(pilot.outcome)
     pre_ids, pre = _scores(packed.get((pilot.id, waves.PRE)), layout, head, column)
@@ -333,7 +335,8 @@ def board(filters: dict | None = None) -> dict:
     for result in results:
         cell = (result["venue"], result["level"])
         by_cell[cell].append(result)
-        # One entry per initiative and cell its pilots ran in: a moved initiative's old pilots stay put.
+        # One entry per initiative and cell its pilots ran in: a moved initiative's old pilots stay
+        # put.
         by_initiative[(result["initiative_id"], *cell)].append(result)
     cells = [
         {"venue": v.key, "level": lv.key, **_summary(by_cell[(v.key, lv.key)])}

@@ -55,7 +55,8 @@ def is_frozen(instrument: Instrument) -> bool:
 
 
 def _annotate(instruments: list[Instrument]) -> list[Instrument]:
-    """Attach the display-only attributes the schema reads (frozen, organization slug): two queries."""
+    """Attach the display-only attributes the schema reads (frozen, organization slug): two
+    queries."""
     frozen = _frozen_ids({i.id for i in instruments})
     org_ids = {i.organization_id for i in instruments} - {None}
     slugs = (

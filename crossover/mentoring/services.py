@@ -113,7 +113,8 @@ def match(pilot: Pilot, enrollment_id: int, mentor_id: int, *, actor: User) -> M
         raise Conflict(
             "This participant already has a mentor.", {"enrollment_id": ["Already matched."]}
         )
-    # One conditional UPDATE claims a place, so two owners racing for the last place cannot both win.
+    # One conditional UPDATE claims a place, so two owners racing for the last place cannot both
+    # win.
     claimed = db.session.execute(
         sa.update(Mentor)
         .where(Mentor.id == mentor.id, Mentor.active_matches < Mentor.capacity)

@@ -137,7 +137,8 @@ def _claim(item: Due) -> OutboxMessage | None:
 
 
 def send_due(dry_run: bool = False, pilot_id: int | None = None) -> list[tuple[Due, str]]:
-    """Send every due message once; returns each with its outcome (sent, failed, skipped, dry-run)."""
+    """Send every due message once; returns each with its outcome (sent, failed, skipped,
+    dry-run)."""
     results = []
     for item in due_messages(pilot_id):
         if dry_run:

@@ -377,7 +377,8 @@ def pilot_enroll_csv(pilot_id: int):
     except services.DuplicateUpload as duplicate:
         flash(
             _(
-                "This file was already uploaded on %(when)s and enrolled %(n)d people; nobody was enrolled again.",
+                "This file was already uploaded on %(when)s and enrolled %(n)d people; nobody was "
+                "enrolled again.",
                 when=_local_time(duplicate.upload.uploaded_at),
                 n=duplicate.upload.enrolled,
             ),
@@ -410,7 +411,8 @@ def pilot_send_invitations(pilot_id: int):
     if not results:
         flash(
             _(
-                "Nothing is due: every open invitation was already sent, and no reminder is due yet."
+                "Nothing is due: every open invitation was already sent, and no reminder is due "
+                "yet."
             ),
             "success",
         )

@@ -46,7 +46,8 @@ class PreregistrationSchema(Schema):
         ma.fields.String(validate=ma.validate.OneOf(STRATUM_FIELDS)),
         allow_none=True,
         metadata={
-            "description": "Enrollment attributes to randomise within; default age_band and career_phase"
+            "description": "Enrollment attributes to randomise within; default age_band and "
+            "career_phase"
         },
     )
 
@@ -221,7 +222,8 @@ class EnrollmentSchema(Schema):
     allocation = ma.fields.Function(
         lambda e: e.pilot.allocation_method.value if e.pilot.allocation_method else None,
         metadata={
-            "description": "How the arm was given: randomised (drawn), assigned (the owner's choice), "
+            "description": "How the arm was given: randomised (drawn), assigned (the owner's "
+            "choice), "
             "or null without a comparison arm"
         },
     )

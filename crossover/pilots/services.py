@@ -358,7 +358,8 @@ def _rule_error(value: str, known: set[str], allowed: list[str], name: str) -> l
         return [f"Unknown {name} {value!r}."]
     if allowed and value not in allowed:
         return [
-            f"{name.capitalize()} {value} is not eligible for this pilot (eligible: {', '.join(allowed)})."
+            f"{name.capitalize()} {value} is not eligible for this pilot (eligible: "
+            f"{', '.join(allowed)})."
         ]
     return []
 
@@ -566,7 +567,8 @@ def earlier_upload(pilot: Pilot, digest: str) -> EnrollmentUpload | None:
 
 
 def _new_codes(count: int) -> list[str]:
-    """Distinct new codes; a clash with a stored one is left to the unique key (enroll_csv retries)."""
+    """Distinct new codes; a clash with a stored one is left to the unique key (enroll_csv
+    retries)."""
     codes: set[str] = set()
     while len(codes) < count:
         codes.add(new_code())
@@ -607,7 +609,8 @@ def _insert_enrollments(pilot: Pilot, rows: list[dict], now: datetime) -> list[d
 def _insert_invitations(
     pilot: Pilot, enrollments: list[dict], now: datetime
 ) -> dict[int, list[str]]:
-    """One invitation per wave for each enrollment, in one executemany; returns each one's tokens."""
+    """One invitation per wave for each enrollment, in one executemany; returns each one's
+    tokens."""
     values, tokens_of = [], {}
     for enrollment in enrollments:
         nonces = [tokens.new_nonce() for _ in pilot.waves]
@@ -642,7 +645,8 @@ def _insert_contacts(enrollments: list[dict], rows: list[dict]) -> None:
 def _fresh_rows(
     pilot: Pilot, enrollments: list[dict], rows: list[dict], tokens_of: dict[int, list[str]]
 ) -> list[EnrolledRow]:
-    """The answer's view of new enrollments: they share one creation time, so each wave's status too."""
+    """The answer's view of new enrollments: they share one creation time, so each wave's status
+    too."""
     fresh = [
         EnrolledRow(
             id=e["id"],

@@ -1,4 +1,5 @@
-"""The pilot report page: headline verdict, numbers, paired chart, subscales, follow-ups, concerns."""
+"""The pilot report page: headline verdict, numbers, paired chart, subscales, follow-ups,
+concerns."""
 
 from flask import Blueprint, render_template
 from flask_babel import get_locale
@@ -56,7 +57,8 @@ def pilot_report(pilot_id: int):
 @pages_bp.route("/pilots/<id:pilot_id>/export.csv")
 @page_auth(Role.OWNER)
 def pilot_export(pilot_id: int):
-    """The report page's download: the export with the session, labelled for people (audit-logged)."""
+    """The report page's download: the export with the session, labelled for people
+    (audit-logged)."""
     pilot = get_owned_pilot(pilot_id, actor())
     body = export.export_csv(pilot, actor=actor(), readable=True, lang=str(get_locale()))
     return export.csv_response(pilot, body, f"-{get_locale()}")

@@ -26,7 +26,8 @@ _TOLERANCE = 1e-9  # memberships are 0/1, so singular values are either 0 or far
 
 @dataclass
 class Family:
-    """Groups publishing one variable, as memberships over atoms (people who cannot be told apart)."""
+    """Groups publishing one variable, as memberships over atoms (people who cannot be told
+    apart)."""
 
     keys: list[Hashable]
     membership: np.ndarray  # groups × atoms, bool
@@ -136,7 +137,8 @@ def _batches(first: np.ndarray, rest):
 def _group_to_withhold(
     family: Family, visible: list[int], exposed: list[int], sizes: np.ndarray
 ) -> int:
-    """The smallest visible group that takes part in a combination exposing `exposed` (the total last)."""
+    """The smallest visible group that takes part in a combination exposing `exposed` (the total
+    last)."""
     others = np.setdiff1d(np.arange(family.sizes.size), exposed)
     matrix = family.membership[visible].astype(float)
     involved = np.linalg.norm(_left_null(matrix[:, others]), axis=1) > _TOLERANCE
@@ -173,7 +175,8 @@ def withheld(fields: list[str], reason: str = SMALL, **keep) -> dict:
 
 
 def suppress_breakdown(groups: Sequence[dict], k: int, blank: Callable[[dict], dict]) -> list[dict]:
-    """One breakdown of a visible total: each group dict carries its size in "n" and is its own atom.
+    """One breakdown of a visible total: each group dict carries its size in "n" and is its own
+    atom.
 
     Empty groups hold nobody and are left as they are. `blank` turns a group into its withheld
     form; the reason is added to it.

@@ -43,18 +43,21 @@ OUTCOME_FIELDS = [
 CHANGE_FIELDS = ["n", "mean_change", "sd_change", "ci_low", "ci_high", "t", "df", "p", "dz"]
 UNCONTROLLED_WARNING = (
     "Uncontrolled pre/post: without a comparison arm, a change may come from time, other events or "
-    "regression to the mean (people who start low tend to score higher the second time), not from the experience."
+    "regression to the mean (people who start low tend to score higher the second time), not from "
+    "the experience."
 )
 
 
 NOT_CLOSED = (
-    "This pilot's figures are shown to reviewers once the pilot is closed: while it runs, two reads "
+    "This pilot's figures are shown to reviewers once the pilot is closed: while it runs, two "
+    "reads "
     "would differ by the newest person's answers."
 )
 
 
 def report_for(pilot_id: int, actor: User) -> dict:
-    """The report of a pilot the actor may read (owners: their own; reviewers and admins: closed ones)."""
+    """The report of a pilot the actor may read (owners: their own; reviewers and admins: closed
+    ones)."""
     if actor.role not in (Role.OWNER, Role.REVIEWER, Role.ADMIN):
         raise Forbidden("Your role may not read reports.")
     pilot = get_pilot(pilot_id, actor)

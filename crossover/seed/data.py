@@ -98,7 +98,8 @@ INITIATIVES = [
         "社内副業お試しデー",
         "In-house side-gig trial day",
         "他部署の仕事を半日から一日体験し、自分の経験が別の現場でどう役立つかを確かめる。",
-        "Spend half a day to a day working in another unit to see how your experience helps elsewhere.",
+        "Spend half a day to a day working in another unit to see how your experience helps "
+        "elsewhere.",
         ["self_insight", "agency"],
     ),
     (
@@ -108,7 +109,8 @@ INITIATIVES = [
         "他部署ランチ・ダイアログ",
         "Cross-unit lunch dialogues",
         "普段接点のない部署の社員と少人数で昼食をとり、仕事観やこれからの働き方を語り合う。",
-        "Small-group lunches with colleagues from units you rarely meet, talking about work and what comes next.",
+        "Small-group lunches with colleagues from units you rarely meet, talking about work and "
+        "what comes next.",
         ["reflection", "network"],
     ),
     (
@@ -118,7 +120,8 @@ INITIATIVES = [
         "斜めメンター面談",
         "Diagonal mentoring",
         "直属でない他部門の管理職と三回の面談を行い、評価と切り離してキャリアを話す。",
-        "Three conversations with a manager from another unit, about career and apart from appraisal.",
+        "Three conversations with a manager from another unit, about career and apart from "
+        "appraisal.",
         ["reflection", "self_insight"],
     ),
     (
@@ -128,7 +131,8 @@ INITIATIVES = [
         "社内公募プロジェクトへの兼務参加",
         "Internal open-call project (20% time)",
         "業務時間の二割を使い、公募された部門横断プロジェクトに三か月参加する。",
-        "Join a cross-unit project advertised internally for three months, with 20% of working time.",
+        "Join a cross-unit project advertised internally for three months, with 20% of working "
+        "time.",
         ["agency", "reskilling"],
     ),
     (
@@ -138,7 +142,8 @@ INITIATIVES = [
         "部署横断の業務改善チーム",
         "Cross-unit process-improvement team",
         "複数部署の中堅・ベテランで業務改善チームを組み、三か月で改善案を実装する。",
-        "Mid-career and senior staff from several units implement one process improvement in three months.",
+        "Mid-career and senior staff from several units implement one process improvement in "
+        "three months.",
         ["leadership", "meaning"],
     ),
     (
@@ -148,7 +153,8 @@ INITIATIVES = [
         "他部門の若手との逆メンタリング",
         "Reverse mentoring with juniors from another unit",
         "他部門の若手社員からデジタルツールや新しい働き方を学び、自分の経験も伝える。",
-        "Learn digital tools and new ways of working from a junior colleague in another unit, and share your own experience.",
+        "Learn digital tools and new ways of working from a junior colleague in another unit, and "
+        "share your own experience.",
         ["reskilling", "reflection"],
     ),
     (
@@ -158,7 +164,8 @@ INITIATIVES = [
         "社内ジョブポスティングによる異動",
         "Transfer through internal job posting",
         "自ら応募して他部署のポジションへ異動し、新しい役割で成果を求められる。",
-        "Apply for and move to a position in another unit, with goals and evaluation in the new role.",
+        "Apply for and move to a position in another unit, with goals and evaluation in the new "
+        "role.",
         ["agency", "marketability"],
     ),
     (
@@ -168,7 +175,8 @@ INITIATIVES = [
         "新規事業開発への専任アサイン",
         "Full-time assignment to new business development",
         "新規事業開発プログラムに専任でアサインされ、事業計画の立案と検証を担う。",
-        "Be assigned full time to the new-business programme and own a business plan and its validation.",
+        "Be assigned full time to the new-business programme and own a business plan and its "
+        "validation.",
         ["leadership", "agency"],
     ),
     (
@@ -178,7 +186,8 @@ INITIATIVES = [
         "役職定年後の社内プロフェッショナル職",
         "In-house expert role after post-off",
         "役職定年後に社内の専門職として任用され、技能伝承や品質向上の目標を担う。",
-        "After post-off, take an appointed expert role with targets for passing on skills or raising quality.",
+        "After post-off, take an appointed expert role with targets for passing on skills or "
+        "raising quality.",
         ["meaning", "leadership"],
     ),
     # group
@@ -189,7 +198,8 @@ INITIATIVES = [
         "グループ会社の現場見学",
         "Site visits to group companies",
         "グループ会社や主要取引先の現場を訪ね、自社の仕事が外からどう見えるかを知る。",
-        "Visit the sites of group companies or key partners and see how your own work looks from outside.",
+        "Visit the sites of group companies or key partners and see how your own work looks from "
+        "outside.",
         ["self_insight", "network"],
     ),
     (
@@ -199,7 +209,8 @@ INITIATIVES = [
         "取引先との合同勉強会",
         "Joint study sessions with partners",
         "取引先の同世代社員と業界の変化をテーマに勉強会を数回開く。",
-        "A few study sessions on industry change with peers of the same generation at partner companies.",
+        "A few study sessions on industry change with peers of the same generation at partner "
+        "companies.",
         ["network", "reskilling"],
     ),
     (
@@ -219,7 +230,8 @@ INITIATIVES = [
         "グループ会社への短期プロジェクト派遣",
         "Short project secondment to a group company",
         "グループ会社の課題解決プロジェクトに二〜三か月参加し、異なる組織文化で働く。",
-        "Work two to three months on a group company's project, inside a different organisational culture.",
+        "Work two to three months on a group company's project, inside a different organisational "
+        "culture.",
         ["marketability", "reskilling"],
     ),
     (
@@ -260,7 +272,8 @@ INITIATIVES = [
         "越境キャリア・インタビュー",
         "Cross-boundary career interview",
         "他社の同世代や先輩に一時間のインタビューを行い、キャリアの転機と選択を聞く。自分の棚卸しにつなげる。",
-        "Interview a peer or senior at another company for an hour about turning points and choices, then take stock of your own.",
+        "Interview a peer or senior at another company for an hour about turning points and "
+        "choices, then take stock of your own.",
         ["self_insight", "reflection", "network"],
     ),
     (
@@ -280,7 +293,8 @@ INITIATIVES = [
         "他社との合同キャリア研修",
         "Joint career workshop with other companies",
         "複数社合同の一日研修で、他社の参加者とキャリアの棚卸しを行う。",
-        "A one-day workshop shared by several companies in which participants take stock of their careers together.",
+        "A one-day workshop shared by several companies in which participants take stock of their "
+        "careers together.",
         ["self_insight", "reflection"],
     ),
     (
@@ -290,7 +304,8 @@ INITIATIVES = [
         "異業種混成チームでの課題解決",
         "Cross-industry team problem solving",
         "異業種の混成チームで実在の企業課題に三か月取り組み、提案を発表する。",
-        "Cross-industry teams work for three months on a real company problem and present a proposal.",
+        "Cross-industry teams work for three months on a real company problem and present a "
+        "proposal.",
         ["reskilling", "leadership"],
     ),
     (
@@ -310,7 +325,8 @@ INITIATIVES = [
         "他社ミドルとの相互メンタリング・サークル",
         "Peer mentoring circle across companies",
         "他社のミドル四〜五人で半年間、月一回互いの課題を相談し合う。",
-        "Four or five mid-career staff from different companies meet monthly for six months to advise each other.",
+        "Four or five mid-career staff from different companies meet monthly for six months to "
+        "advise each other.",
         ["reflection", "network"],
     ),
     (
@@ -330,7 +346,8 @@ INITIATIVES = [
         "企業間人材交流による共同事業",
         "Joint venture staffed across companies",
         "複数社で共同事業を立ち上げ、各社から人材を出して事業目標を担う。",
-        "Several companies launch a joint business and staff it together against its business targets.",
+        "Several companies launch a joint business and staff it together against its business "
+        "targets.",
         ["leadership", "marketability"],
     ),
     # startup
@@ -361,7 +378,8 @@ INITIATIVES = [
         "スタートアップへのプロボノ支援",
         "Pro-bono support for a start-up",
         "経理・品質・営業など自分の専門で、スタートアップの課題を三か月支援する。",
-        "Help a start-up for three months with your own expertise, such as finance, quality or sales.",
+        "Help a start-up for three months with your own expertise, such as finance, quality or "
+        "sales.",
         ["marketability", "meaning"],
     ),
     (
@@ -401,7 +419,8 @@ INITIATIVES = [
         "出資先スタートアップへの経営参画",
         "Management role at a portfolio start-up",
         "自社が出資するスタートアップの経営陣に加わり、成長計画に責任を持つ。",
-        "Join the management of a start-up the company has invested in, accountable for its growth plan.",
+        "Join the management of a start-up the company has invested in, accountable for its "
+        "growth plan.",
         ["leadership", "marketability"],
     ),
     # public
@@ -472,7 +491,8 @@ INITIATIVES = [
         "地方企業への経営人材派遣",
         "Manager placement in a regional company",
         "地域の中小企業に経営幹部として派遣され、事業承継や成長の目標を担う。",
-        "Be placed as an executive in a regional small business, accountable for succession or growth.",
+        "Be placed as an executive in a regional small business, accountable for succession or "
+        "growth.",
         ["leadership", "meaning"],
     ),
     # academia
@@ -513,7 +533,8 @@ INITIATIVES = [
         "大学との共同研究への参加",
         "Joint research with a university",
         "大学の研究室と共同研究に数か月参加し、実務の知見を研究に生かす。",
-        "Join a university lab's joint research for a few months and bring practical knowledge to it.",
+        "Join a university lab's joint research for a few months and bring practical knowledge to "
+        "it.",
         ["reskilling", "marketability"],
     ),
     (
@@ -533,7 +554,8 @@ INITIATIVES = [
         "社会人大学院への派遣",
         "Sponsored graduate study",
         "会社派遣でMBA・MOTなどの社会人大学院に通い、修了と課題研究を成果とする。",
-        "Study for an MBA, MOT or similar degree with company sponsorship, with the degree and thesis as deliverables.",
+        "Study for an MBA, MOT or similar degree with company sponsorship, with the degree and "
+        "thesis as deliverables.",
         ["reskilling", "marketability"],
     ),
     (
@@ -554,7 +576,8 @@ INITIATIVES = [
         "ミドル・シニア向け社外メンタリング",
         "External mentoring for mid-senior staff",
         "他社のメンターと三か月に数回の1on1を行い、これからのキャリアを言葉にする。",
-        "A few one-to-one sessions over three months with a mentor from another company, putting the next stage of your career into words.",
+        "A few one-to-one sessions over three months with a mentor from another company, putting "
+        "the next stage of your career into words.",
         ["reflection", "self_insight", "agency"],
     ),
     (
@@ -564,7 +587,8 @@ INITIATIVES = [
         "社外勉強会・読書会への参加",
         "Outside study groups and book clubs",
         "社外の勉強会や読書会に継続して参加し、異なる立場の人と学ぶ。",
-        "Join outside study groups or book clubs regularly and learn with people of other backgrounds.",
+        "Join outside study groups or book clubs regularly and learn with people of other "
+        "backgrounds.",
         ["reskilling", "network"],
     ),
     (
@@ -574,7 +598,8 @@ INITIATIVES = [
         "地域・趣味のコミュニティでの役割",
         "A role in a hobby or neighbourhood community",
         "趣味や地域のコミュニティで小さな役割を引き受け、会社以外の居場所をつくる。",
-        "Take on a small role in a hobby or neighbourhood group and build a place beyond the company.",
+        "Take on a small role in a hobby or neighbourhood group and build a place beyond the "
+        "company.",
         ["meaning", "network"],
     ),
     (
@@ -584,7 +609,8 @@ INITIATIVES = [
         "社外コミュニティの運営メンバー",
         "Organiser of an outside community",
         "社外の実践コミュニティの運営に数か月加わり、企画と運営を担う。",
-        "Help run an outside community of practice for a few months, planning and hosting its events.",
+        "Help run an outside community of practice for a few months, planning and hosting its "
+        "events.",
         ["leadership", "network"],
     ),
     (
@@ -604,7 +630,8 @@ INITIATIVES = [
         "独立・起業準備プログラム",
         "Independence and start-up preparation programme",
         "半年間のプログラムで事業計画を作り、審査を経て独立・起業の準備をする。",
-        "Write a business plan in a six-month programme, pass a review and prepare to go independent.",
+        "Write a business plan in a six-month programme, pass a review and prepare to go "
+        "independent.",
         ["agency", "marketability"],
     ),
     (

@@ -15,7 +15,8 @@ from crossover.pilots.models import Enrollment
 
 
 class Invitation(db.Model):
-    """One wave's survey link for one enrollment; the token is derived, only its hash is looked up."""
+    """One wave's survey link for one enrollment; the token is derived, only its hash is looked
+    up."""
 
     __tablename__ = "invitations"
     __table_args__ = (sa.UniqueConstraint("enrollment_id", "wave"),)

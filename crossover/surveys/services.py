@@ -1,4 +1,5 @@
-"""The participant's side: find an invitation by token, show its wave, store one complete response."""
+"""The participant's side: find an invitation by token, show its wave, store one complete
+response."""
 
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -65,7 +66,8 @@ class Link:
 
 def _link_query() -> sa.Select:
     """One query, one row per wave of the pilot with the person's invitation to it: everything a
-    submission, its checks and the next open wave need. Built once: building costs more than running."""
+    submission, its checks and the next open wave need. Built once: building costs more than
+    running."""
     mine, theirs = aliased(Invitation), aliased(Invitation)
     return (
         sa.select(
@@ -176,7 +178,8 @@ def _check_open(link: Link) -> None:
     window = link.window
     if link.pilot_closed:
         raise Conflict(
-            f"The pilot is closed. This survey was open from {window.opens_on} to {window.closes_on}."
+            f"The pilot is closed. This survey was open from {window.opens_on} to "
+            f"{window.closes_on}."
         )
     today = local_today()
     if not window.opens_on <= today <= window.closes_on:
@@ -188,7 +191,8 @@ def _check_open(link: Link) -> None:
 def _validated_answers(
     instrument: FrozenInstrument, answers: dict, *, complete: bool = True
 ) -> dict[str, int]:
-    """The answers in item order; every given value is checked, and all are required when complete."""
+    """The answers in item order; every given value is checked, and all are required when
+    complete."""
     errors: dict[str, list[str]] = {}
     low, high = instrument.scale_min, instrument.scale_max
     for item in instrument.items:

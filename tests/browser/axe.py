@@ -13,7 +13,8 @@ def violations(page) -> list[dict]:
     if not page.evaluate("typeof window.axe !== 'undefined'"):
         page.evaluate(AXE_SOURCE)
     result = page.evaluate(
-        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})",
+        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: "
+        "['violations']})",
         WCAG_TAGS,
     )
     return [v for v in result["violations"] if v["impact"] in BLOCKING]

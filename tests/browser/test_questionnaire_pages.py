@@ -1,4 +1,5 @@
-"""An owner writes a questionnaire in Chromium, previews it at phone width and uses it in a pilot."""
+"""An owner writes a questionnaire in Chromium, previews it at phone width and uses it in a
+pilot."""
 
 from datetime import timedelta
 import re

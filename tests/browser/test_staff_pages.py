@@ -1,4 +1,5 @@
-"""Staff pages work in Chromium under the Content-Security-Policy: scripts run, nothing is refused."""
+"""Staff pages work in Chromium under the Content-Security-Policy: scripts run, nothing is
+refused."""
 
 from crossover.auth.models import Role
 from tests.browser.conftest import ConsoleWatch

@@ -1,4 +1,5 @@
-"""Every participant page passes axe-core (WCAG 2.1 A/AA: no serious or critical violation), ja and en."""
+"""Every participant page passes axe-core (WCAG 2.1 A/AA: no serious or critical violation), ja
+and en."""
 
 import pytest
 

@@ -62,7 +62,8 @@ def test_participant_answers_on_a_phone(live, browser, tmp_path):
 
     with app.app_context():
         stored = db.session.scalar(sa.select(Response))
-        # connection_3 is reverse-keyed: 2 counts as 4; learning_3 and the others: 4 → 2 for the reverse ones.
+        # connection_3 is reverse-keyed: 2 counts as 4; learning_3 and the others: 4 → 2 for the
+        # reverse ones.
         assert stored.answers["connection_3"] == 2
         assert stored.scores["connection"] == 4.0
         assert stored.scores["total"] == (4 * 8 + 2 * 3 + 4) / 12

@@ -114,7 +114,8 @@ def test_admin_moves_an_initiative_and_closed_pilots_stay_in_their_cell(client, 
     assert _board_cell(client, users, closed["id"]) == ("public", "middle")
     assert _report_cell(client, users.reviewer, closed["id"]) == ("public", "middle")
     assert _report_cell(client, users.owner, closed["id"]) == ("public", "middle")
-    # A pilot still running had not finished anywhere: it closes in the cell the initiative has then.
+    # A pilot still running had not finished anywhere: it closes in the cell the initiative has
+    # then.
     assert _report_cell(client, users.owner, running["id"]) == ("peer", "firm")
     client.post(
         f"/api/v1/pilots/{running['id']}/transitions", headers=users.owner, json={"to": "closed"}
@@ -142,7 +143,8 @@ def _board_count(board, venue, level):
 
 
 def test_v7_owner_cannot_move_and_retire_what_another_organizations_closed_pilot_ran(client, users):
-    """The scenario as found: the move and the retirement were accepted and the pilot moved on the board."""
+    """The scenario as found: the move and the retirement were accepted and the pilot moved on
+    the board."""
     entry = _entry(client, users.owner2)
     pilot = make_pilot(client, users.owner, status="closed", initiative_id=entry["id"])
     assert _board_cell(client, users, pilot["id"]) == ("public", "middle")

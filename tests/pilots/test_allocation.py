@@ -120,7 +120,10 @@ def test_csv_assigns_in_file_order_and_refuses_an_arm(app, client, users):
             .where(AuditEvent.action == "enrollment.allocate")
         )
         assert audited == 11
-    bad = "age_band,career_phase,consent,arm,email\n50-54,post_off,yes,,\n50-54,post_off,yes,comparison,\n"
+    bad = (
+        "age_band,career_phase,consent,arm,email\n50-54,post_off,yes,,\n"
+        "50-54,post_off,yes,comparison,\n"
+    )
     refused = client.post(
         f"/api/v1/pilots/{pilot['id']}/enrollments/csv",
         headers=users.owner,

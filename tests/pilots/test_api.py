@@ -211,7 +211,10 @@ def test_comparison_arm_when_the_pilot_has_one(client, users):
     assert enroll(client, users.owner, pilot["id"], arm="comparison")["arm"] == "comparison"
 
 
-CSV_GOOD = "age_band,career_phase,consent,arm,email\n50-54,post_off,yes,,a@example.com\n60-64,reemployed,はい,participant,\n"
+CSV_GOOD = (
+    "age_band,career_phase,consent,arm,email\n50-54,post_off,yes,,a@example.com\n"
+    "60-64,reemployed,はい,participant,\n"
+)
 
 
 def _upload(client, headers, pilot_id, text: str | bytes):

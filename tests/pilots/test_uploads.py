@@ -1,4 +1,5 @@
-"""CSV enrolment is all-or-nothing and idempotent: the same file again enrols nobody twice (DESIGN.md
+"""CSV enrolment is all-or-nothing and idempotent: the same file again enrols nobody twice
+(DESIGN.md
 "Privacy and access"), whether it comes back later, after a lost answer, or at the same moment."""
 
 import hashlib
@@ -19,7 +20,10 @@ from crossover.surveys.models import Invitation
 from tests.conftest import Users
 from tests.factories import enroll, make_pilot
 
-CSV = b"age_band,career_phase,consent,arm,email\n50-54,post_off,yes,,a@example.com\n60-64,reemployed,yes,participant,\n"
+CSV = (
+    b"age_band,career_phase,consent,arm,email\n50-54,post_off,yes,,a@example.com\n"
+    b"60-64,reemployed,yes,participant,\n"
+)
 EN = {"Accept-Language": "en"}
 STORED = (Enrollment, Invitation, Contact, AuditEvent, EnrollmentUpload)
 
@@ -145,8 +149,8 @@ def test_page_names_the_earlier_upload_time_and_count_in_both_languages(app, cli
     japanese = _page_upload(client, pilot["id"], CSV, headers={"Accept-Language": "ja"})
 
     assert (
-        f"This file was already uploaded on {when} and enrolled 2 people; nobody was enrolled again."
-        in english
+        f"This file was already uploaded on {when} and enrolled 2 people; nobody was enrolled "
+        "again." in english
     )
     assert f"このファイルは {when} にアップロード済みで、そのとき2人を登録しました。" in japanese
     assert _counts(app) == before

@@ -74,7 +74,8 @@ def test_issue_cases_single_no_one_out(app, client, users, people):
     # On the old code each case failed (the attacker's messages):
     #   V2: "scores: -pairs +career_phase=in_management leaves 2 people [6, 7]"
     #   V3: "scores: -pairs +career_phase=specialist +age_band=50-54 leaves 1 people [11]"
-    #   concerns: "concerns: -concerns overall +concerns career_phase=in_management leaves 2 people [6, 7]"
+    #   concerns: "concerns: -concerns overall +concerns career_phase=in_management leaves 2 people
+    # [6, 7]"
     crowd = people()
     pilot_id = build_pilot(app, crowd)
     report = _report(client, users.reviewer, pilot_id)
@@ -82,7 +83,8 @@ def test_issue_cases_single_no_one_out(app, client, users, people):
 
 
 def test_v2_shows_what_it_safely_can(app, client, users):
-    """Suppression hides the management cell too, but keeps the total and says why each is hidden."""
+    """Suppression hides the management cell too, but keeps the total and says why each is
+    hidden."""
     pilot_id = build_pilot(app, v2_people())
     report = _report(client, users.reviewer, pilot_id)
     assert report["primary"]["n"] == 8 and report["primary"]["suppressed"] is False
@@ -216,7 +218,8 @@ def test_generated_pilots_single_no_one_out(app, client, users):
             for g in report["subgroups"][d]
         ]
         reasons += [g["suppressed_reason"] for g in report["concerns"]["by_career_phase"]]
-    # The shapes exercise the mechanism: cells are withheld for their own size and to protect others.
+    # The shapes exercise the mechanism: cells are withheld for their own size and to protect
+    # others.
     assert (
         reasons.count("complementary") >= 10
         and reasons.count("small") >= 50

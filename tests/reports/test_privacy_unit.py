@@ -1,4 +1,5 @@
-"""The suppression core on its own: random families of groups, checked by the brute-force attacker."""
+"""The suppression core on its own: random families of groups, checked by the brute-force
+attacker."""
 
 import numpy as np
 import pytest
