@@ -1,7 +1,7 @@
 """Benchmark: the evidence board over many closed pilots (default 500 pilots, 100,000 participants).
 
-    python bench/evidence_bench.py [--pilots 500] [--per-pilot 200] [--repeat 9] [--database-url
-    URL]
+    python bench/evidence_bench.py [--pilots 500] [--per-pilot 200] [--repeat 9] \
+        [--database-url URL]
 
 Builds the data set with the seeded simulator (once; several minutes at full size), then prints
 the board's p50 and the number of SQL statements one board issues. DESIGN.md asks for p50 < 500 ms.

@@ -100,8 +100,8 @@ def p_value(value) -> str:
 
 
 def p_statement(value) -> str:
-    """'p < 0.001' or 'p = 0.012': the comparison sign belongs to the figure, never 'p = <
-    0.001'."""
+    """'p < 0.001' or 'p = 0.012': the comparison sign belongs to the figure, never
+    'p = < 0.001'."""
     if value is None:
         return "p = —"
     return "p < 0.001" if value < 0.001 else f"p = {value:.3f}"

@@ -226,8 +226,8 @@ def test_kill_9_under_load_loses_and_duplicates_no_acknowledged_response(shared_
         assert [t for t, [(r, _)] in stored.items() if r.answers != expected[t]] == []
         db.session.remove()
     print(
-        f"\nkill -9 ({'postgresql' if POSTGRES_URL else 'sqlite'}): {len(acknowledged)} "
-        "acknowledged, "
+        f"\nkill -9 ({'postgresql' if POSTGRES_URL else 'sqlite'}): "
+        f"{len(acknowledged)} acknowledged, "
         f"{len(at_kill)} stored at the kill, {len(cut)} cut in flight; after restart "
         f"{sum(1 for s in stored.values() if s)} of {PEOPLE} stored, no duplicates, none incomplete"
     )

@@ -78,8 +78,7 @@ def test_closed_pilots_get_the_cell_they_ran_in(empty_database_url):
                 for row in conn.execute(
                     sa.text(
                         "SELECT p.id, v.key, l.key FROM pilots p LEFT JOIN venues v ON v.id = "
-                        "p.closed_venue_id "
-                        "LEFT JOIN levels l ON l.id = p.closed_level_id"
+                        "p.closed_venue_id LEFT JOIN levels l ON l.id = p.closed_level_id"
                     )
                 )
             }

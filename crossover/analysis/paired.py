@@ -214,8 +214,8 @@ def wilcoxon_signed_rank(
 
 
 def signed_rank(change: ArrayLike, *, direction: str = "two-sided") -> WilcoxonTest:
-    """Wilcoxon signed-rank test of changes against 0: R ``wilcox.test(change, digits.rank =
-    7)``."""
+    """Wilcoxon signed-rank test of changes against 0: R
+    ``wilcox.test(change, digits.rank = 7)``."""
     check_direction(direction)
     change = as_array(change, name="change")
     if change.size < 1:

@@ -71,8 +71,12 @@ class InitiativeById(MethodView):
     @api_auth(Role.OWNER, Role.ADMIN)
     @api_blp.arguments(InitiativeUpdateSchema)
     @api_blp.response(200, InitiativeSchema)
+    @api_blp.doc(
+        # The OpenAPI summary, too long for a one-line docstring.
+        summary="Change some fields of an initiative (409 for an owner once another organization's "
+        "pilot uses it)"
+    )
     def patch(self, data, initiative_id):
-        """Change some fields of an initiative (409 for an owner once another organization's pilot uses it)"""
         return services.update_initiative(
             services.get_initiative(initiative_id), data, actor=actor()
         )

@@ -87,8 +87,7 @@ def _in_use(error: services.InitiativeInUse) -> dict[str, list[str]]:
     flash(
         _(
             "A pilot of another organization uses this initiative, so you can no longer move, "
-            "retire or "
-            "rewrite it. Ask an admin if it must change."
+            "retire or rewrite it. Ask an admin if it must change."
         ),
         "error",
     )

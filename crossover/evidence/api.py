@@ -18,6 +18,10 @@ class Evidence(MethodView):
     @api_auth(Role.REVIEWER, Role.ADMIN)
     @api_blp.arguments(EvidenceQueryArgsSchema, location="query")
     @api_blp.response(200, EvidenceBoardSchema)
+    @api_blp.doc(
+        # The OpenAPI summary, too long for a one-line docstring.
+        summary="Per grid cell and initiative: pooled effects (DerSimonian–Laird) and verdict "
+        "counts; the pilot list with BH-adjusted p"
+    )
     def get(self, filters):
-        """Per grid cell and initiative: pooled effects (DerSimonian–Laird) and verdict counts; the pilot list with BH-adjusted p"""
         return services.board(filters)

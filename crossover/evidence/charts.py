@@ -27,8 +27,7 @@ def forest_plot(rows: list[dict], pooled: dict | None, *, title: str, pooled_lab
     x = lambda v: left + (v + span) / (2 * span) * (right - left)  # noqa: E731
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" class="chart '
-        'forest" role="img" '
-        f'aria-label="{escape(title)}"><title>{escape(title)}</title>',
+        f'forest" role="img" aria-label="{escape(title)}"><title>{escape(title)}</title>',
         f'<line x1="{x(0):.1f}" x2="{x(0):.1f}" y1="15" y2="{height - 25}" class="zero"/>',
     ]
     y = 30

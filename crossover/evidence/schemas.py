@@ -35,17 +35,15 @@ class SummaryFields(Schema):
         PooledSchema,
         metadata={
             "description": "Randomised pilots, pooled on the standardised ANCOVA effect d = b / s "
-            "(b the arm "
-            "coefficient of lm(post ~ pre + arm), s the pooled within-arm SD of pre) with "
-            "variance v = SE(b)² / s² + d² / (2 (n − 2))"
+            "(b the arm coefficient of lm(post ~ pre + arm), s the pooled within-arm SD of pre) "
+            "with variance v = SE(b)² / s² + d² / (2 (n − 2))"
         },
     )
     controlled = ma.fields.Nested(
         PooledSchema,
         metadata={
             "description": "Non-randomised comparisons (arms assigned by the owner), pooled on "
-            "Hedges' g of the "
-            "changes with v = (n1 + n2) / (n1 n2) + g² / (2 (n1 + n2))"
+            "Hedges' g of the changes with v = (n1 + n2) / (n1 n2) + g² / (2 (n1 + n2))"
         },
     )
     uncontrolled = ma.fields.Nested(PooledSchema)

@@ -40,8 +40,12 @@ class InstrumentById(MethodView):
     @api_auth(Role.OWNER, Role.ADMIN)
     @api_blp.arguments(InstrumentInputSchema)
     @api_blp.response(200, InstrumentSchema)
+    @api_blp.doc(
+        # The OpenAPI summary, too long for a one-line docstring.
+        summary="Replace an instrument's definition; when frozen, this creates and returns a "
+        "new version"
+    )
     def put(self, data, instrument_id):
-        """Replace an instrument's definition; when frozen, this creates and returns a new version"""
         return services.revise_instrument(
             services.get_instrument(instrument_id, actor()), data, actor=actor()
         )

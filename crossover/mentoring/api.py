@@ -69,8 +69,12 @@ class PilotMatches(MethodView):
     @api_auth(Role.OWNER)
     @api_blp.arguments(MatchInputSchema)
     @api_blp.response(201, MatchSchema)
+    @api_blp.doc(
+        # The OpenAPI summary, too long for a one-line docstring.
+        summary="Match a participant with a mentor of another organization "
+        "(409: same organization or full)"
+    )
     def post(self, data, pilot_id):
-        """Match a participant with a mentor of another organization (409: same organization or full)"""
         pilot = get_owned_pilot(pilot_id, actor())
         return services.match(pilot, data["enrollment_id"], data["mentor_id"], actor=actor())
 

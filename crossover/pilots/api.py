@@ -105,8 +105,12 @@ class PilotEnrollmentsCsv(MethodView):
     @api_blp.alt_response(
         409, schema=DuplicateUploadSchema, description="This file was already enrolled"
     )
+    @api_blp.doc(
+        # The OpenAPI summary, too long for a one-line docstring.
+        summary="Enrol everyone in a CSV, or nobody: bad rows are reported by line number; "
+        "the same file again is 409"
+    )
     def post(self, files, pilot_id):
-        """Enrol everyone in a CSV, or nobody: bad rows are reported by line number; the same file again is 409"""
         pilot = services.get_owned_pilot(pilot_id, actor())
         try:
             return services.enroll_csv(pilot, files["file"].read(), actor=actor())
@@ -115,7 +119,8 @@ class PilotEnrollmentsCsv(MethodView):
 
 
 def _duplicate_upload(duplicate: services.DuplicateUpload):
-    """The usual error body plus the earlier upload, so a client that timed out learns what happened."""
+    """The usual error body plus the earlier upload, so a client that timed out learns what
+    happened."""
     body = {
         "code": 409,
         "status": "Conflict",

@@ -223,8 +223,7 @@ class EnrollmentSchema(Schema):
         lambda e: e.pilot.allocation_method.value if e.pilot.allocation_method else None,
         metadata={
             "description": "How the arm was given: randomised (drawn), assigned (the owner's "
-            "choice), "
-            "or null without a comparison arm"
+            "choice), or null without a comparison arm"
         },
     )
     age_band = ma.fields.String()

@@ -17,8 +17,12 @@ PILOT = "/pilots/<id:pilot_id>"
 class PilotReport(MethodView):
     @api_auth(Role.OWNER, Role.REVIEWER, Role.ADMIN)
     @api_blp.response(200, PilotReportSchema)
+    @api_blp.doc(
+        # The OpenAPI summary, too long for a one-line docstring.
+        summary="Counts, primary and subscale tests, follow-ups, subgroups, reliability, "
+        "attrition, comparison, dose, concerns, verdict"
+    )
     def get(self, pilot_id):
-        """Counts, primary and subscale tests, follow-ups, subgroups, reliability, attrition, comparison, dose, concerns, verdict"""
         return services.report_for(pilot_id, actor())
 
 

@@ -14,9 +14,8 @@ def REASON():
     return S(
         metadata={
             "description": "Why the figures are withheld: small (the group holds fewer than K "
-            "people) "
-            "or complementary (withheld so that a small group cannot be recovered by combining the "
-            "visible ones); null when shown",
+            "people) or complementary (withheld so that a small group cannot be recovered by "
+            "combining the visible ones); null when shown",
             "enum": ["small", "complementary", None],
         }
     )
@@ -176,9 +175,8 @@ class ConcernsSchema(Schema):
 
 class RuleSchema(Schema):
     """The branch of the verdict taken: a stable key plus the sentence in both languages (the
-    house's
-    key/label_ja/label_en triplet), e.g. "p 0.003 < α 0.05 in the hoped direction and dz 0.56 ≥
-    0.2: ..."."""
+    house's key/label_ja/label_en triplet), e.g.
+    "p 0.003 < α 0.05 in the hoped direction and dz 0.56 ≥ 0.2: ..."."""
 
     key = ma.fields.String(
         metadata={

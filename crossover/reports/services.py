@@ -50,8 +50,7 @@ UNCONTROLLED_WARNING = (
 
 NOT_CLOSED = (
     "This pilot's figures are shown to reviewers once the pilot is closed: while it runs, two "
-    "reads "
-    "would differ by the newest person's answers."
+    "reads would differ by the newest person's answers."
 )
 
 

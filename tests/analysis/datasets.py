@@ -1,5 +1,5 @@
-"""Data sets behind the R reference values (written to CSV for R by `python -m
-tests.analysis.datasets DIR`)."""
+"""Data sets behind the R reference values (written to CSV for R by
+`python -m tests.analysis.datasets DIR`)."""
 
 import csv
 import sys

@@ -201,8 +201,8 @@ def test_welch_test_interval_matches_r():
 
 
 def test_between_arm_g_variance_matches_metafor():
-    # e <- escalc("SMD", m1i = mean(x), sd1i = sd(x), n1i = 10, m2i = mean(y), sd2i = sd(y), n2i =
-    # 12,
+    # e <- escalc("SMD", m1i = mean(x), sd1i = sd(x), n1i = 10,
+    #             m2i = mean(y), sd2i = sd(y), n2i = 12,
     #             vtype = "LS"); e$yi = 0.824905372932388, e$vi = 0.198798535021804
     g = welch(X, Y).hedges_g
     assert smd_variance(g, len(X), len(Y)) == approx(0.198798535021804)

@@ -30,8 +30,8 @@ def approx(value):
     return pytest.approx(value, rel=1e-6, abs=1e-12)
 
 
-# name: {direction: (t, df, p_t, V, p_w)}, mean, sd, ci, shapiro (W, p), sign (greater, two), (dz,
-# gz, rb), exact?
+# name: {direction: (t, df, p_t, V, p_w)}, mean, sd, ci, shapiro (W, p), sign (greater, two),
+# (dz, gz, rb), exact?
 R = {
     "small": dict(
         tests={

@@ -15,8 +15,8 @@ N_FOR_POWER = [
     (0.8, 0.10, "two-sided", 11.1442396810133),
     (1.5, 0.05, "two-sided", 5.68614430642518),
 ]
-# power.t.test(n = n, delta = dz, sd = 1, sig.level = alpha, type = "paired", alternative =
-# ALT)$power
+# power.t.test(n = n, delta = dz, sd = 1, sig.level = alpha, type = "paired",
+#              alternative = ALT)$power
 POWER_OF_N = [
     (20, 0.5, 0.05, "increase", 0.695149338244658),
     (30, 0.2, 0.05, "two-sided", 0.183920637047553),

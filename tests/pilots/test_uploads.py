@@ -1,6 +1,6 @@
 """CSV enrolment is all-or-nothing and idempotent: the same file again enrols nobody twice
-(DESIGN.md
-"Privacy and access"), whether it comes back later, after a lost answer, or at the same moment."""
+(DESIGN.md "Privacy and access"), whether it comes back later, after a lost answer, or at the
+same moment."""
 
 import hashlib
 import io

@@ -74,8 +74,8 @@ def test_issue_cases_single_no_one_out(app, client, users, people):
     # On the old code each case failed (the attacker's messages):
     #   V2: "scores: -pairs +career_phase=in_management leaves 2 people [6, 7]"
     #   V3: "scores: -pairs +career_phase=specialist +age_band=50-54 leaves 1 people [11]"
-    #   concerns: "concerns: -concerns overall +concerns career_phase=in_management leaves 2 people
-    # [6, 7]"
+    #   concerns:
+    #     "concerns: -concerns overall +concerns career_phase=in_management leaves 2 people [6, 7]"
     crowd = people()
     pilot_id = build_pilot(app, crowd)
     report = _report(client, users.reviewer, pilot_id)

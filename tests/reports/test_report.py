@@ -310,8 +310,8 @@ def test_the_test_interval_and_the_verdict_explain_themselves(app, client, users
     primary, verdict = report["primary"], report["verdict"]
     pre, post = _pairs_from_export(client, users.owner, pilot_id)
     t = analysis.paired_t(pre, post, direction="increase", alpha=verdict["alpha"])
-    # preregistered "increase": R t.test(alternative = "greater", conf.level = 1 - alpha), upper
-    # bound Inf
+    # preregistered "increase": R t.test(alternative = "greater", conf.level = 1 - alpha),
+    # upper bound Inf
     assert primary["ci_test_sided"] == "greater" and primary["ci_test_high"] is None
     assert primary["ci_test_low"] == pytest.approx(t.ci_test_low, rel=1e-12)
     assert (primary["ci_low"], primary["ci_high"]) == (
