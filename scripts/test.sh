@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Install crossover with its test dependencies, run ruff check, then the suite on SQLite and PostgreSQL.
+# Install crossover with its test dependencies, run ruff check, then the suite on SQLite and on
+# PostgreSQL.
 # PostgreSQL: CROSSOVER_TEST_POSTGRES (default: postgres@127.0.0.1:5432) gets a scratch database
 # that this script creates and drops. Unreachable: skipped on a laptop, a failure under CI=true.
 set -euo pipefail
