@@ -1,4 +1,5 @@
 """WSGI entry point: `flask --app wsgi ...` and `gunicorn wsgi:app`."""
+
 from crossover import create_app
 
 app = create_app()

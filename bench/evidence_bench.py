@@ -1,10 +1,12 @@
 """Benchmark: the evidence board over many closed pilots (default 500 pilots, 100,000 participants).
 
-    python bench/evidence_bench.py [--pilots 500] [--per-pilot 200] [--repeat 9] [--database-url URL]
+    python bench/evidence_bench.py [--pilots 500] [--per-pilot 200] [--repeat 9] \
+        [--database-url URL]
 
 Builds the data set with the seeded simulator (once; several minutes at full size), then prints
 the board's p50 and the number of SQL statements one board issues. DESIGN.md asks for p50 < 500 ms.
 """
+
 import argparse
 import statistics
 import tempfile
@@ -27,12 +29,23 @@ FORMATS = ["mentoring", "career_interview", "other"]
 def build(pilots: int, per_pilot: int) -> None:
     for slug in ("org-a", "org-b", "org-c", "org-d"):
         create_org(slug, slug.upper())
-    keys = list(db.session.scalars(sa.select(Initiative.key).where(Initiative.key.is_not(None)).order_by(Initiative.id)))
+    keys = list(
+        db.session.scalars(
+            sa.select(Initiative.key).where(Initiative.key.is_not(None)).order_by(Initiative.id)
+        )
+    )
     started = time.perf_counter()
     for index in range(pilots):
-        spec = PilotSpec(f"org-{'abcd'[index % 4]}", keys[index % len(keys)], f"pilot {index}", FORMATS[index % 3],
-                         per_pilot if index % 5 else per_pilot // 2, effect=(index % 7 - 2) / 20,
-                         comparison_n=per_pilot // 2 if index % 5 == 0 else 0, ended_days_ago=30 + index % 300)
+        spec = PilotSpec(
+            f"org-{'abcd'[index % 4]}",
+            keys[index % len(keys)],
+            f"pilot {index}",
+            FORMATS[index % 3],
+            per_pilot if index % 5 else per_pilot // 2,
+            effect=(index % 7 - 2) / 20,
+            comparison_n=per_pilot // 2 if index % 5 == 0 else 0,
+            ended_days_ago=30 + index % 300,
+        )
         simulate_pilot(spec, seed=index)
         if index % 25 == 24:
             db.session.commit()
@@ -68,9 +81,15 @@ def main() -> None:
                 start = time.perf_counter()
                 services.board()
                 times.append(time.perf_counter() - start)
-            print(f"database: {db.engine.url.get_backend_name()}; closed pilots: {len(board['pilots'])}; participants: {people}")
-            print(f"board p50: {statistics.median(times) * 1000:.0f} ms (min {min(times) * 1000:.0f}, max {max(times) * 1000:.0f}); "
-                  f"SQL statements per board: {queries}")
+            print(
+                f"database: {db.engine.url.get_backend_name()}; closed pilots: "
+                f"{len(board['pilots'])}; participants: {people}"
+            )
+            print(
+                f"board p50: {statistics.median(times) * 1000:.0f} ms (min "
+                f"{min(times) * 1000:.0f}, max {max(times) * 1000:.0f}); "
+                f"SQL statements per board: {queries}"
+            )
             db.engine.dispose()
 
 

@@ -1,12 +1,14 @@
-"""Benchmark: survey submissions under gunicorn with 50 concurrent clients (wrk), against a trivial GET.
+"""Benchmark: survey submissions under gunicorn with 50 concurrent clients (wrk), against a
+trivial GET.
 
     python bench/survey_load.py [--database-url URL] [--seconds 10] [--connections 50] [--workers 2]
 
 Creates a running pilot with enough enrolled people that every request answers a fresh
 invitation, serves the app with gunicorn on 127.0.0.1, drives POST /api/v1/surveys/<token> with
-wrk (each request a different token) and a trivial GET (a static file) with the same load, then checks the
-database: every 201 is one stored response, nothing duplicated. Needs Debian's wrk.
+wrk (each request a different token) and a trivial GET (a static file) with the same load,
+then checks the database: every 201 is one stored response, nothing duplicated. Needs Debian's wrk.
 """
+
 # ruff: noqa: E402 (this checkout goes on sys.path before its packages are imported)
 import argparse
 import io
@@ -45,7 +47,8 @@ end
 request = function()
   counter = counter + %(threads)d
   local token = tokens[(counter %% #tokens) + 1]
-  return wrk.format("POST", "/api/v1/surveys/" .. token, {["Content-Type"] = "application/json"}, '%(body)s')
+  return wrk.format("POST", "/api/v1/surveys/" .. token, {["Content-Type"] = "application/json"},
+    '%(body)s')
 end
 response = function(status, headers, body)
   if status ~= 201 and status ~= 409 then io.write("unexpected " .. status .. "\\n") end
@@ -54,8 +57,15 @@ end
 
 
 def prepare(url: str, people: int, tmp: Path) -> Path:
-    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "load", "TESTING": True,
-                      "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000", "RATELIMIT_ENABLED": False})
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": url,
+            "SECRET_KEY": "load",
+            "TESTING": True,
+            "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+            "RATELIMIT_ENABLED": False,
+        }
+    )
     with app.app_context():
         db.drop_all()
         db.create_all()
@@ -63,22 +73,45 @@ def prepare(url: str, people: int, tmp: Path) -> Path:
         org = auth_services.create_org("load", "Load")
         auth_services.create_user("owner@load.example", "load password 1", Role.OWNER, org)
     client = app.test_client()
-    token = client.post("/api/v1/auth/token", json={"email": "owner@load.example", "password": "load password 1"}).json["token"]
+    token = client.post(
+        "/api/v1/auth/token", json={"email": "owner@load.example", "password": "load password 1"}
+    ).json["token"]
     headers = {"Authorization": f"Bearer {token}"}
     initiative = client.get("/api/v1/initiatives?page_size=1", headers=headers).json[0]["id"]
     today = time.strftime("%Y-%m-%d")
-    pilot = client.post("/api/v1/pilots", headers=headers, json={
-        "initiative_id": initiative, "title": "load", "format": "other", "planned_n": people,
-        "starts_on": today, "ends_on": "2099-12-31"}).json
+    pilot = client.post(
+        "/api/v1/pilots",
+        headers=headers,
+        json={
+            "initiative_id": initiative,
+            "title": "load",
+            "format": "other",
+            "planned_n": people,
+            "starts_on": today,
+            "ends_on": "2099-12-31",
+        },
+    ).json
     for to in ("recruiting", "running"):
         client.post(f"/api/v1/pilots/{pilot['id']}/transitions", headers=headers, json={"to": to})
     tokens = []
     for batch in range(people // 5000):  # the CSV upload takes 5,000 rows at a time
         # each file differs (an identical file is enrolled once per pilot, then answers 409)
-        rows = "age_band,career_phase,consent\n" + f"{50 + 5 * batch}-{54 + 5 * batch},post_off,yes\n" * 5000
-        created = client.post(f"/api/v1/pilots/{pilot['id']}/enrollments/csv", headers=headers,
-                              data={"file": (io.BytesIO(rows.encode()), "p.csv")}, content_type="multipart/form-data").json
-        tokens += [i["token"] for e in created["enrollments"] for i in e["invitations"] if i["wave"] == "pre"]
+        rows = (
+            "age_band,career_phase,consent\n"
+            + f"{50 + 5 * batch}-{54 + 5 * batch},post_off,yes\n" * 5000
+        )
+        created = client.post(
+            f"/api/v1/pilots/{pilot['id']}/enrollments/csv",
+            headers=headers,
+            data={"file": (io.BytesIO(rows.encode()), "p.csv")},
+            content_type="multipart/form-data",
+        ).json
+        tokens += [
+            i["token"]
+            for e in created["enrollments"]
+            for i in e["invitations"]
+            if i["wave"] == "pre"
+        ]
     path = tmp / "tokens.txt"
     path.write_text("\n".join(tokens) + "\n")
     with app.app_context():
@@ -94,9 +127,14 @@ def wrk(args: list[str]) -> dict:
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     socket = re.search(r"Socket errors: (.*)", out)
     total = int(re.search(r"(\d+) requests in", out).group(1))
-    return {"rps": rps, "p99_ms": float(p99.group(1)) * scale, "non_2xx": int(errors.group(1)) if errors else 0,
-            "socket_errors": socket.group(1) if socket else "none", "requests": total,
-            "unexpected": out.count("unexpected")}
+    return {
+        "rps": rps,
+        "p99_ms": float(p99.group(1)) * scale,
+        "non_2xx": int(errors.group(1)) if errors else 0,
+        "socket_errors": socket.group(1) if socket else "none",
+        "requests": total,
+        "unexpected": out.count("unexpected"),
+    }
 
 
 def main() -> None:
@@ -112,8 +150,14 @@ def main() -> None:
         tmp = Path(tmp)
         url = args.database_url or f"sqlite:///{tmp / 'load.sqlite'}"
         tokens = prepare(url, 15000, tmp)
-        (tmp / "post.lua").write_text(LUA % {"tokens": tokens, "threads": 2, "body": json.dumps({"answers": ANSWERS})})
-        env = {"DATABASE_URL": url, "CROSSOVER_SECRET_KEY": "load", "CROSSOVER_RATELIMIT_ENABLED": "false"}
+        (tmp / "post.lua").write_text(
+            LUA % {"tokens": tokens, "threads": 2, "body": json.dumps({"answers": ANSWERS})}
+        )
+        env = {
+            "DATABASE_URL": url,
+            "CROSSOVER_SECRET_KEY": "load",
+            "CROSSOVER_RATELIMIT_ENABLED": "false",
+        }
         with Gunicorn(tmp, env, workers=args.workers) as server:
             common = ["-t2", f"-c{args.connections}", f"-d{args.seconds}s", "--latency"]
             get = wrk([*common, f"{server.url}/static/survey.css"])
@@ -121,16 +165,29 @@ def main() -> None:
         app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "load", "TESTING": True})
         with app.app_context():
             stored = db.session.scalar(sa.select(sa.func.count()).select_from(Response))
-            distinct = db.session.scalar(sa.select(sa.func.count(sa.distinct(Response.invitation_id))))
+            distinct = db.session.scalar(
+                sa.select(sa.func.count(sa.distinct(Response.invitation_id)))
+            )
             db.engine.dispose()
-        print(f"database: {url.split(':')[0]}; gunicorn workers: {args.workers}; clients: {args.connections}")
+        print(
+            f"database: {url.split(':')[0]}; gunicorn workers: {args.workers}; clients: "
+            f"{args.connections}"
+        )
         print(f"GET  /static/survey.css {get['rps']:8.0f} req/s  p99 {get['p99_ms']:6.1f} ms")
-        print(f"POST /api/v1/surveys/.. {post['rps']:8.0f} req/s  p99 {post['p99_ms']:6.1f} ms  "
-              f"({100 * post['rps'] / get['rps']:.0f}% of GET)")
-        print(f"POST requests {post['requests']}, non-2xx {post['non_2xx']} (409 = a token wrk reused), "
-              f"socket errors {post['socket_errors']}, unexpected statuses {post['unexpected']}")
-        print(f"stored responses {stored}, distinct invitations {distinct}, duplicates {stored - distinct}; "
-              f"201s = requests − non-2xx = {post['requests'] - post['non_2xx']}")
+        print(
+            f"POST /api/v1/surveys/.. {post['rps']:8.0f} req/s  p99 {post['p99_ms']:6.1f} ms  "
+            f"({100 * post['rps'] / get['rps']:.0f}% of GET)"
+        )
+        print(
+            f"POST requests {post['requests']}, non-2xx {post['non_2xx']} "
+            "(409 = a token wrk reused), "
+            f"socket errors {post['socket_errors']}, unexpected statuses {post['unexpected']}"
+        )
+        print(
+            f"stored responses {stored}, distinct invitations {distinct}, "
+            f"duplicates {stored - distinct}; "
+            f"201s = requests − non-2xx = {post['requests'] - post['non_2xx']}"
+        )
 
 
 if __name__ == "__main__":

@@ -1,4 +1,5 @@
 """crossover: run and judge small experiments on cross-boundary career experiences."""
+
 from collections.abc import Mapping
 from typing import Any
 

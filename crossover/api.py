@@ -1,4 +1,5 @@
 """flask-smorest Api with the DESIGN.md error shape, and the base schema."""
+
 import flask_smorest
 import marshmallow as ma
 
@@ -53,8 +54,13 @@ class Schema(ma.Schema):
 
 
 def _within_column(validator) -> bool:
-    return (isinstance(validator, ma.validate.Range) and validator.min is not None and validator.max is not None
-            and INT_MIN <= validator.min and validator.max <= INT_MAX)
+    return (
+        isinstance(validator, ma.validate.Range)
+        and validator.min is not None
+        and validator.max is not None
+        and validator.min >= INT_MIN
+        and validator.max <= INT_MAX
+    )
 
 
 def _bound_integers(field: ma.fields.Field) -> None:

@@ -1,4 +1,5 @@
 """The `crossover` command group: thin wrappers around services."""
+
 import click
 from flask.cli import AppGroup
 
@@ -98,8 +99,14 @@ def send_invitations_command(dry_run: bool) -> None:
 
     results = send_due(dry_run=dry_run)
     for item, outcome in results:
-        click.echo(f"{outcome:<8} {item.kind:<10} invitation {item.invitation_id} → {item.recipient}")
-    counts = {o: sum(1 for _, x in results if x == o) for o in ("sent", "failed", "skipped", "dry-run")}
-    click.echo("Nothing due." if not results else ", ".join(f"{n} {o}" for o, n in counts.items() if n))
+        click.echo(
+            f"{outcome:<8} {item.kind:<10} invitation {item.invitation_id} → {item.recipient}"
+        )
+    counts = {
+        o: sum(1 for _, x in results if x == o) for o in ("sent", "failed", "skipped", "dry-run")
+    }
+    click.echo(
+        "Nothing due." if not results else ", ".join(f"{n} {o}" for o, n in counts.items() if n)
+    )
     if counts["failed"]:
         raise SystemExit(1)

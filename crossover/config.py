@@ -1,5 +1,7 @@
 """Configuration defaults, overridden by the environment."""
+
 import os
+from typing import ClassVar
 
 from flask import Flask
 
@@ -7,7 +9,7 @@ from flask import Flask
 class Defaults:
     # A relative SQLite path is resolved inside app.instance_path by Flask-SQLAlchemy.
     SQLALCHEMY_DATABASE_URI = "sqlite:///crossover.sqlite"
-    SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+    SQLALCHEMY_ENGINE_OPTIONS: ClassVar[dict] = {}
     SECRET_KEY = "dev"
     MAX_CONTENT_LENGTH = 2 * 1024 * 1024  # 2 MiB: generous for a CSV of a few thousand rows
 
@@ -16,10 +18,8 @@ class Defaults:
     OPENAPI_VERSION = "3.0.3"
     OPENAPI_URL_PREFIX = "/api/v1"
     OPENAPI_JSON_PATH = "openapi.json"
-    API_SPEC_OPTIONS = {
-        "components": {
-            "securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer"}}
-        }
+    API_SPEC_OPTIONS: ClassVar[dict] = {
+        "components": {"securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer"}}}
     }
 
     BABEL_DEFAULT_LOCALE = "ja"
@@ -79,11 +79,14 @@ def derive_cookie_flags(app: Flask) -> None:
 
 def check_production_secret(app: Flask) -> None:
     """Refuse to serve with the development secret outside debug and tests."""
-    if app.config["SECRET_KEY"] == "dev" and not (app.debug or app.testing):
-        if os.environ.get("CROSSOVER_ALLOW_DEV_SECRET") != "1":
-            raise RuntimeError(
-                "Set CROSSOVER_SECRET_KEY (or CROSSOVER_ALLOW_DEV_SECRET=1 for a local demo)."
-            )
+    if (
+        app.config["SECRET_KEY"] == "dev"
+        and not (app.debug or app.testing)
+        and os.environ.get("CROSSOVER_ALLOW_DEV_SECRET") != "1"
+    ):
+        raise RuntimeError(
+            "Set CROSSOVER_SECRET_KEY (or CROSSOVER_ALLOW_DEV_SECRET=1 for a local demo)."
+        )
 
 
 def local_today():

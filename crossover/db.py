@@ -1,4 +1,5 @@
 """Declarative base, shared column types and engine settings."""
+
 from collections.abc import Callable
 from datetime import UTC, datetime
 import enum

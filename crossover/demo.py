@@ -1,12 +1,13 @@
 """Demo organizations and users for a newcomer's first look (never for production)."""
+
 import sqlalchemy as sa
 
 from crossover.auth import services as auth_services
 from crossover.auth.models import Organization, Role, User
 from crossover.extensions import db
 from crossover.pilots.models import Pilot
-from crossover.simulate import PilotSpec, simulate_pilot
 from crossover.seed import seed_all
+from crossover.simulate import PilotSpec, simulate_pilot
 
 DEMO_PASSWORD = "crossover-demo"
 DEMO_ORGS = [
@@ -43,26 +44,78 @@ def _demo_mentors(orgs: dict[str, Organization]) -> None:
     from crossover.mentoring.models import Mentor
 
     for slug, name, expertise, languages, capacity in DEMO_MENTORS:
-        exists = db.session.scalar(sa.select(Mentor).where(Mentor.name == name, Mentor.organization_id == orgs[slug].id))
+        exists = db.session.scalar(
+            sa.select(Mentor).where(Mentor.name == name, Mentor.organization_id == orgs[slug].id)
+        )
         if exists is None:
-            db.session.add(Mentor(organization_id=orgs[slug].id, name=name, expertise=expertise,
-                                  languages=languages, capacity=capacity))
+            db.session.add(
+                Mentor(
+                    organization_id=orgs[slug].id,
+                    name=name,
+                    expertise=expertise,
+                    languages=languages,
+                    capacity=capacity,
+                )
+            )
     db.session.commit()
 
 
 # Closed pilots with a real effect, none, an adverse one, one too small to report, and a
 # controlled one; together they cover several grid cells and all three organizations.
 DEMO_PILOTS = [
-    PilotSpec("kaede-denki", "community-external-mentoring", "社外メンタリング 2025 春", "mentoring", 40, 0.30),
-    PilotSpec("hikari-shoji", "peer-career-interview", "越境キャリア・インタビュー 2025", "career_interview", 34, 0.12),
-    PilotSpec("minato-bank", "academia-online-relearning", "学び直し講座トライアル", "other", 30, 0.0),
-    PilotSpec("kaede-denki", "internal-lunch-dialogue", "他部署ランチ・ダイアログ", "other", 30, -0.35, direction="two-sided"),
-    PilotSpec("hikari-shoji", "startup-pro-bono", "スタートアップ・プロボノ（小規模）", "other", 4, 0.5),
-    PilotSpec("minato-bank", "community-external-mentoring", "社外メンタリング（比較群あり）", "mentoring", 30, 0.45, comparison_n=28,
-              allocation="randomised"),
-    PilotSpec("minato-bank", "peer-mentoring-circle", "相互メンタリング・サークル", "mentoring", 26, 0.10),
+    PilotSpec(
+        "kaede-denki",
+        "community-external-mentoring",
+        "社外メンタリング 2025 春",
+        "mentoring",
+        40,
+        0.30,
+    ),
+    PilotSpec(
+        "hikari-shoji",
+        "peer-career-interview",
+        "越境キャリア・インタビュー 2025",
+        "career_interview",
+        34,
+        0.12,
+    ),
+    PilotSpec(
+        "minato-bank", "academia-online-relearning", "学び直し講座トライアル", "other", 30, 0.0
+    ),
+    PilotSpec(
+        "kaede-denki",
+        "internal-lunch-dialogue",
+        "他部署ランチ・ダイアログ",
+        "other",
+        30,
+        -0.35,
+        direction="two-sided",
+    ),
+    PilotSpec(
+        "hikari-shoji", "startup-pro-bono", "スタートアップ・プロボノ（小規模）", "other", 4, 0.5
+    ),
+    PilotSpec(
+        "minato-bank",
+        "community-external-mentoring",
+        "社外メンタリング（比較群あり）",
+        "mentoring",
+        30,
+        0.45,
+        comparison_n=28,
+        allocation="randomised",
+    ),
+    PilotSpec(
+        "minato-bank", "peer-mentoring-circle", "相互メンタリング・サークル", "mentoring", 26, 0.10
+    ),
     PilotSpec("hikari-shoji", "public-npo-pro-bono", "NPOプロボノ 2025", "other", 24, 0.06),
-    PilotSpec("kaede-denki", "peer-career-interview", "越境キャリア・インタビュー（楓電機）", "career_interview", 36, 0.20),
+    PilotSpec(
+        "kaede-denki",
+        "peer-career-interview",
+        "越境キャリア・インタビュー（楓電機）",
+        "career_interview",
+        36,
+        0.20,
+    ),
 ]
 
 
@@ -77,7 +130,8 @@ def _demo_pilots() -> int:
 
 
 def load_demo() -> list[tuple[str, str, str]]:
-    """Create (or keep) the demo organizations, users, mentors and pilots; return the credentials."""
+    """Create (or keep) the demo organizations, users, mentors and pilots; return the
+    credentials."""
     seed_all()
     orgs = {slug: _org(slug, name) for slug, name in DEMO_ORGS}
     for email, role, org_slug in DEMO_USERS:

@@ -1,4 +1,5 @@
 """Domain exceptions and the handlers that turn every error into JSON (API) or a page."""
+
 from flask import Flask, current_app, render_template, request
 from sqlalchemy import exc as sa_exc
 from werkzeug import exceptions as http
@@ -72,7 +73,9 @@ def handle_data_error(error: sa_exc.DataError):
     missing check: logged as an error (the fuzz test fails on it), answered 400, not 500."""
     db.session.rollback()
     current_app.logger.error("%s: %s", UNCHECKED_INPUT, error.orig, exc_info=error)
-    return handle_http_error(http.BadRequest(description="A value could not be stored; check the input."))
+    return handle_http_error(
+        http.BadRequest(description="A value could not be stored; check the input.")
+    )
 
 
 def init_app(app: Flask) -> None:

@@ -1,4 +1,5 @@
 """Helpers for HTML forms: load them with the API's schemas so both validate the same way."""
+
 import re
 
 from flask import flash
@@ -20,7 +21,9 @@ def load(schema: ma.Schema, data: dict, errors: dict[str, list[str]] | None = No
         loaded = schema.load(data)
     except ma.ValidationError as error:
         messages = error.messages if isinstance(error.messages, dict) else {"_": error.messages}
-        raise Invalid(_("Please correct the marked fields."), {**_flatten(messages), **errors}) from None
+        raise Invalid(
+            _("Please correct the marked fields."), {**_flatten(messages), **errors}
+        ) from None
     if errors:
         raise Invalid(_("Please correct the marked fields."), errors)
     return loaded

@@ -1,4 +1,5 @@
 """Security headers on every response: framing, sniffing, referrers and a strict CSP."""
+
 from flask import Flask, Response, request
 
 # Scripts and styles come from our own static files only. Style *attributes* stay allowed
@@ -6,17 +7,19 @@ from flask import Flask, Response, request
 # colours, the survey's progress width and scale columns. Jinja escapes every value, an
 # attribute can neither run script nor select other elements, and any url() it could name is
 # still held to img-src/default-src 'self'; <style> elements and foreign sheets stay blocked.
-CONTENT_SECURITY_POLICY = "; ".join([
-    "default-src 'self'",
-    "script-src 'self'",
-    "style-src 'self'",
-    "style-src-attr 'unsafe-inline'",
-    "img-src 'self'",
-    "object-src 'none'",
-    "base-uri 'none'",
-    "form-action 'self'",
-    "frame-ancestors 'none'",
-])
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "style-src-attr 'unsafe-inline'",
+        "img-src 'self'",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ]
+)
 
 # Survey links carry the participant's token in the path: never send them as a referrer.
 TOKEN_PATH_PREFIXES = ("/s/", "/api/v1/surveys/", "/account/setup/", "/account/reset/")

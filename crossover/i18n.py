@@ -1,4 +1,5 @@
 """Locale selection: an explicit choice (?lang= or the switch) wins, then the browser."""
+
 from flask import current_app, request, session
 
 
@@ -11,9 +12,9 @@ def select_locale() -> str:
         return session["lang"]
     if request.path.startswith("/s/"):
         return "ja"  # the participant survey is Japanese unless the participant switches
-    return request.accept_languages.best_match(languages) or current_app.config[
-        "BABEL_DEFAULT_LOCALE"
-    ]
+    return (
+        request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
+    )
 
 
 def localized(obj, field: str, locale: str) -> str:

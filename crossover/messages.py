@@ -7,6 +7,7 @@ one place: every field key maps to the label its form shows, and each standard m
 (marshmallow's and our services') is matched by a pattern and re-worded through Babel.
 A message no pattern knows is passed through gettext, then shown as it is.
 """
+
 import re
 
 from flask_babel import gettext as _
@@ -14,21 +15,37 @@ from flask_babel import lazy_gettext as _l
 
 # The label each form shows for a field key (dotted for nested schemas).
 FIELD_LABELS = {
-    "title": _l("Title"), "initiative_id": _l("Initiative"), "instrument_id": _l("Questionnaire"),
-    "format": _l("Format"), "planned_n": _l("Planned pairs (n)"), "starts_on": _l("Starts on"),
+    "title": _l("Title"),
+    "initiative_id": _l("Initiative"),
+    "instrument_id": _l("Questionnaire"),
+    "format": _l("Format"),
+    "planned_n": _l("Planned pairs (n)"),
+    "starts_on": _l("Starts on"),
     "ends_on": _l("Ends on"),
     "followup_days": _l("Follow-ups (days after the end, comma-separated)"),
-    "eligibility.age_bands": _l("Age band"), "eligibility.career_phases": _l("Career phase"),
+    "eligibility.age_bands": _l("Age band"),
+    "eligibility.career_phases": _l("Career phase"),
     "preregistration.outcome": _l("Primary outcome"),
     "preregistration.direction": _l("Expected direction"),
-    "preregistration.alpha": _l("Alpha"), "preregistration.test": _l("Primary test"),
+    "preregistration.alpha": _l("Alpha"),
+    "preregistration.test": _l("Primary test"),
     "preregistration.min_dz": _l("Smallest effect of interest (dz)"),
-    "age_band": _l("Age band"), "career_phase": _l("Career phase"), "consent": _l("Consent"),
-    "arm": _l("Arm"), "email": _l("E-mail"), "file": _l("CSV file"),
-    "opens_on": _l("Opens"), "closes_on": _l("Closes"), "held_on": _l("Held on"),
-    "minutes": _l("Minutes"), "mode": _l("Mode"), "topics": _l("Topics (comma-separated)"),
-    "name": _l("Name"), "capacity": _l("Capacity (participants at once)"),
-    "expertise": _l("Expertise (comma-separated)"), "languages": _l("Languages"),
+    "age_band": _l("Age band"),
+    "career_phase": _l("Career phase"),
+    "consent": _l("Consent"),
+    "arm": _l("Arm"),
+    "email": _l("E-mail"),
+    "file": _l("CSV file"),
+    "opens_on": _l("Opens"),
+    "closes_on": _l("Closes"),
+    "held_on": _l("Held on"),
+    "minutes": _l("Minutes"),
+    "mode": _l("Mode"),
+    "topics": _l("Topics (comma-separated)"),
+    "name": _l("Name"),
+    "capacity": _l("Capacity (participants at once)"),
+    "expertise": _l("Expertise (comma-separated)"),
+    "languages": _l("Languages"),
     "status": _l("Status"),
 }
 
@@ -59,46 +76,68 @@ _PATTERNS = [
     (r"Field may not be null\.", _l("Required.")),
     (r"Required\.", _l("Required.")),
     (r"Unknown field\.", _l("Not a field of this form.")),
-    (r"Must be greater than or equal to (?P<min>\S+) and less than or equal to (?P<max>\S+)\.",
-     _l("Enter a value from %(min)s to %(max)s.")),
+    (
+        r"Must be greater than or equal to (?P<min>\S+) and less than or equal to (?P<max>\S+)\.",
+        _l("Enter a value from %(min)s to %(max)s."),
+    ),
     (r"Must be greater than or equal to (?P<min>\S+)\.", _l("Enter %(min)s or more.")),
     (r"Must be less than or equal to (?P<max>\S+)\.", _l("Enter %(max)s or less.")),
-    (r"Length must be between (?P<min>\d+) and (?P<max>\d+)\.",
-     _l("Enter %(min)s to %(max)s characters.")),
+    (
+        r"Length must be between (?P<min>\d+) and (?P<max>\d+)\.",
+        _l("Enter %(min)s to %(max)s characters."),
+    ),
     (r"Shorter than minimum length (?P<min>\d+)\.", _l("Enter at least %(min)s characters.")),
     (r"Longer than maximum length (?P<max>\d+)\.", _l("Enter at most %(max)s characters.")),
     (r"Must be one of: .*\.", _l("Choose one of the listed options.")),
     (r"Must not be before (?P<field>\w+)\.", _l("Must not be before %(field)s.")),
     (r"Must not be in the future\.", _l("Must not be in the future.")),
-    (r"Must not be before the pilot's start \((?P<date>[0-9-]+)\)\.",
-     _l("Must not be before the pilot's start (%(date)s).")),
-    (r"A session belongs to the pilot's period\.",
-     _l("A session must fall within the pilot's period.")),
-    (r"Must be between (?P<min>\d+) and (?P<max>\d+)\.",
-     _l("Must be between %(min)s and %(max)s.")),
+    (
+        r"Must not be before the pilot's start \((?P<date>[0-9-]+)\)\.",
+        _l("Must not be before the pilot's start (%(date)s)."),
+    ),
+    (
+        r"A session belongs to the pilot's period\.",
+        _l("A session must fall within the pilot's period."),
+    ),
+    (
+        r"Must be between (?P<min>\d+) and (?P<max>\d+)\.",
+        _l("Must be between %(min)s and %(max)s."),
+    ),
     (r"Dates out of order\.", _l("Dates out of order.")),
-    (r"A session is logged after it is held\.",
-     _l("A session can only be logged once it has been held.")),
-    (r"Unknown (?:age band|career phase|arm) '?(?P<value>[^']*)'?\.",
-     _l("“%(value)s” is not one of the options.")),
-    (r"(?:Age band|Career phase) (?P<value>\S+) is not eligible for this pilot "
-     r"\(eligible: (?P<allowed>.*)\)\.",
-     _l("%(value)s is not eligible for this pilot (eligible: %(allowed)s).")),
+    (
+        r"A session is logged after it is held\.",
+        _l("A session can only be logged once it has been held."),
+    ),
+    (
+        r"Unknown (?:age band|career phase|arm) '?(?P<value>[^']*)'?\.",
+        _l("“%(value)s” is not one of the options."),
+    ),
+    (
+        r"(?:Age band|Career phase) (?P<value>\S+) is not eligible for this pilot "
+        r"\(eligible: (?P<allowed>.*)\)\.",
+        _l("%(value)s is not eligible for this pilot (eligible: %(allowed)s)."),
+    ),
     (r"Consent is required to enrol\.", _l("Consent is required to enrol.")),
     (r"This pilot has no comparison arm\.", _l("This pilot has no comparison arm.")),
-    (r"'(?P<value>.*)' is not a valid e-mail address\.",
-     _l("“%(value)s” is not a valid e-mail address.")),
+    (
+        r"'(?P<value>.*)' is not a valid e-mail address\.",
+        _l("“%(value)s” is not a valid e-mail address."),
+    ),
     (r"Not eligible for this pilot: .*", _l("Not eligible for this pilot.")),
-    (r"(?P<n>\d+) row\(s\) have errors; nobody was enrolled\.",
-     _l("%(n)s row(s) have errors; nobody was enrolled.")),
+    (
+        r"(?P<n>\d+) row\(s\) have errors; nobody was enrolled\.",
+        _l("%(n)s row(s) have errors; nobody was enrolled."),
+    ),
     (r"Missing CSV columns\.", _l("Columns are missing from the CSV.")),
     (r"Missing column\(s\): (?P<value>.*)\.", _l("Missing column(s): %(value)s.")),
     (r"The file is not UTF-8 text\.", _l("The file is not UTF-8 text.")),
     (r"Save the CSV as UTF-8\.", _l("Save the CSV as UTF-8.")),
     (r"The file has no rows\.", _l("The file has no rows.")),
     (r"No participants in the file\.", _l("No participants in the file.")),
-    (r"Enrolment needs a recruiting or running pilot; this one is (?P<status>\w+)\.",
-     _l("Enrolment needs a recruiting or running pilot.")),
+    (
+        r"Enrolment needs a recruiting or running pilot; this one is (?P<status>\w+)\.",
+        _l("Enrolment needs a recruiting or running pilot."),
+    ),
 ]
 _COMPILED = [(re.compile(pattern), wording) for pattern, wording in _PATTERNS]
 # "age_band: Unknown age band '38'." inside a CSV line's problems: a field, then its message.
@@ -111,8 +150,9 @@ def translate(message: str) -> str:
     for pattern, wording in _COMPILED:
         found = pattern.fullmatch(message)
         if found:
-            values = {k: field_label(v) if k == "field" else v
-                      for k, v in found.groupdict().items()}
+            values = {
+                k: field_label(v) if k == "field" else v for k, v in found.groupdict().items()
+            }
             return str(wording) % values if values else str(wording)
     prefixed = _FIELD_PREFIX.fullmatch(message)
     if prefixed and prefixed["field"] in FIELD_LABELS:
@@ -122,12 +162,16 @@ def translate(message: str) -> str:
 
 def translate_errors(errors: dict) -> dict[str, list[str]]:
     """A field → messages dict with each message translated (keys stay, for the templates)."""
-    return {key: [translate(m) for m in (msgs if isinstance(msgs, list) else [msgs])]
-            for key, msgs in errors.items()}
+    return {
+        key: [translate(m) for m in (msgs if isinstance(msgs, list) else [msgs])]
+        for key, msgs in errors.items()
+    }
 
 
 def summary(message: str, errors: dict) -> str:
     """The headline of an error and each field's messages after its label, in one line."""
-    details = "; ".join(f"{field_label(field)}: {' '.join(msgs)}"
-                        for field, msgs in translate_errors(errors).items())
+    details = "; ".join(
+        f"{field_label(field)}: {' '.join(msgs)}"
+        for field, msgs in translate_errors(errors).items()
+    )
     return f"{translate(message)} {details}".strip()

@@ -1,4 +1,5 @@
 """The domains of crossover and their blueprints, registered in one place."""
+
 from flask import Flask
 
 from crossover import auth, catalogue, evidence, instruments, mentoring, pilots, reports, surveys
@@ -7,8 +8,16 @@ from crossover.auth import accounts
 from crossover.outbox import models as outbox_models  # noqa: F401  (mapped for migrations)
 
 MODULES = (
-    auth, accounts, catalogue, instruments, pilots, mentoring,
-    surveys, reports, evidence, audit_api,
+    auth,
+    accounts,
+    catalogue,
+    instruments,
+    pilots,
+    mentoring,
+    surveys,
+    reports,
+    evidence,
+    audit_api,
 )
 
 

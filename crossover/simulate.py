@@ -5,6 +5,7 @@ instrument's scale (reverse-keyed items mirrored), and the post wave adds the pi
 for the participant arm. Responses are written directly as historical data, skipping survey
 windows, with scores computed by the same scoring code as live submissions.
 """
+
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
@@ -36,8 +37,18 @@ FOLLOWUP_DAYS = waves.DEFAULT_FOLLOWUP_DAYS  # (30, 60): the follow-ups simulate
 FOLLOWUP_30, FOLLOWUP_60 = (waves.followup_wave(days) for days in FOLLOWUP_DAYS)
 AGE_BANDS = ["45-49", "50-54", "55-59", "60-64", "65+"]
 PHASES = ["in_management", "post_off", "specialist", "reemployed", "other"]
-CONCERNS = ["role_after_post_off", "marketability", "relearning", "meaning", "caregiving", "health",
-            "network", "pay_evaluation", "after_retirement", "younger_colleagues"]
+CONCERNS = [
+    "role_after_post_off",
+    "marketability",
+    "relearning",
+    "meaning",
+    "caregiving",
+    "health",
+    "network",
+    "pay_evaluation",
+    "after_retirement",
+    "younger_colleagues",
+]
 
 
 @dataclass
@@ -70,16 +81,32 @@ def simulate_pilot(spec: PilotSpec, seed: int) -> Pilot:
     """Create one pilot with simulated people, invitations, answers, matches and sessions."""
     rng = np.random.default_rng(seed)
     org = db.session.scalar(sa.select(Organization).where(Organization.slug == spec.org_slug))
-    initiative = db.session.scalar(sa.select(Initiative).where(Initiative.key == spec.initiative_key))
-    instrument = db.session.scalar(sa.select(Instrument).where(Instrument.key == "career-ownership-v1"))
+    initiative = db.session.scalar(
+        sa.select(Initiative).where(Initiative.key == spec.initiative_key)
+    )
+    instrument = db.session.scalar(
+        sa.select(Instrument).where(Instrument.key == "career-ownership-v1")
+    )
     ends_on = date.today() - timedelta(days=spec.ended_days_ago)
     starts_on = ends_on - timedelta(days=90)
     pilot = Pilot(
-        organization_id=org.id, initiative=initiative, instrument_id=instrument.id, title=spec.title,
-        format=PilotFormat(spec.format), status=PilotStatus(spec.status), has_comparison=spec.comparison_n > 0,
-        planned_n=max(spec.n, 2), starts_on=starts_on, ends_on=ends_on, followup_days=list(FOLLOWUP_DAYS),
-        eligible_age_bands=list(MID_SENIOR) if spec.format != "other" else [], eligible_career_phases=[],
-        outcome="total", direction=Direction(spec.direction), alpha=0.05, min_dz=0.2,
+        organization_id=org.id,
+        initiative=initiative,
+        instrument_id=instrument.id,
+        title=spec.title,
+        format=PilotFormat(spec.format),
+        status=PilotStatus(spec.status),
+        has_comparison=spec.comparison_n > 0,
+        planned_n=max(spec.n, 2),
+        starts_on=starts_on,
+        ends_on=ends_on,
+        followup_days=list(FOLLOWUP_DAYS),
+        eligible_age_bands=list(MID_SENIOR) if spec.format != "other" else [],
+        eligible_career_phases=[],
+        outcome="total",
+        direction=Direction(spec.direction),
+        alpha=0.05,
+        min_dz=0.2,
         preregistered_at=datetime.combine(starts_on - timedelta(days=20), time(9), UTC),
         allocation=Allocation(spec.allocation) if spec.comparison_n > 0 else None,
     )
@@ -96,12 +123,15 @@ def simulate_pilot(spec: PilotSpec, seed: int) -> Pilot:
 
 
 def _demographics(rng) -> dict:
-    return {"age_band": str(rng.choice(AGE_BANDS, p=[.2, .3, .25, .2, .05])),
-            "career_phase": str(rng.choice(PHASES, p=[.3, .3, .2, .15, .05]))}
+    return {
+        "age_band": str(rng.choice(AGE_BANDS, p=[0.2, 0.3, 0.25, 0.2, 0.05])),
+        "career_phase": str(rng.choice(PHASES, p=[0.3, 0.3, 0.2, 0.15, 0.05])),
+    }
 
 
 def _randomised(pilot: Pilot, count: int, rng) -> list[dict]:
-    """`count` people in enrolment order, each given an arm as a randomised pilot's enrolment does."""
+    """`count` people in enrolment order, each given an arm as a randomised pilot's enrolment
+    does."""
     people = [_demographics(rng) for _ in range(count)]
     allocation.assign(pilot, people)
     return people
@@ -110,7 +140,11 @@ def _randomised(pilot: Pilot, count: int, rng) -> list[dict]:
 def _people(rng, pilot: Pilot, instrument: Instrument, spec: PilotSpec) -> None:
     items, low, high = instrument.items, instrument.scale_min, instrument.scale_max
     arms = [Arm.PARTICIPANT] * spec.n + [Arm.COMPARISON] * spec.comparison_n
-    drawn = _randomised(pilot, len(arms), np.random.default_rng(rng.integers(2 ** 32))) if pilot.randomised else None
+    drawn = (
+        _randomised(pilot, len(arms), np.random.default_rng(rng.integers(2**32)))
+        if pilot.randomised
+        else None
+    )
     if drawn is not None:
         arms = [Arm(row["arm"]) for row in drawn]
     level = rng.normal(3.0, 0.55, size=len(arms))
@@ -120,19 +154,28 @@ def _people(rng, pilot: Pilot, instrument: Instrument, spec: PilotSpec) -> None:
         waves.PRE: level,
         waves.POST: level + drift + treated * spec.effect,
         FOLLOWUP_30: level + drift + treated * spec.effect * spec.followup_keep,
-        FOLLOWUP_60: level + drift + treated * spec.effect * spec.followup_keep ** 2,
+        FOLLOWUP_60: level + drift + treated * spec.effect * spec.followup_keep**2,
     }
-    answered = {waves.PRE: rng.random(len(arms)) < 0.97, waves.POST: rng.random(len(arms)) < 0.88,
-                FOLLOWUP_30: rng.random(len(arms)) < 0.75, FOLLOWUP_60: rng.random(len(arms)) < 0.65}
+    answered = {
+        waves.PRE: rng.random(len(arms)) < 0.97,
+        waves.POST: rng.random(len(arms)) < 0.88,
+        FOLLOWUP_30: rng.random(len(arms)) < 0.75,
+        FOLLOWUP_60: rng.random(len(arms)) < 0.65,
+    }
     answers = {wave: _answers(rng, values, items, low, high) for wave, values in levels.items()}
     start = datetime.combine(pilot.starts_on - timedelta(days=14), time(10), UTC)
     enrollments = []
     for index, arm in enumerate(arms):
         person = drawn[index] if drawn is not None else _demographics(rng)
         enrollment = Enrollment(
-            pilot_id=pilot.id, code=new_code(), arm=arm, consented_at=start, created_at=start,
+            pilot_id=pilot.id,
+            code=new_code(),
+            arm=arm,
+            consented_at=start,
+            created_at=start,
             **{key: person[key] for key in ("age_band", "career_phase")},
-            stratum=person.get("stratum"), allocation_slot=person.get("allocation_slot"),
+            stratum=person.get("stratum"),
+            allocation_slot=person.get("allocation_slot"),
         )
         enrollment.invitations.extend(new_invitations(pilot))
         enrollments.append(enrollment)
@@ -143,12 +186,33 @@ def _people(rng, pilot: Pilot, instrument: Instrument, spec: PilotSpec) -> None:
         by_wave = {inv.wave: inv for inv in enrollment.invitations}
         common = dict(enrollment_id=enrollment.id, pilot_id=pilot.id)
         chosen = [str(c) for c in rng.choice(CONCERNS, size=int(rng.integers(1, 4)), replace=False)]
-        responses.append(intake_response(chosen, None, invitation_id=by_wave[waves.INTAKE].id, wave=waves.INTAKE,
-                                         submitted_at=start, **common))
-        for wave, offset in ((waves.PRE, 0), (waves.POST, 100), (FOLLOWUP_30, 130), (FOLLOWUP_60, 160)):
+        responses.append(
+            intake_response(
+                chosen,
+                None,
+                invitation_id=by_wave[waves.INTAKE].id,
+                wave=waves.INTAKE,
+                submitted_at=start,
+                **common,
+            )
+        )
+        for wave, offset in (
+            (waves.PRE, 0),
+            (waves.POST, 100),
+            (FOLLOWUP_30, 130),
+            (FOLLOWUP_60, 160),
+        ):
             if answered[wave][index]:
-                responses.append(scored_response(instrument, answers[wave][index], invitation_id=by_wave[wave].id,
-                                                 wave=wave, submitted_at=start + timedelta(days=offset), **common))
+                responses.append(
+                    scored_response(
+                        instrument,
+                        answers[wave][index],
+                        invitation_id=by_wave[wave].id,
+                        wave=wave,
+                        submitted_at=start + timedelta(days=offset),
+                        **common,
+                    )
+                )
     add_with_copies(db.session, responses)
     _mentoring(rng, pilot, [e for e in enrollments if e.arm is Arm.PARTICIPANT])
 
@@ -157,18 +221,28 @@ def _mentoring(rng, pilot: Pilot, participants: list[Enrollment]) -> None:
     """Match participants of mentoring and interview pilots with mentors of other organizations."""
     if pilot.format is PilotFormat.OTHER:
         return
-    mentors = list(db.session.scalars(sa.select(Mentor).where(Mentor.organization_id != pilot.organization_id)))
+    mentors = list(
+        db.session.scalars(sa.select(Mentor).where(Mentor.organization_id != pilot.organization_id))
+    )
     if not mentors:
         return
     for index, enrollment in enumerate(participants):
         mentor = mentors[index % len(mentors)]
-        match = Match(pilot_id=pilot.id, enrollment_id=enrollment.id, mentor_id=mentor.id,
-                      ended_at=datetime.combine(pilot.ends_on, time(18), UTC))
+        match = Match(
+            pilot_id=pilot.id,
+            enrollment_id=enrollment.id,
+            mentor_id=mentor.id,
+            ended_at=datetime.combine(pilot.ends_on, time(18), UTC),
+        )
         db.session.add(match)
         db.session.flush()
         for number in range(int(rng.integers(1, 6))):
-            db.session.add(MentoringSession(
-                match_id=match.id, held_on=pilot.starts_on + timedelta(days=14 * number + 3),
-                minutes=int(rng.choice([30, 45, 60, 90])), mode=SessionMode(str(rng.choice(["online", "in_person"]))),
-                topics=[str(rng.choice(["棚卸し", "社外の視点", "学び直し", "役職定年後"]))],
-            ))
+            db.session.add(
+                MentoringSession(
+                    match_id=match.id,
+                    held_on=pilot.starts_on + timedelta(days=14 * number + 3),
+                    minutes=int(rng.choice([30, 45, 60, 90])),
+                    mode=SessionMode(str(rng.choice(["online", "in_person"]))),
+                    topics=[str(rng.choice(["棚卸し", "社外の視点", "学び直し", "役職定年後"]))],
+                )
+            )

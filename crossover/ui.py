@@ -1,4 +1,5 @@
 """Template helpers shared by every page: navigation and translated enum labels."""
+
 from flask import Flask, current_app, url_for
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
@@ -10,24 +11,39 @@ from crossover.seed.instrument import SUBSCALE_LABELS
 
 LABELS = {
     "initiative_status": {
-        "idea": _l("Idea"), "piloting": _l("Piloting"), "validated": _l("Validated"), "retired": _l("Retired"),
+        "idea": _l("Idea"),
+        "piloting": _l("Piloting"),
+        "validated": _l("Validated"),
+        "retired": _l("Retired"),
     },
     "pilot_status": {
-        "draft": _l("Draft"), "recruiting": _l("Recruiting"), "running": _l("Running"), "closed": _l("Closed"),
+        "draft": _l("Draft"),
+        "recruiting": _l("Recruiting"),
+        "running": _l("Running"),
+        "closed": _l("Closed"),
     },
-    "direction": {"increase": _l("Increase"), "decrease": _l("Decrease"), "two-sided": _l("Either way (two-sided)")},
+    "direction": {
+        "increase": _l("Increase"),
+        "decrease": _l("Decrease"),
+        "two-sided": _l("Either way (two-sided)"),
+    },
     "test": {"paired_t": _l("Paired t-test"), "wilcoxon": _l("Wilcoxon signed-rank test")},
     "arm": {"participant": _l("Participant"), "comparison": _l("Comparison (wait-list)")},
     "wave": {waves.INTAKE: _l("Intake"), waves.PRE: _l("Pre"), waves.POST: _l("Post")},
     "invitation": {
-        "not_open": _l("Not open yet"), "open": _l("Open"), "answered": _l("Answered"),
+        "not_open": _l("Not open yet"),
+        "open": _l("Open"),
+        "answered": _l("Answered"),
         # Not "Closed": that is the pilot's status; a wave that closed unanswered was missed.
         "closed": _l("Missed (closed unanswered)"),
     },
     "mode": {"online": _l("Online"), "in_person": _l("In person")},
     "verdict": {
-        "small_success": _l("Small success"), "promising": _l("Promising"), "no_evidence": _l("No evidence"),
-        "adverse": _l("Adverse"), "insufficient_data": _l("Not enough data"),
+        "small_success": _l("Small success"),
+        "promising": _l("Promising"),
+        "no_evidence": _l("No evidence"),
+        "adverse": _l("Adverse"),
+        "insufficient_data": _l("Not enough data"),
     },
 }
 
@@ -84,7 +100,8 @@ def p_value(value) -> str:
 
 
 def p_statement(value) -> str:
-    """'p < 0.001' or 'p = 0.012': the comparison sign belongs to the figure, never 'p = < 0.001'."""
+    """'p < 0.001' or 'p = 0.012': the comparison sign belongs to the figure, never
+    'p = < 0.001'."""
     if value is None:
         return "p = —"
     return "p < 0.001" if value < 0.001 else f"p = {value:.3f}"
@@ -95,6 +112,12 @@ def percent(value) -> str:
 
 
 def init_app(app: Flask) -> None:
-    app.jinja_env.globals.update(status_label=status_label, nav_items=nav_items, label=label,
-                                 field_label=field_label, subscale_label=subscale_label, waves=waves)
+    app.jinja_env.globals.update(
+        status_label=status_label,
+        nav_items=nav_items,
+        label=label,
+        field_label=field_label,
+        subscale_label=subscale_label,
+        waves=waves,
+    )
     app.jinja_env.filters.update(num=number, pval=p_value, pstat=p_statement, pct=percent)

@@ -11,6 +11,7 @@ before any view runs, so malformed input answers 4xx and never reaches the datab
 - <id:...> in routes accepts 1..2**31-1 only, the range of the INTEGER primary keys:
   a larger id is a 404 instead of an out-of-range error from PostgreSQL.
 """
+
 import itertools
 import json
 import re
@@ -77,14 +78,18 @@ def _parse_int(literal: str):
 
 def _refuse_constant(name: str):
     message = _("%(name)s is not a JSON number.", name=name)
-    raise BadJson(_("The request body is not valid JSON: %(reason)s", reason=message), {"body": [message]})
+    raise BadJson(
+        _("The request body is not valid JSON: %(reason)s", reason=message), {"body": [message]}
+    )
 
 
 def parse_json(text: str):
     """Parse a JSON body safely: depth checked first, huge integers kept as OUT_OF_RANGE."""
     if json_depth(text) > MAX_JSON_DEPTH:
-        raise BadJson(_("The JSON body is nested more than %(depth)d levels deep.", depth=MAX_JSON_DEPTH),
-                      {"body": [_("At most %(depth)d levels of nesting.", depth=MAX_JSON_DEPTH)]})
+        raise BadJson(
+            _("The JSON body is nested more than %(depth)d levels deep.", depth=MAX_JSON_DEPTH),
+            {"body": [_("At most %(depth)d levels of nesting.", depth=MAX_JSON_DEPTH)]},
+        )
     return json.loads(text, parse_int=_parse_int, parse_constant=_refuse_constant)
 
 
@@ -114,7 +119,10 @@ def json_problems(value) -> dict[str, list[str]]:
                     problems[_printable(name)] = [problem]
                 stack.append((name, child))
         elif isinstance(node, list):
-            stack.extend((f"{path}.{index}" if path else str(index), child) for index, child in enumerate(node))
+            stack.extend(
+                (f"{path}.{index}" if path else str(index), child)
+                for index, child in enumerate(node)
+            )
         elif isinstance(node, str) and (problem := _string_problem(node)):
             problems[_printable(path) or "body"] = [problem]
         elif node is OUT_OF_RANGE:
@@ -148,15 +156,23 @@ def _body_problems() -> dict[str, list[str]]:
 
 
 def _request_problems() -> dict[str, list[str]]:
-    view_args = MultiDict({k: v for k, v in (request.view_args or {}).items() if isinstance(v, str)})
-    return {**fields_problems(view_args), **fields_problems(request.args),
-            **fields_problems(request.form), **_body_problems()}
+    view_args = MultiDict(
+        {k: v for k, v in (request.view_args or {}).items() if isinstance(v, str)}
+    )
+    return {
+        **fields_problems(view_args),
+        **fields_problems(request.args),
+        **fields_problems(request.form),
+        **_body_problems(),
+    }
 
 
 def _check_request() -> None:
     problems = _request_problems()
     if problems:
-        details = "; ".join(f"{name}: {messages[0]}" for name, messages in sorted(problems.items())[:5])
+        details = "; ".join(
+            f"{name}: {messages[0]}" for name, messages in sorted(problems.items())[:5]
+        )
         raise Invalid(_("Some input cannot be accepted (%(details)s)", details=details), problems)
 
 

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Install crossover with its test dependencies and run the suite on SQLite, then on PostgreSQL.
+# Install crossover with its test dependencies, run ruff check, then the suite on SQLite and on
+# PostgreSQL.
 # PostgreSQL: CROSSOVER_TEST_POSTGRES (default: postgres@127.0.0.1:5432) gets a scratch database
 # that this script creates and drops. Unreachable: skipped on a laptop, a failure under CI=true.
 set -euo pipefail
@@ -11,6 +12,9 @@ if [ ! -x .venv/bin/python ]; then
 fi
 . .venv/bin/activate
 python -m pip install -q --disable-pip-version-check -e ".[test]"
+
+echo "== ruff check"
+python -m ruff check .  # the venv's ruff; set -e stops the script on any finding
 
 if [ "${CI:-}" = "true" ] && [ ! -x /usr/bin/chromium ] && command -v apt-get >/dev/null; then
   echo "== installing Debian's chromium and CJK fonts for the browser tests"

@@ -1,4 +1,5 @@
 """Fixtures: an app on a throw-away database (SQLite, or PostgreSQL when asked), clients, users."""
+
 import os
 import threading
 
@@ -124,7 +125,9 @@ class Users:
             return user.id
 
     def headers(self, email: str) -> dict:
-        response = self.client.post("/api/v1/auth/token", json={"email": email, "password": PASSWORD})
+        response = self.client.post(
+            "/api/v1/auth/token", json={"email": email, "password": PASSWORD}
+        )
         assert response.status_code == 201, response.json
         return {"Authorization": f"Bearer {response.json['token']}"}
 

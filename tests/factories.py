@@ -1,4 +1,5 @@
 """Small helpers that build test data through the public API, as a client would."""
+
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -12,7 +13,13 @@ def initiative_id(client, headers, key="community-external-mentoring") -> int:
     return next(i["id"] for i in items if i["key"] == key)
 
 
-PREREGISTRATION = {"outcome": "total", "direction": "increase", "alpha": 0.05, "test": "paired_t", "min_dz": 0.3}
+PREREGISTRATION = {
+    "outcome": "total",
+    "direction": "increase",
+    "alpha": 0.05,
+    "test": "paired_t",
+    "min_dz": 0.3,
+}
 # A comparison arm the owner fills by choice (a non-randomised comparison), as before issue 13.
 ASSIGNED = {**PREREGISTRATION, "allocation": "assigned"}
 
@@ -32,13 +39,17 @@ def pilot_payload(client, headers, **overrides) -> dict:
 
 
 def make_pilot(client, headers, status="draft", **overrides) -> dict:
-    response = client.post("/api/v1/pilots", headers=headers, json=pilot_payload(client, headers, **overrides))
+    response = client.post(
+        "/api/v1/pilots", headers=headers, json=pilot_payload(client, headers, **overrides)
+    )
     assert response.status_code == 201, response.json
     pilot = response.json
     for to in ("recruiting", "running", "closed"):
         if pilot["status"] == status:
             break
-        moved = client.post(f"/api/v1/pilots/{pilot['id']}/transitions", headers=headers, json={"to": to})
+        moved = client.post(
+            f"/api/v1/pilots/{pilot['id']}/transitions", headers=headers, json={"to": to}
+        )
         assert moved.status_code == 200, moved.json
         pilot = moved.json
     return pilot
@@ -53,7 +64,12 @@ def enroll(client, headers, pilot_id, **overrides) -> dict:
 
 
 def make_mentor(client, headers, **overrides) -> dict:
-    payload = {"name": "Sato Hanako", "expertise": ["キャリア相談", "finance"], "languages": ["ja"], "capacity": 2}
+    payload = {
+        "name": "Sato Hanako",
+        "expertise": ["キャリア相談", "finance"],
+        "languages": ["ja"],
+        "capacity": 2,
+    }
     payload.update(overrides)
     response = client.post("/api/v1/mentors", headers=headers, json=payload)
     assert response.status_code == 201, response.json

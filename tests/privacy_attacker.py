@@ -19,6 +19,7 @@ Families (the threat model the service defends, written out independently of its
 Brute force, not linear algebra: people with the same memberships are merged into one column
 (they can never be told apart), then every combination is enumerated, half against half.
 """
+
 from dataclasses import dataclass, field
 from itertools import product
 
@@ -34,7 +35,9 @@ class Person:
     career_phase: str
     age_band: str
     arm: str = "participant"
-    waves: frozenset = frozenset({"pre", "post"})  # scale waves answered (pre, post, followup_30, …)
+    waves: frozenset = frozenset(
+        {"pre", "post"}
+    )  # scale waves answered (pre, post, followup_30, …)
     concerns: tuple = ()  # empty: no intake answer
     label: str = field(default="", compare=False)
 
@@ -77,7 +80,8 @@ def published_families(report: dict, people: list[Person]) -> dict[str, dict[str
             if _published(cell["mean_change"]):
                 key = cell["key"]
                 scores[f"{dimension}={key}"] = _vector(
-                    people, lambda p, d=dimension, k=key: pairs(p) and getattr(p, d) == k)
+                    people, lambda p, d=dimension, k=key: pairs(p) and getattr(p, d) == k
+                )
     for subscale in report["subscales"]:
         if _published(subscale["mean_change"]):
             scores[f"subscale {subscale['outcome']}"] = _vector(people, pairs)
@@ -85,28 +89,35 @@ def published_families(report: dict, people: list[Person]) -> dict[str, dict[str
     if comparison and _published(comparison["mean_change_participant"]):
         scores["comparison: participants"] = _vector(people, pairs)
     if comparison and _published(comparison["mean_change_comparison"]):
-        scores["comparison: comparison arm"] = _vector(people, lambda p: p.arm == "comparison" and p.paired)
+        scores["comparison: comparison arm"] = _vector(
+            people, lambda p: p.arm == "comparison" and p.paired
+        )
     attrition = report["attrition"]
     if _published(attrition["completers_pre_mean"]):
         scores["attrition: completers"] = _vector(people, pairs)
     if _published(attrition["non_completers_pre_mean"]):
         scores["attrition: non-completers"] = _vector(
-            people, lambda p: participant(p) and p.answered("pre") and not p.answered("post"))
+            people, lambda p: participant(p) and p.answered("pre") and not p.answered("post")
+        )
     if _published(report["dose"].get("total_sessions")):
         scores["dose"] = _vector(people, pairs)
     families = {"scores": scores}
     for followup in report["followups"]:
         if _published(followup["mean_change"]):
             wave = followup["wave"]
-            families[wave] = {wave: _vector(
-                people, lambda p, w=wave: participant(p) and p.answered("pre") and p.answered(w))}
+            families[wave] = {
+                wave: _vector(
+                    people, lambda p, w=wave: participant(p) and p.answered("pre") and p.answered(w)
+                )
+            }
     concerns: dict[str, np.ndarray] = {}
     if _published(report["concerns"]["overall"]["n"]):
         concerns["concerns overall"] = _vector(people, lambda p: bool(p.concerns))
     for cell in report["concerns"]["by_career_phase"]:
         if _published(cell["n"]) or _published(cell["items"]):
             concerns[f"concerns career_phase={cell['key']}"] = _vector(
-                people, lambda p, k=cell["key"]: bool(p.concerns) and p.career_phase == k)
+                people, lambda p, k=cell["key"]: bool(p.concerns) and p.career_phase == k
+            )
     families["concerns"] = concerns
     return families
 
@@ -152,14 +163,20 @@ def find_leak(family: str, groups: dict[str, np.ndarray], k: int) -> Leak | None
             hit = hits[0]
             coefficients = np.concatenate([left_coefficients[row], right_coefficients[hit]])
             singled_out = sorted(i for j in np.flatnonzero(touched[hit]) for i in members[j])
-            return Leak(family, {n: int(c) for n, c in zip(names, coefficients) if c}, singled_out)
+            return Leak(
+                family,
+                {n: int(c) for n, c in zip(names, coefficients, strict=True) if c},
+                singled_out,
+            )
     return None
 
 
 def leaks(report: dict, people: list[Person]) -> list[Leak]:
     """Every family of the report in which some combination singles out fewer than K people."""
     k = report["pilot"]["privacy_k"]
-    found = (find_leak(name, groups, k) for name, groups in published_families(report, people).items())
+    found = (
+        find_leak(name, groups, k) for name, groups in published_families(report, people).items()
+    )
     return [leak for leak in found if leak is not None]
 
 

@@ -4,7 +4,8 @@ The server runs from this checkout (its `wsgi:app`) with the interpreter running
 venv's gunicorn is used without the venv on PATH. gunicorn 27 opens a control socket in the home
 directory unless told not to (STACK.md), hence `--no-control-socket`.
 """
-from contextlib import contextmanager
+
+from contextlib import contextmanager, suppress
 import os
 from pathlib import Path
 import signal
@@ -64,7 +65,12 @@ def remove_stale_pid_file(path: Path) -> None:
         return
     except ValueError:
         pid = 0
-    if pid and process_alive(pid) and b"gunicorn" in _cmdline(pid) and str(path).encode() in _cmdline(pid):
+    if (
+        pid
+        and process_alive(pid)
+        and b"gunicorn" in _cmdline(pid)
+        and str(path).encode() in _cmdline(pid)
+    ):
         raise RuntimeError(f"gunicorn {pid} still runs with pid file {path}")
     path.unlink()
 
@@ -105,8 +111,15 @@ def _cmdline(pid: int) -> bytes:
 class Gunicorn:
     """One gunicorn master with its workers, started and stopped (or killed) on demand."""
 
-    def __init__(self, workdir: Path, env: dict[str, str], *, workers: int = 2,
-                 port: int | None = None, extra_args: tuple[str, ...] = ()):
+    def __init__(
+        self,
+        workdir: Path,
+        env: dict[str, str],
+        *,
+        workers: int = 2,
+        port: int | None = None,
+        extra_args: tuple[str, ...] = (),
+    ):
         self.workdir = Path(workdir)
         self.env = env
         self.workers = workers
@@ -121,18 +134,40 @@ class Gunicorn:
         return f"http://127.0.0.1:{self.port}"
 
     def command(self) -> list[str]:
-        return [sys.executable, "-m", "gunicorn", "wsgi:app", "--chdir", str(ROOT),
-                "-w", str(self.workers), "-b", f"127.0.0.1:{self.port}", "--pid", str(self.pid_file),
-                "--no-control-socket", "--log-file", str(self.log_file), *self.extra_args]
+        return [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "wsgi:app",
+            "--chdir",
+            str(ROOT),
+            "-w",
+            str(self.workers),
+            "-b",
+            f"127.0.0.1:{self.port}",
+            "--pid",
+            str(self.pid_file),
+            "--no-control-socket",
+            "--log-file",
+            str(self.log_file),
+            *self.extra_args,
+        ]
 
     def start(self) -> "Gunicorn":
-        """Start on self.port (after a stale pid file is removed) and wait until every worker serves."""
+        """Start on self.port (after a stale pid file is removed) and wait until every worker
+        serves."""
         remove_stale_pid_file(self.pid_file)
         env = dict(os.environ, **self.env)
         # This checkout's package before any installed copy of it.
         env["PYTHONPATH"] = os.pathsep.join(p for p in (str(ROOT), env.get("PYTHONPATH")) if p)
-        self.process = subprocess.Popen(self.command(), env=env, cwd=ROOT, stdin=subprocess.DEVNULL,
-                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self.process = subprocess.Popen(
+            self.command(),
+            env=env,
+            cwd=ROOT,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         self._wait_until_ready()
         return self
 
@@ -140,7 +175,9 @@ class Gunicorn:
         deadline = time.monotonic() + WAIT_SECONDS
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise RuntimeError(f"gunicorn exited with {self.process.returncode}:\n{self.log_tail()}")
+                raise RuntimeError(
+                    f"gunicorn exited with {self.process.returncode}:\n{self.log_tail()}"
+                )
             if len(self.worker_pids()) == self.workers and self._answers():
                 return
             time.sleep(0.1)
@@ -210,10 +247,8 @@ class Gunicorn:
         master = self.process.pid
         workers = self.worker_pids()
         for pid in (master, *workers):
-            try:
+            with suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
         self.process.wait()
         self.process = None
         deadline = time.monotonic() + WAIT_SECONDS

@@ -1,4 +1,5 @@
 """The crossover command group."""
+
 import sqlalchemy as sa
 
 from crossover.auth.models import Organization, Role, User
@@ -10,8 +11,17 @@ def test_create_org_and_owner(app, runner):
     result = runner.invoke(args=["crossover", "create-org", "acme", "--name", "Acme 株式会社"])
     assert result.exit_code == 0 and "Created organization acme" in result.output
     result = runner.invoke(
-        args=["crossover", "create-user", "hr@acme.example", "--role", "owner", "--org", "acme",
-              "--password", "long enough pw"]
+        args=[
+            "crossover",
+            "create-user",
+            "hr@acme.example",
+            "--role",
+            "owner",
+            "--org",
+            "acme",
+            "--password",
+            "long enough pw",
+        ]
     )
     assert result.exit_code == 0, result.output
     with app.app_context():
@@ -31,16 +41,40 @@ def test_create_user_prompts_for_password(app, runner):
 
 
 def test_cli_refuses_bad_input_clearly(runner):
-    result = runner.invoke(args=["crossover", "create-user", "o@x.example", "--role", "owner", "--password", "long enough pw"])
+    result = runner.invoke(
+        args=[
+            "crossover",
+            "create-user",
+            "o@x.example",
+            "--role",
+            "owner",
+            "--password",
+            "long enough pw",
+        ]
+    )
     assert result.exit_code != 0 and "organization" in result.output
-    result = runner.invoke(args=["crossover", "create-user", "o@x.example", "--role", "owner", "--org", "nope", "--password", "long enough pw"])
+    result = runner.invoke(
+        args=[
+            "crossover",
+            "create-user",
+            "o@x.example",
+            "--role",
+            "owner",
+            "--org",
+            "nope",
+            "--password",
+            "long enough pw",
+        ]
+    )
     assert result.exit_code != 0 and "nope" in result.output
     result = runner.invoke(args=["crossover", "create-org", "Bad Slug", "--name", "x"])
     assert result.exit_code != 0 and "slug" in result.output
     runner.invoke(args=["crossover", "create-org", "acme", "--name", "x"])
     result = runner.invoke(args=["crossover", "create-org", "acme", "--name", "x"])
     assert result.exit_code != 0 and "already exists" in result.output
-    result = runner.invoke(args=["crossover", "create-user", "a@x.example", "--role", "admin", "--password", "short"])
+    result = runner.invoke(
+        args=["crossover", "create-user", "a@x.example", "--role", "admin", "--password", "short"]
+    )
     assert result.exit_code != 0 and "password" in result.output
 
 

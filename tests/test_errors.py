@@ -1,7 +1,6 @@
 """Every API error has the DESIGN.md shape; pages get HTML."""
 
 
-
 def assert_error_shape(response, code):
     assert response.status_code == code
     assert response.is_json, response.data[:200]
@@ -33,7 +32,10 @@ def test_wrong_role_is_403(client, users):
 
 def test_malformed_json_is_400_json(client, users):
     response = client.post(
-        "/api/v1/initiatives", headers=users.owner, data="{not json", content_type="application/json"
+        "/api/v1/initiatives",
+        headers=users.owner,
+        data="{not json",
+        content_type="application/json",
     )
     body = assert_error_shape(response, 400)
     assert "JSON" in body["message"]
@@ -41,14 +43,24 @@ def test_malformed_json_is_400_json(client, users):
 
 def test_unknown_field_is_422_naming_it(client, users):
     payload = {"venue": "peer", "level": "loose", "title_ja": "a", "title_en": "b", "colour": "red"}
-    body = assert_error_shape(client.post("/api/v1/initiatives", headers=users.owner, json=payload), 422)
+    body = assert_error_shape(
+        client.post("/api/v1/initiatives", headers=users.owner, json=payload), 422
+    )
     assert body["errors"] == {"colour": ["Unknown field."]}
     assert "colour" in body["message"]
 
 
 def test_bad_enum_is_422_naming_it(client, users):
-    payload = {"venue": "peer", "level": "loose", "title_ja": "a", "title_en": "b", "status": "done"}
-    body = assert_error_shape(client.post("/api/v1/initiatives", headers=users.owner, json=payload), 422)
+    payload = {
+        "venue": "peer",
+        "level": "loose",
+        "title_ja": "a",
+        "title_en": "b",
+        "status": "done",
+    }
+    body = assert_error_shape(
+        client.post("/api/v1/initiatives", headers=users.owner, json=payload), 422
+    )
     assert list(body["errors"]) == ["status"]
 
 
@@ -62,7 +74,9 @@ def test_unknown_api_route_is_json_404(client):
 
 
 def test_out_of_range_id_is_404_not_500(client, users):
-    assert_error_shape(client.get("/api/v1/initiatives/9223372036854775808", headers=users.owner), 404)
+    assert_error_shape(
+        client.get("/api/v1/initiatives/9223372036854775808", headers=users.owner), 404
+    )
     assert_error_shape(client.get("/api/v1/initiatives/99999", headers=users.owner), 404)
 
 
@@ -74,7 +88,9 @@ def test_wrong_method_is_405_with_allow(client, users):
 
 def test_oversized_body_is_413_json(client, users):
     response = client.post(
-        "/api/v1/initiatives", headers=users.owner, data="x" * (3 * 1024 * 1024),
+        "/api/v1/initiatives",
+        headers=users.owner,
+        data="x" * (3 * 1024 * 1024),
         content_type="application/json",
     )
     assert_error_shape(response, 413)

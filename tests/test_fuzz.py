@@ -6,6 +6,7 @@ some of everything, so that generated ids often name real rows. Strings carry NU
 characters (schemathesis' default alphabet allows them) and lone surrogates (its alphabet
 leaves them out, so a hook below puts them into JSON bodies); either must be a 4xx.
 """
+
 import logging
 
 from hypothesis import HealthCheck, settings
@@ -20,7 +21,9 @@ from tests.factories import ASSIGNED, enroll, make_mentor, make_pilot
 
 MAX_EXAMPLES = 12  # per operation and role: about 40 operations × 3 roles
 POISON = st.sampled_from(["\x00", "\ud83d", "x\udc00y", "a\x00\ud800"])
-REAL_IDS = st.integers(1, 3)  # the world below has rows 1..3 of most tables (ids restart on every run)
+REAL_IDS = st.integers(
+    1, 3
+)  # the world below has rows 1..3 of most tables (ids restart on every run)
 
 
 @pytest.fixture(scope="module")
@@ -29,14 +32,18 @@ def world(_postgres_schema):
     app = fresh_app(PROPAGATE_EXCEPTIONS=False)  # a server error must show as a 500 response
     client = app.test_client()
     users = create_users(app, client)
-    running = make_pilot(client, users.owner, status="running", has_comparison=True,
-                         preregistration=ASSIGNED)
+    running = make_pilot(
+        client, users.owner, status="running", has_comparison=True, preregistration=ASSIGNED
+    )
     make_pilot(client, users.owner2, status="closed")
     make_pilot(client, users.owner, status="draft")
     people = [enroll(client, users.owner, running["id"]) for _ in range(3)]
     mentor = make_mentor(client, users.owner2)
-    client.post(f"/api/v1/pilots/{running['id']}/matches", headers=users.owner,
-                json={"enrollment_id": people[0]["id"], "mentor_id": mentor["id"]})
+    client.post(
+        f"/api/v1/pilots/{running['id']}/matches",
+        headers=users.owner,
+        json={"enrollment_id": people[0]["id"], "mentor_id": mentor["id"]},
+    )
     yield app, users
     dispose(app)
 
@@ -63,8 +70,12 @@ def _poisoned(value, where, poison):
     """A copy of the JSON value with `poison` put into the string (or key) at `where`."""
     if where and where[-1] is None:  # a key: (path..., key, None)
         *path, key, _ = where
-        return _replace(value, path, lambda node: {(k + poison if k == key else k): v for k, v in node.items()})
-    return _replace(value, list(where), lambda text: text[: len(text) // 2] + poison + text[len(text) // 2:])
+        return _replace(
+            value, path, lambda node: {(k + poison if k == key else k): v for k, v in node.items()}
+        )
+    return _replace(
+        value, list(where), lambda text: text[: len(text) // 2] + poison + text[len(text) // 2 :]
+    )
 
 
 def _replace(value, path, change):
@@ -89,7 +100,9 @@ def poison_a_string(context, body):
     places = list(_string_paths(body))
     if not places:
         return st.just(body)
-    poisoned = st.builds(lambda where, poison: _poisoned(body, where, poison), st.sampled_from(places), POISON)
+    poisoned = st.builds(
+        lambda where, poison: _poisoned(body, where, poison), st.sampled_from(places), POISON
+    )
     return st.one_of(st.just(body), poisoned)
 
 
@@ -98,17 +111,32 @@ def name_real_rows(context, parameters):
     # Random ids would almost never exist; half the time, use one that does.
     if not parameters or not any(key.endswith("_id") for key in parameters):
         return st.just(parameters)
-    real = st.fixed_dictionaries({k: REAL_IDS if k.endswith("_id") else st.just(v) for k, v in parameters.items()})
+    real = st.fixed_dictionaries(
+        {k: REAL_IDS if k.endswith("_id") else st.just(v) for k, v in parameters.items()}
+    )
     return st.one_of(st.just(parameters), real)
 
 
-@schema.exclude(method="DELETE", path="/api/v1/auth/token").parametrize()  # it would sign the fuzzer out
-@settings(max_examples=MAX_EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
+@schema.exclude(
+    method="DELETE", path="/api/v1/auth/token"
+).parametrize()  # it would sign the fuzzer out
+@settings(
+    max_examples=MAX_EXAMPLES,
+    deadline=None,
+    suppress_health_check=list(HealthCheck),
+    derandomize=True,
+)
 def test_no_server_error(case, world, role_headers, caplog):
     caplog.clear()
     with caplog.at_level(logging.ERROR):
         response = case.call(app=world[0], headers=role_headers)
-    assert response.status_code < 500, (case.method, case.path, case.path_parameters, case.query, case.body,
-                                        response.text[:500])
+    assert response.status_code < 500, (
+        case.method,
+        case.path,
+        case.path_parameters,
+        case.query,
+        case.body,
+        response.text[:500],
+    )
     unchecked = [r.getMessage() for r in caplog.records if UNCHECKED_INPUT in r.getMessage()]
     assert not unchecked, (case.method, case.path, case.body, unchecked)

@@ -1,4 +1,5 @@
 """Security headers on every response, cookie flags, exports that are never cached."""
+
 from pathlib import Path
 import re
 
@@ -14,7 +15,9 @@ OWNER = "owner@acme.example"
 
 
 def _csp(response) -> dict[str, list[str]]:
-    directives = (part.strip().split() for part in response.headers["Content-Security-Policy"].split(";"))
+    directives = (
+        part.strip().split() for part in response.headers["Content-Security-Policy"].split(";")
+    )
     return {name: values for name, *values in directives}
 
 
@@ -42,7 +45,10 @@ def responses(client, users):
         "page 404": client.get("/no-such-page"),
     }
     users.login(OWNER)
-    return anonymous | {"signed-in page": client.get("/pilots"), "pilot form": client.get("/pilots/new")}
+    return anonymous | {
+        "signed-in page": client.get("/pilots"),
+        "pilot form": client.get("/pilots/new"),
+    }
 
 
 def test_every_response_forbids_framing_and_sniffing(responses):
@@ -108,7 +114,9 @@ def test_secure_cookie_flag_comes_from_the_environment(monkeypatch):
     app = create_app(_test_config())
     assert app.config["SESSION_COOKIE_SECURE"] is True
     assert app.config["REMEMBER_COOKIE_SECURE"] is True
-    assert app.config["REMEMBER_COOKIE_SAMESITE"] == "Lax" and app.config["REMEMBER_COOKIE_HTTPONLY"]
+    assert (
+        app.config["REMEMBER_COOKIE_SAMESITE"] == "Lax" and app.config["REMEMBER_COOKIE_HTTPONLY"]
+    )
 
 
 def test_export_is_never_cached(client, users):

@@ -1,4 +1,6 @@
-"""Every user-facing string is in the Japanese catalogue, and the compiled catalogues are current."""
+"""Every user-facing string is in the Japanese catalogue, and the compiled catalogues are
+current."""
+
 from pathlib import Path
 
 from babel.messages.extract import extract_from_dir
@@ -7,7 +9,11 @@ from babel.messages.pofile import read_po
 
 ROOT = Path(__file__).resolve().parent.parent
 TRANSLATIONS = ROOT / "crossover" / "translations"
-METHODS = [("**/templates/**.html", "jinja2"), ("**/templates/**.txt", "jinja2"), ("**.py", "python")]
+METHODS = [
+    ("**/templates/**.html", "jinja2"),
+    ("**/templates/**.txt", "jinja2"),
+    ("**.py", "python"),
+]
 KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "lazy_gettext": None, "_l": None}
 
 
@@ -27,8 +33,13 @@ def test_every_source_string_is_translated_to_japanese():
         _msgid(message)
         for _, _, message, _, _ in extract_from_dir(ROOT / "crossover", METHODS, keywords=KEYWORDS)
     }
-    missing = sorted(m for m in extracted if m not in ja or not ja[m].string or not all(
-        ja[m].string if isinstance(ja[m].string, tuple) else [ja[m].string]))
+    missing = sorted(
+        m
+        for m in extracted
+        if m not in ja
+        or not ja[m].string
+        or not all(ja[m].string if isinstance(ja[m].string, tuple) else [ja[m].string])
+    )
     assert not missing, f"run pybabel extract/update and translate: {missing[:10]}"
 
 

@@ -6,6 +6,7 @@ workers are killed by pid; gunicorn restarts on the same database (and the same 
 every token is posted again, and the database must hold one complete response per token: the
 first answers wherever a 201 was given, and a 409 for every resubmission of a stored one.
 """
+
 import http.client
 import io
 import json
@@ -53,10 +54,19 @@ def _invite(app, people: int) -> list[str]:
     headers = users.headers("owner@acme.example")
     pilot = make_pilot(client, headers, status="running", planned_n=people)
     rows = "age_band,career_phase,consent\n" + "50-54,post_off,yes\n" * people
-    created = client.post(f"/api/v1/pilots/{pilot['id']}/enrollments/csv", headers=headers,
-                          data={"file": (io.BytesIO(rows.encode()), "people.csv")}, content_type="multipart/form-data")
+    created = client.post(
+        f"/api/v1/pilots/{pilot['id']}/enrollments/csv",
+        headers=headers,
+        data={"file": (io.BytesIO(rows.encode()), "people.csv")},
+        content_type="multipart/form-data",
+    )
     assert created.status_code == 201, created.json
-    return [i["token"] for e in created.json["enrollments"] for i in e["invitations"] if i["wave"] == "pre"]
+    return [
+        i["token"]
+        for e in created.json["enrollments"]
+        for i in e["invitations"]
+        if i["wave"] == "pre"
+    ]
 
 
 def post_answers(port: int, token: str, answers: dict) -> int | str:
@@ -67,8 +77,12 @@ def post_answers(port: int, token: str, answers: dict) -> int | str:
     except ConnectionRefusedError:
         return REFUSED
     try:
-        connection.request("POST", f"/api/v1/surveys/{token}", body=json.dumps({"answers": answers}),
-                           headers={"Content-Type": "application/json"})
+        connection.request(
+            "POST",
+            f"/api/v1/surveys/{token}",
+            body=json.dumps({"answers": answers}),
+            headers={"Content-Type": "application/json"},
+        )
         response = connection.getresponse()
         response.read()
         return response.status
@@ -148,8 +162,9 @@ def _stored_by_token(tokens: list[str]) -> dict[str, list[tuple[Response, bool]]
     """Every stored response per token, each with whether its packed score copy exists."""
     invitation_ids = dict(db.session.execute(sa.select(Invitation.token_hash, Invitation.id)).all())
     rows = db.session.execute(
-        sa.select(Response, ResponseScore.response_id.is_not(None))
-        .outerjoin(ResponseScore, ResponseScore.response_id == Response.id)
+        sa.select(Response, ResponseScore.response_id.is_not(None)).outerjoin(
+            ResponseScore, ResponseScore.response_id == Response.id
+        )
     ).all()
     by_invitation: dict[int, list[tuple[Response, bool]]] = {}
     for response, has_packed in rows:
@@ -164,20 +179,28 @@ def _complete(response: Response, has_packed: bool) -> bool:
 def test_kill_9_under_load_loses_and_duplicates_no_acknowledged_response(shared_app, tmp_path):
     app, uri = shared_app
     tokens = _invite(app, PEOPLE)
-    server = Gunicorn(tmp_path, {"DATABASE_URL": uri, "CROSSOVER_SECRET_KEY": "kill-test"}, workers=2)
+    server = Gunicorn(
+        tmp_path, {"DATABASE_URL": uri, "CROSSOVER_SECRET_KEY": "kill-test"}, workers=2
+    )
     server.start()
     try:
         load = Load(server.port, tokens).start()
         load.enough_acks.wait(120)
         killed = server.kill()
         load.stop()
-        assert len(killed) == 3 and server.pid_file.exists()  # master + 2 workers; the pid file stays
+        assert (
+            len(killed) == 3 and server.pid_file.exists()
+        )  # master + 2 workers; the pid file stays
 
         acknowledged, cut = load.tokens_with(201), load.tokens_with(CUT)
-        unexpected = {token: o for token, o in load.outcomes.items() if o not in (201, CUT, REFUSED)}
+        unexpected = {
+            token: o for token, o in load.outcomes.items() if o not in (201, CUT, REFUSED)
+        }
         assert unexpected == {}
         # Mid-load: requests were cut in flight, and tokens were left untried.
-        assert cut and len(acknowledged) >= KILL_AFTER_ACKS and len(acknowledged) + len(cut) < PEOPLE
+        assert (
+            cut and len(acknowledged) >= KILL_AFTER_ACKS and len(acknowledged) + len(cut) < PEOPLE
+        )
         with app.app_context():
             at_kill = {t for t, stored in _stored_by_token(tokens).items() if stored}
             db.session.remove()
@@ -189,7 +212,9 @@ def test_kill_9_under_load_loses_and_duplicates_no_acknowledged_response(shared_
         server.stop()
 
     untried = set(tokens) - acknowledged - cut  # refused or never sent: the app never saw them
-    assert {again[t] for t in at_kill} == {409}  # every stored one (acknowledged or not) refused again
+    assert {again[t] for t in at_kill} == {
+        409
+    }  # every stored one (acknowledged or not) refused again
     assert {t: again[t] for t in untried if again[t] != 201} == {}
     assert {again[t] for t in cut} <= {201, 409}  # a cut request may have been stored
     with app.app_context():
@@ -200,9 +225,12 @@ def test_kill_9_under_load_loses_and_duplicates_no_acknowledged_response(shared_
         expected = {t: FIRST if again[t] == 409 else SECOND for t in tokens}
         assert [t for t, [(r, _)] in stored.items() if r.answers != expected[t]] == []
         db.session.remove()
-    print(f"\nkill -9 ({'postgresql' if POSTGRES_URL else 'sqlite'}): {len(acknowledged)} acknowledged, "
-          f"{len(at_kill)} stored at the kill, {len(cut)} cut in flight; after restart "
-          f"{sum(1 for s in stored.values() if s)} of {PEOPLE} stored, no duplicates, none incomplete")
+    print(
+        f"\nkill -9 ({'postgresql' if POSTGRES_URL else 'sqlite'}): "
+        f"{len(acknowledged)} acknowledged, "
+        f"{len(at_kill)} stored at the kill, {len(cut)} cut in flight; after restart "
+        f"{sum(1 for s in stored.values() if s)} of {PEOPLE} stored, no duplicates, none incomplete"
+    )
 
 
 def test_stale_pid_file_is_removed_even_when_its_pid_was_reused(tmp_path):

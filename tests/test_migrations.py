@@ -1,4 +1,5 @@
 """Migrations build the whole schema from an empty database, and match the models."""
+
 from pathlib import Path
 import uuid
 
@@ -72,9 +73,15 @@ def test_closed_pilots_get_the_cell_they_ran_in(empty_database_url):
             ids = _pilots_before_the_cell_revision(conn)
         flask_migrate.upgrade(directory=MIGRATIONS, revision=CELL_REVISION)
         with db.engine.connect() as conn:
-            cells = dict((row[0], tuple(row[1:])) for row in conn.execute(sa.text(
-                "SELECT p.id, v.key, l.key FROM pilots p LEFT JOIN venues v ON v.id = p.closed_venue_id "
-                "LEFT JOIN levels l ON l.id = p.closed_level_id")))
+            cells = {
+                row[0]: tuple(row[1:])
+                for row in conn.execute(
+                    sa.text(
+                        "SELECT p.id, v.key, l.key FROM pilots p LEFT JOIN venues v ON v.id = "
+                        "p.closed_venue_id LEFT JOIN levels l ON l.id = p.closed_level_id"
+                    )
+                )
+            }
         db.engine.dispose()
     assert cells == {ids["closed"]: ("community", "loose"), ids["running"]: (None, None)}
 
@@ -84,23 +91,68 @@ CELL_REVISION = "b7c3e1d2a9f0"
 
 def _pilots_before_the_cell_revision(conn) -> dict[str, int]:
     """A closed and a running pilot of one initiative, written as rows of the older schema."""
+
     def insert(table: str, **values) -> int:
         columns = ", ".join(values)
         params = ", ".join(f":{key}" for key in values)
-        return conn.execute(sa.text(f"INSERT INTO {table} ({columns}) VALUES ({params}) RETURNING id"), values).scalar()
+        return conn.execute(
+            sa.text(f"INSERT INTO {table} ({columns}) VALUES ({params}) RETURNING id"), values
+        ).scalar()
 
     now = "2026-01-01 00:00:00"
     venue = insert("venues", key="community", name_ja="社外", name_en="Community", position=6)
-    level = insert("levels", key="loose", name_ja="ゆる", name_en="Loose", description_ja="", description_en="",
-                   position=0)
+    level = insert(
+        "levels",
+        key="loose",
+        name_ja="ゆる",
+        name_en="Loose",
+        description_ja="",
+        description_en="",
+        position=0,
+    )
     org = insert("organizations", slug="acme", name="Acme", created_at=now)
-    initiative = insert("initiatives", venue_id=venue, level_id=level, title_ja="t", title_en="t", description_ja="",
-                        description_en="", effects="[]", status="idea", created_at=now, updated_at=now)
-    instrument = insert("instruments", family="f", version=1, name="i", scale_min=1, scale_max=5, anchors="[]",
-                        created_at=now)
-    common = dict(organization_id=org, initiative_id=initiative, instrument_id=instrument, title="p",
-                  format="other", has_comparison=False, planned_n=10, starts_on="2026-01-01", ends_on="2026-02-01",
-                  eligible_age_bands="[]", eligible_career_phases="[]", followup_days="[]", outcome="total",
-                  direction="increase", alpha=0.05, primary_test="paired_t", min_dz=0.2, created_at=now,
-                  updated_at=now)
+    initiative = insert(
+        "initiatives",
+        venue_id=venue,
+        level_id=level,
+        title_ja="t",
+        title_en="t",
+        description_ja="",
+        description_en="",
+        effects="[]",
+        status="idea",
+        created_at=now,
+        updated_at=now,
+    )
+    instrument = insert(
+        "instruments",
+        family="f",
+        version=1,
+        name="i",
+        scale_min=1,
+        scale_max=5,
+        anchors="[]",
+        created_at=now,
+    )
+    common = dict(
+        organization_id=org,
+        initiative_id=initiative,
+        instrument_id=instrument,
+        title="p",
+        format="other",
+        has_comparison=False,
+        planned_n=10,
+        starts_on="2026-01-01",
+        ends_on="2026-02-01",
+        eligible_age_bands="[]",
+        eligible_career_phases="[]",
+        followup_days="[]",
+        outcome="total",
+        direction="increase",
+        alpha=0.05,
+        primary_test="paired_t",
+        min_dz=0.2,
+        created_at=now,
+        updated_at=now,
+    )
     return {status: insert("pilots", status=status, **common) for status in ("closed", "running")}

@@ -1,4 +1,5 @@
 """The OpenAPI document is generated and valid."""
+
 from openapi_spec_validator import validate
 
 

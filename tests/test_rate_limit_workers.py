@@ -6,6 +6,7 @@ refusals and then 429s; another account signs in from the same address. Needs Re
 CROSSOVER_TEST_REDIS_URL (default redis://127.0.0.1:6379/0): skipped when unreachable, except
 under CI=true where that is a failure. Only keys carrying this run's unique id are touched.
 """
+
 import http.client
 import json
 import os
@@ -95,8 +96,9 @@ def shared_app(make_app, tmp_path):
     return make_app(SQLALCHEMY_DATABASE_URI=uri), uri
 
 
-def _request(port: int, method: str, path: str, body: bytes | None = None,
-             headers: dict | None = None) -> http.client.HTTPResponse:
+def _request(
+    port: int, method: str, path: str, body: bytes | None = None, headers: dict | None = None
+) -> http.client.HTTPResponse:
     """One request over a fresh connection (so gunicorn may hand it to any worker)."""
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     try:
@@ -112,19 +114,26 @@ def token_attempt(server: Gunicorn, worker: int, email: str, password: str) -> i
     """POST /api/v1/auth/token, served by the given worker."""
     body = json.dumps({"email": email, "password": password}).encode()
     with server.routed_to(worker):
-        return _request(server.port, "POST", "/api/v1/auth/token", body,
-                        {"Content-Type": "application/json"}).status
+        return _request(
+            server.port, "POST", "/api/v1/auth/token", body, {"Content-Type": "application/json"}
+        ).status
 
 
 def page_attempt(server: Gunicorn, worker: int, email: str, password: str) -> int:
-    """Sign in on the page as a browser does (form, CSRF token, cookie); the POST served by worker."""
+    """Sign in on the page as a browser does (form, CSRF token, cookie); the POST served by
+    worker."""
     form = _request(server.port, "GET", "/login")
     cookie = "; ".join(c.split(";", 1)[0] for c in form.headers.get_all("Set-Cookie") or [])
     csrf = CSRF_FIELD.search(form.body.decode()).group(1)
     body = urlencode({"csrf_token": csrf, "email": email, "password": password}).encode()
     with server.routed_to(worker):
-        return _request(server.port, "POST", "/login", body, {
-            "Content-Type": "application/x-www-form-urlencoded", "Cookie": cookie}).status
+        return _request(
+            server.port,
+            "POST",
+            "/login",
+            body,
+            {"Content-Type": "application/x-www-form-urlencoded", "Cookie": cookie},
+        ).status
 
 
 def _outcome(status: int) -> str:
@@ -135,31 +144,57 @@ def _outcome(status: int) -> str:
 def _sign_in_workers(access_log: Path) -> list[str]:
     """The worker pid ("<pid>") behind each POST /login or POST /api/v1/auth/token, sorted."""
     lines = [line.split() for line in access_log.read_text().splitlines()]
-    return sorted(f[0] for f in lines if f[1:3] in (["POST", "/login"], ["POST", "/api/v1/auth/token"]))
+    return sorted(
+        f[0] for f in lines if f[1:3] in (["POST", "/login"], ["POST", "/api/v1/auth/token"])
+    )
 
 
-def test_failed_sign_ins_are_limited_in_total_across_workers_and_routes(shared_app, redis, tmp_path):
+def test_failed_sign_ins_are_limited_in_total_across_workers_and_routes(
+    shared_app, redis, tmp_path
+):
     app, uri = shared_app
     run = uuid.uuid4().hex[:12]
     victim, bystander = f"victim-{run}@acme.example", f"bystander-{run}@acme.example"
     users = Users(app, app.test_client())
     users.create(victim, Role.OWNER, "acme")
     users.create(bystander, Role.OWNER, "acme")
-    env = {"DATABASE_URL": uri, "CROSSOVER_SECRET_KEY": "limit-test", "CROSSOVER_RATELIMIT_ENABLED": "true",
-           "CROSSOVER_RATELIMIT_STORAGE_URI": REDIS_URL, "CROSSOVER_RATELIMIT_KEY_PREFIX": f"crossover-test-{run}",
-           "CROSSOVER_AUTH_RATE_LIMIT": f"{LIMIT} per minute"}
+    env = {
+        "DATABASE_URL": uri,
+        "CROSSOVER_SECRET_KEY": "limit-test",
+        "CROSSOVER_RATELIMIT_ENABLED": "true",
+        "CROSSOVER_RATELIMIT_STORAGE_URI": REDIS_URL,
+        "CROSSOVER_RATELIMIT_KEY_PREFIX": f"crossover-test-{run}",
+        "CROSSOVER_AUTH_RATE_LIMIT": f"{LIMIT} per minute",
+    }
     access_log = tmp_path / "access.log"
-    server = Gunicorn(tmp_path, env, workers=2, extra_args=(
-        "--access-logfile", str(access_log), "--access-logformat", "%(p)s %(m)s %(U)s %(s)s"))
+    server = Gunicorn(
+        tmp_path,
+        env,
+        workers=2,
+        extra_args=(
+            "--access-logfile",
+            str(access_log),
+            "--access-logformat",
+            "%(p)s %(m)s %(U)s %(s)s",
+        ),
+    )
     try:
         with server:
             workers = server.worker_pids()
             # Routes alternate every try, workers every two: each worker sees both routes.
-            plan = [(page_attempt if i % 2 else token_attempt, workers[i // 2 % 2]) for i in range(TRIES + 1)]
-            outcomes = [_outcome(attempt(server, worker, victim, "wrong password")) for attempt, worker in plan[:TRIES]]
+            plan = [
+                (page_attempt if i % 2 else token_attempt, workers[i // 2 % 2])
+                for i in range(TRIES + 1)
+            ]
+            outcomes = [
+                _outcome(attempt(server, worker, victim, "wrong password"))
+                for attempt, worker in plan[:TRIES]
+            ]
             bystander_status = token_attempt(server, plan[TRIES][1], bystander, PASSWORD)
     finally:
         redis.delete_matching(f"*{run}*")
-    assert _sign_in_workers(access_log) == sorted(f"<{worker}>" for _, worker in plan)  # both workers served
+    assert _sign_in_workers(access_log) == sorted(
+        f"<{worker}>" for _, worker in plan
+    )  # both workers served
     assert outcomes == ["refused"] * LIMIT + ["limited"] * (TRIES - LIMIT)
     assert bystander_status == 201

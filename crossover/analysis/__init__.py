@@ -1,16 +1,37 @@
 """Pure statistics for crossover: arrays in, frozen dataclasses out. No Flask, no database."""
+
 from crossover.analysis.ancova import Ancova, ancova
 from crossover.analysis.correlation import Pearson, Spearman, pearson, spearman
 from crossover.analysis.effect_sizes import (
-    PairedEffects, change_effects, hedges_correction, paired_effects, rank_biserial,
+    PairedEffects,
+    change_effects,
+    hedges_correction,
+    paired_effects,
+    rank_biserial,
 )
 from crossover.analysis.independent import WelchTest, welch
-from crossover.analysis.meta import Z_975, PooledEffect, dersimonian_laird, gz_variance, normal_interval, smd_variance
+from crossover.analysis.meta import (
+    Z_975,
+    PooledEffect,
+    dersimonian_laird,
+    gz_variance,
+    normal_interval,
+    smd_variance,
+)
 from crossover.analysis.multiplicity import benjamini_hochberg, holm
 from crossover.analysis.normality import ShapiroWilk, shapiro_wilk
 from crossover.analysis.paired import (
-    PairedTTest, SignTest, WilcoxonTest, changes, on_grid, one_sample_t, paired_t, sign_of_changes, sign_test,
-    signed_rank, wilcoxon_signed_rank,
+    PairedTTest,
+    SignTest,
+    WilcoxonTest,
+    changes,
+    on_grid,
+    one_sample_t,
+    paired_t,
+    sign_of_changes,
+    sign_test,
+    signed_rank,
+    wilcoxon_signed_rank,
 )
 from crossover.analysis.power import PowerResult, paired_n_for_power, paired_power
 from crossover.analysis.ranking import competition_ranks
@@ -18,10 +39,48 @@ from crossover.analysis.reliability import cronbach_alpha
 from crossover.analysis.verdict import Judgement, Rule, Verdict, judge, verdict
 
 __all__ = [
-    "Z_975", "Ancova", "Judgement", "PairedEffects", "PairedTTest", "Pearson", "PooledEffect", "PowerResult", "Rule", "ShapiroWilk",
-    "SignTest", "Spearman", "Verdict", "WelchTest", "WilcoxonTest", "ancova", "benjamini_hochberg", "change_effects",
-    "changes", "competition_ranks", "cronbach_alpha", "dersimonian_laird", "gz_variance", "hedges_correction",
-    "holm", "judge", "normal_interval", "on_grid", "one_sample_t", "paired_effects", "paired_n_for_power",
-    "paired_power", "paired_t", "pearson", "rank_biserial", "shapiro_wilk", "sign_of_changes", "sign_test", "signed_rank",
-    "smd_variance", "spearman", "verdict", "welch", "wilcoxon_signed_rank",
+    "Z_975",
+    "Ancova",
+    "Judgement",
+    "PairedEffects",
+    "PairedTTest",
+    "Pearson",
+    "PooledEffect",
+    "PowerResult",
+    "Rule",
+    "ShapiroWilk",
+    "SignTest",
+    "Spearman",
+    "Verdict",
+    "WelchTest",
+    "WilcoxonTest",
+    "ancova",
+    "benjamini_hochberg",
+    "change_effects",
+    "changes",
+    "competition_ranks",
+    "cronbach_alpha",
+    "dersimonian_laird",
+    "gz_variance",
+    "hedges_correction",
+    "holm",
+    "judge",
+    "normal_interval",
+    "on_grid",
+    "one_sample_t",
+    "paired_effects",
+    "paired_n_for_power",
+    "paired_power",
+    "paired_t",
+    "pearson",
+    "rank_biserial",
+    "shapiro_wilk",
+    "sign_of_changes",
+    "sign_test",
+    "signed_rank",
+    "smd_variance",
+    "spearman",
+    "verdict",
+    "welch",
+    "wilcoxon_signed_rank",
 ]

@@ -1,4 +1,5 @@
 """Input coercion shared by the analysis functions."""
+
 import numpy as np
 from numpy.typing import ArrayLike
 

@@ -1,4 +1,5 @@
 """ANCOVA of a randomised pilot: post adjusted for pre, the arm's coefficient (R's lm)."""
+
 from dataclasses import dataclass
 import math
 
@@ -29,8 +30,14 @@ class Ancova:
     note: str | None = None
 
 
-def ancova(pre: ArrayLike, post: ArrayLike, arm: ArrayLike, *, direction: str = "two-sided",
-           alpha: float = 0.05) -> Ancova:
+def ancova(
+    pre: ArrayLike,
+    post: ArrayLike,
+    arm: ArrayLike,
+    *,
+    direction: str = "two-sided",
+    alpha: float = 0.05,
+) -> Ancova:
     """The arm coefficient of ``lm(post ~ pre + arm)`` with arm 1 = participant, 0 = comparison.
 
     Matches R ``summary(lm(post ~ pre + arm))`` for the coefficient, SE, t and df = n − 3, the
@@ -58,8 +65,20 @@ def ancova(pre: ArrayLike, post: ArrayLike, arm: ArrayLike, *, direction: str = 
     beta, _, rank, _ = np.linalg.lstsq(design, post_a, rcond=None)
     s = _pooled_sd(pre_a, arm_a)
     if rank < 3:
-        return Ancova(n1, n0, None, None, None, df, None, None, None, None, None,
-                      note="Pre does not vary: the adjusted model cannot be fitted.")
+        return Ancova(
+            n1,
+            n0,
+            None,
+            None,
+            None,
+            df,
+            None,
+            None,
+            None,
+            None,
+            None,
+            note="Pre does not vary: the adjusted model cannot be fitted.",
+        )
     residual = post_a - design @ beta
     sigma2 = float(residual @ residual) / df
     b = float(beta[2])
@@ -67,13 +86,25 @@ def ancova(pre: ArrayLike, post: ArrayLike, arm: ArrayLike, *, direction: str = 
     se = math.sqrt(sigma2 * unscaled[2, 2])
     d = b / s if s > 0 else None
     if se == 0 or se < 1e-12 * max(1.0, abs(b)):
-        return Ancova(n1, n0, b, 0.0, None, df, None, None, None, d, None,
-                      note="The model fits exactly: the test is undefined.")
+        return Ancova(
+            n1,
+            n0,
+            b,
+            0.0,
+            None,
+            df,
+            None,
+            None,
+            None,
+            d,
+            None,
+            note="The model fits exactly: the test is undefined.",
+        )
     t = b / se
     alternative = ALTERNATIVE[direction]
     half = float(stats.t.ppf(0.975, df)) * se
     low, high = t_interval(b, se, df, alternative, alpha)
-    variance = None if d is None else se ** 2 / s ** 2 + d ** 2 / (2 * (n - 2))
+    variance = None if d is None else se**2 / s**2 + d**2 / (2 * (n - 2))
     p = t_p_value(t, df, alternative)
     return Ancova(n1, n0, b, se, t, df, p, b - half, b + half, d, variance, low, high, alternative)
 

@@ -1,5 +1,6 @@
 """Correlations: Spearman for the change against the dose (sessions, minutes), Pearson with a
 Fisher-z interval for scores against engagement (the company survey)."""
+
 from dataclasses import dataclass
 import math
 
@@ -38,7 +39,7 @@ def spearman(x: ArrayLike, y: ArrayLike) -> Spearman:
     rho = float(np.corrcoef(rx, ry)[0, 1])
     if abs(rho) >= 1:
         return Spearman(n, rho, 0.0)
-    t = rho * math.sqrt((n - 2) / (1 - rho ** 2))
+    t = rho * math.sqrt((n - 2) / (1 - rho**2))
     return Spearman(n, rho, float(2 * stats.t.sf(abs(t), n - 2)))
 
 

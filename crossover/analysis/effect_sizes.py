@@ -1,4 +1,5 @@
 """Standardized effects of a paired change."""
+
 from dataclasses import dataclass
 import math
 
@@ -11,13 +12,16 @@ from crossover.analysis.paired import changes, is_constant, signif
 
 
 def hedges_correction(df: float) -> float:
-    """Small-sample correction J ≈ 1 − 3 / (4 df − 1) (Hedges 1981), the form DESIGN.md gives for gz."""
+    """Small-sample correction J ≈ 1 − 3 / (4 df − 1) (Hedges 1981), the form DESIGN.md gives for
+    gz."""
     return 1 - 3 / (4 * df - 1)
 
 
 def hedges_correction_exact(df: float) -> float:
     """Exact J = Γ(df/2) / (√(df/2) Γ((df − 1)/2)), as metafor's escalc("SMD") uses."""
-    return math.exp(special.gammaln(df / 2) - 0.5 * math.log(df / 2) - special.gammaln((df - 1) / 2))
+    return math.exp(
+        special.gammaln(df / 2) - 0.5 * math.log(df / 2) - special.gammaln((df - 1) / 2)
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,13 +31,16 @@ class PairedEffects:
     rank_biserial: float | None  # matched-pairs: (R+ − R−) / (R+ + R−), zeros dropped
 
 
-def paired_effects(pre: ArrayLike, post: ArrayLike, *, with_rank_biserial: bool = True,
-                   grid: int | None = None) -> PairedEffects:
+def paired_effects(
+    pre: ArrayLike, post: ArrayLike, *, with_rank_biserial: bool = True, grid: int | None = None
+) -> PairedEffects:
     """Cohen's dz, Hedges' gz and the matched-pairs rank-biserial correlation of post − pre.
 
     Note that pingouin's paired "cohen-d" is d_av (mean over the average SD), not dz.
     """
-    return change_effects(changes(pre, post, grid=grid, min_n=2), with_rank_biserial=with_rank_biserial)
+    return change_effects(
+        changes(pre, post, grid=grid, min_n=2), with_rank_biserial=with_rank_biserial
+    )
 
 
 def change_effects(change: ArrayLike, *, with_rank_biserial: bool = True) -> PairedEffects:

@@ -1,4 +1,5 @@
 """Two independent groups: Welch's t-test with its CI and Hedges' g."""
+
 from dataclasses import dataclass
 import math
 
@@ -29,7 +30,9 @@ class WelchTest:
     ci_test_sided: str | None = None
 
 
-def welch(x: ArrayLike, y: ArrayLike, *, direction: str = "two-sided", alpha: float = 0.05) -> WelchTest:
+def welch(
+    x: ArrayLike, y: ArrayLike, *, direction: str = "two-sided", alpha: float = 0.05
+) -> WelchTest:
     """Welch two-sample t-test of mean(x) − mean(y).
 
     Matches R ``t.test(x, y, alternative = ALT)`` (var.equal = FALSE) for t, df, p and the
@@ -49,14 +52,41 @@ def welch(x: ArrayLike, y: ArrayLike, *, direction: str = "two-sided", alpha: fl
     g = diff / pooled * hedges_correction_exact(nx + ny - 2) if pooled > 0 else None
     se2 = vx / nx + vy / ny
     if se2 == 0:
-        return WelchTest(nx, ny, mx, my, diff, None, None, None, None, None, g,
-                         note="Neither group varies; the t-test is undefined.")
+        return WelchTest(
+            nx,
+            ny,
+            mx,
+            my,
+            diff,
+            None,
+            None,
+            None,
+            None,
+            None,
+            g,
+            note="Neither group varies; the t-test is undefined.",
+        )
     se = math.sqrt(se2)
-    df = se2 ** 2 / ((vx / nx) ** 2 / (nx - 1) + (vy / ny) ** 2 / (ny - 1))
+    df = se2**2 / ((vx / nx) ** 2 / (nx - 1) + (vy / ny) ** 2 / (ny - 1))
     t = diff / se
     alternative = ALTERNATIVE[direction]
     p = t_p_value(t, df, alternative)
     half = stats.t.ppf(0.975, df) * se
     low, high = t_interval(diff, se, df, alternative, alpha)
-    return WelchTest(nx, ny, mx, my, diff, float(t), float(df), float(p), diff - half, diff + half, g, None,
-                     low, high, alternative)
+    return WelchTest(
+        nx,
+        ny,
+        mx,
+        my,
+        diff,
+        float(t),
+        float(df),
+        float(p),
+        diff - half,
+        diff + half,
+        g,
+        None,
+        low,
+        high,
+        alternative,
+    )

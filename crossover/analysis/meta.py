@@ -1,4 +1,5 @@
 """Random-effects pooling of standardized paired effects across pilots."""
+
 from collections.abc import Sequence
 from dataclasses import dataclass
 import math
@@ -22,7 +23,7 @@ class PooledEffect:
 
 def gz_variance(gz: float, n: int) -> float:
     """Sampling variance of a paired gz: v = 1/n + gz² / (2n) (DESIGN.md)."""
-    return 1 / n + gz ** 2 / (2 * n)
+    return 1 / n + gz**2 / (2 * n)
 
 
 def smd_variance(g: float, n1: int, n2: int) -> float:
@@ -31,7 +32,7 @@ def smd_variance(g: float, n1: int, n2: int) -> float:
     The large-sample form (Hedges & Olkin 1985; metafor's escalc("SMD") with vtype = "LS" uses
     n1 + n2 − 2 in the last denominator instead; the board keeps the form it has always used).
     """
-    return (n1 + n2) / (n1 * n2) + g ** 2 / (2 * (n1 + n2))
+    return (n1 + n2) / (n1 * n2) + g**2 / (2 * (n1 + n2))
 
 
 Z_975 = float(stats.norm.ppf(0.975))  # the two-sided 95% normal quantile, 1.959963984540054
@@ -58,7 +59,7 @@ def dersimonian_laird(effects: Sequence[float], variances: Sequence[float]) -> P
     fixed = float(np.sum(w * y) / np.sum(w))
     q = float(np.sum(w * (y - fixed) ** 2))
     df = k - 1
-    c = float(np.sum(w) - np.sum(w ** 2) / np.sum(w))
+    c = float(np.sum(w) - np.sum(w**2) / np.sum(w))
     tau2 = max(0.0, (q - df) / c) if k > 1 else 0.0
     w_star = 1 / (v + tau2)
     estimate = float(np.sum(w_star * y) / np.sum(w_star))
@@ -67,4 +68,6 @@ def dersimonian_laird(effects: Sequence[float], variances: Sequence[float]) -> P
     # metafor: I² = 100 × tau² / (tau² + s²), s² the "typical" within-study variance (df / c).
     i2 = 100 * tau2 / (tau2 + df / c) if k > 1 and c > 0 else 0.0
     p = float(2 * stats.norm.sf(abs(estimate / se)))
-    return PooledEffect(k, estimate, se, estimate - z * se, estimate + z * se, tau2, i2, q if k > 1 else 0.0, p)
+    return PooledEffect(
+        k, estimate, se, estimate - z * se, estimate + z * se, tau2, i2, q if k > 1 else 0.0, p
+    )

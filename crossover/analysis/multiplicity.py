@@ -1,4 +1,5 @@
 """Multiplicity adjustment, as R's p.adjust (missing p-values stay missing and are not counted)."""
+
 from collections.abc import Sequence
 
 import numpy as np
@@ -14,7 +15,7 @@ def _present(p_values: Sequence[float | None]) -> tuple[np.ndarray, np.ndarray]:
 
 def _place(p_values, index, adjusted) -> list[float | None]:
     result: list[float | None] = [None] * len(p_values)
-    for i, value in zip(index, adjusted):
+    for i, value in zip(index, adjusted, strict=True):
         result[i] = float(value)
     return result
 

@@ -1,4 +1,5 @@
 """Shapiro–Wilk normality of the changes."""
+
 from dataclasses import dataclass
 
 import numpy as np

@@ -1,4 +1,5 @@
 """Paired tests of post − pre: t-test and Wilcoxon signed-rank, both as R computes them."""
+
 from dataclasses import dataclass
 from functools import lru_cache
 import math
@@ -7,8 +8,13 @@ import numpy as np
 from numpy.typing import ArrayLike
 from scipy import special, stats
 
-from crossover.analysis._checks import ALTERNATIVE, as_array, as_pairs, check_direction, finite_or_none
-
+from crossover.analysis._checks import (
+    ALTERNATIVE,
+    as_array,
+    as_pairs,
+    check_direction,
+    finite_or_none,
+)
 
 SAME_CHANGE = "Every change is the same; the t-test is undefined."
 
@@ -36,7 +42,9 @@ class PairedTTest:
         return self.t is None and self.sd_change == 0
 
 
-def changes(pre: ArrayLike, post: ArrayLike, *, grid: int | None = None, min_n: int = 1) -> np.ndarray:
+def changes(
+    pre: ArrayLike, post: ArrayLike, *, grid: int | None = None, min_n: int = 1
+) -> np.ndarray:
     """post − pre, with changes that are equal in exact arithmetic equal as doubles.
 
     Scores are means of integers: with ``grid`` (the number of items averaged) each change is put
@@ -61,8 +69,15 @@ def is_constant(change: np.ndarray) -> bool:
     return bool(change.size and np.all(change == change[0]))
 
 
-def paired_t(pre: ArrayLike, post: ArrayLike, *, direction: str = "two-sided", with_ci: bool = True,
-             alpha: float = 0.05, grid: int | None = None) -> PairedTTest:
+def paired_t(
+    pre: ArrayLike,
+    post: ArrayLike,
+    *,
+    direction: str = "two-sided",
+    with_ci: bool = True,
+    alpha: float = 0.05,
+    grid: int | None = None,
+) -> PairedTTest:
     """Paired t-test of post − pre.
 
     Matches R ``t.test(post, pre, paired = TRUE, alternative = ALT)`` for t, df and p, the
@@ -71,12 +86,14 @@ def paired_t(pre: ArrayLike, post: ArrayLike, *, direction: str = "two-sided", w
     Where every change is equal R stops ("data are essentially constant"); here t, p and the CIs
     are None with a note.
     """
-    return one_sample_t(changes(pre, post, grid=grid, min_n=2), direction=direction, with_ci=with_ci,
-                        alpha=alpha)
+    return one_sample_t(
+        changes(pre, post, grid=grid, min_n=2), direction=direction, with_ci=with_ci, alpha=alpha
+    )
 
 
-def one_sample_t(change: ArrayLike, *, direction: str = "two-sided", with_ci: bool = True,
-                 alpha: float = 0.05) -> PairedTTest:
+def one_sample_t(
+    change: ArrayLike, *, direction: str = "two-sided", with_ci: bool = True, alpha: float = 0.05
+) -> PairedTTest:
     """One-sample t-test of the mean change against 0: R ``t.test(change, alternative = ALT)``.
 
     ``change`` should come from ``changes``/``on_grid`` so that equal changes are equal doubles.
@@ -97,12 +114,25 @@ def one_sample_t(change: ArrayLike, *, direction: str = "two-sided", with_ci: bo
         return PairedTTest(n, mean, sd, float(t), df, p, None, None)
     half = stats.t.ppf(0.975, df) * se
     test_low, test_high = t_interval(mean, se, df, alternative, alpha)
-    return PairedTTest(n, mean, sd, float(t), df, p, mean - half, mean + half, None,
-                       test_low, test_high, alternative)
+    return PairedTTest(
+        n,
+        mean,
+        sd,
+        float(t),
+        df,
+        p,
+        mean - half,
+        mean + half,
+        None,
+        test_low,
+        test_high,
+        alternative,
+    )
 
 
-def t_interval(estimate: float, se: float, df: float, alternative: str,
-               alpha: float) -> tuple[float | None, float | None]:
+def t_interval(
+    estimate: float, se: float, df: float, alternative: str, alpha: float
+) -> tuple[float | None, float | None]:
     """The confidence interval R's t.test gives with ``alternative`` and ``conf.level = 1 − alpha``;
     the infinite bound of a one-sided interval is None."""
     if alternative == "greater":
@@ -165,12 +195,13 @@ def psignrank(q: float, n: int, *, lower_tail: bool = True) -> float:
     counts = _signrank_counts(n)
     q = max(-1, min(math.floor(q + 1e-7), len(counts) - 1))
     below = counts[: q + 1]
-    above = counts[q + 1:]
-    return (sum(below) if lower_tail else sum(above)) / 2 ** n
+    above = counts[q + 1 :]
+    return (sum(below) if lower_tail else sum(above)) / 2**n
 
 
-def wilcoxon_signed_rank(pre: ArrayLike, post: ArrayLike, *, direction: str = "two-sided",
-                         grid: int | None = None) -> WilcoxonTest:
+def wilcoxon_signed_rank(
+    pre: ArrayLike, post: ArrayLike, *, direction: str = "two-sided", grid: int | None = None
+) -> WilcoxonTest:
     """Wilcoxon signed-rank test of post − pre.
 
     Matches R ``wilcox.test(post, pre, paired = TRUE, digits.rank = 7, alternative = ALT)``:
@@ -183,7 +214,8 @@ def wilcoxon_signed_rank(pre: ArrayLike, post: ArrayLike, *, direction: str = "t
 
 
 def signed_rank(change: ArrayLike, *, direction: str = "two-sided") -> WilcoxonTest:
-    """Wilcoxon signed-rank test of changes against 0: R ``wilcox.test(change, digits.rank = 7)``."""
+    """Wilcoxon signed-rank test of changes against 0: R
+    ``wilcox.test(change, digits.rank = 7)``."""
     check_direction(direction)
     change = as_array(change, name="change")
     if change.size < 1:
@@ -192,8 +224,16 @@ def signed_rank(change: ArrayLike, *, direction: str = "two-sided") -> WilcoxonT
     nonzero = change[change != 0]
     n = nonzero.size
     if n == 0:
-        return WilcoxonTest(change.size, 0, 0.0, None, False, False, zeros,
-                            note="Every change is zero; there is nothing to rank.")
+        return WilcoxonTest(
+            change.size,
+            0,
+            0.0,
+            None,
+            False,
+            False,
+            zeros,
+            note="Every change is zero; there is nothing to rank.",
+        )
     ranks = stats.rankdata(np.abs(signif(nonzero)))
     v = float(ranks[nonzero > 0].sum())
     _, tie_sizes = np.unique(ranks, return_counts=True)
@@ -203,10 +243,16 @@ def signed_rank(change: ArrayLike, *, direction: str = "two-sided") -> WilcoxonT
         p = _exact_p(v, n, alternative)
         return WilcoxonTest(change.size, n, v, p, True, False, zeros)
     z = v - n * (n + 1) / 4
-    sigma = math.sqrt(n * (n + 1) * (2 * n + 1) / 24 - float(np.sum(tie_sizes ** 3 - tie_sizes)) / 48)
+    sigma = math.sqrt(n * (n + 1) * (2 * n + 1) / 24 - float(np.sum(tie_sizes**3 - tie_sizes)) / 48)
     if sigma == 0:
-        return WilcoxonTest(change.size, n, v, None, False, ties, zeros, note="No spread in the ranks.")
-    correction = {"two-sided": math.copysign(0.5, z) if z != 0 else 0.0, "greater": 0.5, "less": -0.5}[alternative]
+        return WilcoxonTest(
+            change.size, n, v, None, False, ties, zeros, note="No spread in the ranks."
+        )
+    correction = {
+        "two-sided": math.copysign(0.5, z) if z != 0 else 0.0,
+        "greater": 0.5,
+        "less": -0.5,
+    }[alternative]
     z = (z - correction) / sigma
     if alternative == "greater":
         p = stats.norm.sf(z)
@@ -233,8 +279,9 @@ class SignTest:
     p: float | None
 
 
-def sign_test(pre: ArrayLike, post: ArrayLike, *, direction: str = "two-sided",
-              grid: int | None = None) -> SignTest:
+def sign_test(
+    pre: ArrayLike, post: ArrayLike, *, direction: str = "two-sided", grid: int | None = None
+) -> SignTest:
     """Sign test of post − pre: R ``binom.test(sum(d > 0), sum(d != 0), alternative = ALT)``."""
     return sign_of_changes(changes(pre, post, grid=grid), direction=direction)
 

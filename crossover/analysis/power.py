@@ -1,4 +1,5 @@
 """Power of a paired design, as R's ``power.t.test(type = "paired", strict = FALSE)``."""
+
 from dataclasses import dataclass
 import math
 
@@ -35,7 +36,9 @@ def _power(n: float, dz: float, alpha: float, direction: str) -> float:
     return float(stats.nct.sf(critical, df, math.sqrt(n) * abs(dz)))
 
 
-def paired_power(n: float, dz: float, alpha: float = 0.05, direction: str = "two-sided") -> PowerResult:
+def paired_power(
+    n: float, dz: float, alpha: float = 0.05, direction: str = "two-sided"
+) -> PowerResult:
     """Power of n pairs to detect a standardized change dz.
 
     Matches R ``power.t.test(n = n, delta = dz, sd = 1, sig.level = alpha, type = "paired",
@@ -46,10 +49,14 @@ def paired_power(n: float, dz: float, alpha: float = 0.05, direction: str = "two
     if not (math.isfinite(n) and n >= 2):
         raise ValueError("n must be at least 2 pairs")
     power = _power(n, dz, alpha, direction)
-    return PowerResult(dz=dz, alpha=alpha, direction=direction, n=float(n), pairs_needed=math.ceil(n), power=power)
+    return PowerResult(
+        dz=dz, alpha=alpha, direction=direction, n=float(n), pairs_needed=math.ceil(n), power=power
+    )
 
 
-def paired_n_for_power(dz: float, alpha: float = 0.05, power: float = 0.8, direction: str = "two-sided") -> PowerResult:
+def paired_n_for_power(
+    dz: float, alpha: float = 0.05, power: float = 0.8, direction: str = "two-sided"
+) -> PowerResult:
     """Pairs needed to reach the given power for a standardized change dz.
 
     Solves R's ``power.t.test(delta = dz, power = power, type = "paired")`` for n, to a much
@@ -66,8 +73,14 @@ def paired_n_for_power(dz: float, alpha: float = 0.05, power: float = 0.8, direc
             upper *= 2
             if upper > 1e7:
                 raise ValueError("more than 10 million pairs would be needed")
-        n = optimize.brentq(lambda x: _power(x, dz, alpha, direction) - power, 2, upper, xtol=1e-12, rtol=1e-14)
+        n = optimize.brentq(
+            lambda x: _power(x, dz, alpha, direction) - power, 2, upper, xtol=1e-12, rtol=1e-14
+        )
     return PowerResult(
-        dz=dz, alpha=alpha, direction=direction, n=float(n), pairs_needed=math.ceil(n - 1e-9),
+        dz=dz,
+        alpha=alpha,
+        direction=direction,
+        n=float(n),
+        pairs_needed=math.ceil(n - 1e-9),
         power=_power(n, dz, alpha, direction),
     )

@@ -1,4 +1,5 @@
 """Ranking as survey tables do: ties share the best rank and the next rank skips (1, 2, 2, 4)."""
+
 from collections.abc import Sequence
 
 

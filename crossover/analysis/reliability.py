@@ -1,4 +1,5 @@
 """Internal consistency of an instrument."""
+
 import numpy as np
 from numpy.typing import ArrayLike
 

@@ -1,4 +1,5 @@
 """The verdict on a pilot's primary outcome, from its preregistration (DESIGN.md)."""
+
 from dataclasses import dataclass
 import enum
 import math
@@ -35,8 +36,17 @@ class Judgement:
     hoped_effect: float | None
 
 
-def judge(*, n: int, k: int, p: float | None, effect: float | None, alpha: float, min_effect: float,
-          direction: str, constant_change: float | None = None) -> Judgement:
+def judge(
+    *,
+    n: int,
+    k: int,
+    p: float | None,
+    effect: float | None,
+    alpha: float,
+    min_effect: float,
+    direction: str,
+    constant_change: float | None = None,
+) -> Judgement:
     """Judge a result against its preregistration, naming the branch taken.
 
     ``effect`` is the standardized effect (dz, Hedges' g of the difference between arms, or the

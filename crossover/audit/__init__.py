@@ -1,4 +1,5 @@
 """Audit log: who did what to which object, and when."""
+
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -39,8 +40,12 @@ def record_many(actor, action: str, target_type: str, events: list[tuple[int, di
     if not events:
         return
     now = utcnow()
-    common = {"actor_id": getattr(actor, "id", None),
-              "organization_id": getattr(actor, "organization_id", None),
-              "action": action, "target_type": target_type, "created_at": now}
+    common = {
+        "actor_id": getattr(actor, "id", None),
+        "organization_id": getattr(actor, "organization_id", None),
+        "action": action,
+        "target_type": target_type,
+        "created_at": now,
+    }
     rows = [{**common, "target_id": target_id, "details": details} for target_id, details in events]
     db.session.execute(sa.insert(AuditEvent.__table__), rows)

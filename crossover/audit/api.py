@@ -1,4 +1,5 @@
 """GET /audit and the /admin/audit page: the audit log, for admins."""
+
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -52,8 +53,12 @@ class AuditEvents(MethodView):
         pagination_parameters.item_count = db.session.scalar(
             sa.select(sa.func.count()).select_from(query.subquery())
         )
-        return page_of(db.session, query.order_by(AuditEvent.id.desc()),
-                       pagination_parameters.page, pagination_parameters.page_size)
+        return page_of(
+            db.session,
+            query.order_by(AuditEvent.id.desc()),
+            pagination_parameters.page,
+            pagination_parameters.page_size,
+        )
 
 
 ACTION_LABELS = {
@@ -125,9 +130,16 @@ def events():
         sa.select(AuditEvent.action).distinct().order_by(AuditEvent.action)
     ).all()
     return render_template(
-        "audit/events.html", rows=rows, form=form, page=page, total=total,
-        pages=max(1, -(-total // PAGE_SIZE)), actions=actions, people=people,
-        action_label=action_label, zone=local_zone(),
+        "audit/events.html",
+        rows=rows,
+        form=form,
+        page=page,
+        total=total,
+        pages=max(1, -(-total // PAGE_SIZE)),
+        actions=actions,
+        people=people,
+        action_label=action_label,
+        zone=local_zone(),
         query_args={key: value for key, value in form.items() if value},
     )
 

@@ -1,4 +1,5 @@
 """Accounts, roles and sign-in."""
+
 from crossover.auth.api import api_blp
 from crossover.auth.pages import pages_bp
 

@@ -1,4 +1,5 @@
 """Who is asking: bearer tokens for the API, sessions for pages, and role checks."""
+
 from functools import wraps
 
 from flask import abort, g, request, session

@@ -1,4 +1,7 @@
 """POST /auth/token (failed tries rate-limited with /login), DELETE /auth/token, GET /auth/me."""
+
+from typing import ClassVar
+
 from flask import g
 from flask.views import MethodView
 
@@ -14,7 +17,7 @@ api_blp = Blueprint("auth_api", __name__, url_prefix="/auth", description="Beare
 
 @api_blp.route("/token")
 class Token(MethodView):
-    decorators = [sign_in_limit, sign_in_address_limit]
+    decorators: ClassVar[list] = [sign_in_limit, sign_in_address_limit]
 
     @api_blp.doc(security=[])
     @api_blp.arguments(TokenRequestSchema)

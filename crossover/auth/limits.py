@@ -6,6 +6,7 @@ colleagues behind the same proxy, and a looser one per address over all accounts
 trying one password on many accounts. Counters live in RATELIMIT_STORAGE_URI (Redis with
 several workers, so the limit holds in total).
 """
+
 import hashlib
 
 from flask import current_app, request

@@ -1,4 +1,5 @@
 """Organizations, users with roles, and API tokens (stored hashed)."""
+
 from datetime import datetime
 import enum
 
@@ -27,9 +28,7 @@ class User(db.Model):
     __tablename__ = "users"
     __table_args__ = (
         # An owner always belongs to one organization.
-        sa.CheckConstraint(
-            "role <> 'owner' OR organization_id IS NOT NULL", name="owner_has_org"
-        ),
+        sa.CheckConstraint("role <> 'owner' OR organization_id IS NOT NULL", name="owner_has_org"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(sa.String(254), unique=True)

@@ -1,7 +1,17 @@
 """Sign-in, sign-out and the language switch."""
+
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 
 from crossover.auth import services
@@ -14,7 +24,12 @@ pages_bp = Blueprint("auth", __name__)
 
 def _safe_next(target: str | None) -> str:
     # Only same-site paths: an absolute URL here would be an open redirect.
-    if target and target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc:
+    if (
+        target
+        and target.startswith("/")
+        and not target.startswith("//")
+        and not urlsplit(target).netloc
+    ):
         return target
     return url_for("catalogue.grid")
 
@@ -25,7 +40,9 @@ def _safe_next(target: str | None) -> str:
 def login():
     """Show the sign-in form and sign the user in."""
     if request.method == "POST":
-        user = services.authenticate(request.form.get("email", ""), request.form.get("password", ""))
+        user = services.authenticate(
+            request.form.get("email", ""), request.form.get("password", "")
+        )
         if user is not None:
             sign_in(user)
             return redirect(_safe_next(request.args.get("next")))

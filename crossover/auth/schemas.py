@@ -1,4 +1,5 @@
 """Auth payloads."""
+
 import marshmallow as ma
 
 from crossover.api import Schema

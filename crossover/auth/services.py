@@ -1,4 +1,5 @@
 """Accounts: organizations, users, password checks, browser sessions and bearer tokens."""
+
 from datetime import timedelta
 import hashlib
 import re
@@ -179,7 +180,9 @@ def start_session(user: User) -> str:
     session_id = secrets.token_urlsafe(32)
     hours = current_app.config["SESSION_LIFETIME_HOURS"]
     db.session.add(
-        UserSession(user=user, session_hash=_hash_token(session_id), expires_at=now + timedelta(hours=hours))
+        UserSession(
+            user=user, session_hash=_hash_token(session_id), expires_at=now + timedelta(hours=hours)
+        )
     )
     db.session.commit()
     return session_id
@@ -204,7 +207,9 @@ def end_session(session_id: str) -> None:
     """Revoke one browser session (signing out)."""
     db.session.execute(
         sa.update(UserSession)
-        .where(UserSession.session_hash == _hash_token(session_id), UserSession.revoked_at.is_(None))
+        .where(
+            UserSession.session_hash == _hash_token(session_id), UserSession.revoked_at.is_(None)
+        )
         .values(revoked_at=utcnow())
     )
     db.session.commit()

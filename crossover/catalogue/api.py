@@ -1,4 +1,5 @@
 """GET /reference, GET /grid, GET/POST /initiatives, GET/PATCH /initiatives/<id>."""
+
 from flask.views import MethodView
 
 from crossover.api import Blueprint
@@ -6,8 +7,12 @@ from crossover.auth.access import actor, api_auth
 from crossover.auth.models import Role
 from crossover.catalogue import services
 from crossover.catalogue.schemas import (
-    GridSchema, InitiativeCreateSchema, InitiativeQueryArgsSchema, InitiativeSchema,
-    InitiativeUpdateSchema, ReferenceSchema,
+    GridSchema,
+    InitiativeCreateSchema,
+    InitiativeQueryArgsSchema,
+    InitiativeSchema,
+    InitiativeUpdateSchema,
+    ReferenceSchema,
 )
 
 api_blp = Blueprint("catalogue_api", __name__, description="The grid and the initiative catalogue")
@@ -66,6 +71,12 @@ class InitiativeById(MethodView):
     @api_auth(Role.OWNER, Role.ADMIN)
     @api_blp.arguments(InitiativeUpdateSchema)
     @api_blp.response(200, InitiativeSchema)
+    @api_blp.doc(
+        # The OpenAPI summary, too long for a one-line docstring.
+        summary="Change some fields of an initiative (409 for an owner once another organization's "
+        "pilot uses it)"
+    )
     def patch(self, data, initiative_id):
-        """Change some fields of an initiative (409 for an owner once another organization's pilot uses it)"""
-        return services.update_initiative(services.get_initiative(initiative_id), data, actor=actor())
+        return services.update_initiative(
+            services.get_initiative(initiative_id), data, actor=actor()
+        )

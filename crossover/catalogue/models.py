@@ -1,4 +1,5 @@
 """The grid (venues × levels, data not code), initiatives and reference options."""
+
 from datetime import datetime
 import enum
 

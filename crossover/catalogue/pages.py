@@ -1,4 +1,5 @@
 """The catalogue as a 7×3 grid, a cell's initiatives, initiative detail and editing."""
+
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
@@ -18,7 +19,9 @@ def grid():
     """Show the grid with a count per cell."""
     data = services.grid()
     counts = {(c["venue"], c["level"]): c["initiatives"] for c in data["cells"]}
-    return render_template("catalogue/grid.html", venues=data["venues"], levels=data["levels"], counts=counts)
+    return render_template(
+        "catalogue/grid.html", venues=data["venues"], levels=data["levels"], counts=counts
+    )
 
 
 @pages_bp.route("/initiatives")
@@ -33,8 +36,12 @@ def initiative_list():
     venues = {v.key: v for v in services.venues()}
     levels = {lv.key: lv for lv in services.levels()}
     return render_template(
-        "catalogue/list.html", items=items, total=total, filters=filters,
-        venue=venues.get(filters.get("venue")), level=levels.get(filters.get("level")),
+        "catalogue/list.html",
+        items=items,
+        total=total,
+        filters=filters,
+        venue=venues.get(filters.get("venue")),
+        level=levels.get(filters.get("level")),
     )
 
 
@@ -44,27 +51,46 @@ def initiative_detail(initiative_id: int):
     """Show one initiative."""
     initiative = services.get_initiative(initiative_id)
     effects = {o.key: o for o in services.options("effect")}
-    return render_template("catalogue/detail.html", initiative=initiative, effects=effects,
-                           may_edit=services.may_edit(initiative, actor()))
+    return render_template(
+        "catalogue/detail.html",
+        initiative=initiative,
+        effects=effects,
+        may_edit=services.may_edit(initiative, actor()),
+    )
 
 
 TEXT_FIELDS = ("title_ja", "title_en", "description_ja", "description_en")
 
 
 def _form_from_initiative(initiative) -> dict:
-    return {"venue": initiative.venue.key, "level": initiative.level.key, "status": initiative.status.value,
-            "effects": initiative.effects, **{f: getattr(initiative, f) for f in TEXT_FIELDS}}
+    return {
+        "venue": initiative.venue.key,
+        "level": initiative.level.key,
+        "status": initiative.status.value,
+        "effects": initiative.effects,
+        **{f: getattr(initiative, f) for f in TEXT_FIELDS},
+    }
 
 
 def _initiative_form_data(form) -> dict:
     """Turn the HTML form into the API's JSON shape."""
-    return {"venue": form.get("venue", ""), "level": form.get("level", ""), "status": form.get("status", ""),
-            "effects": form.getlist("effects"), **{f: form.get(f, "") for f in TEXT_FIELDS}}
+    return {
+        "venue": form.get("venue", ""),
+        "level": form.get("level", ""),
+        "status": form.get("status", ""),
+        "effects": form.getlist("effects"),
+        **{f: form.get(f, "") for f in TEXT_FIELDS},
+    }
 
 
 def _in_use(error: services.InitiativeInUse) -> dict[str, list[str]]:
-    flash(_("A pilot of another organization uses this initiative, so you can no longer move, retire or "
-            "rewrite it. Ask an admin if it must change."), "error")
+    flash(
+        _(
+            "A pilot of another organization uses this initiative, so you can no longer move, "
+            "retire or rewrite it. Ask an admin if it must change."
+        ),
+        "error",
+    )
     return {field: [_("Used by another organization's pilot.")] for field in error.fields}
 
 
@@ -74,23 +100,34 @@ def initiative_edit(initiative_id: int):
     """Edit an initiative: admins any entry, owners their organization's own (see the service)."""
     initiative = services.get_initiative(initiative_id)
     if not services.may_edit(initiative, actor()):
-        raise Forbidden(_("Only admins edit shipped initiatives; owners edit their organization's own."))
+        raise Forbidden(
+            _("Only admins edit shipped initiatives; owners edit their organization's own.")
+        )
     form = request.form if request.method == "POST" else _form_from_initiative(initiative)
     errors: dict = {}
     status = 200
     if request.method == "POST":
         try:
-            services.update_initiative(initiative, load(InitiativeUpdateSchema(), _initiative_form_data(form)),
-                                       actor=actor())
+            services.update_initiative(
+                initiative,
+                load(InitiativeUpdateSchema(), _initiative_form_data(form)),
+                actor=actor(),
+            )
             flash(_("Initiative saved."), "success")
             return redirect(url_for("catalogue.initiative_detail", initiative_id=initiative_id))
         except services.InitiativeInUse as error:
             errors, status = _in_use(error), error.status
         except Invalid as error:
             errors, status = flash_error(error), error.status
-    return render_template("catalogue/form.html", initiative=initiative, form=form, errors=errors,
-                           venues=services.venues(), levels=services.levels(),
-                           effects=services.options("effect")), status
+    return render_template(
+        "catalogue/form.html",
+        initiative=initiative,
+        form=form,
+        errors=errors,
+        venues=services.venues(),
+        levels=services.levels(),
+        effects=services.options("effect"),
+    ), status
 
 
 @pages_bp.route("/initiatives/new", methods=["GET", "POST"])
@@ -113,6 +150,12 @@ def initiative_new():
         except Invalid as error:
             errors, status = error.errors, error.status
             flash_error(error)
-    return render_template("catalogue/form.html", initiative=None, form=form, errors=errors,
-                           venues=services.venues(), levels=services.levels(),
-                           effects=services.options("effect")), status
+    return render_template(
+        "catalogue/form.html",
+        initiative=None,
+        form=form,
+        errors=errors,
+        venues=services.venues(),
+        levels=services.levels(),
+        effects=services.options("effect"),
+    ), status

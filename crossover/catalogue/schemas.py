@@ -1,4 +1,5 @@
 """Catalogue payloads: grid, reference lists, initiatives."""
+
 import marshmallow as ma
 
 from crossover.api import Schema

@@ -1,4 +1,5 @@
 """Catalogue rules: grid counts, filtered listing, creating and editing initiatives."""
+
 import sqlalchemy as sa
 
 from crossover import audit
@@ -42,24 +43,30 @@ def option_keys(kind: str) -> set[str]:
 def reference() -> dict[str, list[dict]]:
     """Every choice list a form or client needs, with ja/en labels."""
     result = {
-        name: [{"key": o.key, "label_ja": o.label_ja, "label_en": o.label_en} for o in options(kind)]
+        name: [
+            {"key": o.key, "label_ja": o.label_ja, "label_en": o.label_en} for o in options(kind)
+        ]
         for name, kind in REFERENCE_KINDS.items()
     }
-    result["venues"] = [{"key": v.key, "label_ja": v.name_ja, "label_en": v.name_en} for v in venues()]
-    result["levels"] = [{"key": lv.key, "label_ja": lv.name_ja, "label_en": lv.name_en} for lv in levels()]
+    result["venues"] = [
+        {"key": v.key, "label_ja": v.name_ja, "label_en": v.name_en} for v in venues()
+    ]
+    result["levels"] = [
+        {"key": lv.key, "label_ja": lv.name_ja, "label_en": lv.name_en} for lv in levels()
+    ]
     return result
 
 
 def grid() -> dict:
     """Venues, levels and the number of live initiatives in each of their cells."""
-    counts = dict(
-        (((venue_id, level_id), n))
+    counts = {
+        (venue_id, level_id): n
         for venue_id, level_id, n in db.session.execute(
             sa.select(Initiative.venue_id, Initiative.level_id, sa.func.count())
             .where(Initiative.status != InitiativeStatus.RETIRED)
             .group_by(Initiative.venue_id, Initiative.level_id)
         )
-    )
+    }
     all_venues, all_levels = venues(), levels()
     cells = [
         {"venue": v.key, "level": lv.key, "initiatives": counts.get((v.id, lv.id), 0)}
@@ -84,7 +91,9 @@ def _level(key: str) -> Level:
 
 
 def initiatives_query(
-    venue: str | None = None, level: str | None = None, q: str | None = None,
+    venue: str | None = None,
+    level: str | None = None,
+    q: str | None = None,
     status: str | None = None,
 ) -> sa.Select:
     """A select of initiatives matching the filters, in grid order."""
@@ -99,17 +108,23 @@ def initiatives_query(
         pattern = f"%{q.strip()}%"
         query = query.where(
             sa.or_(
-                Initiative.title_ja.ilike(pattern), Initiative.title_en.ilike(pattern),
-                Initiative.description_ja.ilike(pattern), Initiative.description_en.ilike(pattern),
+                Initiative.title_ja.ilike(pattern),
+                Initiative.title_en.ilike(pattern),
+                Initiative.description_ja.ilike(pattern),
+                Initiative.description_en.ilike(pattern),
             )
         )
     return query.order_by(Venue.position, Level.position, Initiative.id)
 
 
-def list_initiatives(filters: dict, page: int = 1, page_size: int = 50) -> tuple[list[Initiative], int]:
+def list_initiatives(
+    filters: dict, page: int = 1, page_size: int = 50
+) -> tuple[list[Initiative], int]:
     """One page of matching initiatives and the total count."""
     query = initiatives_query(**filters)
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(query.order_by(None).subquery()))
+    total = db.session.scalar(
+        sa.select(sa.func.count()).select_from(query.order_by(None).subquery())
+    )
     return page_of(db.session, query, page, page_size), total
 
 
@@ -130,7 +145,9 @@ def _values(data: dict) -> dict:
     if "effects" in data:
         unknown = sorted(set(data["effects"]) - option_keys("effect"))
         if unknown:
-            raise Invalid("Unknown effect tag.", {"effects": [f"Unknown effect {k!r}." for k in unknown]})
+            raise Invalid(
+                "Unknown effect tag.", {"effects": [f"Unknown effect {k!r}." for k in unknown]}
+            )
         values["effects"] = list(dict.fromkeys(data["effects"]))
     if "status" in data:
         values["status"] = InitiativeStatus(data["status"])
@@ -147,7 +164,9 @@ def _apply(initiative: Initiative, values: dict) -> None:
 
 def create_initiative(data: dict, *, actor: User) -> Initiative:
     """Add an initiative to the catalogue."""
-    initiative = Initiative(created_by_id=actor.id, description_ja="", description_en="", effects=[])
+    initiative = Initiative(
+        created_by_id=actor.id, description_ja="", description_en="", effects=[]
+    )
     _apply(initiative, _values(data))
     db.session.add(initiative)
     db.session.flush()
@@ -157,7 +176,8 @@ def create_initiative(data: dict, *, actor: User) -> Initiative:
 
 
 def may_edit(initiative: Initiative, actor: User) -> bool:
-    """Whether the actor may edit this entry at all (what it may change is `update_initiative`'s)."""
+    """Whether the actor may edit this entry at all (what it may change is
+    `update_initiative`'s)."""
     # Shipped entries belong to the consortium; an owner edits what its organization added.
     if actor.role is Role.ADMIN:
         return True
@@ -187,9 +207,19 @@ _pilots = sa.table("pilots", sa.column("initiative_id"), sa.column("organization
 def _used_by_other_organization(initiative: Initiative, organization_id: int) -> bool:
     # Lock the entry first: on PostgreSQL this waits for a pilot being registered on it right now
     # (its foreign key check holds a key-share lock), so that pilot is seen below.
-    db.session.execute(sa.select(Initiative.id).where(Initiative.id == initiative.id).with_for_update())
-    return bool(db.session.scalar(sa.select(sa.exists().where(
-        _pilots.c.initiative_id == initiative.id, _pilots.c.organization_id != organization_id))))
+    db.session.execute(
+        sa.select(Initiative.id).where(Initiative.id == initiative.id).with_for_update()
+    )
+    return bool(
+        db.session.scalar(
+            sa.select(
+                sa.exists().where(
+                    _pilots.c.initiative_id == initiative.id,
+                    _pilots.c.organization_id != organization_id,
+                )
+            )
+        )
+    )
 
 
 def update_initiative(initiative: Initiative, data: dict, *, actor: User) -> Initiative:
@@ -201,10 +231,16 @@ def update_initiative(initiative: Initiative, data: dict, *, actor: User) -> Ini
     against this cell and text. Fields sent unchanged are not changes (a form sends them all).
     """
     if not may_edit(initiative, actor):
-        raise Forbidden("Only admins edit shipped initiatives; owners edit their organization's own.")
+        raise Forbidden(
+            "Only admins edit shipped initiatives; owners edit their organization's own."
+        )
     values = _values(data)
     changed = sorted(f for f, value in values.items() if getattr(initiative, f) != value)
-    if changed and actor.role is not Role.ADMIN and _used_by_other_organization(initiative, actor.organization_id):
+    if (
+        changed
+        and actor.role is not Role.ADMIN
+        and _used_by_other_organization(initiative, actor.organization_id)
+    ):
         raise InitiativeInUse(changed)
     _apply(initiative, values)
     audit.record(actor, "initiative.update", "initiative", initiative.id, fields=sorted(data))

@@ -1,4 +1,5 @@
 """The consortium evidence board."""
+
 from crossover.evidence.api import api_blp
 from crossover.evidence.pages import pages_bp
 

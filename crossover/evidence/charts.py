@@ -1,4 +1,5 @@
 """SVG forest plots and heat-map colours for the evidence board."""
+
 from html import escape
 
 
@@ -24,21 +25,33 @@ def forest_plot(rows: list[dict], pooled: dict | None, *, title: str, pooled_lab
         values += [pooled["ci_low"], pooled["ci_high"]]
     span = max([abs(v) for v in values] + [0.5]) * 1.1
     x = lambda v: left + (v + span) / (2 * span) * (right - left)  # noqa: E731
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" class="chart forest" role="img" '
-             f'aria-label="{escape(title)}"><title>{escape(title)}</title>',
-             f'<line x1="{x(0):.1f}" x2="{x(0):.1f}" y1="15" y2="{height - 25}" class="zero"/>']
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" class="chart '
+        f'forest" role="img" aria-label="{escape(title)}"><title>{escape(title)}</title>',
+        f'<line x1="{x(0):.1f}" x2="{x(0):.1f}" y1="15" y2="{height - 25}" class="zero"/>',
+    ]
     y = 30
     for row in shown:
-        parts.append(f'<text x="5" y="{y + 4}" class="label">{escape(row["title"][:32])}</text>'
-                     f'<line x1="{x(row["ci_low"]):.1f}" x2="{x(row["ci_high"]):.1f}" y1="{y}" y2="{y}" class="ci"/>'
-                     f'<rect x="{x(row["effect"]) - 4:.1f}" y="{y - 4}" width="8" height="8" class="estimate"/>')
+        parts.append(
+            f'<text x="5" y="{y + 4}" class="label">{escape(row["title"][:32])}</text>'
+            f'<line x1="{x(row["ci_low"]):.1f}" x2="{x(row["ci_high"]):.1f}" y1="{y}" y2="{y}" '
+            'class="ci"/>'
+            f'<rect x="{x(row["effect"]) - 4:.1f}" y="{y - 4}" width="8" height="8" '
+            'class="estimate"/>'
+        )
         y += 22
     if pooled and pooled["estimate"] is not None:
         e, lo, hi = pooled["estimate"], pooled["ci_low"], pooled["ci_high"]
-        parts.append(f'<text x="5" y="{y + 4}" class="label pooled">{escape(pooled_label)}</text>'
-                     f'<polygon points="{x(lo):.1f},{y} {x(e):.1f},{y - 7} {x(hi):.1f},{y} {x(e):.1f},{y + 7}" class="diamond"/>')
+        parts.append(
+            f'<text x="5" y="{y + 4}" class="label pooled">{escape(pooled_label)}</text>'
+            f'<polygon points="{x(lo):.1f},{y} {x(e):.1f},{y - 7} {x(hi):.1f},{y} '
+            f'{x(e):.1f},{y + 7}" class="diamond"/>'
+        )
         y += 22
     for tick in (-span / 1.1, 0, span / 1.1):
-        parts.append(f'<text x="{x(tick):.1f}" y="{height - 8}" text-anchor="middle" class="tick">{tick:+.1f}</text>')
+        parts.append(
+            f'<text x="{x(tick):.1f}" y="{height - 8}" text-anchor="middle" '
+            f'class="tick">{tick:+.1f}</text>'
+        )
     parts.append("</svg>")
     return "".join(parts)

@@ -1,4 +1,5 @@
 """Evidence board payloads."""
+
 import marshmallow as ma
 
 from crossover.api import Schema
@@ -7,8 +8,12 @@ F = lambda **kw: ma.fields.Float(allow_none=True, **kw)  # noqa: E731
 
 
 class EvidenceQueryArgsSchema(Schema):
-    organization = ma.fields.String(validate=ma.validate.Length(1, 64), metadata={"description": "Organization slug"})
-    format = ma.fields.String(validate=ma.validate.OneOf(["mentoring", "career_interview", "other"]))
+    organization = ma.fields.String(
+        validate=ma.validate.Length(1, 64), metadata={"description": "Organization slug"}
+    )
+    format = ma.fields.String(
+        validate=ma.validate.OneOf(["mentoring", "career_interview", "other"])
+    )
     ended_from = ma.fields.Date(metadata={"description": "Pilots that ended on or after this date"})
     ended_to = ma.fields.Date(metadata={"description": "Pilots that ended on or before this date"})
 
@@ -21,16 +26,26 @@ class PooledSchema(Schema):
 
 class SummaryFields(Schema):
     pilots = ma.fields.Integer()
-    withheld_pilots = ma.fields.Integer(metadata={"description": "Pilots under K pairs: counted, never pooled"})
+    withheld_pilots = ma.fields.Integer(
+        metadata={"description": "Pilots under K pairs: counted, never pooled"}
+    )
     organizations = ma.fields.Integer()
     pairs = ma.fields.Integer()
-    randomised = ma.fields.Nested(PooledSchema, metadata={
-        "description": "Randomised pilots, pooled on the standardised ANCOVA effect d = b / s (b the arm "
-                       "coefficient of lm(post ~ pre + arm), s the pooled within-arm SD of pre) with "
-                       "variance v = SE(b)² / s² + d² / (2 (n − 2))"})
-    controlled = ma.fields.Nested(PooledSchema, metadata={
-        "description": "Non-randomised comparisons (arms assigned by the owner), pooled on Hedges' g of the "
-                       "changes with v = (n1 + n2) / (n1 n2) + g² / (2 (n1 + n2))"})
+    randomised = ma.fields.Nested(
+        PooledSchema,
+        metadata={
+            "description": "Randomised pilots, pooled on the standardised ANCOVA effect d = b / s "
+            "(b the arm coefficient of lm(post ~ pre + arm), s the pooled within-arm SD of pre) "
+            "with variance v = SE(b)² / s² + d² / (2 (n − 2))"
+        },
+    )
+    controlled = ma.fields.Nested(
+        PooledSchema,
+        metadata={
+            "description": "Non-randomised comparisons (arms assigned by the owner), pooled on "
+            "Hedges' g of the changes with v = (n1 + n2) / (n1 n2) + g² / (2 (n1 + n2))"
+        },
+    )
     uncontrolled = ma.fields.Nested(PooledSchema)
     verdicts = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.Integer())
 
@@ -44,8 +59,12 @@ class InitiativeEvidenceSchema(SummaryFields):
     initiative_id = ma.fields.Integer()
     title_ja = ma.fields.String()
     title_en = ma.fields.String()
-    venue = ma.fields.String(metadata={"description": "The cell these pilots ran in: an initiative moved "
-                                                      "after some closed has one entry per cell"})
+    venue = ma.fields.String(
+        metadata={
+            "description": "The cell these pilots ran in: an initiative moved "
+            "after some closed has one entry per cell"
+        }
+    )
     level = ma.fields.String()
 
 
@@ -60,12 +79,20 @@ class PilotEvidenceSchema(Schema):
     format = ma.fields.String()
     ends_on = ma.fields.String()
     design = ma.fields.String()
-    allocation = ma.fields.String(allow_none=True, metadata={"description": "randomised, assigned or null"})
-    comparison_label = ma.fields.String(allow_none=True, metadata={
-        "description": "\"non-randomised comparison\" when the owner assigned the arms"})
+    allocation = ma.fields.String(
+        allow_none=True, metadata={"description": "randomised, assigned or null"}
+    )
+    comparison_label = ma.fields.String(
+        allow_none=True,
+        metadata={"description": '"non-randomised comparison" when the owner assigned the arms'},
+    )
     n = ma.fields.Integer(allow_none=True)
-    effect = F(metadata={"description": "gz (uncontrolled), Hedges' g between arms (assigned comparison) or "
-                                        "the standardised ANCOVA effect (randomised)"})
+    effect = F(
+        metadata={
+            "description": "gz (uncontrolled), Hedges' g between arms (assigned comparison) or "
+            "the standardised ANCOVA effect (randomised)"
+        }
+    )
     ci_low, ci_high, p = F(), F(), F()
     p_bh = F(metadata={"description": "Benjamini–Hochberg across all closed pilots"})
     verdict = ma.fields.String()

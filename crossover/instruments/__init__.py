@@ -1,4 +1,5 @@
 """Versioned questionnaires."""
+
 from crossover.instruments.api import api_blp
 from crossover.instruments.pages import pages_bp
 

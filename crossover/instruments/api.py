@@ -1,4 +1,5 @@
 """GET/POST /instruments, GET/PUT /instruments/<id>."""
+
 from flask.views import MethodView
 
 from crossover.api import Blueprint
@@ -7,7 +8,9 @@ from crossover.auth.models import Role
 from crossover.instruments import services
 from crossover.instruments.schemas import InstrumentInputSchema, InstrumentSchema
 
-api_blp = Blueprint("instruments_api", __name__, url_prefix="/instruments", description="Questionnaires")
+api_blp = Blueprint(
+    "instruments_api", __name__, url_prefix="/instruments", description="Questionnaires"
+)
 
 
 @api_blp.route("")
@@ -37,6 +40,12 @@ class InstrumentById(MethodView):
     @api_auth(Role.OWNER, Role.ADMIN)
     @api_blp.arguments(InstrumentInputSchema)
     @api_blp.response(200, InstrumentSchema)
+    @api_blp.doc(
+        # The OpenAPI summary, too long for a one-line docstring.
+        summary="Replace an instrument's definition; when frozen, this creates and returns a "
+        "new version"
+    )
     def put(self, data, instrument_id):
-        """Replace an instrument's definition; when frozen, this creates and returns a new version"""
-        return services.revise_instrument(services.get_instrument(instrument_id, actor()), data, actor=actor())
+        return services.revise_instrument(
+            services.get_instrument(instrument_id, actor()), data, actor=actor()
+        )

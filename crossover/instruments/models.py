@@ -1,4 +1,5 @@
 """Versioned questionnaires: items on one integer response scale."""
+
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -21,7 +22,9 @@ class Instrument(db.Model):
     family: Mapped[str] = mapped_column(sa.String(36), index=True)
     version: Mapped[int] = mapped_column(default=1)
     name: Mapped[str] = mapped_column(sa.String(200))
-    organization_id: Mapped[int | None] = mapped_column(sa.ForeignKey("organizations.id"), index=True)
+    organization_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("organizations.id"), index=True
+    )
     scale_min: Mapped[int]
     scale_max: Mapped[int]
     anchors: Mapped[list] = mapped_column(default=list)  # [{value, label_ja, label_en}]

@@ -1,4 +1,5 @@
 """Instrument payloads."""
+
 import marshmallow as ma
 
 from crossover.api import Schema
@@ -51,7 +52,8 @@ class InstrumentSchema(Schema):
     version = ma.fields.Integer()
     name = ma.fields.String()
     organization = ma.fields.Function(
-        lambda i: i.organization_slug, allow_none=True,
+        lambda i: i.organization_slug,
+        allow_none=True,
         metadata={"description": "null for consortium-wide instruments"},
     )
     scale_min = ma.fields.Integer()
@@ -59,5 +61,7 @@ class InstrumentSchema(Schema):
     anchors = ma.fields.List(ma.fields.Nested(AnchorSchema))
     subscales = ma.fields.List(ma.fields.String())
     items = ma.fields.List(ma.fields.Nested(ItemSchema))
-    frozen = ma.fields.Boolean(metadata={"description": "Used by a pilot past draft: edits make a new version"})
+    frozen = ma.fields.Boolean(
+        metadata={"description": "Used by a pilot past draft: edits make a new version"}
+    )
     created_at = ma.fields.DateTime()

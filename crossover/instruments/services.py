@@ -1,4 +1,5 @@
 """Instrument rules: who sees which, and versioning once a running pilot uses one."""
+
 import uuid
 
 import sqlalchemy as sa
@@ -12,12 +13,17 @@ from crossover.instruments.models import Instrument, InstrumentItem
 
 def _visible(actor: User) -> sa.ColumnElement[bool]:
     if actor.role is Role.OWNER:
-        return sa.or_(Instrument.organization_id.is_(None), Instrument.organization_id == actor.organization_id)
+        return sa.or_(
+            Instrument.organization_id.is_(None),
+            Instrument.organization_id == actor.organization_id,
+        )
     return sa.true()
 
 
 def list_instruments(actor: User) -> list[Instrument]:
-    query = sa.select(Instrument).where(_visible(actor)).order_by(Instrument.family, Instrument.version)
+    query = (
+        sa.select(Instrument).where(_visible(actor)).order_by(Instrument.family, Instrument.version)
+    )
     return _annotate(list(db.session.scalars(query)))
 
 
@@ -35,10 +41,13 @@ def _frozen_ids(instrument_ids: set[int]) -> set[int]:
     """Which of these instruments a pilot past draft uses (their edits make new versions)."""
     from crossover.pilots.models import Pilot, PilotStatus
 
-    return set(db.session.scalars(
-        sa.select(Pilot.instrument_id).distinct()
-        .where(Pilot.instrument_id.in_(instrument_ids), Pilot.status != PilotStatus.DRAFT)
-    ))
+    return set(
+        db.session.scalars(
+            sa.select(Pilot.instrument_id)
+            .distinct()
+            .where(Pilot.instrument_id.in_(instrument_ids), Pilot.status != PilotStatus.DRAFT)
+        )
+    )
 
 
 def is_frozen(instrument: Instrument) -> bool:
@@ -46,12 +55,19 @@ def is_frozen(instrument: Instrument) -> bool:
 
 
 def _annotate(instruments: list[Instrument]) -> list[Instrument]:
-    """Attach the display-only attributes the schema reads (frozen, organization slug): two queries."""
+    """Attach the display-only attributes the schema reads (frozen, organization slug): two
+    queries."""
     frozen = _frozen_ids({i.id for i in instruments})
     org_ids = {i.organization_id for i in instruments} - {None}
-    slugs = dict(db.session.execute(
-        sa.select(Organization.id, Organization.slug).where(Organization.id.in_(org_ids))
-    ).all()) if org_ids else {}
+    slugs = (
+        dict(
+            db.session.execute(
+                sa.select(Organization.id, Organization.slug).where(Organization.id.in_(org_ids))
+            ).all()
+        )
+        if org_ids
+        else {}
+    )
     for instrument in instruments:
         instrument.frozen = instrument.id in frozen
         instrument.organization_slug = slugs.get(instrument.organization_id)
@@ -63,8 +79,14 @@ def _fill(instrument: Instrument, data: dict) -> None:
     instrument.scale_min, instrument.scale_max = data["scale_min"], data["scale_max"]
     instrument.anchors = sorted(data.get("anchors", []), key=lambda a: a["value"])
     instrument.items = [
-        InstrumentItem(position=i, key=item["key"], text_ja=item["text_ja"], text_en=item["text_en"],
-                       subscale=item["subscale"], reverse=item.get("reverse", False))
+        InstrumentItem(
+            position=i,
+            key=item["key"],
+            text_ja=item["text_ja"],
+            text_en=item["text_en"],
+            subscale=item["subscale"],
+            reverse=item.get("reverse", False),
+        )
         for i, item in enumerate(data["items"])
     ]
 
@@ -72,8 +94,13 @@ def _fill(instrument: Instrument, data: dict) -> None:
 def create_instrument(data: dict, *, actor: User, key: str | None = None) -> Instrument:
     """Create version 1 of a new questionnaire (an owner's belongs to its organization)."""
     instrument = Instrument(
-        key=key, family=str(uuid.uuid4()), version=1, created_by_id=getattr(actor, "id", None),
-        organization_id=actor.organization_id if getattr(actor, "role", None) is Role.OWNER else None,
+        key=key,
+        family=str(uuid.uuid4()),
+        version=1,
+        created_by_id=getattr(actor, "id", None),
+        organization_id=actor.organization_id
+        if getattr(actor, "role", None) is Role.OWNER
+        else None,
     )
     _fill(instrument, data)
     db.session.add(instrument)
@@ -92,13 +119,17 @@ def revise_instrument(instrument: Instrument, data: dict, *, actor: User) -> Ins
             sa.select(sa.func.max(Instrument.version)).where(Instrument.family == instrument.family)
         )
         revised = Instrument(
-            family=instrument.family, version=latest + 1, organization_id=instrument.organization_id,
+            family=instrument.family,
+            version=latest + 1,
+            organization_id=instrument.organization_id,
             created_by_id=actor.id,
         )
         _fill(revised, data)
         db.session.add(revised)
         db.session.flush()
-        audit.record(actor, "instrument.new_version", "instrument", revised.id, previous=instrument.id)
+        audit.record(
+            actor, "instrument.new_version", "instrument", revised.id, previous=instrument.id
+        )
         db.session.commit()
         return _annotate([revised])[0]
     instrument.items.clear()

@@ -1,4 +1,5 @@
 """The shared mentor pool, cross-organization matches and session logs."""
+
 from crossover.mentoring.api import api_blp
 from crossover.mentoring.pages import pages_bp
 

@@ -1,4 +1,5 @@
 """GET/POST /mentors, PATCH /mentors/<id>, /pilots/<id>/matches, /matches/<id>/sessions."""
+
 from flask.views import MethodView
 
 from crossover.api import Blueprint
@@ -17,7 +18,9 @@ from crossover.mentoring.schemas import (
 )
 from crossover.pilots.services import get_owned_pilot
 
-api_blp = Blueprint("mentoring_api", __name__, description="The shared mentor pool, matches and sessions")
+api_blp = Blueprint(
+    "mentoring_api", __name__, description="The shared mentor pool, matches and sessions"
+)
 
 MATCH = "/matches/<id:match_id>"
 
@@ -66,8 +69,12 @@ class PilotMatches(MethodView):
     @api_auth(Role.OWNER)
     @api_blp.arguments(MatchInputSchema)
     @api_blp.response(201, MatchSchema)
+    @api_blp.doc(
+        # The OpenAPI summary, too long for a one-line docstring.
+        summary="Match a participant with a mentor of another organization "
+        "(409: same organization or full)"
+    )
     def post(self, data, pilot_id):
-        """Match a participant with a mentor of another organization (409: same organization or full)"""
         pilot = get_owned_pilot(pilot_id, actor())
         return services.match(pilot, data["enrollment_id"], data["mentor_id"], actor=actor())
 
@@ -94,4 +101,6 @@ class MatchSessions(MethodView):
     @api_blp.response(201, SessionSchema)
     def post(self, data, match_id):
         """Log a session held on a match"""
-        return services.log_session(services.get_owned_match(match_id, actor()), data, actor=actor())
+        return services.log_session(
+            services.get_owned_match(match_id, actor()), data, actor=actor()
+        )

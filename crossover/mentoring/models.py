@@ -1,4 +1,5 @@
 """The shared mentor pool, matches across organizations, and logged sessions."""
+
 from datetime import date, datetime
 import enum
 
@@ -21,7 +22,9 @@ class Mentor(db.Model):
     __table_args__ = (
         sa.CheckConstraint("capacity >= 1", name="capacity_positive"),
         # The database enforces capacity too: the counter can never pass it.
-        sa.CheckConstraint("active_matches >= 0 AND active_matches <= capacity", name="within_capacity"),
+        sa.CheckConstraint(
+            "active_matches >= 0 AND active_matches <= capacity", name="within_capacity"
+        ),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     organization_id: Mapped[int] = mapped_column(sa.ForeignKey("organizations.id"), index=True)

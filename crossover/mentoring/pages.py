@@ -1,4 +1,5 @@
 """Owner pages: browse and grow the shared mentor pool; log sessions and end matches."""
+
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -31,19 +32,31 @@ def mentor_list():
             return redirect(url_for("mentoring.mentor_list"))
         try:
             numbers = FormNumbers(form)
-            data = load(MentorInputSchema(), {
-                "name": form.get("name", ""), "expertise": _tags(form.get("expertise", "")),
-                "languages": form.getlist("languages") or ["ja"],
-                "capacity": numbers.whole("capacity", _l("Capacity (participants at once)")),
-            }, numbers.errors)
+            data = load(
+                MentorInputSchema(),
+                {
+                    "name": form.get("name", ""),
+                    "expertise": _tags(form.get("expertise", "")),
+                    "languages": form.getlist("languages") or ["ja"],
+                    "capacity": numbers.whole("capacity", _l("Capacity (participants at once)")),
+                },
+                numbers.errors,
+            )
             mentor = services.register_mentor(data, actor=actor())
             flash(_("Mentor %(name)s registered.", name=mentor.name), "success")
             return redirect(url_for("mentoring.mentor_list"))
         except DomainError as error:
             errors = flash_error(error)
-    mentors = services.list_mentors(q=request.args.get("q") or None, language=request.args.get("language") or None)
-    return render_template("mentoring/list.html", mentors=mentors, errors=errors, form=form,
-                           q=request.args.get("q", "")), (422 if errors else 200)
+    mentors = services.list_mentors(
+        q=request.args.get("q") or None, language=request.args.get("language") or None
+    )
+    return render_template(
+        "mentoring/list.html",
+        mentors=mentors,
+        errors=errors,
+        form=form,
+        q=request.args.get("q", ""),
+    ), (422 if errors else 200)
 
 
 @pages_bp.post(f"{MATCH}/sessions")
@@ -53,10 +66,16 @@ def session_log(match_id: int):
     found = services.get_owned_match(match_id, actor())
     try:
         numbers = FormNumbers(request.form)
-        data = load(SessionInputSchema(), {
-            "held_on": request.form.get("held_on", ""), "minutes": numbers.whole("minutes", _l("Minutes")),
-            "mode": request.form.get("mode", ""), "topics": _tags(request.form.get("topics", "")),
-        }, numbers.errors)
+        data = load(
+            SessionInputSchema(),
+            {
+                "held_on": request.form.get("held_on", ""),
+                "minutes": numbers.whole("minutes", _l("Minutes")),
+                "mode": request.form.get("mode", ""),
+                "topics": _tags(request.form.get("topics", "")),
+            },
+            numbers.errors,
+        )
         services.log_session(found, data, actor=actor())
         flash(_("Session logged."), "success")
     except DomainError as error:

@@ -1,4 +1,5 @@
 """Mentor, match and session payloads."""
+
 import marshmallow as ma
 
 from crossover.api import Id, Schema
@@ -10,7 +11,9 @@ _lang = ma.fields.String(validate=ma.validate.OneOf(["ja", "en", "zh", "ko", "ot
 class MentorInputSchema(Schema):
     name = ma.fields.String(required=True, validate=ma.validate.Length(1, 200))
     expertise = ma.fields.List(_tag, load_default=list, validate=ma.validate.Length(max=20))
-    languages = ma.fields.List(_lang, load_default=lambda: ["ja"], validate=ma.validate.Length(1, 5))
+    languages = ma.fields.List(
+        _lang, load_default=lambda: ["ja"], validate=ma.validate.Length(1, 5)
+    )
     capacity = ma.fields.Integer(required=True, strict=True, validate=ma.validate.Range(1, 50))
 
 
@@ -23,7 +26,9 @@ class MentorUpdateSchema(Schema):
 
 
 class MentorQueryArgsSchema(Schema):
-    q = ma.fields.String(validate=ma.validate.Length(1, 60), metadata={"description": "Expertise or name"})
+    q = ma.fields.String(
+        validate=ma.validate.Length(1, 60), metadata={"description": "Expertise or name"}
+    )
     language = _lang
     available = ma.fields.Boolean(metadata={"description": "Only mentors with free capacity"})
 

@@ -1,4 +1,5 @@
 """SMTP delivery, configured from the environment (CROSSOVER_SMTP_*)."""
+
 from email.message import EmailMessage
 import smtplib
 

@@ -1,5 +1,6 @@
 """Every e-mail, recorded before it is sent: invitations and reminders to participants, and
 account mail (setup and password-reset links) to staff."""
+
 from datetime import datetime
 
 import sqlalchemy as sa

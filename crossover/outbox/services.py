@@ -1,4 +1,5 @@
 """Due invitations and reminders: chosen in a few queries, claimed in the outbox, then sent."""
+
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -34,7 +35,9 @@ def _candidates(today, pilot_id: int | None = None):
         sa.select(Invitation, WaveWindow, Pilot, Contact.email)
         .join(Enrollment, Enrollment.id == Invitation.enrollment_id)
         .join(Pilot, Pilot.id == Enrollment.pilot_id)
-        .join(WaveWindow, sa.and_(WaveWindow.pilot_id == Pilot.id, WaveWindow.wave == Invitation.wave))
+        .join(
+            WaveWindow, sa.and_(WaveWindow.pilot_id == Pilot.id, WaveWindow.wave == Invitation.wave)
+        )
         .join(Contact, Contact.enrollment_id == Enrollment.id)
         .outerjoin(Response, Response.invitation_id == Invitation.id)
         .where(
@@ -52,7 +55,9 @@ def _candidates(today, pilot_id: int | None = None):
 def _outbox_state(invitation_ids: list[int]) -> dict[tuple[int, str], OutboxMessage]:
     if not invitation_ids:
         return {}
-    rows = db.session.scalars(sa.select(OutboxMessage).where(OutboxMessage.invitation_id.in_(invitation_ids)))
+    rows = db.session.scalars(
+        sa.select(OutboxMessage).where(OutboxMessage.invitation_id.in_(invitation_ids))
+    )
     return {(row.invitation_id, row.kind): row for row in rows}
 
 
@@ -64,7 +69,13 @@ def _needs_sending(row: OutboxMessage | None) -> bool:
 
 def _render(kind: str, invitation: Invitation, window: WaveWindow, pilot: Pilot) -> tuple[str, str]:
     url = tokens.survey_url(tokens.token_for(invitation.nonce))
-    context = {"kind": kind, "wave": invitation.wave, "pilot": pilot, "closes_on": window.closes_on, "url": url}
+    context = {
+        "kind": kind,
+        "wave": invitation.wave,
+        "pilot": pilot,
+        "closes_on": window.closes_on,
+        "url": url,
+    }
     with force_locale("ja"):  # participants are written to in Japanese, with an English line
         subject = render_template("outbox/subject.txt", **context).strip()
         body = render_template("outbox/body.txt", **context)
@@ -84,8 +95,12 @@ def due_messages(pilot_id: int | None = None) -> list[Due]:
         kind = None
         if _needs_sending(sent):
             kind = "invitation"
-        elif (sent.status == "sent" and sent.sent_at.date() < today and today >= window.closes_on - remind_within
-              and _needs_sending(state.get((invitation.id, "reminder")))):
+        elif (
+            sent.status == "sent"
+            and sent.sent_at.date() < today
+            and today >= window.closes_on - remind_within
+            and _needs_sending(state.get((invitation.id, "reminder")))
+        ):
             kind = "reminder"
         if kind:
             subject, body = _render(kind, invitation, window, pilot)
@@ -95,11 +110,20 @@ def due_messages(pilot_id: int | None = None) -> list[Due]:
 
 def _claim(item: Due) -> OutboxMessage | None:
     """Record the message before sending; a concurrent run that got there first wins."""
-    row = db.session.scalar(sa.select(OutboxMessage).where(
-        OutboxMessage.invitation_id == item.invitation_id, OutboxMessage.kind == item.kind))
+    row = db.session.scalar(
+        sa.select(OutboxMessage).where(
+            OutboxMessage.invitation_id == item.invitation_id, OutboxMessage.kind == item.kind
+        )
+    )
     if row is None:
-        row = OutboxMessage(invitation_id=item.invitation_id, kind=item.kind, recipient=item.recipient,
-                            subject=item.subject, body=item.body, attempts=0)
+        row = OutboxMessage(
+            invitation_id=item.invitation_id,
+            kind=item.kind,
+            recipient=item.recipient,
+            subject=item.subject,
+            body=item.body,
+            attempts=0,
+        )
         db.session.add(row)
     elif not _needs_sending(row):
         return None
@@ -113,7 +137,8 @@ def _claim(item: Due) -> OutboxMessage | None:
 
 
 def send_due(dry_run: bool = False, pilot_id: int | None = None) -> list[tuple[Due, str]]:
-    """Send every due message once; returns each with its outcome (sent, failed, skipped, dry-run)."""
+    """Send every due message once; returns each with its outcome (sent, failed, skipped,
+    dry-run)."""
     results = []
     for item in due_messages(pilot_id):
         if dry_run:
@@ -126,7 +151,9 @@ def send_due(dry_run: bool = False, pilot_id: int | None = None) -> list[tuple[D
         try:
             send_mail(item.recipient, item.subject, item.body)
             row.status, row.sent_at, row.error = "sent", utcnow(), None
-        except Exception as error:  # smtplib and sockets raise many kinds; all mean "retry next run"
+        except (
+            Exception
+        ) as error:  # smtplib and sockets raise many kinds; all mean "retry next run"
             row.status, row.error = "failed", f"{type(error).__name__}: {error}"[:2000]
         db.session.commit()
         results.append((item, row.status))

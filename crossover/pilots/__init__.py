@@ -1,4 +1,5 @@
 """Pilots: registration, preregistration, lifecycle and enrolment."""
+
 from crossover.pilots.api import api_blp
 from crossover.pilots.pages import pages_bp
 

@@ -4,6 +4,7 @@ Each stratum's sequence of arms is a pure function of the pilot's secret seed an
 name, so the n-th person of a stratum gets the n-th arm of that sequence whatever else happens;
 the slot taken is stored with the enrollment and every assignment is audited.
 """
+
 from collections import Counter
 import hashlib
 import random
@@ -57,8 +58,9 @@ def assign(pilot: Pilot, rows: list[dict]) -> None:
     slots = _next_slots(pilot)
     strata = [stratum_of(pilot, row) for row in rows]
     wanted = Counter(strata)
-    sequences = {s: block_sequence(pilot.allocation_seed, s, slots[s] + n)
-                 for s, n in wanted.items()}
+    sequences = {
+        s: block_sequence(pilot.allocation_seed, s, slots[s] + n) for s, n in wanted.items()
+    }
     for row, stratum in zip(rows, strata, strict=True):
         slot = slots[stratum]
         slots[stratum] += 1

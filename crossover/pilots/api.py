@@ -1,4 +1,5 @@
 """Pilots, lifecycle transitions, enrolments (one or CSV), erasure, and the power planner."""
+
 from flask import jsonify
 from flask.views import MethodView
 import marshmallow as ma
@@ -61,7 +62,9 @@ class PilotById(MethodView):
     @api_blp.response(200, PilotSchema)
     def patch(self, data, pilot_id):
         """Change a pilot; the preregistration and design are frozen after draft (409)"""
-        return services.update_pilot(services.get_owned_pilot(pilot_id, actor()), data, actor=actor())
+        return services.update_pilot(
+            services.get_owned_pilot(pilot_id, actor()), data, actor=actor()
+        )
 
 
 @api_blp.route(f"{PILOT}/transitions")
@@ -71,7 +74,9 @@ class PilotTransitions(MethodView):
     @api_blp.response(200, PilotSchema)
     def post(self, data, pilot_id):
         """Move a pilot draft → recruiting → running → closed (any other move is 409)"""
-        return services.transition(services.get_owned_pilot(pilot_id, actor()), data["to"], actor=actor())
+        return services.transition(
+            services.get_owned_pilot(pilot_id, actor()), data["to"], actor=actor()
+        )
 
 
 @api_blp.route(f"{PILOT}/enrollments")
@@ -97,9 +102,15 @@ class PilotEnrollmentsCsv(MethodView):
     @api_auth(Role.OWNER)
     @api_blp.arguments(CsvUploadSchema, location="files")
     @api_blp.response(201, CsvResultSchema)
-    @api_blp.alt_response(409, schema=DuplicateUploadSchema, description="This file was already enrolled")
+    @api_blp.alt_response(
+        409, schema=DuplicateUploadSchema, description="This file was already enrolled"
+    )
+    @api_blp.doc(
+        # The OpenAPI summary, too long for a one-line docstring.
+        summary="Enrol everyone in a CSV, or nobody: bad rows are reported by line number; "
+        "the same file again is 409"
+    )
     def post(self, files, pilot_id):
-        """Enrol everyone in a CSV, or nobody: bad rows are reported by line number; the same file again is 409"""
         pilot = services.get_owned_pilot(pilot_id, actor())
         try:
             return services.enroll_csv(pilot, files["file"].read(), actor=actor())
@@ -108,9 +119,15 @@ class PilotEnrollmentsCsv(MethodView):
 
 
 def _duplicate_upload(duplicate: services.DuplicateUpload):
-    """The usual error body plus the earlier upload, so a client that timed out learns what happened."""
-    body = {"code": 409, "status": "Conflict", "message": duplicate.message, "errors": duplicate.errors,
-            "result": CsvUploadRecordSchema().dump(duplicate.upload)}
+    """The usual error body plus the earlier upload, so a client that timed out learns what
+    happened."""
+    body = {
+        "code": 409,
+        "status": "Conflict",
+        "message": duplicate.message,
+        "errors": duplicate.errors,
+        "result": CsvUploadRecordSchema().dump(duplicate.upload),
+    }
     return jsonify(body), 409
 
 
@@ -132,7 +149,9 @@ class EnrollmentErase(MethodView):
     @api_blp.response(200, EnrollmentSchema)
     def post(self, enrollment_id):
         """Erase a participant's contact data; answers stay, anonymous"""
-        enrollment = services.erase_contact(services.get_owned_enrollment(enrollment_id, actor()), actor=actor())
+        enrollment = services.erase_contact(
+            services.get_owned_enrollment(enrollment_id, actor()), actor=actor()
+        )
         return links.annotate_enrollments(enrollment.pilot, [enrollment])[0]
 
 
@@ -141,15 +160,21 @@ class PowerQueryArgsSchema(Schema):
     alpha = ma.fields.Float(load_default=0.05, validate=ma.validate.Range(0.0001, 0.5))
     power = ma.fields.Float(validate=ma.validate.Range(0.05, 0.999))
     n = ma.fields.Integer(validate=ma.validate.Range(2, 10_000_000))
-    direction = ma.fields.String(load_default="increase", validate=ma.validate.OneOf(["increase", "decrease", "two-sided"]))
+    direction = ma.fields.String(
+        load_default="increase", validate=ma.validate.OneOf(["increase", "decrease", "two-sided"])
+    )
 
 
 class PowerSchema(Schema):
     dz = ma.fields.Float()
     alpha = ma.fields.Float()
     direction = ma.fields.String()
-    n = ma.fields.Integer(attribute="pairs_needed", metadata={"description": "Pairs to recruit (rounded up)"})
-    n_exact = ma.fields.Float(attribute="n", metadata={"description": "Fractional n, as R's power.t.test"})
+    n = ma.fields.Integer(
+        attribute="pairs_needed", metadata={"description": "Pairs to recruit (rounded up)"}
+    )
+    n_exact = ma.fields.Float(
+        attribute="n", metadata={"description": "Fractional n, as R's power.t.test"}
+    )
     power = ma.fields.Float()
 
 
@@ -161,7 +186,9 @@ class Power(MethodView):
     def get(self, args):
         """Pairs needed for a power (give power), or the power of n pairs (give n)"""
         if ("power" in args) == ("n" in args):
-            raise Invalid("Give exactly one of power and n.", {"power": ["Give power or n, not both."]})
+            raise Invalid(
+                "Give exactly one of power and n.", {"power": ["Give power or n, not both."]}
+            )
         common = dict(dz=args["dz"], alpha=args["alpha"], direction=args["direction"])
         try:
             if "power" in args:

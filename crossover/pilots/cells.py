@@ -3,6 +3,7 @@
 Until it closes, a pilot sits in its initiative's cell. Closing keeps that cell on the pilot, so
 finished evidence stays where it was gathered when an admin later moves the initiative.
 """
+
 import sqlalchemy as sa
 
 from crossover.catalogue.models import Initiative, Level, Venue
@@ -18,8 +19,10 @@ def cell_of(pilot: Pilot) -> tuple[Venue, Level]:
 
 def cell_columns() -> tuple[sa.ColumnElement[int], sa.ColumnElement[int]]:
     """`cell_of` in SQL: venue and level ids, for a select that joins the pilot's initiative."""
-    return (sa.func.coalesce(Pilot.closed_venue_id, Initiative.venue_id),
-            sa.func.coalesce(Pilot.closed_level_id, Initiative.level_id))
+    return (
+        sa.func.coalesce(Pilot.closed_venue_id, Initiative.venue_id),
+        sa.func.coalesce(Pilot.closed_level_id, Initiative.level_id),
+    )
 
 
 def keep_cell(pilot: Pilot) -> None:

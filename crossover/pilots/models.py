@@ -2,6 +2,7 @@
 
 Invitations and responses belong to the surveys (crossover.surveys.models).
 """
+
 from datetime import date, datetime
 import enum
 from typing import TYPE_CHECKING
@@ -71,7 +72,9 @@ class Pilot(db.Model):
     instrument_id: Mapped[int] = mapped_column(sa.ForeignKey("instruments.id"), index=True)
     title: Mapped[str] = mapped_column(sa.String(200))
     format: Mapped[PilotFormat] = mapped_column(enum_column(PilotFormat))
-    status: Mapped[PilotStatus] = mapped_column(enum_column(PilotStatus), default=PilotStatus.DRAFT, index=True)
+    status: Mapped[PilotStatus] = mapped_column(
+        enum_column(PilotStatus), default=PilotStatus.DRAFT, index=True
+    )
     has_comparison: Mapped[bool] = mapped_column(default=False)
     planned_n: Mapped[int]
     starts_on: Mapped[date]
@@ -83,7 +86,9 @@ class Pilot(db.Model):
     outcome: Mapped[str] = mapped_column(sa.String(64), default="total")
     direction: Mapped[Direction] = mapped_column(enum_column(Direction), default=Direction.INCREASE)
     alpha: Mapped[float] = mapped_column(default=0.05)
-    primary_test: Mapped[PrimaryTest] = mapped_column(enum_column(PrimaryTest), default=PrimaryTest.PAIRED_T)
+    primary_test: Mapped[PrimaryTest] = mapped_column(
+        enum_column(PrimaryTest), default=PrimaryTest.PAIRED_T
+    )
     min_dz: Mapped[float] = mapped_column(default=0.2)
     # With a comparison arm: randomised unless preregistered "assigned" (null: the default).
     allocation: Mapped[Allocation | None] = mapped_column(enum_column(Allocation))
@@ -161,7 +166,9 @@ class Enrollment(db.Model):
 
     pilot: Mapped[Pilot] = relationship()
     invitations: Mapped[list["Invitation"]] = relationship(
-        order_by="Invitation.position", cascade="all, delete-orphan", lazy="selectin",
+        order_by="Invitation.position",
+        cascade="all, delete-orphan",
+        lazy="selectin",
         back_populates="enrollment",
     )
 

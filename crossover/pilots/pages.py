@@ -1,5 +1,6 @@
 """Owner pages: register and edit a pilot (with the power planner), lifecycle, enrolment,
 invitation links and status, matching and session logs."""
+
 from collections import Counter
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -60,24 +61,33 @@ def _pilot_form_data(form, numbers: FormNumbers, *, include_design: bool) -> dic
     if not include_design:
         return data
     preregistration = {
-        "outcome": form.get("outcome", "total"), "direction": form.get("direction", "increase"),
+        "outcome": form.get("outcome", "total"),
+        "direction": form.get("direction", "increase"),
         "alpha": numbers.decimal("alpha", _l("Alpha"), "preregistration.alpha"),
         "test": form.get("test", "paired_t"),
-        "min_dz": numbers.decimal("min_dz", _l("Smallest effect of interest (dz)"), "preregistration.min_dz"),
+        "min_dz": numbers.decimal(
+            "min_dz", _l("Smallest effect of interest (dz)"), "preregistration.min_dz"
+        ),
     }
-    data.update({
-        "initiative_id": numbers.whole("initiative_id", _l("Initiative")),
-        "instrument_id": numbers.whole("instrument_id", _l("Questionnaire")),
-        "format": form.get("format", ""),
-        "has_comparison": checked(form, "has_comparison"),
-        "planned_n": numbers.whole("planned_n", _l("Planned pairs (n)")),
-        "starts_on": blank_to_none(form.get("starts_on")),
-        "ends_on": blank_to_none(form.get("ends_on")),
-        "eligibility": {"age_bands": form.getlist("age_bands"), "career_phases": form.getlist("career_phases")},
-        "followup_days": numbers.whole_list(
-            "followup_days", _l("Follow-ups (days after the end, comma-separated)")),
-        "preregistration": {k: v for k, v in preregistration.items() if v is not None},
-    })
+    data.update(
+        {
+            "initiative_id": numbers.whole("initiative_id", _l("Initiative")),
+            "instrument_id": numbers.whole("instrument_id", _l("Questionnaire")),
+            "format": form.get("format", ""),
+            "has_comparison": checked(form, "has_comparison"),
+            "planned_n": numbers.whole("planned_n", _l("Planned pairs (n)")),
+            "starts_on": blank_to_none(form.get("starts_on")),
+            "ends_on": blank_to_none(form.get("ends_on")),
+            "eligibility": {
+                "age_bands": form.getlist("age_bands"),
+                "career_phases": form.getlist("career_phases"),
+            },
+            "followup_days": numbers.whole_list(
+                "followup_days", _l("Follow-ups (days after the end, comma-separated)")
+            ),
+            "preregistration": {k: v for k, v in preregistration.items() if v is not None},
+        }
+    )
     return {k: v for k, v in data.items() if v is not None}
 
 
@@ -115,11 +125,21 @@ def pilot_list():
 @page_auth(Role.OWNER)
 def pilot_new():
     """Register a pilot with its preregistration, helped by the power planner."""
-    form = request.form if request.method == "POST" else {
-        "initiative_id": request.args.get("initiative_id", ""), "planned_n": "30", "min_dz": "0.2",
-        "alpha": "0.05", "direction": "increase", "test": "paired_t", "followup_days": "30, 60",
-        "format": "mentoring", "outcome": "total",
-    }
+    form = (
+        request.form
+        if request.method == "POST"
+        else {
+            "initiative_id": request.args.get("initiative_id", ""),
+            "planned_n": "30",
+            "min_dz": "0.2",
+            "alpha": "0.05",
+            "direction": "increase",
+            "test": "paired_t",
+            "followup_days": "30, 60",
+            "format": "mentoring",
+            "outcome": "total",
+        }
+    )
     errors: dict = {}
     if request.method == "POST":
         try:
@@ -133,8 +153,14 @@ def pilot_new():
             return redirect(url_for("pilots.pilot_detail", pilot_id=pilot.id))
         except Invalid as error:
             errors = flash_error(error)
-    return render_template("pilots/form.html", form=form, errors=errors, planner=_form_planner(form),
-                           pilot=None, **_choices()), (422 if errors else 200)
+    return render_template(
+        "pilots/form.html",
+        form=form,
+        errors=errors,
+        planner=_form_planner(form),
+        pilot=None,
+        **_choices(),
+    ), (422 if errors else 200)
 
 
 @pages_bp.route(f"{PILOT}/edit", methods=["GET", "POST"])
@@ -148,26 +174,44 @@ def pilot_edit(pilot_id: int):
     if request.method == "POST":
         try:
             numbers = FormNumbers(request.form)
-            data = load(PilotUpdateSchema(), _pilot_form_data(request.form, numbers, include_design=is_draft),
-                        numbers.errors)
+            data = load(
+                PilotUpdateSchema(),
+                _pilot_form_data(request.form, numbers, include_design=is_draft),
+                numbers.errors,
+            )
             services.update_pilot(pilot, data, actor=actor())
             flash(_("Pilot saved."), "success")
             return redirect(url_for("pilots.pilot_detail", pilot_id=pilot.id))
         except DomainError as error:
             errors = flash_error(error)
-    return render_template("pilots/form.html", form=form, errors=errors, planner=_form_planner(form),
-                           pilot=pilot, **_choices()), (422 if errors else 200)
+    return render_template(
+        "pilots/form.html",
+        form=form,
+        errors=errors,
+        planner=_form_planner(form),
+        pilot=pilot,
+        **_choices(),
+    ), (422 if errors else 200)
 
 
 def _form_from_pilot(pilot) -> dict:
     return {
-        "title": pilot.title, "initiative_id": str(pilot.initiative_id), "instrument_id": str(pilot.instrument_id),
-        "format": pilot.format.value, "has_comparison": "on" if pilot.has_comparison else "",
-        "planned_n": str(pilot.planned_n), "starts_on": pilot.starts_on.isoformat(),
-        "ends_on": pilot.ends_on.isoformat(), "age_bands": pilot.eligible_age_bands,
-        "career_phases": pilot.eligible_career_phases, "followup_days": ", ".join(map(str, pilot.followup_days)),
-        "outcome": pilot.outcome, "direction": pilot.direction.value, "alpha": str(pilot.alpha),
-        "test": pilot.primary_test.value, "min_dz": str(pilot.min_dz),
+        "title": pilot.title,
+        "initiative_id": str(pilot.initiative_id),
+        "instrument_id": str(pilot.instrument_id),
+        "format": pilot.format.value,
+        "has_comparison": "on" if pilot.has_comparison else "",
+        "planned_n": str(pilot.planned_n),
+        "starts_on": pilot.starts_on.isoformat(),
+        "ends_on": pilot.ends_on.isoformat(),
+        "age_bands": pilot.eligible_age_bands,
+        "career_phases": pilot.eligible_career_phases,
+        "followup_days": ", ".join(map(str, pilot.followup_days)),
+        "outcome": pilot.outcome,
+        "direction": pilot.direction.value,
+        "alpha": str(pilot.alpha),
+        "test": pilot.primary_test.value,
+        "min_dz": str(pilot.min_dz),
     }
 
 
@@ -186,19 +230,33 @@ def _render_detail(pilot, form=None, errors: dict | None = None, status: int = 2
     matches = mentoring.list_matches(pilot) if is_owner else []
     matched = {m.enrollment_id for m in matches}
     unmatched = services.unmatched_participants(pilot, matched) if is_owner else []
-    mentors = [m for m in mentoring.list_mentors(available=True) if m.organization_id != pilot.organization_id]
+    mentors = [
+        m
+        for m in mentoring.list_mentors(available=True)
+        if m.organization_id != pilot.organization_id
+    ]
     age_bands = catalogue.options("age_band")
     return render_template(
-        "pilots/detail.html", pilot=pilot, cell=cell_of(pilot), is_owner=is_owner, enrollments=enrollments,
+        "pilots/detail.html",
+        pilot=pilot,
+        cell=cell_of(pilot),
+        is_owner=is_owner,
+        enrollments=enrollments,
         matches=matches,
-        unmatched=unmatched, total=total, page=page,
+        unmatched=unmatched,
+        total=total,
+        page=page,
         pages=max(1, -(-total // links.ENROLLMENT_PAGE_SIZE)),
         participants=services.count_participants(pilot) if is_owner else 0,
-        mentors=mentors, next_status=services.NEXT_STATUS.get(pilot.status),
-        age_bands=age_bands, career_phases=catalogue.options("career_phase"),
+        mentors=mentors,
+        next_status=services.NEXT_STATUS.get(pilot.status),
+        age_bands=age_bands,
+        career_phases=catalogue.options("career_phase"),
         default_age_band=_first_eligible(age_bands, pilot.eligible_age_bands),
         planner=_planner(pilot.min_dz, pilot.alpha, pilot.direction.value, pilot.planned_n),
-        today=local_today(), form=form or {}, errors=errors or {},
+        today=local_today(),
+        form=form or {},
+        errors=errors or {},
     ), status
 
 
@@ -232,7 +290,10 @@ def pilot_transition(pilot_id: int):
     pilot = services.get_owned_pilot(pilot_id, actor())
     try:
         pilot = services.transition(pilot, request.form.get("to", ""), actor=actor())
-        flash(_("The pilot is now %(status)s.", status=label("pilot_status", pilot.status.value)), "success")
+        flash(
+            _("The pilot is now %(status)s.", status=label("pilot_status", pilot.status.value)),
+            "success",
+        )
     except ValueError:
         flash(_("Unknown status."), "error")
     except DomainError as error:
@@ -247,8 +308,14 @@ def pilot_schedule(pilot_id: int):
     pilot = services.get_owned_pilot(pilot_id, actor())
     try:
         windows = [
-            load(WaveWindowSchema(), {"wave": w.wave, "opens_on": blank_to_none(request.form.get(f"opens_{w.wave}")),
-                                      "closes_on": request.form.get(f"closes_{w.wave}", "")})
+            load(
+                WaveWindowSchema(),
+                {
+                    "wave": w.wave,
+                    "opens_on": blank_to_none(request.form.get(f"opens_{w.wave}")),
+                    "closes_on": request.form.get(f"closes_{w.wave}", ""),
+                },
+            )
             for w in pilot.waves
         ]
         services.update_pilot(pilot, {"schedule": windows}, actor=actor())
@@ -264,15 +331,26 @@ def pilot_enroll(pilot_id: int):
     """Enrol one person from the form."""
     pilot = services.get_owned_pilot(pilot_id, actor())
     try:
-        data = load(EnrollmentInputSchema(), {
-            "age_band": request.form.get("age_band", ""), "career_phase": request.form.get("career_phase", ""),
-            "consent": checked(request.form, "consent"), "arm": request.form.get("arm") or None,
-            "email": blank_to_none(request.form.get("email")),
-        })
+        data = load(
+            EnrollmentInputSchema(),
+            {
+                "age_band": request.form.get("age_band", ""),
+                "career_phase": request.form.get("career_phase", ""),
+                "consent": checked(request.form, "consent"),
+                "arm": request.form.get("arm") or None,
+                "email": blank_to_none(request.form.get("email")),
+            },
+        )
         enrollment = services.enroll(pilot, data, actor=actor())
         if pilot.randomised:  # the owner learns the drawn arm only now
-            flash(_("Enrolled as %(code)s; the draw gave the %(arm)s arm.", code=enrollment.code,
-                    arm=label("arm", enrollment.arm.value)), "success")
+            flash(
+                _(
+                    "Enrolled as %(code)s; the draw gave the %(arm)s arm.",
+                    code=enrollment.code,
+                    arm=label("arm", enrollment.arm.value),
+                ),
+                "success",
+            )
         else:
             flash(_("Enrolled as %(code)s.", code=enrollment.code), "success")
     except DomainError as error:
@@ -297,8 +375,15 @@ def pilot_enroll_csv(pilot_id: int):
         result = services.enroll_csv(pilot, upload.read(), actor=actor())
         flash(_("%(n)d people enrolled.", n=result.enrolled), "success")
     except services.DuplicateUpload as duplicate:
-        flash(_("This file was already uploaded on %(when)s and enrolled %(n)d people; nobody was enrolled again.",
-                when=_local_time(duplicate.upload.uploaded_at), n=duplicate.upload.enrolled), "error")
+        flash(
+            _(
+                "This file was already uploaded on %(when)s and enrolled %(n)d people; nobody was "
+                "enrolled again.",
+                when=_local_time(duplicate.upload.uploaded_at),
+                n=duplicate.upload.enrolled,
+            ),
+            "error",
+        )
     except DomainError as error:
         return show_failed_form(pilot_id, error)
     return _back(pilot_id)
@@ -313,16 +398,38 @@ def pilot_send_invitations(pilot_id: int):
     results = outbox.send_due(pilot_id=pilot.id)
     sent = Counter(item.kind for item, outcome in results if outcome == "sent")
     failed = sum(1 for _item, outcome in results if outcome == "failed")
-    audit.record(actor(), "pilot.send_invitations", "pilot", pilot.id,
-                 invitations=sent["invitation"], reminders=sent["reminder"], failed=failed)
+    audit.record(
+        actor(),
+        "pilot.send_invitations",
+        "pilot",
+        pilot.id,
+        invitations=sent["invitation"],
+        reminders=sent["reminder"],
+        failed=failed,
+    )
     db.session.commit()
     if not results:
-        flash(_("Nothing is due: every open invitation was already sent, and no reminder is due yet."), "success")
+        flash(
+            _(
+                "Nothing is due: every open invitation was already sent, and no reminder is due "
+                "yet."
+            ),
+            "success",
+        )
     else:
-        flash(_("Sent %(i)d invitation(s) and %(r)d reminder(s).", i=sent["invitation"], r=sent["reminder"]),
-              "success")
+        flash(
+            _(
+                "Sent %(i)d invitation(s) and %(r)d reminder(s).",
+                i=sent["invitation"],
+                r=sent["reminder"],
+            ),
+            "success",
+        )
     if failed:
-        flash(_("%(n)d message(s) could not be sent; they will be tried again next time.", n=failed), "error")
+        flash(
+            _("%(n)d message(s) could not be sent; they will be tried again next time.", n=failed),
+            "error",
+        )
     return _back(pilot_id)
 
 
@@ -332,6 +439,8 @@ def enrollment_erase(enrollment_id: int):
     """Erase a participant's contact data."""
     enrollment = services.get_owned_enrollment(enrollment_id, actor())
     services.erase_contact(enrollment, actor=actor())
-    flash(_("Contact data of %(code)s erased; the answers stay, anonymous.", code=enrollment.code), "success")
+    flash(
+        _("Contact data of %(code)s erased; the answers stay, anonymous.", code=enrollment.code),
+        "success",
+    )
     return _back(enrollment.pilot_id)
-

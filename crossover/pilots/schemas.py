@@ -1,4 +1,5 @@
 """Pilot, preregistration, schedule, enrollment and transition payloads."""
+
 from flask_smorest.fields import Upload
 import marshmallow as ma
 
@@ -20,21 +21,35 @@ _phase = ma.fields.String(validate=ma.validate.Length(1, 32))
 
 class PreregistrationSchema(Schema):
     outcome = ma.fields.String(
-        load_default="total", validate=ma.validate.Length(1, 64),
+        load_default="total",
+        validate=ma.validate.Length(1, 64),
         metadata={"description": "'total' or a subscale key of the instrument"},
     )
-    direction = ma.fields.String(load_default="increase", validate=ma.validate.OneOf(_values(Direction)))
+    direction = ma.fields.String(
+        load_default="increase", validate=ma.validate.OneOf(_values(Direction))
+    )
     alpha = ma.fields.Float(load_default=0.05, validate=ma.validate.Range(0.001, 0.5))
-    test = ma.fields.String(load_default="paired_t", validate=ma.validate.OneOf(_values(PrimaryTest)))
+    test = ma.fields.String(
+        load_default="paired_t", validate=ma.validate.OneOf(_values(PrimaryTest))
+    )
     min_dz = ma.fields.Float(load_default=0.2, validate=ma.validate.Range(0.01, 5))
     allocation = ma.fields.String(
-        allow_none=True, validate=ma.validate.OneOf(_values(Allocation)),
-        metadata={"description": "With a comparison arm: randomised (the default; permuted blocks within "
-                                 "strata, no arm may be sent) or assigned (the owner picks: a non-randomised "
-                                 "comparison)"})
+        allow_none=True,
+        validate=ma.validate.OneOf(_values(Allocation)),
+        metadata={
+            "description": "With a comparison arm: randomised (the default; permuted blocks within "
+            "strata, no arm may be sent) or assigned (the owner picks: a non-randomised "
+            "comparison)"
+        },
+    )
     strata = ma.fields.List(
-        ma.fields.String(validate=ma.validate.OneOf(STRATUM_FIELDS)), allow_none=True,
-        metadata={"description": "Enrollment attributes to randomise within; default age_band and career_phase"})
+        ma.fields.String(validate=ma.validate.OneOf(STRATUM_FIELDS)),
+        allow_none=True,
+        metadata={
+            "description": "Enrollment attributes to randomise within; default age_band and "
+            "career_phase"
+        },
+    )
 
 
 class PreregistrationUpdateSchema(Schema):
@@ -44,7 +59,9 @@ class PreregistrationUpdateSchema(Schema):
     test = ma.fields.String(validate=ma.validate.OneOf(_values(PrimaryTest)))
     min_dz = ma.fields.Float(validate=ma.validate.Range(0.01, 5))
     allocation = ma.fields.String(allow_none=True, validate=ma.validate.OneOf(_values(Allocation)))
-    strata = ma.fields.List(ma.fields.String(validate=ma.validate.OneOf(STRATUM_FIELDS)), allow_none=True)
+    strata = ma.fields.List(
+        ma.fields.String(validate=ma.validate.OneOf(STRATUM_FIELDS)), allow_none=True
+    )
 
 
 class EligibilitySchema(Schema):
@@ -67,7 +84,8 @@ class WaveWindowSchema(Schema):
 
 _followups = ma.fields.List(
     ma.fields.Integer(strict=True, validate=ma.validate.Range(1, 730)),
-    validate=ma.validate.Length(max=6), metadata={"description": "Follow-up offsets in days after ends_on"},
+    validate=ma.validate.Length(max=6),
+    metadata={"description": "Follow-up offsets in days after ends_on"},
 )
 
 
@@ -82,7 +100,9 @@ class _PilotFields(Schema):
     ends_on = ma.fields.Date()
     eligibility = ma.fields.Nested(EligibilitySchema)
     followup_days = _followups
-    schedule = ma.fields.List(ma.fields.Nested(WaveWindowSchema), validate=ma.validate.Length(max=12))
+    schedule = ma.fields.List(
+        ma.fields.Nested(WaveWindowSchema), validate=ma.validate.Length(max=12)
+    )
 
     @ma.validates_schema
     def _dates(self, data, **kwargs):
@@ -97,10 +117,14 @@ class PilotCreateSchema(_PilotFields):
     initiative_id = Id(required=True)
     title = ma.fields.String(required=True, validate=ma.validate.Length(1, 200))
     format = ma.fields.String(required=True, validate=ma.validate.OneOf(_values(PilotFormat)))
-    planned_n = ma.fields.Integer(strict=True, required=True, validate=ma.validate.Range(2, 100_000))
+    planned_n = ma.fields.Integer(
+        strict=True, required=True, validate=ma.validate.Range(2, 100_000)
+    )
     starts_on = ma.fields.Date(required=True)
     ends_on = ma.fields.Date(required=True)
-    preregistration = ma.fields.Nested(PreregistrationSchema, load_default=lambda: PreregistrationSchema().load({}))
+    preregistration = ma.fields.Nested(
+        PreregistrationSchema, load_default=lambda: PreregistrationSchema().load({})
+    )
 
 
 class PilotUpdateSchema(_PilotFields):
@@ -138,13 +162,18 @@ class PilotSchema(Schema):
     followup_days = ma.fields.List(ma.fields.Integer())
     schedule = ma.fields.List(ma.fields.Nested(WaveWindowSchema), attribute="waves")
     preregistration = ma.fields.Function(
-        lambda p: {"outcome": p.outcome, "direction": p.direction.value, "alpha": p.alpha,
-                   "test": p.primary_test.value, "min_dz": p.min_dz,
-                   "allocation": p.allocation_method.value if p.allocation_method else None,
-                   "strata": p.stratum_fields if p.randomised else None,
-                   # the seed is kept from everyone until the pilot is closed
-                   "allocation_seed": p.allocation_seed if p.status is PilotStatus.CLOSED else None,
-                   "frozen_at": p.preregistered_at.isoformat() if p.preregistered_at else None}
+        lambda p: {
+            "outcome": p.outcome,
+            "direction": p.direction.value,
+            "alpha": p.alpha,
+            "test": p.primary_test.value,
+            "min_dz": p.min_dz,
+            "allocation": p.allocation_method.value if p.allocation_method else None,
+            "strata": p.stratum_fields if p.randomised else None,
+            # the seed is kept from everyone until the pilot is closed
+            "allocation_seed": p.allocation_seed if p.status is PilotStatus.CLOSED else None,
+            "frozen_at": p.preregistered_at.isoformat() if p.preregistered_at else None,
+        }
     )
     created_at = ma.fields.DateTime()
 
@@ -158,10 +187,16 @@ class EnrollmentInputSchema(Schema):
     career_phase = ma.fields.String(required=True, validate=ma.validate.Length(1, 32))
     consent = ma.fields.Boolean(required=True)
     arm = ma.fields.String(
-        load_default=None, validate=ma.validate.OneOf(_values(Arm)),
-        metadata={"description": "participant (default) or comparison; only for an assigned comparison: "
-                                 "a randomised pilot draws the arm and refuses one sent (422)"})
-    email = ma.fields.Email(allow_none=True, load_default=None, validate=ma.validate.Length(max=254))
+        load_default=None,
+        validate=ma.validate.OneOf(_values(Arm)),
+        metadata={
+            "description": "participant (default) or comparison; only for an assigned comparison: "
+            "a randomised pilot draws the arm and refuses one sent (422)"
+        },
+    )
+    email = ma.fields.Email(
+        allow_none=True, load_default=None, validate=ma.validate.Length(max=254)
+    )
 
 
 class InvitationLinkSchema(Schema):
@@ -171,8 +206,12 @@ class InvitationLinkSchema(Schema):
     opens_on = ma.fields.Date(allow_none=True)
     closes_on = ma.fields.Date()
     status = ma.fields.String(metadata={"description": "not_open, open, closed or answered"})
-    sent_at = ma.fields.DateTime(allow_none=True, metadata={"description": "When the invitation e-mail went out"})
-    reminded_at = ma.fields.DateTime(allow_none=True, metadata={"description": "When the reminder went out"})
+    sent_at = ma.fields.DateTime(
+        allow_none=True, metadata={"description": "When the invitation e-mail went out"}
+    )
+    reminded_at = ma.fields.DateTime(
+        allow_none=True, metadata={"description": "When the reminder went out"}
+    )
 
 
 class EnrollmentSchema(Schema):
@@ -182,8 +221,11 @@ class EnrollmentSchema(Schema):
     arm = ma.fields.Function(lambda e: e.arm.value)
     allocation = ma.fields.Function(
         lambda e: e.pilot.allocation_method.value if e.pilot.allocation_method else None,
-        metadata={"description": "How the arm was given: randomised (drawn), assigned (the owner's choice), "
-                                 "or null without a comparison arm"})
+        metadata={
+            "description": "How the arm was given: randomised (drawn), assigned (the owner's "
+            "choice), or null without a comparison arm"
+        },
+    )
     age_band = ma.fields.String()
     career_phase = ma.fields.String()
     consented_at = ma.fields.DateTime()
@@ -194,7 +236,9 @@ class EnrollmentSchema(Schema):
 
 
 class CsvUploadSchema(Schema):
-    file = Upload(required=True, metadata={"description": "CSV: age_band, career_phase, consent, arm, email"})
+    file = Upload(
+        required=True, metadata={"description": "CSV: age_band, career_phase, consent, arm, email"}
+    )
 
 
 class CsvUploadRecordSchema(Schema):
@@ -207,7 +251,9 @@ class CsvUploadRecordSchema(Schema):
     uploaded_by_id = ma.fields.Integer(allow_none=True)
     enrolled = ma.fields.Integer()
     with_email = ma.fields.Function(lambda u: u.summary.get("with_email", 0))
-    arms = ma.fields.Function(lambda u: u.summary.get("arms", {}), metadata={"description": "People per arm"})
+    arms = ma.fields.Function(
+        lambda u: u.summary.get("arms", {}), metadata={"description": "People per arm"}
+    )
 
 
 class CsvResultSchema(Schema):

@@ -1,4 +1,5 @@
 """Pilot rules: registration, preregistration freeze, lifecycle, schedule, enrolment, erasure."""
+
 from collections import Counter
 import csv
 import dataclasses
@@ -48,8 +49,16 @@ NEXT_STATUS = {
 MID_SENIOR = ["45-49", "50-54", "55-59", "60-64", "65+"]
 # Changing these after draft would change what was preregistered or who was compared.
 FROZEN_FIELDS = {
-    "initiative_id", "instrument_id", "format", "has_comparison", "planned_n", "starts_on",
-    "ends_on", "eligibility", "followup_days", "preregistration",
+    "initiative_id",
+    "instrument_id",
+    "format",
+    "has_comparison",
+    "planned_n",
+    "starts_on",
+    "ends_on",
+    "eligibility",
+    "followup_days",
+    "preregistration",
 }
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"  # no 0/O, 1/I/L, U: easy to read aloud
 MAX_CSV_ROWS = 5000
@@ -57,6 +66,7 @@ CODE_ATTEMPTS = 3  # a CSV upload redraws its codes this often when one was alre
 
 
 # --- look-ups that enforce organization isolation -------------------------------------------
+
 
 def pilots_query(actor: User) -> sa.Select:
     query = sa.select(Pilot)
@@ -84,7 +94,8 @@ def get_owned_enrollment(enrollment_id: int, actor: User) -> Enrollment:
     if actor.role is not Role.OWNER:
         raise Forbidden("Only the pilot's owners see participants.")
     enrollment = db.session.scalar(
-        sa.select(Enrollment).join(Enrollment.pilot)
+        sa.select(Enrollment)
+        .join(Enrollment.pilot)
         .where(Enrollment.id == enrollment_id, Pilot.organization_id == actor.organization_id)
     )
     if enrollment is None:
@@ -100,6 +111,7 @@ def list_pilots(actor: User, status: str | None = None) -> list[Pilot]:
 
 
 # --- registration and editing -----------------------------------------------------------------
+
 
 def default_instrument() -> Instrument | None:
     return db.session.scalar(sa.select(Instrument).where(Instrument.key == DEFAULT_INSTRUMENT_KEY))
@@ -122,7 +134,9 @@ def _default_eligibility(pilot: Pilot) -> None:
 def _apply_eligibility(pilot: Pilot, eligibility: dict) -> None:
     """Set the rules named; an empty list means everyone."""
     if "age_bands" in eligibility:
-        pilot.eligible_age_bands = _check_keys(eligibility["age_bands"], "age_band", "eligibility.age_bands")
+        pilot.eligible_age_bands = _check_keys(
+            eligibility["age_bands"], "age_band", "eligibility.age_bands"
+        )
     if "career_phases" in eligibility:
         pilot.eligible_career_phases = _check_keys(
             eligibility["career_phases"], "career_phase", "eligibility.career_phases"
@@ -141,7 +155,9 @@ def _apply_preregistration(pilot: Pilot, prereg: dict) -> None:
     if "min_dz" in prereg:
         pilot.min_dz = prereg["min_dz"]
     if "allocation" in prereg:
-        pilot.allocation = None if prereg["allocation"] is None else Allocation(prereg["allocation"])
+        pilot.allocation = (
+            None if prereg["allocation"] is None else Allocation(prereg["allocation"])
+        )
     if "strata" in prereg:
         pilot.strata = None if prereg["strata"] is None else list(dict.fromkeys(prereg["strata"]))
 
@@ -161,17 +177,27 @@ def _apply_schedule(pilot: Pilot, windows: list[dict] | None) -> None:
     given = {w["wave"]: w for w in windows or []}
     unknown = sorted(set(given) - set(expected))
     if unknown:
-        raise Invalid("Unknown wave.", {"schedule": [f"This pilot has no wave {w!r}." for w in unknown]})
-    defaults = {w["wave"]: w for w in waves.default_schedule(pilot.starts_on, pilot.ends_on, pilot.followup_days)}
+        raise Invalid(
+            "Unknown wave.", {"schedule": [f"This pilot has no wave {w!r}." for w in unknown]}
+        )
+    defaults = {
+        w["wave"]: w
+        for w in waves.default_schedule(pilot.starts_on, pilot.ends_on, pilot.followup_days)
+    }
     current = {w.wave: w for w in pilot.waves}
     windows_out = []
     for position, name in enumerate(expected):
         source = given.get(name) or (
             {"opens_on": current[name].opens_on, "closes_on": current[name].closes_on}
-            if name in current and windows is not None else defaults[name]
+            if name in current and windows is not None
+            else defaults[name]
         )
         window = current.get(name) or WaveWindow(wave=name)
-        window.position, window.opens_on, window.closes_on = position, source["opens_on"], source["closes_on"]
+        window.position, window.opens_on, window.closes_on = (
+            position,
+            source["opens_on"],
+            source["closes_on"],
+        )
         windows_out.append(window)
     pilot.waves = windows_out
 
@@ -185,12 +211,18 @@ def register_pilot(data: dict, *, actor: User) -> Pilot:
         raise Invalid("Unknown initiative.", {"initiative_id": ["No such initiative."]})
     instrument = _instrument_for(data.get("instrument_id"), actor)
     pilot = Pilot(
-        organization_id=actor.organization_id, initiative=initiative, instrument_id=instrument.id,
-        title=data["title"].strip(), format=PilotFormat(data["format"]),
-        has_comparison=data.get("has_comparison", False), planned_n=data["planned_n"],
-        starts_on=data["starts_on"], ends_on=data["ends_on"],
+        organization_id=actor.organization_id,
+        initiative=initiative,
+        instrument_id=instrument.id,
+        title=data["title"].strip(),
+        format=PilotFormat(data["format"]),
+        has_comparison=data.get("has_comparison", False),
+        planned_n=data["planned_n"],
+        starts_on=data["starts_on"],
+        ends_on=data["ends_on"],
         followup_days=sorted(set(data.get("followup_days", waves.DEFAULT_FOLLOWUP_DAYS))),
-        created_by_id=actor.id, status=PilotStatus.DRAFT,
+        created_by_id=actor.id,
+        status=PilotStatus.DRAFT,
     )
     _default_eligibility(pilot)
     _apply_eligibility(pilot, data.get("eligibility", {}))
@@ -208,7 +240,9 @@ def _instrument_for(instrument_id: int | None, actor: User) -> Instrument:
     if instrument_id is None:
         instrument = default_instrument()
         if instrument is None:
-            raise Invalid("No default instrument; run `crossover seed`.", {"instrument_id": ["Required."]})
+            raise Invalid(
+                "No default instrument; run `crossover seed`.", {"instrument_id": ["Required."]}
+            )
         return instrument
     try:
         return get_instrument(instrument_id, actor)
@@ -226,7 +260,9 @@ def update_pilot(pilot: Pilot, data: dict, *, actor: User) -> Pilot:
                 {field: ["Frozen when the pilot left draft."] for field in frozen},
             )
         if pilot.status is PilotStatus.CLOSED and "schedule" in data:
-            raise Conflict("A closed pilot's schedule cannot change.", {"schedule": ["The pilot is closed."]})
+            raise Conflict(
+                "A closed pilot's schedule cannot change.", {"schedule": ["The pilot is closed."]}
+            )
     if "initiative_id" in data:
         if db.session.get(Initiative, data["initiative_id"]) is None:
             raise Invalid("Unknown initiative.", {"initiative_id": ["No such initiative."]})
@@ -257,15 +293,24 @@ def update_pilot(pilot: Pilot, data: dict, *, actor: User) -> Pilot:
 
 def _check_enrolled_waves(pilot: Pilot) -> None:
     """Enrolled people already hold one invitation per wave: the set of waves must stay put."""
-    has_enrollments = db.session.scalar(sa.select(sa.exists().where(Enrollment.pilot_id == pilot.id)))
+    has_enrollments = db.session.scalar(
+        sa.select(sa.exists().where(Enrollment.pilot_id == pilot.id))
+    )
     if not has_enrollments:
         return
-    existing = set(db.session.scalars(
-        sa.select(Invitation.wave).join(Invitation.enrollment).where(Enrollment.pilot_id == pilot.id).distinct()
-    ))
+    existing = set(
+        db.session.scalars(
+            sa.select(Invitation.wave)
+            .join(Invitation.enrollment)
+            .where(Enrollment.pilot_id == pilot.id)
+            .distinct()
+        )
+    )
     if existing and existing != {w.wave for w in pilot.waves}:
-        raise Conflict("People are enrolled; the pilot's waves can no longer be added or removed.",
-                       {"followup_days": ["Fixed once anyone is enrolled."]})
+        raise Conflict(
+            "People are enrolled; the pilot's waves can no longer be added or removed.",
+            {"followup_days": ["Fixed once anyone is enrolled."]},
+        )
 
 
 def transition(pilot: Pilot, to: str, *, actor: User) -> Pilot:
@@ -281,22 +326,26 @@ def transition(pilot: Pilot, to: str, *, actor: User) -> Pilot:
     if pilot.status is PilotStatus.DRAFT:
         pilot.preregistered_at = utcnow()
         if pilot.randomised and pilot.allocation_seed is None:
-            pilot.allocation_seed = allocation.new_seed()  # never in the audit log: kept until closed
+            pilot.allocation_seed = (
+                allocation.new_seed()
+            )  # never in the audit log: kept until closed
     if target is PilotStatus.CLOSED:
         keep_cell(pilot)
     previous = pilot.status
     pilot.status = target
-    audit.record(actor, "pilot.transition", "pilot", pilot.id, **{"from": previous.value, "to": target.value})
+    audit.record(
+        actor, "pilot.transition", "pilot", pilot.id, **{"from": previous.value, "to": target.value}
+    )
     db.session.commit()
     return pilot
 
 
 # --- enrolment ----------------------------------------------------------------------------------
 
+
 def new_code() -> str:
     """A fresh pseudonymous enrolment code (a clash with a stored one is left to the unique key)."""
     return "P-" + "".join(secrets.choice(CODE_ALPHABET) for _ in range(8))  # ~39 bits
-
 
 
 def _known_options() -> dict[str, set[str]]:
@@ -308,16 +357,25 @@ def _rule_error(value: str, known: set[str], allowed: list[str], name: str) -> l
     if value not in known:
         return [f"Unknown {name} {value!r}."]
     if allowed and value not in allowed:
-        return [f"{name.capitalize()} {value} is not eligible for this pilot (eligible: {', '.join(allowed)})."]
+        return [
+            f"{name.capitalize()} {value} is not eligible for this pilot (eligible: "
+            f"{', '.join(allowed)})."
+        ]
     return []
 
 
-def _eligibility_errors(pilot: Pilot, row: dict, known: dict[str, set[str]] | None = None) -> dict[str, list[str]]:
+def _eligibility_errors(
+    pilot: Pilot, row: dict, known: dict[str, set[str]] | None = None
+) -> dict[str, list[str]]:
     known = known or _known_options()
     errors: dict[str, list[str]] = {}
-    if problems := _rule_error(row["age_band"], known["age_band"], pilot.eligible_age_bands, "age band"):
+    if problems := _rule_error(
+        row["age_band"], known["age_band"], pilot.eligible_age_bands, "age band"
+    ):
         errors["age_band"] = problems
-    if problems := _rule_error(row["career_phase"], known["career_phase"], pilot.eligible_career_phases, "career phase"):
+    if problems := _rule_error(
+        row["career_phase"], known["career_phase"], pilot.eligible_career_phases, "career phase"
+    ):
         errors["career_phase"] = problems
     if row.get("consent") is not True:
         errors["consent"] = ["Consent is required to enrol."]
@@ -344,17 +402,29 @@ def new_invitations(pilot: Pilot) -> list[Invitation]:
     invitations = []
     for window in pilot.waves:
         nonce = tokens.new_nonce()
-        invitations.append(Invitation(wave=window.wave, position=window.position, nonce=nonce,
-                                      token_hash=tokens.hash_token(tokens.token_for(nonce))))
+        invitations.append(
+            Invitation(
+                wave=window.wave,
+                position=window.position,
+                nonce=nonce,
+                token_hash=tokens.hash_token(tokens.token_for(nonce)),
+            )
+        )
     return invitations
 
 
 def _add_enrollment(pilot: Pilot, row: dict) -> Enrollment:
     now = utcnow()
     enrollment = Enrollment(
-        pilot=pilot, code=new_code(), arm=Arm(row.get("arm") or Arm.PARTICIPANT.value),
-        age_band=row["age_band"], career_phase=row["career_phase"], consented_at=now, created_at=now,
-        stratum=row.get("stratum"), allocation_slot=row.get("allocation_slot"),
+        pilot=pilot,
+        code=new_code(),
+        arm=Arm(row.get("arm") or Arm.PARTICIPANT.value),
+        age_band=row["age_band"],
+        career_phase=row["career_phase"],
+        consented_at=now,
+        created_at=now,
+        stratum=row.get("stratum"),
+        allocation_slot=row.get("allocation_slot"),
     )
     enrollment.invitations.extend(new_invitations(pilot))
     db.session.add(enrollment)
@@ -369,20 +439,34 @@ def enroll(pilot: Pilot, data: dict, *, actor: User) -> Enrollment:
     _check_enrollable(pilot)
     errors = _eligibility_errors(pilot, data)
     if errors:
-        raise Invalid("Not eligible for this pilot: " + " ".join(m for ms in errors.values() for m in ms), errors)
+        raise Invalid(
+            "Not eligible for this pilot: " + " ".join(m for ms in errors.values() for m in ms),
+            errors,
+        )
     row = dict(data)
     if pilot.randomised:
         allocation.assign(pilot, [row])
     enrollment = _add_enrollment(pilot, row)
     audit.record(actor, "enrollment.create", "enrollment", enrollment.id, pilot=pilot.id)
     if pilot.randomised:
-        audit.record(actor, "enrollment.allocate", "enrollment", enrollment.id, **_allocation_details(pilot, row))
+        audit.record(
+            actor,
+            "enrollment.allocate",
+            "enrollment",
+            enrollment.id,
+            **_allocation_details(pilot, row),
+        )
     db.session.commit()
     return enrollment
 
 
 def _allocation_details(pilot: Pilot, row: dict) -> dict:
-    return {"pilot": pilot.id, "arm": row["arm"], "stratum": row["stratum"], "slot": row["allocation_slot"]}
+    return {
+        "pilot": pilot.id,
+        "arm": row["arm"],
+        "stratum": row["stratum"],
+        "slot": row["allocation_slot"],
+    }
 
 
 _CSV_TRUE = {"yes", "y", "true", "1", "はい", "同意"}
@@ -395,19 +479,27 @@ def _csv_rows(content: bytes) -> list[tuple[int, dict]]:
         raise Invalid("The file is not UTF-8 text.", {"file": ["Save the CSV as UTF-8."]}) from None
     if "\x00" in text:
         line = text.count("\n", 0, text.index("\x00")) + 1
-        raise Invalid(f"Line {line} holds a NUL character.", {f"line {line}": ["NUL characters are not allowed."]})
+        raise Invalid(
+            f"Line {line} holds a NUL character.",
+            {f"line {line}": ["NUL characters are not allowed."]},
+        )
     reader = csv.DictReader(io.StringIO(text))
     try:
         required = {"age_band", "career_phase", "consent"}
         header = {h.strip() for h in reader.fieldnames or []}
         if not required <= header:
-            raise Invalid("Missing CSV columns.", {"file": [f"Missing column(s): {', '.join(sorted(required - header))}."]})
+            raise Invalid(
+                "Missing CSV columns.",
+                {"file": [f"Missing column(s): {', '.join(sorted(required - header))}."]},
+            )
         rows = []
         for row in reader:
             clean = {(k or "").strip(): (v or "").strip() for k, v in row.items() if k is not None}
             rows.append((reader.line_num, clean))
             if len(rows) > MAX_CSV_ROWS:
-                raise Invalid("Too many rows.", {"file": [f"At most {MAX_CSV_ROWS} rows per file."]})
+                raise Invalid(
+                    "Too many rows.", {"file": [f"At most {MAX_CSV_ROWS} rows per file."]}
+                )
     except csv.Error as error:  # a field over csv.field_size_limit() (128 KiB)
         line = reader.line_num + 1  # line_num counts the lines of the records read whole
         raise Invalid(f"Line {line}: {error}.", {f"line {line}": [f"{error}."]}) from None
@@ -418,11 +510,15 @@ def _csv_rows(content: bytes) -> list[tuple[int, dict]]:
 
 def _csv_row_errors(pilot: Pilot, raw: dict, known: dict[str, set[str]]) -> tuple[dict, list[str]]:
     row = {
-        "age_band": raw.get("age_band", ""), "career_phase": raw.get("career_phase", ""),
+        "age_band": raw.get("age_band", ""),
+        "career_phase": raw.get("career_phase", ""),
         "consent": raw.get("consent", "").lower() in _CSV_TRUE,
-        "arm": raw.get("arm") or None, "email": raw.get("email") or None,
+        "arm": raw.get("arm") or None,
+        "email": raw.get("email") or None,
     }
-    problems = [f"{field}: {m}" for field, ms in _eligibility_errors(pilot, row, known).items() for m in ms]
+    problems = [
+        f"{field}: {m}" for field, ms in _eligibility_errors(pilot, row, known).items() for m in ms
+    ]
     row["arm"] = row["arm"] or Arm.PARTICIPANT.value
     if row["arm"] not in {a.value for a in Arm}:
         problems.append(f"arm: Unknown arm {row['arm']!r}.")
@@ -464,12 +560,15 @@ class CsvUploadResult:
 def earlier_upload(pilot: Pilot, digest: str) -> EnrollmentUpload | None:
     """The accepted upload of this exact file (by SHA-256) for this pilot, if any."""
     return db.session.scalar(
-        sa.select(EnrollmentUpload).where(EnrollmentUpload.pilot_id == pilot.id, EnrollmentUpload.sha256 == digest)
+        sa.select(EnrollmentUpload).where(
+            EnrollmentUpload.pilot_id == pilot.id, EnrollmentUpload.sha256 == digest
+        )
     )
 
 
 def _new_codes(count: int) -> list[str]:
-    """Distinct new codes; a clash with a stored one is left to the unique key (enroll_csv retries)."""
+    """Distinct new codes; a clash with a stored one is left to the unique key (enroll_csv
+    retries)."""
     codes: set[str] = set()
     while len(codes) < count:
         codes.add(new_code())
@@ -479,32 +578,55 @@ def _new_codes(count: int) -> list[str]:
 def _insert_enrollments(pilot: Pilot, rows: list[dict], now: datetime) -> list[dict]:
     """Insert the enrollments in one executemany; returns them as inserted, each with its id."""
     values = [
-        {"pilot_id": pilot.id, "code": code, "arm": Arm(row["arm"]), "age_band": row["age_band"],
-         "career_phase": row["career_phase"], "consented_at": now, "created_at": now,
-         "stratum": row.get("stratum"), "allocation_slot": row.get("allocation_slot")}
-        for row, code in zip(rows, _new_codes(len(rows)))
+        {
+            "pilot_id": pilot.id,
+            "code": code,
+            "arm": Arm(row["arm"]),
+            "age_band": row["age_band"],
+            "career_phase": row["career_phase"],
+            "consented_at": now,
+            "created_at": now,
+            "stratum": row.get("stratum"),
+            "allocation_slot": row.get("allocation_slot"),
+        }
+        for row, code in zip(rows, _new_codes(len(rows)), strict=True)
     ]
     # Core, not the ORM: no object per row. The ids are read back by code (SQLite cannot return
     # an executemany's ids in order); the rows of this upload share the pilot and the timestamp.
     db.session.execute(sa.insert(Enrollment.__table__), values)
-    ids = dict(db.session.execute(
-        sa.select(Enrollment.code, Enrollment.id).where(Enrollment.pilot_id == pilot.id, Enrollment.created_at == now)
-    ).all())
+    ids = dict(
+        db.session.execute(
+            sa.select(Enrollment.code, Enrollment.id).where(
+                Enrollment.pilot_id == pilot.id, Enrollment.created_at == now
+            )
+        ).all()
+    )
     for value in values:
         value["id"] = ids[value["code"]]
     return values
 
 
-def _insert_invitations(pilot: Pilot, enrollments: list[dict], now: datetime) -> dict[int, list[str]]:
-    """One invitation per wave for each enrollment, in one executemany; returns each one's tokens."""
+def _insert_invitations(
+    pilot: Pilot, enrollments: list[dict], now: datetime
+) -> dict[int, list[str]]:
+    """One invitation per wave for each enrollment, in one executemany; returns each one's
+    tokens."""
     values, tokens_of = [], {}
     for enrollment in enrollments:
         nonces = [tokens.new_nonce() for _ in pilot.waves]
         tokens_of[enrollment["id"]] = [tokens.token_for(nonce) for nonce in nonces]
         values += [
-            {"enrollment_id": enrollment["id"], "wave": window.wave, "position": window.position,
-             "nonce": nonce, "token_hash": tokens.hash_token(token), "created_at": now}
-            for window, nonce, token in zip(pilot.waves, nonces, tokens_of[enrollment["id"]])
+            {
+                "enrollment_id": enrollment["id"],
+                "wave": window.wave,
+                "position": window.position,
+                "nonce": nonce,
+                "token_hash": tokens.hash_token(token),
+                "created_at": now,
+            }
+            for window, nonce, token in zip(
+                pilot.waves, nonces, tokens_of[enrollment["id"]], strict=True
+            )
         ]
     db.session.execute(sa.insert(Invitation.__table__), values)
     return tokens_of
@@ -513,35 +635,62 @@ def _insert_invitations(pilot: Pilot, enrollments: list[dict], now: datetime) ->
 def _insert_contacts(enrollments: list[dict], rows: list[dict]) -> None:
     values = [
         {"enrollment_id": enrollment["id"], "email": row["email"].strip().lower()}
-        for enrollment, row in zip(enrollments, rows) if row.get("email")
+        for enrollment, row in zip(enrollments, rows, strict=True)
+        if row.get("email")
     ]
     if values:
         db.session.execute(sa.insert(Contact.__table__), values)
 
 
-def _fresh_rows(pilot: Pilot, enrollments: list[dict], rows: list[dict], tokens_of: dict[int, list[str]]) -> list[EnrolledRow]:
-    """The answer's view of new enrollments: they share one creation time, so each wave's status too."""
+def _fresh_rows(
+    pilot: Pilot, enrollments: list[dict], rows: list[dict], tokens_of: dict[int, list[str]]
+) -> list[EnrolledRow]:
+    """The answer's view of new enrollments: they share one creation time, so each wave's status
+    too."""
     fresh = [
-        EnrolledRow(id=e["id"], pilot_id=pilot.id, code=e["code"], arm=e["arm"], age_band=e["age_band"],
-                    career_phase=e["career_phase"], consented_at=e["consented_at"], created_at=e["created_at"],
-                    has_contact=bool(row.get("email")), pilot=pilot)
-        for e, row in zip(enrollments, rows)
+        EnrolledRow(
+            id=e["id"],
+            pilot_id=pilot.id,
+            code=e["code"],
+            arm=e["arm"],
+            age_band=e["age_band"],
+            career_phase=e["career_phase"],
+            consented_at=e["consented_at"],
+            created_at=e["created_at"],
+            has_contact=bool(row.get("email")),
+            pilot=pilot,
+        )
+        for e, row in zip(enrollments, rows, strict=True)
     ]
     if not fresh:
         return fresh
     today, created_on = local_today(), fresh[0].created_at.date()
-    shared = [(w, w.opens_on or created_on, invitation_status(w, fresh[0], False, today)) for w in pilot.waves]
+    shared = [
+        (w, w.opens_on or created_on, invitation_status(w, fresh[0], False, today))
+        for w in pilot.waves
+    ]
     for person in fresh:
-        person.links = [link(token, window, opens_on, status, {})
-                        for (window, opens_on, status), token in zip(shared, tokens_of[person.id])]
+        person.links = [
+            link(token, window, opens_on, status, {})
+            for (window, opens_on, status), token in zip(shared, tokens_of[person.id], strict=True)
+        ]
     return fresh
 
 
-def _record_upload(pilot: Pilot, digest: str, rows: list[dict], actor: User, now: datetime) -> EnrollmentUpload:
+def _record_upload(
+    pilot: Pilot, digest: str, rows: list[dict], actor: User, now: datetime
+) -> EnrollmentUpload:
     arms = Counter(row["arm"] for row in rows)
     upload = EnrollmentUpload(
-        pilot_id=pilot.id, sha256=digest, uploaded_by_id=actor.id, uploaded_at=now, enrolled=len(rows),
-        summary={"with_email": sum(1 for row in rows if row.get("email")), "arms": dict(sorted(arms.items()))},
+        pilot_id=pilot.id,
+        sha256=digest,
+        uploaded_by_id=actor.id,
+        uploaded_at=now,
+        enrolled=len(rows),
+        summary={
+            "with_email": sum(1 for row in rows if row.get("email")),
+            "arms": dict(sorted(arms.items())),
+        },
     )
     db.session.add(upload)
     # Written first: a simultaneous upload of the same file waits here on the unique key.
@@ -556,11 +705,26 @@ def _store_csv(pilot: Pilot, digest: str, rows: list[dict], actor: User) -> CsvU
     upload = _record_upload(pilot, digest, rows, actor, now)
     enrollments = _insert_enrollments(pilot, rows, now)
     if pilot.randomised:
-        audit.record_many(actor, "enrollment.allocate", "enrollment",
-                          [(e["id"], _allocation_details(pilot, row)) for e, row in zip(enrollments, rows)])
+        audit.record_many(
+            actor,
+            "enrollment.allocate",
+            "enrollment",
+            [
+                (e["id"], _allocation_details(pilot, row))
+                for e, row in zip(enrollments, rows, strict=True)
+            ],
+        )
     tokens_of = _insert_invitations(pilot, enrollments, now)
     _insert_contacts(enrollments, rows)
-    audit.record(actor, "enrollment.csv_upload", "pilot", pilot.id, rows=len(rows), upload=upload.id, sha256=digest)
+    audit.record(
+        actor,
+        "enrollment.csv_upload",
+        "pilot",
+        pilot.id,
+        rows=len(rows),
+        upload=upload.id,
+        sha256=digest,
+    )
     return CsvUploadResult(upload, _fresh_rows(pilot, enrollments, rows, tokens_of))
 
 
@@ -572,7 +736,9 @@ def enroll_csv(pilot: Pilot, content: bytes, *, actor: User) -> CsvUploadResult:
     """
     digest = hashlib.sha256(content).hexdigest()
     if (earlier := earlier_upload(pilot, digest)) is not None:
-        raise DuplicateUpload(earlier)  # first: a retry learns the earlier result whatever happened since
+        raise DuplicateUpload(
+            earlier
+        )  # first: a retry learns the earlier result whatever happened since
     _check_enrollable(pilot)
     known = _known_options()
     checked = [(line, *_csv_row_errors(pilot, raw, known)) for line, raw in _csv_rows(content)]
@@ -609,13 +775,20 @@ PICKER_SIZE = 200
 
 
 def count_participants(pilot: Pilot) -> int:
-    return db.session.scalar(sa.select(sa.func.count()).where(
-        Enrollment.pilot_id == pilot.id, Enrollment.arm == Arm.PARTICIPANT))
+    return db.session.scalar(
+        sa.select(sa.func.count()).where(
+            Enrollment.pilot_id == pilot.id, Enrollment.arm == Arm.PARTICIPANT
+        )
+    )
 
 
-def unmatched_participants(pilot: Pilot, matched: set[int], limit: int = PICKER_SIZE) -> list[Enrollment]:
+def unmatched_participants(
+    pilot: Pilot, matched: set[int], limit: int = PICKER_SIZE
+) -> list[Enrollment]:
     """Participants without a match, oldest first, at most `limit` (for the match picker)."""
-    query = sa.select(Enrollment).where(Enrollment.pilot_id == pilot.id, Enrollment.arm == Arm.PARTICIPANT)
+    query = sa.select(Enrollment).where(
+        Enrollment.pilot_id == pilot.id, Enrollment.arm == Arm.PARTICIPANT
+    )
     if matched:
         query = query.where(Enrollment.id.not_in(matched))
     return list(db.session.scalars(query.order_by(Enrollment.id).limit(limit)))

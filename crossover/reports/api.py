@@ -1,4 +1,5 @@
 """GET /pilots/<id>/report and /pilots/<id>/export.csv."""
+
 from flask.views import MethodView
 
 from crossover.api import Blueprint
@@ -16,16 +17,26 @@ PILOT = "/pilots/<id:pilot_id>"
 class PilotReport(MethodView):
     @api_auth(Role.OWNER, Role.REVIEWER, Role.ADMIN)
     @api_blp.response(200, PilotReportSchema)
+    @api_blp.doc(
+        # The OpenAPI summary, too long for a one-line docstring.
+        summary="Counts, primary and subscale tests, follow-ups, subgroups, reliability, "
+        "attrition, comparison, dose, concerns, verdict"
+    )
     def get(self, pilot_id):
-        """Counts, primary and subscale tests, follow-ups, subgroups, reliability, attrition, comparison, dose, concerns, verdict"""
         return services.report_for(pilot_id, actor())
 
 
 @api_blp.route(f"{PILOT}/export.csv")
 class PilotExport(MethodView):
     @api_auth(Role.OWNER)
-    @api_blp.doc(responses={"200": {"description": "One row per participant and wave (UTF-8 with BOM)",
-                                    "content": {"text/csv": {"schema": {"type": "string"}}}}})
+    @api_blp.doc(
+        responses={
+            "200": {
+                "description": "One row per participant and wave (UTF-8 with BOM)",
+                "content": {"text/csv": {"schema": {"type": "string"}}},
+            }
+        }
+    )
     def get(self, pilot_id):
         """Export the pilot's responses (owners only; audit-logged)"""
         pilot = get_owned_pilot(pilot_id, actor())

@@ -8,6 +8,7 @@ Two forms of the same rows:
   both routes join and pivot the same way), scores rounded to 3 decimals (the item scale
   has one), times in the service's time zone with their offset.
 """
+
 import csv
 import io
 from zoneinfo import ZoneInfo
@@ -38,29 +39,55 @@ def export_csv(pilot: Pilot, *, actor: User, readable: bool = False, lang: str =
     writer = csv.writer(out, lineterminator="\r\n")
     coded = ["arm", "age_band", "career_phase", "wave"]
     header = [c for name in coded for c in ([name, f"{name}_label"] if readable else [name])]
-    writer.writerow(["code", *header, "submitted_at", "total", *subscales, *item_keys,
-                     "concerns", "note"])
+    writer.writerow(
+        ["code", *header, "submitted_at", "total", *subscales, *item_keys, "concerns", "note"]
+    )
     labeller = _Labels(lang) if readable else None
     number = _rounded if readable else _number
     rows = db.session.execute(
-        sa.select(Enrollment.code, Enrollment.arm, Enrollment.age_band, Enrollment.career_phase,
-                  Response.wave, Response.submitted_at, Response.scores, Response.answers,
-                  Response.concerns, Response.note)
+        sa.select(
+            Enrollment.code,
+            Enrollment.arm,
+            Enrollment.age_band,
+            Enrollment.career_phase,
+            Response.wave,
+            Response.submitted_at,
+            Response.scores,
+            Response.answers,
+            Response.concerns,
+            Response.note,
+        )
         .join(Response, Response.enrollment_id == Enrollment.id)
         .where(Enrollment.pilot_id == pilot.id)
         .order_by(Enrollment.code, Response.submitted_at)
     )
     for row in rows:
         scores, answers = row.scores or {}, row.answers or {}
-        values = {"arm": row.arm.value, "age_band": row.age_band, "career_phase": row.career_phase,
-                  "wave": row.wave}
-        codes = [v for name in coded for v in (
-            [values[name], labeller.of(name, values[name])] if labeller else [values[name]])]
-        writer.writerow([
-            row.code, *codes, _time(row.submitted_at, readable), number(scores.get("total")),
-            *(number(scores.get(s)) for s in subscales), *(answers.get(k, "") for k in item_keys),
-            ";".join(row.concerns or []), _no_formula(row.note or ""),
-        ])
+        values = {
+            "arm": row.arm.value,
+            "age_band": row.age_band,
+            "career_phase": row.career_phase,
+            "wave": row.wave,
+        }
+        codes = [
+            v
+            for name in coded
+            for v in (
+                [values[name], labeller.of(name, values[name])] if labeller else [values[name]]
+            )
+        ]
+        writer.writerow(
+            [
+                row.code,
+                *codes,
+                _time(row.submitted_at, readable),
+                number(scores.get("total")),
+                *(number(scores.get(s)) for s in subscales),
+                *(answers.get(k, "") for k in item_keys),
+                ";".join(row.concerns or []),
+                _no_formula(row.note or ""),
+            ]
+        )
     audit.record(actor, "pilot.export", "pilot", pilot.id, form="readable" if readable else "raw")
     db.session.commit()
     return out.getvalue()
@@ -73,7 +100,8 @@ class _Labels:
         self.lang = lang if lang in ("ja", "en") else "en"
         self.options = {
             kind: {o.key: getattr(o, f"label_{self.lang}") for o in catalogue.options(kind)}
-            for kind in ("age_band", "career_phase")}
+            for kind in ("age_band", "career_phase")
+        }
 
     def of(self, kind: str, value: str) -> str:
         if kind in self.options:
@@ -85,9 +113,14 @@ def csv_response(pilot: Pilot, body: str, suffix: str = "") -> FlaskResponse:
     """A CSV download: one charset in Content-Type, and never cached (participant data)."""
     filename = f"pilot-{pilot.id}-responses{suffix}.csv"
     # mimetype "text/csv" gets "; charset=utf-8" from Flask; naming it here as well doubled it.
-    return FlaskResponse(body.encode("utf-8"), mimetype="text/csv",
-                         headers={"Content-Disposition": f'attachment; filename="{filename}"',
-                                  "Cache-Control": "no-store"})
+    return FlaskResponse(
+        body.encode("utf-8"),
+        mimetype="text/csv",
+        headers={
+            "Content-Disposition": f'attachment; filename="{filename}"',
+            "Cache-Control": "no-store",
+        },
+    )
 
 
 def _time(moment, readable: bool) -> str:

@@ -4,6 +4,7 @@ Scores come from the packed analysis copies (ResponseScore): one aggregate query
 wave, every respondent's id, scale sums and recoded items as concatenated text, which numpy
 parses at C speed. Concern tables are GROUP BY counts. Nothing here grows a query per person.
 """
+
 from dataclasses import dataclass
 
 import numpy as np
@@ -71,33 +72,60 @@ def _concerns(pilot: Pilot, ids: np.ndarray, phases: np.ndarray):
         people = split_ints(chosen_by)
         respondents.append(people)
         names, sizes = np.unique(phases[np.searchsorted(ids, people)], return_counts=True)
-        counts.update({(phase, concern): int(size) for phase, size in zip(names.tolist(), sizes)})
-    everyone = np.unique(np.concatenate(respondents)) if respondents else np.empty(0, dtype=np.int64)
+        counts.update(
+            {(phase, concern): int(size) for phase, size in zip(names.tolist(), sizes, strict=True)}
+        )
+    everyone = (
+        np.unique(np.concatenate(respondents)) if respondents else np.empty(0, dtype=np.int64)
+    )
     names, sizes = np.unique(phases[np.searchsorted(ids, everyone)], return_counts=True)
-    return counts, dict(zip(names.tolist(), sizes.tolist()))
+    return counts, dict(zip(names.tolist(), sizes.tolist(), strict=True))
 
 
 def gather(pilot: Pilot) -> PilotData:
     """Everything a report needs, in five queries whatever the pilot's size."""
     instrument = db.session.get(Instrument, pilot.instrument_id)
     layout = RecordLayout.of(instrument)
-    n, ids, arms, bands, phases = db.session.execute(
-        sa.select(sa.func.count(), *aligned_lists(Enrollment.id, Enrollment.arm, Enrollment.age_band,
-                                                  Enrollment.career_phase))
-        .where(Enrollment.pilot_id == pilot.id)
+    _n, ids, arms, bands, phases = db.session.execute(
+        sa.select(
+            sa.func.count(),
+            *aligned_lists(
+                Enrollment.id, Enrollment.arm, Enrollment.age_band, Enrollment.career_phase
+            ),
+        ).where(Enrollment.pilot_id == pilot.id)
     ).one()
-    ids, arms, bands, phases = split_ints(ids), split_strings(arms), split_strings(bands), split_strings(phases)
+    ids, arms, bands, phases = (
+        split_ints(ids),
+        split_strings(arms),
+        split_strings(bands),
+        split_strings(phases),
+    )
     order = np.argsort(ids, kind="stable")
     concern_counts, intake_respondents = _concerns(pilot, ids[order], phases[order])
     sessions = {
         enrollment_id: (int(count), int(minutes or 0))
         for enrollment_id, count, minutes in db.session.execute(
-            sa.select(Match.enrollment_id, sa.func.count(MentoringSession.id), sa.func.sum(MentoringSession.minutes))
+            sa.select(
+                Match.enrollment_id,
+                sa.func.count(MentoringSession.id),
+                sa.func.sum(MentoringSession.minutes),
+            )
             .join(MentoringSession, MentoringSession.match_id == Match.id, isouter=True)
             .where(Match.pilot_id == pilot.id)
             .group_by(Match.enrollment_id)
         )
     }
-    return PilotData(pilot, instrument, layout.scales, ids[order], arms[order], bands[order], phases[order],
-                     _wave_scores(pilot, layout), concern_counts, intake_respondents, sessions,
-                     dict(zip(layout.scales, layout.counts.astype(int).tolist())))
+    return PilotData(
+        pilot,
+        instrument,
+        layout.scales,
+        ids[order],
+        arms[order],
+        bands[order],
+        phases[order],
+        _wave_scores(pilot, layout),
+        concern_counts,
+        intake_respondents,
+        sessions,
+        dict(zip(layout.scales, layout.counts.astype(int).tolist(), strict=True)),
+    )

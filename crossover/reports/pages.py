@@ -1,4 +1,6 @@
-"""The pilot report page: headline verdict, numbers, paired chart, subscales, follow-ups, concerns."""
+"""The pilot report page: headline verdict, numbers, paired chart, subscales, follow-ups,
+concerns."""
+
 from flask import Blueprint, render_template
 from flask_babel import get_locale
 from flask_babel import gettext as _
@@ -26,21 +28,37 @@ def pilot_report(pilot_id: int):
     if not report["primary"]["suppressed"]:
         _ids, pre, post = services.pairs(data, pilot.outcome)
         primary = report["primary"]
-        chart = Markup(charts.paired_chart(
-            pre, post, scale_min=pilot.instrument.scale_min, scale_max=pilot.instrument.scale_max,
-            mean_change=primary["mean_change"], ci=(primary["ci_low"], primary["ci_high"]),
-            labels={"title": _("Each participant's score before and after"), "pre": _("Pre"), "post": _("Post"),
-                    "change": _("Mean change (95% CI)")},
-            show_people=actor().role is Role.OWNER,  # reviewers see aggregates only
-        ))
-    return render_template("reports/report.html", pilot=pilot, report=report, chart=chart,
-                           is_owner=actor().role is Role.OWNER)
+        chart = Markup(
+            charts.paired_chart(
+                pre,
+                post,
+                scale_min=pilot.instrument.scale_min,
+                scale_max=pilot.instrument.scale_max,
+                mean_change=primary["mean_change"],
+                ci=(primary["ci_low"], primary["ci_high"]),
+                labels={
+                    "title": _("Each participant's score before and after"),
+                    "pre": _("Pre"),
+                    "post": _("Post"),
+                    "change": _("Mean change (95% CI)"),
+                },
+                show_people=actor().role is Role.OWNER,  # reviewers see aggregates only
+            )
+        )
+    return render_template(
+        "reports/report.html",
+        pilot=pilot,
+        report=report,
+        chart=chart,
+        is_owner=actor().role is Role.OWNER,
+    )
 
 
 @pages_bp.route("/pilots/<id:pilot_id>/export.csv")
 @page_auth(Role.OWNER)
 def pilot_export(pilot_id: int):
-    """The report page's download: the export with the session, labelled for people (audit-logged)."""
+    """The report page's download: the export with the session, labelled for people
+    (audit-logged)."""
     pilot = get_owned_pilot(pilot_id, actor())
     body = export.export_csv(pilot, actor=actor(), readable=True, lang=str(get_locale()))
     return export.csv_response(pilot, body, f"-{get_locale()}")

@@ -12,6 +12,7 @@ nonzero only on the atoms S exists iff S holds the support of a nonzero vector i
 Only atoms under K people can be in such an S, and S must total under K people, so the search
 stays among a few small atoms; big pilots, whose atoms are all large, cost one pass.
 """
+
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 from itertools import combinations, islice
@@ -25,7 +26,8 @@ _TOLERANCE = 1e-9  # memberships are 0/1, so singular values are either 0 or far
 
 @dataclass
 class Family:
-    """Groups publishing one variable, as memberships over atoms (people who cannot be told apart)."""
+    """Groups publishing one variable, as memberships over atoms (people who cannot be told
+    apart)."""
 
     keys: list[Hashable]
     membership: np.ndarray  # groups × atoms, bool
@@ -33,7 +35,9 @@ class Family:
     anchor: Hashable | None = None  # the total: withheld for others only when nothing else can go
 
     @classmethod
-    def from_masks(cls, masks: dict[Hashable, np.ndarray], anchor: Hashable | None = None) -> "Family":
+    def from_masks(
+        cls, masks: dict[Hashable, np.ndarray], anchor: Hashable | None = None
+    ) -> "Family":
         """Groups given as boolean masks over the same people."""
         keys = list(masks)
         signature = np.zeros(len(next(iter(masks.values()), ())), dtype=np.int64)
@@ -57,7 +61,7 @@ class Family:
 def withhold(family: Family, k: int) -> dict[Hashable, str]:
     """Which groups of the family to withhold, and why: SMALL or COMPLEMENTARY."""
     sizes = family.group_sizes()
-    reasons = {key: SMALL for key, size in zip(family.keys, sizes) if size < k}
+    reasons = {key: SMALL for key, size in zip(family.keys, sizes, strict=True) if size < k}
     while True:
         visible = [i for i, key in enumerate(family.keys) if key not in reasons]
         exposed = isolated_atoms(family.membership[visible], family.sizes, k)
@@ -130,12 +134,15 @@ def _batches(first: np.ndarray, rest):
     yield from rest
 
 
-def _group_to_withhold(family: Family, visible: list[int], exposed: list[int], sizes: np.ndarray) -> int:
-    """The smallest visible group that takes part in a combination exposing `exposed` (the total last)."""
+def _group_to_withhold(
+    family: Family, visible: list[int], exposed: list[int], sizes: np.ndarray
+) -> int:
+    """The smallest visible group that takes part in a combination exposing `exposed` (the total
+    last)."""
     others = np.setdiff1d(np.arange(family.sizes.size), exposed)
     matrix = family.membership[visible].astype(float)
     involved = np.linalg.norm(_left_null(matrix[:, others]), axis=1) > _TOLERANCE
-    candidates = [group for group, used in zip(visible, involved) if used]
+    candidates = [group for group, used in zip(visible, involved, strict=True) if used]
     return min(candidates, key=lambda g: (family.keys[g] == family.anchor, sizes[g], g))
 
 
@@ -156,17 +163,27 @@ def _right_null(matrix: np.ndarray) -> np.ndarray:
 
 # --- how withheld figures look -------------------------------------------------------------------
 
+
 def withheld(fields: list[str], reason: str = SMALL, **keep) -> dict:
     """A withheld aggregate: every number null, `suppressed: true` and why."""
-    return {**{name: None for name in fields}, **keep, "suppressed": True, "suppressed_reason": reason}
+    return {
+        **dict.fromkeys(fields),
+        **keep,
+        "suppressed": True,
+        "suppressed_reason": reason,
+    }
 
 
 def suppress_breakdown(groups: Sequence[dict], k: int, blank: Callable[[dict], dict]) -> list[dict]:
-    """One breakdown of a visible total: each group dict carries its size in "n" and is its own atom.
+    """One breakdown of a visible total: each group dict carries its size in "n" and is its own
+    atom.
 
     Empty groups hold nobody and are left as they are. `blank` turns a group into its withheld
     form; the reason is added to it.
     """
     parts = {index: group["n"] for index, group in enumerate(groups) if group["n"] > 0}
     reasons = withhold(Family.from_partition(parts, total="total"), k) if parts else {}
-    return [{**blank(g), "suppressed_reason": reasons[i]} if i in reasons else g for i, g in enumerate(groups)]
+    return [
+        {**blank(g), "suppressed_reason": reasons[i]} if i in reasons else g
+        for i, g in enumerate(groups)
+    ]

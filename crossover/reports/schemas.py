@@ -1,4 +1,6 @@
-"""The report's shape, for the OpenAPI document (withheld numbers are null, with suppressed: true)."""
+"""The report's shape, for the OpenAPI document (withheld numbers are null, with suppressed:
+true)."""
+
 import marshmallow as ma
 
 from crossover.api import Schema
@@ -6,13 +8,27 @@ from crossover.api import Schema
 F = lambda **kw: ma.fields.Float(allow_none=True, **kw)  # noqa: E731
 I = lambda **kw: ma.fields.Integer(allow_none=True, **kw)  # noqa: E731,E741
 S = lambda **kw: ma.fields.String(allow_none=True, **kw)  # noqa: E731
-REASON = lambda: S(metadata={  # noqa: E731
-    "description": "Why the figures are withheld: small (the group holds fewer than K people) or complementary "
-                   "(withheld so that a small group cannot be recovered by combining the visible ones); null when shown",
-    "enum": ["small", "complementary", None]})
-TEST_SIDED = lambda: S(metadata={  # noqa: E731
-    "description": "R's alternative of the test's interval: greater (upper bound null), less (lower bound null) "
-                   "or two-sided", "enum": ["greater", "less", "two-sided", None]})
+
+
+def REASON():
+    return S(
+        metadata={
+            "description": "Why the figures are withheld: small (the group holds fewer than K "
+            "people) or complementary (withheld so that a small group cannot be recovered by "
+            "combining the visible ones); null when shown",
+            "enum": ["small", "complementary", None],
+        }
+    )
+
+
+def TEST_SIDED():
+    return S(
+        metadata={
+            "description": "R's alternative of the test's interval: greater (upper bound null), "
+            "less (lower bound null) or two-sided",
+            "enum": ["greater", "less", "two-sided", None],
+        }
+    )
 
 
 class OutcomeSchema(Schema):
@@ -21,10 +37,16 @@ class OutcomeSchema(Schema):
     ci_low, ci_high, t, df, p_t = F(), F(), F(), I(), F()
     wilcoxon_v, p_wilcoxon, dz, gz, rank_biserial = F(), F(), F(), F(), F()
     shapiro_w, p_shapiro, p_primary = F(), F(), F()
-    ci_test_low = F(metadata={"description": "The interval that matches the test: R t.test(alternative = the "
-                                             "preregistered direction, conf.level = 1 − alpha); null when that "
-                                             "bound is infinite (one-sided)"})
-    ci_test_high = F(metadata={"description": "Upper bound of the test's interval; null when infinite"})
+    ci_test_low = F(
+        metadata={
+            "description": "The interval that matches the test: R t.test(alternative = the "
+            "preregistered direction, conf.level = 1 − alpha); null when that "
+            "bound is infinite (one-sided)"
+        }
+    )
+    ci_test_high = F(
+        metadata={"description": "Upper bound of the test's interval; null when infinite"}
+    )
     ci_test_sided = TEST_SIDED()
     p_holm = F(metadata={"description": "Subscales only: Holm-adjusted within the pilot"})
     note = S()
@@ -35,7 +57,17 @@ class OutcomeSchema(Schema):
 class ChangeSchema(Schema):
     wave, key, label_ja, label_en = S(), S(), S(), S()
     days = I()
-    n, mean_change, sd_change, ci_low, ci_high, t, df, p, dz = I(), F(), F(), F(), F(), F(), I(), F(), F()
+    n, mean_change, sd_change, ci_low, ci_high, t, df, p, dz = (
+        I(),
+        F(),
+        F(),
+        F(),
+        F(),
+        F(),
+        I(),
+        F(),
+        F(),
+    )
     suppressed = ma.fields.Boolean()
     suppressed_reason = REASON()
 
@@ -66,8 +98,13 @@ class AttritionSchema(Schema):
     suppressed_reason = REASON()
 
 
-LABEL = lambda: S(metadata={  # noqa: E731
-    "description": "\"non-randomised comparison\" when the owner assigned the arms; null when randomised"})
+def LABEL():
+    return S(
+        metadata={
+            "description": '"non-randomised comparison" when the owner assigned the arms; '
+            "null when randomised"
+        }
+    )
 
 
 class ComparisonSchema(WelchSchema):
@@ -81,6 +118,7 @@ class AncovaSchema(Schema):
     """lm(post ~ pre + arm) of a randomised pilot (participant = 1, comparison = 0): the arm's
     coefficient as summary(lm()) and confint() give it; standardized = coefficient / pooled
     within-arm SD of pre."""
+
     n_participant, n_comparison, df = I(), I(), I()
     coefficient, se, t, p, ci_low, ci_high, standardized = F(), F(), F(), F(), F(), F(), F()
     ci_test_low, ci_test_high, ci_test_sided = F(), F(), TEST_SIDED()
@@ -136,24 +174,46 @@ class ConcernsSchema(Schema):
 
 
 class RuleSchema(Schema):
-    """The branch of the verdict taken: a stable key plus the sentence in both languages (the house's
-    key/label_ja/label_en triplet), e.g. "p 0.003 < α 0.05 in the hoped direction and dz 0.56 ≥ 0.2: ..."."""
-    key = ma.fields.String(metadata={"description": "too_few_pairs, no_effect_size, significant_and_large, "
-                                                    "significant_but_small, significant_wrong_way, "
-                                                    "large_not_significant, neither"})
+    """The branch of the verdict taken: a stable key plus the sentence in both languages (the
+    house's key/label_ja/label_en triplet), e.g.
+    "p 0.003 < α 0.05 in the hoped direction and dz 0.56 ≥ 0.2: ..."."""
+
+    key = ma.fields.String(
+        metadata={
+            "description": "too_few_pairs, no_effect_size, significant_and_large, "
+            "significant_but_small, significant_wrong_way, "
+            "large_not_significant, neither"
+        }
+    )
     label_ja, label_en = ma.fields.String(), ma.fields.String()
 
 
 class VerdictSchema(Schema):
-    value = ma.fields.String(metadata={"description": "insufficient_data, small_success, promising, adverse, no_evidence"})
-    basis = ma.fields.String(metadata={"description": "paired; comparison (Welch on changes) with an assigned "
-                                                     "comparison arm; ancova for a randomised pilot"})
-    test = ma.fields.String(metadata={"description": "The test whose p decided: paired_t, wilcoxon, welch or ancova"})
+    value = ma.fields.String(
+        metadata={
+            "description": "insufficient_data, small_success, promising, adverse, no_evidence"
+        }
+    )
+    basis = ma.fields.String(
+        metadata={
+            "description": "paired; comparison (Welch on changes) with an assigned "
+            "comparison arm; ancova for a randomised pilot"
+        }
+    )
+    test = ma.fields.String(
+        metadata={"description": "The test whose p decided: paired_t, wilcoxon, welch or ancova"}
+    )
     p, alpha, effect, min_effect = F(), F(), F(), F()
-    direction = ma.fields.String(metadata={"description": "increase, decrease or two-sided (preregistered)"})
-    effect_name = ma.fields.String(metadata={"description": "dz (paired), hedges_g (comparison) or ancova_d "
-                                                            "(randomised); when every change is the same, effect "
-                                                            "is null and counts as met"})
+    direction = ma.fields.String(
+        metadata={"description": "increase, decrease or two-sided (preregistered)"}
+    )
+    effect_name = ma.fields.String(
+        metadata={
+            "description": "dz (paired), hedges_g (comparison) or ancova_d "
+            "(randomised); when every change is the same, effect "
+            "is null and counts as met"
+        }
+    )
     rule = ma.fields.Nested(RuleSchema)
 
 
@@ -163,8 +223,19 @@ class CountsSchema(Schema):
 
 class ReportPilotSchema(Schema):
     id, initiative_id, privacy_k = I(), I(), I()
-    title, status, format, organization, venue, level, design, warning = S(), S(), S(), S(), S(), S(), S(), S()
-    allocation = S(metadata={"description": "randomised, assigned, or null without a comparison arm"})
+    title, status, format, organization, venue, level, design, warning = (
+        S(),
+        S(),
+        S(),
+        S(),
+        S(),
+        S(),
+        S(),
+        S(),
+    )
+    allocation = S(
+        metadata={"description": "randomised, assigned, or null without a comparison arm"}
+    )
     comparison_label = LABEL()
     preregistration = ma.fields.Dict()
 

@@ -1,4 +1,5 @@
 """The pilot report: stored scores → analysis → suppression, in the shape DESIGN.md gives."""
+
 from collections import Counter
 
 import numpy as np
@@ -17,23 +18,45 @@ from crossover.reports.privacy import SMALL, Family, withheld, withhold
 from crossover.reports.verdicts import verdict_block
 
 OUTCOME_FIELDS = [
-    "n", "pre_mean", "post_mean", "mean_change", "sd_change", "ci_low", "ci_high", "t", "df", "p_t",
-    "wilcoxon_v", "p_wilcoxon", "dz", "gz", "rank_biserial", "shapiro_w", "p_shapiro", "p_primary",
-    "ci_test_low", "ci_test_high", "ci_test_sided",
+    "n",
+    "pre_mean",
+    "post_mean",
+    "mean_change",
+    "sd_change",
+    "ci_low",
+    "ci_high",
+    "t",
+    "df",
+    "p_t",
+    "wilcoxon_v",
+    "p_wilcoxon",
+    "dz",
+    "gz",
+    "rank_biserial",
+    "shapiro_w",
+    "p_shapiro",
+    "p_primary",
+    "ci_test_low",
+    "ci_test_high",
+    "ci_test_sided",
 ]
 CHANGE_FIELDS = ["n", "mean_change", "sd_change", "ci_low", "ci_high", "t", "df", "p", "dz"]
 UNCONTROLLED_WARNING = (
     "Uncontrolled pre/post: without a comparison arm, a change may come from time, other events or "
-    "regression to the mean (people who start low tend to score higher the second time), not from the experience."
+    "regression to the mean (people who start low tend to score higher the second time), not from "
+    "the experience."
 )
 
 
-NOT_CLOSED = ("This pilot's figures are shown to reviewers once the pilot is closed: while it runs, two reads "
-              "would differ by the newest person's answers.")
+NOT_CLOSED = (
+    "This pilot's figures are shown to reviewers once the pilot is closed: while it runs, two "
+    "reads would differ by the newest person's answers."
+)
 
 
 def report_for(pilot_id: int, actor: User) -> dict:
-    """The report of a pilot the actor may read (owners: their own; reviewers and admins: closed ones)."""
+    """The report of a pilot the actor may read (owners: their own; reviewers and admins: closed
+    ones)."""
     if actor.role not in (Role.OWNER, Role.REVIEWER, Role.ADMIN):
         raise Forbidden("Your role may not read reports.")
     pilot = get_pilot(pilot_id, actor)
@@ -51,7 +74,15 @@ def may_read_figures(pilot: Pilot, actor: User) -> bool:
 
 # --- pairs ------------------------------------------------------------------------------------
 
-def pairs(data: PilotData, outcome: str, *, first: str = waves.PRE, second: str = waves.POST, arm: Arm = Arm.PARTICIPANT):
+
+def pairs(
+    data: PilotData,
+    outcome: str,
+    *,
+    first: str = waves.PRE,
+    second: str = waves.POST,
+    arm: Arm = Arm.PARTICIPANT,
+):
     """Enrollment ids and the first/second scores of everyone in `arm` who answered both waves."""
     a, b = data.waves.get(first), data.waves.get(second)
     if a is None or b is None:
@@ -62,8 +93,9 @@ def pairs(data: PilotData, outcome: str, *, first: str = waves.PRE, second: str 
     return common[keep], a.scores[in_a[keep], column], b.scores[in_b[keep], column]
 
 
-def outcome_result(pre: np.ndarray, post: np.ndarray, outcome: str, pilot: Pilot, k: int,
-                   items: int | None = None) -> dict:
+def outcome_result(
+    pre: np.ndarray, post: np.ndarray, outcome: str, pilot: Pilot, k: int, items: int | None = None
+) -> dict:
     """Every paired statistic of one outcome, or the withheld form below k pairs.
 
     Changes are put on the scale's grid of 1/items first, so that equal changes are equal.
@@ -79,36 +111,68 @@ def outcome_result(pre: np.ndarray, post: np.ndarray, outcome: str, pilot: Pilot
     shapiro = analysis.shapiro_wilk(change)
     p_primary = t.p if pilot.primary_test.value == "paired_t" else w.p
     return {
-        "outcome": outcome, "n": n, "pre_mean": float(pre.mean()), "post_mean": float(post.mean()),
-        "mean_change": t.mean_change, "sd_change": t.sd_change, "ci_low": t.ci_low, "ci_high": t.ci_high,
-        "t": t.t, "df": t.df, "p_t": t.p, "wilcoxon_v": w.v, "p_wilcoxon": w.p, "dz": effects.dz, "gz": effects.gz,
-        "rank_biserial": effects.rank_biserial, "shapiro_w": shapiro.w, "p_shapiro": shapiro.p,
-        "p_primary": p_primary, "ci_test_low": t.ci_test_low, "ci_test_high": t.ci_test_high,
-        "ci_test_sided": t.ci_test_sided, "suppressed": False, "suppressed_reason": None,
+        "outcome": outcome,
+        "n": n,
+        "pre_mean": float(pre.mean()),
+        "post_mean": float(post.mean()),
+        "mean_change": t.mean_change,
+        "sd_change": t.sd_change,
+        "ci_low": t.ci_low,
+        "ci_high": t.ci_high,
+        "t": t.t,
+        "df": t.df,
+        "p_t": t.p,
+        "wilcoxon_v": w.v,
+        "p_wilcoxon": w.p,
+        "dz": effects.dz,
+        "gz": effects.gz,
+        "rank_biserial": effects.rank_biserial,
+        "shapiro_w": shapiro.w,
+        "p_shapiro": shapiro.p,
+        "p_primary": p_primary,
+        "ci_test_low": t.ci_test_low,
+        "ci_test_high": t.ci_test_high,
+        "ci_test_sided": t.ci_test_sided,
+        "suppressed": False,
+        "suppressed_reason": None,
         "note": t.note or w.note,
     }
 
 
-def change_summary(pre: np.ndarray, post: np.ndarray, k: int, direction: str, items: int | None = None,
-                   **keep) -> dict:
+def change_summary(
+    pre: np.ndarray, post: np.ndarray, k: int, direction: str, items: int | None = None, **keep
+) -> dict:
     """A compact paired summary (follow-ups, subgroups)."""
     if pre.size < k:
         return withheld(CHANGE_FIELDS, **keep)
     change = analysis.changes(pre, post, grid=items)
     t = analysis.one_sample_t(change, direction=direction)
-    return {**keep, "n": int(pre.size), "mean_change": t.mean_change, "sd_change": t.sd_change,
-            "ci_low": t.ci_low, "ci_high": t.ci_high, "t": t.t, "df": t.df, "p": t.p,
-            "dz": analysis.change_effects(change, with_rank_biserial=False).dz, "suppressed": False,
-            "suppressed_reason": None}
+    return {
+        **keep,
+        "n": int(pre.size),
+        "mean_change": t.mean_change,
+        "sd_change": t.sd_change,
+        "ci_low": t.ci_low,
+        "ci_high": t.ci_high,
+        "t": t.t,
+        "df": t.df,
+        "p": t.p,
+        "dz": analysis.change_effects(change, with_rank_biserial=False).dz,
+        "suppressed": False,
+        "suppressed_reason": None,
+    }
 
 
 # --- sections ------------------------------------------------------------------------------------
 
+
 def _subscales(data: PilotData, k: int) -> list[dict]:
-    results = [outcome_result(*pairs(data, s)[1:], s, data.pilot, k, data.items[s])
-               for s in data.instrument.subscales]
+    results = [
+        outcome_result(*pairs(data, s)[1:], s, data.pilot, k, data.items[s])
+        for s in data.instrument.subscales
+    ]
     adjusted = analysis.holm([r["p_primary"] for r in results])
-    for result, p_holm in zip(results, adjusted):
+    for result, p_holm in zip(results, adjusted, strict=True):
         result["p_holm"] = p_holm
     return results
 
@@ -118,8 +182,17 @@ def _followups(data: PilotData, k: int) -> list[dict]:
     for days in sorted(data.pilot.followup_days):
         wave = waves.followup_wave(days)
         _, pre, later = pairs(data, data.pilot.outcome, second=wave)
-        out.append(change_summary(pre, later, k, data.pilot.direction.value, data.items[data.pilot.outcome],
-                                  wave=wave, days=days))
+        out.append(
+            change_summary(
+                pre,
+                later,
+                k,
+                data.pilot.direction.value,
+                data.items[data.pilot.outcome],
+                wave=wave,
+                days=days,
+            )
+        )
     return out
 
 
@@ -132,7 +205,9 @@ def _cells(data: PilotData, ids: np.ndarray, breakdowns: dict) -> dict:
     masks = {TOTAL: np.ones(ids.size, dtype=bool)}
     for dimension, dimension_options in breakdowns.items():
         values = data.attribute(dimension, ids)
-        masks.update({(dimension, option.key): values == option.key for option in dimension_options})
+        masks.update(
+            {(dimension, option.key): values == option.key for option in dimension_options}
+        )
     return masks
 
 
@@ -152,9 +227,18 @@ def _subgroups(data: PilotData, k: int, ids: np.ndarray, pre: np.ndarray, post: 
         for option in dimension_options:
             label = {"key": option.key, "label_ja": option.label_ja, "label_en": option.label_en}
             reason, mask = reasons.get((dimension, option.key)), cells[(dimension, option.key)]
-            groups.append(withheld(CHANGE_FIELDS, reason, **label) if reason else
-                          change_summary(pre[mask], post[mask], k, data.pilot.direction.value,
-                                         data.items[data.pilot.outcome], **label))
+            groups.append(
+                withheld(CHANGE_FIELDS, reason, **label)
+                if reason
+                else change_summary(
+                    pre[mask],
+                    post[mask],
+                    k,
+                    data.pilot.direction.value,
+                    data.items[data.pilot.outcome],
+                    **label,
+                )
+            )
         result[dimension] = groups
     return result
 
@@ -168,8 +252,15 @@ def _reliability(data: PilotData, k: int) -> list[dict]:
         if n < k:
             out.append(withheld(["n", "alpha"], wave=wave))
         else:
-            out.append({"wave": wave, "n": n, "alpha": analysis.cronbach_alpha(scores.items), "suppressed": False,
-                        "suppressed_reason": None})
+            out.append(
+                {
+                    "wave": wave,
+                    "n": n,
+                    "alpha": analysis.cronbach_alpha(scores.items),
+                    "suppressed": False,
+                    "suppressed_reason": None,
+                }
+            )
     return out
 
 
@@ -178,23 +269,38 @@ TEST_CI_FIELDS = ["ci_test_low", "ci_test_high", "ci_test_sided"]
 
 
 def _welch_dict(result: analysis.WelchTest) -> dict:
-    return {"t": result.t, "df": result.df, "p": result.p, "difference": result.difference,
-            "ci_low": result.ci_low, "ci_high": result.ci_high, "hedges_g": result.hedges_g}
+    return {
+        "t": result.t,
+        "df": result.df,
+        "p": result.p,
+        "difference": result.difference,
+        "ci_low": result.ci_low,
+        "ci_high": result.ci_high,
+        "hedges_g": result.hedges_g,
+    }
 
 
 def _test_ci(result) -> dict:
-    return {"ci_test_low": result.ci_test_low, "ci_test_high": result.ci_test_high,
-            "ci_test_sided": result.ci_test_sided}
+    return {
+        "ci_test_low": result.ci_test_low,
+        "ci_test_high": result.ci_test_high,
+        "ci_test_sided": result.ci_test_sided,
+    }
 
 
 def _attrition(data: PilotData, k: int) -> dict:
     """Who did not answer after, and whether they started differently (Welch on pre scores)."""
     participants = data.ids[data.arm == Arm.PARTICIPANT.value]
-    post_ids = data.waves[waves.POST].ids if waves.POST in data.waves else np.empty(0, dtype=np.int64)
+    post_ids = (
+        data.waves[waves.POST].ids if waves.POST in data.waves else np.empty(0, dtype=np.int64)
+    )
     without_post = int(np.sum(~np.isin(participants, post_ids)))
-    section = {"enrolled": int(participants.size), "with_post": int(participants.size) - without_post,
-               "without_post": without_post,
-               "rate": without_post / participants.size if participants.size else None}
+    section = {
+        "enrolled": int(participants.size),
+        "with_post": int(participants.size) - without_post,
+        "without_post": without_post,
+        "rate": without_post / participants.size if participants.size else None,
+    }
     completers = dropped = np.empty(0)
     if waves.PRE in data.waves:
         pre = data.waves[waves.PRE]
@@ -203,11 +309,20 @@ def _attrition(data: PilotData, k: int) -> dict:
         column = pre.scores[:, data.scales.index(data.pilot.outcome)]
         completers, dropped = column[mine & stayed], column[mine & ~stayed]
     if completers.size < k or dropped.size < k:
-        return withheld(["completers_pre_mean", "non_completers_pre_mean"], **section, welch=withheld(WELCH_FIELDS))
+        return withheld(
+            ["completers_pre_mean", "non_completers_pre_mean"],
+            **section,
+            welch=withheld(WELCH_FIELDS),
+        )
     test = analysis.welch(completers, dropped)
-    return {**section, "completers_pre_mean": test.mean_x, "non_completers_pre_mean": test.mean_y,
-            "welch": {**_welch_dict(test), "suppressed": False, "suppressed_reason": None},
-            "suppressed": False, "suppressed_reason": None}
+    return {
+        **section,
+        "completers_pre_mean": test.mean_x,
+        "non_completers_pre_mean": test.mean_y,
+        "welch": {**_welch_dict(test), "suppressed": False, "suppressed_reason": None},
+        "suppressed": False,
+        "suppressed_reason": None,
+    }
 
 
 def _comparison(data: PilotData, k: int) -> dict | None:
@@ -216,22 +331,50 @@ def _comparison(data: PilotData, k: int) -> dict | None:
     outcome = data.pilot.outcome
     _, a_pre, a_post = pairs(data, outcome)
     _, c_pre, c_post = pairs(data, outcome, arm=Arm.COMPARISON)
-    fields = ["n_participant", "n_comparison", "mean_change_participant", "mean_change_comparison", *WELCH_FIELDS,
-              *TEST_CI_FIELDS]
+    fields = [
+        "n_participant",
+        "n_comparison",
+        "mean_change_participant",
+        "mean_change_comparison",
+        *WELCH_FIELDS,
+        *TEST_CI_FIELDS,
+    ]
     if a_pre.size < k or c_pre.size < k:
         return withheld(fields, label=_comparison_label(data.pilot))
     items = data.items[outcome]
-    test = analysis.welch(analysis.changes(a_pre, a_post, grid=items), analysis.changes(c_pre, c_post, grid=items),
-                          direction=data.pilot.direction.value, alpha=data.pilot.alpha)
-    return {"n_participant": int(a_pre.size), "n_comparison": int(c_pre.size),
-            "mean_change_participant": test.mean_x, "mean_change_comparison": test.mean_y,
-            **_welch_dict(test), **_test_ci(test), "label": _comparison_label(data.pilot),
-            "suppressed": False, "suppressed_reason": None}
+    test = analysis.welch(
+        analysis.changes(a_pre, a_post, grid=items),
+        analysis.changes(c_pre, c_post, grid=items),
+        direction=data.pilot.direction.value,
+        alpha=data.pilot.alpha,
+    )
+    return {
+        "n_participant": int(a_pre.size),
+        "n_comparison": int(c_pre.size),
+        "mean_change_participant": test.mean_x,
+        "mean_change_comparison": test.mean_y,
+        **_welch_dict(test),
+        **_test_ci(test),
+        "label": _comparison_label(data.pilot),
+        "suppressed": False,
+        "suppressed_reason": None,
+    }
 
 
 NON_RANDOMISED = "non-randomised comparison"
-ANCOVA_FIELDS = ["n_participant", "n_comparison", "coefficient", "se", "t", "df", "p", "ci_low",
-                 "ci_high", "standardized", *TEST_CI_FIELDS]
+ANCOVA_FIELDS = [
+    "n_participant",
+    "n_comparison",
+    "coefficient",
+    "se",
+    "t",
+    "df",
+    "p",
+    "ci_low",
+    "ci_high",
+    "standardized",
+    *TEST_CI_FIELDS,
+]
 
 
 def _comparison_label(pilot: Pilot) -> str | None:
@@ -248,12 +391,29 @@ def _ancova(data: PilotData, k: int) -> dict | None:
     if a_pre.size < k or c_pre.size < k:
         return withheld(ANCOVA_FIELDS)
     arm = np.concatenate([np.ones(a_pre.size), np.zeros(c_pre.size)])
-    fit = analysis.ancova(np.concatenate([a_pre, c_pre]), np.concatenate([a_post, c_post]), arm,
-                          direction=data.pilot.direction.value, alpha=data.pilot.alpha)
-    return {"n_participant": fit.n_participant, "n_comparison": fit.n_comparison,
-            "coefficient": fit.coefficient, "se": fit.se, "t": fit.t, "df": fit.df, "p": fit.p,
-            "ci_low": fit.ci_low, "ci_high": fit.ci_high, "standardized": fit.standardized,
-            **_test_ci(fit), "note": fit.note, "suppressed": False, "suppressed_reason": None}
+    fit = analysis.ancova(
+        np.concatenate([a_pre, c_pre]),
+        np.concatenate([a_post, c_post]),
+        arm,
+        direction=data.pilot.direction.value,
+        alpha=data.pilot.alpha,
+    )
+    return {
+        "n_participant": fit.n_participant,
+        "n_comparison": fit.n_comparison,
+        "coefficient": fit.coefficient,
+        "se": fit.se,
+        "t": fit.t,
+        "df": fit.df,
+        "p": fit.p,
+        "ci_low": fit.ci_low,
+        "ci_high": fit.ci_high,
+        "standardized": fit.standardized,
+        **_test_ci(fit),
+        "note": fit.note,
+        "suppressed": False,
+        "suppressed_reason": None,
+    }
 
 
 def _allocation(data: PilotData, k: int) -> dict | None:
@@ -263,19 +423,35 @@ def _allocation(data: PilotData, k: int) -> dict | None:
     method = pilot.allocation_method
     if method is None:
         return None
-    section = {"method": method.value, "label": _comparison_label(pilot),
-               "strata": pilot.stratum_fields if pilot.randomised else None,
-               "seed": pilot.allocation_seed if pilot.status is PilotStatus.CLOSED else None}
-    people = [{"age_band": band, "career_phase": phase, "arm": arm}
-              for band, phase, arm in zip(data.age_band, data.career_phase, data.arm, strict=True)]
+    section = {
+        "method": method.value,
+        "label": _comparison_label(pilot),
+        "strata": pilot.stratum_fields if pilot.randomised else None,
+        "seed": pilot.allocation_seed if pilot.status is PilotStatus.CLOSED else None,
+    }
+    people = [
+        {"age_band": band, "career_phase": phase, "arm": arm}
+        for band, phase, arm in zip(data.age_band, data.career_phase, data.arm, strict=True)
+    ]
     counts = allocation.balance(pilot, people) if pilot.randomised else {}
-    reasons = withhold(Family.from_partition({s: sum(c.values()) for s, c in counts.items()}, total=TOTAL),
-                       k) if counts else {}
+    reasons = (
+        withhold(
+            Family.from_partition({s: sum(c.values()) for s, c in counts.items()}, total=TOTAL), k
+        )
+        if counts
+        else {}
+    )
     section["balance"] = [
         withheld(["n", "participant", "comparison"], reasons[stratum], stratum=stratum)
-        if stratum in reasons else
-        {"stratum": stratum, "n": sum(c.values()), "participant": c["participant"],
-         "comparison": c["comparison"], "suppressed": False, "suppressed_reason": None}
+        if stratum in reasons
+        else {
+            "stratum": stratum,
+            "n": sum(c.values()),
+            "participant": c["participant"],
+            "comparison": c["comparison"],
+            "suppressed": False,
+            "suppressed_reason": None,
+        }
         for stratum, c in sorted(counts.items())
     ]
     return section
@@ -288,12 +464,20 @@ def _dose(data: PilotData, k: int) -> dict:
     change = analysis.changes(pre, post, grid=data.items[data.pilot.outcome])
     sessions = [data.sessions.get(int(i), (0, 0))[0] for i in ids]
     minutes = [data.sessions.get(int(i), (0, 0))[1] for i in ids]
+
     def corr(dose):
         result = analysis.spearman(change, dose)
         return {"rho": result.rho, "p": result.p, "note": result.note}
-    return {"n": len(ids), "sessions": corr(sessions), "minutes": corr(minutes),
-            "total_sessions": int(sum(sessions)), "total_minutes": int(sum(minutes)), "suppressed": False,
-            "suppressed_reason": None}
+
+    return {
+        "n": len(ids),
+        "sessions": corr(sessions),
+        "minutes": corr(minutes),
+        "total_sessions": int(sum(sessions)),
+        "total_minutes": int(sum(minutes)),
+        "suppressed": False,
+        "suppressed_reason": None,
+    }
 
 
 def _concern_table(counts: Counter, n: int, concern_options, k: int) -> dict:
@@ -301,11 +485,26 @@ def _concern_table(counts: Counter, n: int, concern_options, k: int) -> dict:
     if n < k:
         return withheld(["n", "items"])
     keyed = [(o, counts.get(o.key, 0)) for o in concern_options]
-    ranks = analysis.competition_ranks([count for _, count in keyed])  # same n: counts rank as rates
-    items = [{"key": o.key, "label_ja": o.label_ja, "label_en": o.label_en, "count": count,
-              "rate": count / n, "rank": rank} for (o, count), rank in zip(keyed, ranks)]
-    return {"n": n, "items": sorted(items, key=lambda item: (item["rank"], item["key"])), "suppressed": False,
-            "suppressed_reason": None}
+    ranks = analysis.competition_ranks(
+        [count for _, count in keyed]
+    )  # same n: counts rank as rates
+    items = [
+        {
+            "key": o.key,
+            "label_ja": o.label_ja,
+            "label_en": o.label_en,
+            "count": count,
+            "rate": count / n,
+            "rank": rank,
+        }
+        for (o, count), rank in zip(keyed, ranks, strict=True)
+    ]
+    return {
+        "n": n,
+        "items": sorted(items, key=lambda item: (item["rank"], item["key"])),
+        "suppressed": False,
+        "suppressed_reason": None,
+    }
 
 
 def _concerns(data: PilotData, k: int) -> dict:
@@ -324,30 +523,59 @@ def _concerns(data: PilotData, k: int) -> dict:
         if reason:
             phases.append(withheld(["n", "items"], reason, **label))
             continue
-        counts = Counter({concern: c for (p, concern), c in data.concern_counts.items() if p == phase.key})
+        counts = Counter(
+            {concern: c for (p, concern), c in data.concern_counts.items() if p == phase.key}
+        )
         phases.append({**label, **_concern_table(counts, n, concern_options, k)})
     total = sum(data.intake_respondents.values())
-    return {"overall": _concern_table(overall, total, concern_options, k), "by_career_phase": phases}
+    return {
+        "overall": _concern_table(overall, total, concern_options, k),
+        "by_career_phase": phases,
+    }
 
 
-def _verdict(data: PilotData, primary: dict, comparison: dict | None, ancova: dict | None, k: int) -> dict:
+def _verdict(
+    data: PilotData, primary: dict, comparison: dict | None, ancova: dict | None, k: int
+) -> dict:
     pilot = data.pilot
     common = dict(k=k, alpha=pilot.alpha, min_effect=pilot.min_dz, direction=pilot.direction.value)
     if ancova is not None:  # a randomised pilot's verdict rests on the ANCOVA
         n = min(ancova["n_participant"] or 0, ancova["n_comparison"] or 0)
-        return verdict_block(n=n, basis="ancova", test="ancova", p=ancova["p"], effect=ancova["standardized"],
-                             effect_name="ancova_d", **common)
+        return verdict_block(
+            n=n,
+            basis="ancova",
+            test="ancova",
+            p=ancova["p"],
+            effect=ancova["standardized"],
+            effect_name="ancova_d",
+            **common,
+        )
     if comparison is not None:
         n = min(comparison["n_participant"] or 0, comparison["n_comparison"] or 0)
         # both arms without spread: the difference itself decides the effect condition
         constant = comparison["difference"] if n and comparison["hedges_g"] is None else None
-        return verdict_block(n=n, basis="comparison", test="welch", p=comparison["p"],
-                             effect=comparison["hedges_g"], effect_name="hedges_g", constant_change=constant,
-                             **common)
+        return verdict_block(
+            n=n,
+            basis="comparison",
+            test="welch",
+            p=comparison["p"],
+            effect=comparison["hedges_g"],
+            effect_name="hedges_g",
+            constant_change=constant,
+            **common,
+        )
     n = primary["n"] or 0
     constant = primary["mean_change"] if n and primary["sd_change"] == 0 else None
-    return verdict_block(n=n, basis="paired", test=pilot.primary_test.value, p=primary["p_primary"],
-                         effect=primary["dz"], effect_name="dz", constant_change=constant, **common)
+    return verdict_block(
+        n=n,
+        basis="paired",
+        test=pilot.primary_test.value,
+        p=primary["p_primary"],
+        effect=primary["dz"],
+        effect_name="dz",
+        constant_change=constant,
+        **common,
+    )
 
 
 def build_report(pilot: Pilot, data: PilotData | None = None) -> dict:
@@ -356,7 +584,10 @@ def build_report(pilot: Pilot, data: PilotData | None = None) -> dict:
     data = data or gather(pilot)
     ids, pre, post = pairs(data, pilot.outcome)
     participants = data.ids[data.arm == Arm.PARTICIPANT.value]
-    answered = lambda wave: int(np.isin(participants, data.waves[wave].ids).sum()) if wave in data.waves else 0  # noqa: E731
+
+    def answered(wave):
+        return int(np.isin(participants, data.waves[wave].ids).sum()) if wave in data.waves else 0
+
     primary = outcome_result(pre, post, pilot.outcome, pilot, k, data.items[pilot.outcome])
     comparison = _comparison(data, k)
     ancova = _ancova(data, k)
@@ -387,14 +618,25 @@ def _pilot_header(pilot: Pilot, k: int) -> dict:
     controlled = pilot.has_comparison
     venue, level = cell_of(pilot)
     return {
-        "id": pilot.id, "title": pilot.title, "status": pilot.status.value, "format": pilot.format.value,
-        "organization": pilot.organization.slug, "initiative_id": pilot.initiative_id,
-        "venue": venue.key, "level": level.key,
+        "id": pilot.id,
+        "title": pilot.title,
+        "status": pilot.status.value,
+        "format": pilot.format.value,
+        "organization": pilot.organization.slug,
+        "initiative_id": pilot.initiative_id,
+        "venue": venue.key,
+        "level": level.key,
         "design": "controlled" if controlled else "uncontrolled pre/post",
         "allocation": pilot.allocation_method.value if pilot.allocation_method else None,
         "comparison_label": _comparison_label(pilot),
         "warning": None if controlled else UNCONTROLLED_WARNING,
-        "preregistration": {"outcome": pilot.outcome, "direction": pilot.direction.value, "alpha": pilot.alpha,
-                            "test": pilot.primary_test.value, "min_dz": pilot.min_dz, "planned_n": pilot.planned_n},
+        "preregistration": {
+            "outcome": pilot.outcome,
+            "direction": pilot.direction.value,
+            "alpha": pilot.alpha,
+            "test": pilot.primary_test.value,
+            "min_dz": pilot.min_dz,
+            "planned_n": pilot.planned_n,
+        },
         "privacy_k": k,
     }

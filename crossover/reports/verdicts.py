@@ -4,6 +4,7 @@ The rule is carried as ``{"key", "label_ja", "label_en"}`` (the house's key/labe
 key names the branch of ``analysis.judge`` (stable, for programs), the labels are the sentence a
 reader sees, with the p, α, effect and threshold that decided it, in both languages.
 """
+
 import math
 
 from flask_babel import force_locale
@@ -13,20 +14,57 @@ from crossover import analysis
 from crossover.analysis import Rule
 
 
-def verdict_block(*, n: int, k: int, basis: str, test: str, p: float | None, effect: float | None,
-                  effect_name: str, alpha: float, min_effect: float, direction: str,
-                  constant_change: float | None = None) -> dict:
-    judgement = analysis.judge(n=n, k=k, p=p, effect=effect, alpha=alpha, min_effect=min_effect,
-                               direction=direction, constant_change=constant_change)
-    words = {"n": n, "k": k, "p": p, "alpha": alpha, "effect": effect, "effect_name": effect_name,
-             "min_effect": min_effect, "direction": direction, "constant_change": constant_change}
+def verdict_block(
+    *,
+    n: int,
+    k: int,
+    basis: str,
+    test: str,
+    p: float | None,
+    effect: float | None,
+    effect_name: str,
+    alpha: float,
+    min_effect: float,
+    direction: str,
+    constant_change: float | None = None,
+) -> dict:
+    judgement = analysis.judge(
+        n=n,
+        k=k,
+        p=p,
+        effect=effect,
+        alpha=alpha,
+        min_effect=min_effect,
+        direction=direction,
+        constant_change=constant_change,
+    )
+    words = {
+        "n": n,
+        "k": k,
+        "p": p,
+        "alpha": alpha,
+        "effect": effect,
+        "effect_name": effect_name,
+        "min_effect": min_effect,
+        "direction": direction,
+        "constant_change": constant_change,
+    }
     labels = {}
     for language in ("ja", "en"):
         with force_locale(language):
             labels[f"label_{language}"] = rule_sentence(judgement.rule, **words)
-    return {"value": judgement.verdict.value, "basis": basis, "test": test, "p": p, "alpha": alpha,
-            "direction": direction, "effect": effect, "effect_name": effect_name,
-            "min_effect": min_effect, "rule": {"key": judgement.rule.value, **labels}}
+    return {
+        "value": judgement.verdict.value,
+        "basis": basis,
+        "test": test,
+        "p": p,
+        "alpha": alpha,
+        "direction": direction,
+        "effect": effect,
+        "effect_name": effect_name,
+        "min_effect": min_effect,
+        "rule": {"key": judgement.rule.value, **labels},
+    }
 
 
 def _number(value: float) -> str:
@@ -41,22 +79,35 @@ def _p_phrase(p: float | None, alpha: float) -> str:
     return _("p %(p)s ≥ α %(alpha)s", p=_number(p), alpha=_number(alpha))
 
 
-def _effect_phrase(effect: float | None, effect_name: str, min_effect: float, direction: str,
-                   constant_change: float | None) -> str:
+def _effect_phrase(
+    effect: float | None,
+    effect_name: str,
+    min_effect: float,
+    direction: str,
+    constant_change: float | None,
+) -> str:
     if effect is None and constant_change:
-        return _("every change is the same (%(change)s), which meets the effect condition",
-                 change=f"{constant_change:+.3f}")
+        return _(
+            "every change is the same (%(change)s), which meets the effect condition",
+            change=f"{constant_change:+.3f}",
+        )
     hoped = -effect if direction == "decrease" else effect
     name = f"−{effect_name}" if direction == "decrease" else effect_name
     if math.isfinite(hoped) and hoped >= min_effect:
-        return _("%(name)s %(effect)s ≥ %(min)s", name=name, effect=_number(hoped),
-                 min=_number(min_effect))
-    return _("%(name)s %(effect)s < %(min)s", name=name, effect=_number(hoped),
-             min=_number(min_effect))
+        return _(
+            "%(name)s %(effect)s ≥ %(min)s",
+            name=name,
+            effect=_number(hoped),
+            min=_number(min_effect),
+        )
+    return _(
+        "%(name)s %(effect)s < %(min)s", name=name, effect=_number(hoped), min=_number(min_effect)
+    )
 
 
-def rule_sentence(rule: Rule, *, n, k, p, alpha, effect, effect_name, min_effect, direction,
-                  constant_change) -> str:
+def rule_sentence(
+    rule: Rule, *, n, k, p, alpha, effect, effect_name, min_effect, direction, constant_change
+) -> str:
     """The branch taken, with its numbers, in the current locale."""
     if rule is Rule.TOO_FEW_PAIRS:
         return _("%(n)s complete pairs, fewer than %(k)s: too few to judge.", n=n, k=k)
@@ -65,14 +116,23 @@ def rule_sentence(rule: Rule, *, n, k, p, alpha, effect, effect_name, min_effect
     p_words = _p_phrase(p, alpha)
     effect_words = _effect_phrase(effect, effect_name, min_effect, direction, constant_change)
     if rule is Rule.SIGNIFICANT_AND_LARGE:
-        return _("%(p)s in the hoped direction and %(effect)s: a small success.",
-                 p=p_words, effect=effect_words)
+        return _(
+            "%(p)s in the hoped direction and %(effect)s: a small success.",
+            p=p_words,
+            effect=effect_words,
+        )
     if rule is Rule.SIGNIFICANT_BUT_SMALL:
-        return _("%(p)s in the hoped direction, but %(effect)s: "
-                 "no evidence of a change that matters.", p=p_words, effect=effect_words)
+        return _(
+            "%(p)s in the hoped direction, but %(effect)s: no evidence of a change that matters.",
+            p=p_words,
+            effect=effect_words,
+        )
     if rule is Rule.SIGNIFICANT_WRONG_WAY:
         return _("%(p)s against the hoped direction: adverse.", p=p_words)
     if rule is Rule.LARGE_NOT_SIGNIFICANT:
-        return _("%(effect)s in the hoped direction, but %(p)s: promising.",
-                 p=p_words, effect=effect_words)
+        return _(
+            "%(effect)s in the hoped direction, but %(p)s: promising.",
+            p=p_words,
+            effect=effect_words,
+        )
     return _("%(p)s and %(effect)s: no evidence.", p=p_words, effect=effect_words)

@@ -1,4 +1,5 @@
 """Idempotent loader for the shipped grid, reference lists and catalogue."""
+
 import sqlalchemy as sa
 
 from crossover.catalogue.models import Initiative, Level, ReferenceOption, Venue
@@ -23,8 +24,13 @@ def seed_grid() -> int:
         added += _upsert(
             Level,
             {"key": key},
-            {"name_ja": ja, "name_en": en, "description_ja": desc_ja,
-             "description_en": desc_en, "position": position},
+            {
+                "name_ja": ja,
+                "name_en": en,
+                "description_ja": desc_ja,
+                "description_en": desc_en,
+                "position": position,
+            },
         )
     db.session.flush()
     return added
@@ -52,9 +58,15 @@ def seed_initiatives() -> int:
         added += _upsert(
             Initiative,
             {"key": key},
-            {"venue": venues[venue], "level": levels[level], "title_ja": title_ja,
-             "title_en": title_en, "description_ja": desc_ja, "description_en": desc_en,
-             "effects": list(effects)},
+            {
+                "venue": venues[venue],
+                "level": levels[level],
+                "title_ja": title_ja,
+                "title_en": title_en,
+                "description_ja": desc_ja,
+                "description_en": desc_en,
+                "effects": list(effects),
+            },
         )
     return added
 
@@ -66,15 +78,23 @@ def seed_instrument() -> int:
 
     if db.session.scalar(sa.select(Instrument).where(Instrument.key == shipped.KEY)) is not None:
         return 0
-    db.session.add(Instrument(
-        key=shipped.KEY, family=shipped.KEY, version=1, name=shipped.NAME,
-        scale_min=shipped.SCALE_MIN, scale_max=shipped.SCALE_MAX,
-        anchors=[{"value": v, "label_ja": ja, "label_en": en} for v, ja, en in shipped.ANCHORS],
-        items=[
-            InstrumentItem(position=i, key=key, subscale=subscale, reverse=reverse, text_ja=ja, text_en=en)
-            for i, (key, subscale, reverse, ja, en) in enumerate(shipped.ITEMS)
-        ],
-    ))
+    db.session.add(
+        Instrument(
+            key=shipped.KEY,
+            family=shipped.KEY,
+            version=1,
+            name=shipped.NAME,
+            scale_min=shipped.SCALE_MIN,
+            scale_max=shipped.SCALE_MAX,
+            anchors=[{"value": v, "label_ja": ja, "label_en": en} for v, ja, en in shipped.ANCHORS],
+            items=[
+                InstrumentItem(
+                    position=i, key=key, subscale=subscale, reverse=reverse, text_ja=ja, text_en=en
+                )
+                for i, (key, subscale, reverse, ja, en) in enumerate(shipped.ITEMS)
+            ],
+        )
+    )
     return 1
 
 

@@ -1,4 +1,5 @@
 """Participant surveys: the token-only API and the phone-first pages."""
+
 from crossover.surveys.api import api_blp
 from crossover.surveys.pages import pages_bp
 

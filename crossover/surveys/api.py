@@ -1,4 +1,5 @@
 """GET/POST /surveys/<token>: the participant's survey, reached by its token only."""
+
 from flask.views import MethodView
 
 from crossover.api import Blueprint
@@ -11,7 +12,9 @@ from crossover.surveys.schemas import (
     SurveySchema,
 )
 
-api_blp = Blueprint("surveys_api", __name__, url_prefix="/surveys", description="Participant surveys (by token)")
+api_blp = Blueprint(
+    "surveys_api", __name__, url_prefix="/surveys", description="Participant surveys (by token)"
+)
 
 TOKEN = "/<string(minlength=1, maxlength=128):token>"
 
@@ -31,8 +34,12 @@ class Survey(MethodView):
     def post(self, data, token):
         """Store a complete response (409 if already answered or outside the window)"""
         receipt = services.submit(services.find_invitation(token), data)
-        return {"wave": receipt.wave, "submitted_at": receipt.submitted_at, "message": "Thank you.",
-                "next": receipt.next}
+        return {
+            "wave": receipt.wave,
+            "submitted_at": receipt.submitted_at,
+            "message": "Thank you.",
+            "next": receipt.next,
+        }
 
 
 @api_blp.route(f"{TOKEN}/draft")

@@ -151,7 +151,11 @@ def enrollment_page(
     )
     ids = [e.id for e in enrollments]
     answered = (
-        set(db.session.scalars(sa.select(Response.invitation_id).where(Response.enrollment_id.in_(ids))))
+        set(
+            db.session.scalars(
+                sa.select(Response.invitation_id).where(Response.enrollment_id.in_(ids))
+            )
+        )
         if ids
         else set()
     )

@@ -2,7 +2,9 @@
 
 Table names predate the move from crossover.pilots.models and stay as they were.
 """
+
 from datetime import datetime
+from typing import ClassVar
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -13,7 +15,8 @@ from crossover.pilots.models import Enrollment
 
 
 class Invitation(db.Model):
-    """One wave's survey link for one enrollment; the token is derived, only its hash is looked up."""
+    """One wave's survey link for one enrollment; the token is derived, only its hash is looked
+    up."""
 
     __tablename__ = "invitations"
     __table_args__ = (sa.UniqueConstraint("enrollment_id", "wave"),)
@@ -61,10 +64,12 @@ class ResponseScore(db.Model):
 
     __tablename__ = "response_scores"
     # Clustered by pilot and wave (SQLite WITHOUT ROWID), so a wave is one sequential read.
-    __table_args__ = {"sqlite_with_rowid": False}
+    __table_args__: ClassVar[dict] = {"sqlite_with_rowid": False}
     pilot_id: Mapped[int] = mapped_column(sa.ForeignKey("pilots.id"), primary_key=True)
     wave: Mapped[str] = mapped_column(sa.String(32), primary_key=True)
-    response_id: Mapped[int] = mapped_column(sa.ForeignKey("responses.id"), primary_key=True, unique=True)
+    response_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("responses.id"), primary_key=True, unique=True
+    )
     enrollment_id: Mapped[int] = mapped_column(sa.ForeignKey("enrollments.id"))
     packed: Mapped[bytes] = mapped_column(sa.LargeBinary)
 

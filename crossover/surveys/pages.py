@@ -1,4 +1,7 @@
 """The participant survey at /s/<token>: phone-first form, confirmation step, thank-you page."""
+
+from contextlib import suppress
+
 from flask import Blueprint, redirect, render_template, request, url_for
 from flask_babel import get_locale
 
@@ -27,10 +30,8 @@ def _payload(form, view: dict) -> dict:
 
 def _keep_draft(invitation, payload: dict) -> None:
     """Save what was answered so far, so the link resumes here even without JavaScript."""
-    try:
+    with suppress(Invalid):  # the full check that follows names every invalid answer on the page
         services.save_draft(invitation, payload)
-    except Invalid:
-        pass  # the full check that follows names every invalid answer on the page
 
 
 def _render(template: str, view: dict, token: str, status: int = 200, **context):

@@ -1,4 +1,5 @@
 """Survey payloads: what a participant sees, and what they send."""
+
 import marshmallow as ma
 
 from crossover.api import Schema
@@ -49,18 +50,27 @@ class SurveySchema(Schema):
     window = ma.fields.Nested(WindowSchema)
     scale = ma.fields.Nested(ScaleSchema, allow_none=True)
     items = ma.fields.List(ma.fields.Nested(SurveyItemSchema))
-    concerns = ma.fields.List(ma.fields.Nested(ChoiceSchema), metadata={"description": "Intake only"})
+    concerns = ma.fields.List(
+        ma.fields.Nested(ChoiceSchema), metadata={"description": "Intake only"}
+    )
     minutes = ma.fields.Integer(metadata={"description": "About how many minutes answering takes"})
-    draft = ma.fields.Nested(DraftSchema, allow_none=True,
-                             metadata={"description": "Answers saved so far (PUT …/draft); null when none"})
+    draft = ma.fields.Nested(
+        DraftSchema,
+        allow_none=True,
+        metadata={"description": "Answers saved so far (PUT …/draft); null when none"},
+    )
 
 
 class AnswersInputSchema(Schema):
     answers = ma.fields.Dict(
-        keys=ma.fields.String(validate=ma.validate.Length(1, 64)), values=ma.fields.Raw(),
-        validate=ma.validate.Length(max=200), metadata={"description": "item key → integer on the scale"},
+        keys=ma.fields.String(validate=ma.validate.Length(1, 64)),
+        values=ma.fields.Raw(),
+        validate=ma.validate.Length(max=200),
+        metadata={"description": "item key → integer on the scale"},
     )
-    concerns = ma.fields.List(ma.fields.String(validate=ma.validate.Length(1, 64)), validate=ma.validate.Length(max=50))
+    concerns = ma.fields.List(
+        ma.fields.String(validate=ma.validate.Length(1, 64)), validate=ma.validate.Length(max=50)
+    )
     note = ma.fields.String(allow_none=True, validate=ma.validate.Length(max=2000))
 
 
@@ -73,5 +83,10 @@ class ResponseReceiptSchema(Schema):
     wave = ma.fields.String()
     submitted_at = ma.fields.DateTime()
     message = ma.fields.String()
-    next = ma.fields.Nested(NextWaveSchema, allow_none=True, metadata={
-        "description": "Another wave the same person can answer now (intake → pre), else null"})
+    next = ma.fields.Nested(
+        NextWaveSchema,
+        allow_none=True,
+        metadata={
+            "description": "Another wave the same person can answer now (intake → pre), else null"
+        },
+    )

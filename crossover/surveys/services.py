@@ -1,4 +1,6 @@
-"""The participant's side: find an invitation by token, show its wave, store one complete response."""
+"""The participant's side: find an invitation by token, show its wave, store one complete
+response."""
+
 from dataclasses import dataclass
 from datetime import date, datetime
 import math
@@ -64,19 +66,35 @@ class Link:
 
 def _link_query() -> sa.Select:
     """One query, one row per wave of the pilot with the person's invitation to it: everything a
-    submission, its checks and the next open wave need. Built once: building costs more than running."""
+    submission, its checks and the next open wave need. Built once: building costs more than
+    running."""
     mine, theirs = aliased(Invitation), aliased(Invitation)
     return (
-        sa.select(mine.id, mine.enrollment_id, mine.wave, Enrollment.created_at, Pilot.id, Pilot.title,
-                  Pilot.status, Pilot.instrument_id, Instrument.created_at, WaveWindow.wave,
-                  WaveWindow.opens_on, WaveWindow.closes_on, theirs.nonce,
-                  sa.exists().where(Response.invitation_id == theirs.id),
-                  sa.exists().where(SurveyDraft.invitation_id == mine.id))
+        sa.select(
+            mine.id,
+            mine.enrollment_id,
+            mine.wave,
+            Enrollment.created_at,
+            Pilot.id,
+            Pilot.title,
+            Pilot.status,
+            Pilot.instrument_id,
+            Instrument.created_at,
+            WaveWindow.wave,
+            WaveWindow.opens_on,
+            WaveWindow.closes_on,
+            theirs.nonce,
+            sa.exists().where(Response.invitation_id == theirs.id),
+            sa.exists().where(SurveyDraft.invitation_id == mine.id),
+        )
         .join(Enrollment, Enrollment.id == mine.enrollment_id)
         .join(Pilot, Pilot.id == Enrollment.pilot_id)
         .join(Instrument, Instrument.id == Pilot.instrument_id)
         .join(WaveWindow, WaveWindow.pilot_id == Pilot.id)
-        .join(theirs, sa.and_(theirs.enrollment_id == mine.enrollment_id, theirs.wave == WaveWindow.wave))
+        .join(
+            theirs,
+            sa.and_(theirs.enrollment_id == mine.enrollment_id, theirs.wave == WaveWindow.wave),
+        )
         .where(mine.token_hash == sa.bindparam("token_hash"))
         .order_by(WaveWindow.position)
     )
@@ -95,8 +113,18 @@ def find_invitation(token: str) -> Link:
     first = rows[0]
     enrolled_on = first[3].date()
     windows = tuple(Window(r[9], r[10] or enrolled_on, r[11], r[12], r[13]) for r in rows)
-    return Link(first[0], first[1], first[2], first[4], first[5], first[6] is PilotStatus.CLOSED, first[7],
-                first[8], windows, first[14])
+    return Link(
+        first[0],
+        first[1],
+        first[2],
+        first[4],
+        first[5],
+        first[6] is PilotStatus.CLOSED,
+        first[7],
+        first[8],
+        windows,
+        first[14],
+    )
 
 
 def status(link: Link) -> str:
@@ -113,19 +141,30 @@ def survey_view(link: Link, lang: str) -> dict:
     """What the participant sees: wave, window, scale with anchor labels, items or concerns."""
     window = link.window
     view = {
-        "wave": link.wave, "lang": lang, "pilot_title": link.pilot_title, "status": status(link),
-        "window": {"opens_on": window.opens_on, "closes_on": window.closes_on}, "scale": None, "items": [],
-        "concerns": [], "draft": None,
+        "wave": link.wave,
+        "lang": lang,
+        "pilot_title": link.pilot_title,
+        "status": status(link),
+        "window": {"opens_on": window.opens_on, "closes_on": window.closes_on},
+        "scale": None,
+        "items": [],
+        "concerns": [],
+        "draft": None,
     }
-    if view["status"] == "open" and link.has_draft:  # a draft beside a stored response (a race) is not offered
+    if (
+        view["status"] == "open" and link.has_draft
+    ):  # a draft beside a stored response (a race) is not offered
         view["draft"] = _draft_view(draft_of(link))
     if not waves.asks_scale(link.wave):
-        view["concerns"] = [{"key": o.key, "label": getattr(o, f"label_{lang}")} for o in options("concern")]
+        view["concerns"] = [
+            {"key": o.key, "label": getattr(o, f"label_{lang}")} for o in options("concern")
+        ]
         view["minutes"] = INTAKE_MINUTES
         return view
     instrument = frozen_instrument(link.instrument_id, link.instrument_created_at)
     view["scale"] = {
-        "min": instrument.scale_min, "max": instrument.scale_max,
+        "min": instrument.scale_min,
+        "max": instrument.scale_max,
         "anchors": [{"value": a["value"], "label": a[f"label_{lang}"]} for a in instrument.anchors],
     }
     view["items"] = [{"key": i.key, "text": getattr(i, f"text_{lang}")} for i in instrument.items]
@@ -138,14 +177,22 @@ def _check_open(link: Link) -> None:
         raise Conflict("This survey has already been answered; a response cannot be changed.")
     window = link.window
     if link.pilot_closed:
-        raise Conflict(f"The pilot is closed. This survey was open from {window.opens_on} to {window.closes_on}.")
+        raise Conflict(
+            f"The pilot is closed. This survey was open from {window.opens_on} to "
+            f"{window.closes_on}."
+        )
     today = local_today()
     if not window.opens_on <= today <= window.closes_on:
-        raise Conflict(f"This survey is open from {window.opens_on} to {window.closes_on}, not on {today}.")
+        raise Conflict(
+            f"This survey is open from {window.opens_on} to {window.closes_on}, not on {today}."
+        )
 
 
-def _validated_answers(instrument: FrozenInstrument, answers: dict, *, complete: bool = True) -> dict[str, int]:
-    """The answers in item order; every given value is checked, and all are required when complete."""
+def _validated_answers(
+    instrument: FrozenInstrument, answers: dict, *, complete: bool = True
+) -> dict[str, int]:
+    """The answers in item order; every given value is checked, and all are required when
+    complete."""
     errors: dict[str, list[str]] = {}
     low, high = instrument.scale_min, instrument.scale_max
     for item in instrument.items:
@@ -159,7 +206,11 @@ def _validated_answers(instrument: FrozenInstrument, answers: dict, *, complete:
         errors[key] = ["Unknown item."]
     if errors:
         raise Invalid(f"{len(errors)} answer(s) missing or invalid: {', '.join(errors)}.", errors)
-    return {item.key: answers[item.key] for item in instrument.items if answers.get(item.key) is not None}
+    return {
+        item.key: answers[item.key]
+        for item in instrument.items
+        if answers.get(item.key) is not None
+    }
 
 
 def _intake_fields(payload: dict, *, complete: bool = True) -> tuple[list[str], str | None]:
@@ -184,8 +235,13 @@ def _intake_fields(payload: dict, *, complete: bool = True) -> tuple[list[str], 
 def prepare(link: Link, payload: dict) -> Response:
     """Check a submission and build its response with scores, without storing it."""
     _check_open(link)
-    fields = dict(invitation_id=link.invitation_id, enrollment_id=link.enrollment_id, pilot_id=link.pilot_id,
-                  wave=link.wave, submitted_at=utcnow())
+    fields = dict(
+        invitation_id=link.invitation_id,
+        enrollment_id=link.enrollment_id,
+        pilot_id=link.pilot_id,
+        wave=link.wave,
+        submitted_at=utcnow(),
+    )
     if not waves.asks_scale(link.wave):
         concerns, note = _intake_fields(payload)
         return store.intake_response(concerns, note, **fields)
@@ -221,7 +277,10 @@ def next_open_wave(link: Link) -> NextWave | None:
     if link.pilot_closed:
         return None
     today = local_today()
-    nxt = next((w for w in link.windows if w.wave != link.wave and not w.answered and w.is_open(today)), None)
+    nxt = next(
+        (w for w in link.windows if w.wave != link.wave and not w.answered and w.is_open(today)),
+        None,
+    )
     return None if nxt is None else NextWave(nxt.wave, tokens.token_for(nxt.nonce))
 
 
@@ -232,16 +291,21 @@ def submit(link: Link, payload: dict) -> Receipt:
     try:
         store.add_with_copies(db.session, [response])
         if link.has_draft:  # read with the link, in this transaction: most submissions have none
-            db.session.execute(sa.delete(SurveyDraft).where(SurveyDraft.invitation_id == link.invitation_id))
+            db.session.execute(
+                sa.delete(SurveyDraft).where(SurveyDraft.invitation_id == link.invitation_id)
+            )
         db.session.commit()
     except sa.exc.IntegrityError:
         # Two submissions raced; the unique invitation_id let exactly one in.
         db.session.rollback()
-        raise Conflict("This survey has already been answered; a response cannot be changed.") from None
+        raise Conflict(
+            "This survey has already been answered; a response cannot be changed."
+        ) from None
     return Receipt(receipt.wave, receipt.submitted_at, next_open_wave(link))
 
 
 # --- drafts ------------------------------------------------------------------------------------
+
 
 def draft_of(link: Link) -> SurveyDraft | None:
     return db.session.get(SurveyDraft, link.invitation_id)
@@ -250,8 +314,12 @@ def draft_of(link: Link) -> SurveyDraft | None:
 def _draft_view(draft: SurveyDraft | None) -> dict | None:
     if draft is None:
         return None
-    return {"answers": dict(draft.answers), "concerns": list(draft.concerns), "note": draft.note,
-            "saved_at": draft.saved_at}
+    return {
+        "answers": dict(draft.answers),
+        "concerns": list(draft.concerns),
+        "note": draft.note,
+        "saved_at": draft.saved_at,
+    }
 
 
 def save_draft(link: Link, payload: dict) -> dict:
@@ -262,8 +330,11 @@ def save_draft(link: Link, payload: dict) -> dict:
         fields = {"answers": {}, "concerns": concerns, "note": note}
     else:
         instrument = frozen_instrument(link.instrument_id, link.instrument_created_at)
-        fields = {"answers": _validated_answers(instrument, payload.get("answers") or {}, complete=False),
-                  "concerns": [], "note": None}
+        fields = {
+            "answers": _validated_answers(instrument, payload.get("answers") or {}, complete=False),
+            "concerns": [],
+            "note": None,
+        }
     draft = draft_of(link)
     if draft is None:
         db.session.add(SurveyDraft(invitation_id=link.invitation_id, **fields))
@@ -276,7 +347,10 @@ def save_draft(link: Link, payload: dict) -> dict:
     except sa.exc.IntegrityError:
         # Two saves of a new draft raced (two tabs); the first one made the row, update it.
         db.session.rollback()
-        db.session.execute(sa.update(SurveyDraft).where(SurveyDraft.invitation_id == link.invitation_id)
-                           .values(**fields, saved_at=utcnow()))
+        db.session.execute(
+            sa.update(SurveyDraft)
+            .where(SurveyDraft.invitation_id == link.invitation_id)
+            .values(**fields, saved_at=utcnow())
+        )
         db.session.commit()
     return _draft_view(draft_of(link))

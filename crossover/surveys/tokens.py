@@ -4,6 +4,7 @@ The database keeps a random nonce and the SHA-256 of the token. The token itself
 HMAC(secret key, nonce), so owners' pages and invitation e-mails can show the link again,
 while lookups compare hashes only.
 """
+
 import base64
 import hashlib
 import hmac

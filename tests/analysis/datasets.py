@@ -1,10 +1,12 @@
-"""Data sets behind the R reference values (written to CSV for R by `python -m tests.analysis.datasets DIR`)."""
+"""Data sets behind the R reference values (written to CSV for R by
+`python -m tests.analysis.datasets DIR`)."""
+
 import csv
 import sys
 
 SMALL_PRE = [3.1, 2.4, 3.8, 2.9, 3.3, 2.2, 3.6, 2.7, 3.0, 3.5]
 SMALL_CHANGE = [0.5, 0.4, -0.1, 0.7, 0.6, 0.25, 0.9, -0.3, 0.8, 0.05]
-SMALL_POST = [a + d for a, d in zip(SMALL_PRE, SMALL_CHANGE)]
+SMALL_POST = [a + d for a, d in zip(SMALL_PRE, SMALL_CHANGE, strict=True)]
 
 # Scale scores are means of 12 integer answers: changes of 1/12 differ in the last bits.
 TWELFTHS_PRE = [s / 12 for s in (41, 25, 30, 36, 28, 33, 40, 22, 35, 31, 27, 38)]
@@ -12,9 +14,11 @@ TWELFTHS_POST = [s / 12 for s in (42, 26, 33, 35, 28, 36, 44, 25, 35, 34, 30, 37
 
 LARGE_PRE = [3 + ((i * 13) % 17) / 10 for i in range(1, 61)]
 # 60 distinct non-zero |changes|: the normal approximation without ties.
-LARGE_POST = [p + ((i * 37) % 101 - 40.25) / 50 for i, p in zip(range(1, 61), LARGE_PRE)]
+LARGE_POST = [
+    p + ((i * 37) % 101 - 40.25) / 50 for i, p in zip(range(1, 61), LARGE_PRE, strict=True)
+]
 # The same with ties and one zero change.
-TIED_POST = [p + ((i * 37) % 101 - 40) / 50 for i, p in zip(range(1, 61), LARGE_PRE)]
+TIED_POST = [p + ((i * 37) % 101 - 40) / 50 for i, p in zip(range(1, 61), LARGE_PRE, strict=True)]
 
 CONSTANT_PRE = [2.0, 2.5, 3.0, 3.5, 4.0, 4.5]
 CONSTANT_POST = [p + 0.25 for p in CONSTANT_PRE]
@@ -31,24 +35,88 @@ if __name__ == "__main__":
         with open(f"{sys.argv[1]}/{name}.csv", "w", newline="") as f:
             writer = csv.writer(f)
             writer.writerow(["pre", "post"])
-            writer.writerows(zip([repr(x) for x in pre], [repr(x) for x in post]))
+            writer.writerows(zip([repr(x) for x in pre], [repr(x) for x in post], strict=True))
 
 # A randomised two-arm pilot on a 12-item scale (means of integers), for lm(post ~ pre + arm):
 # 14 participants (arm 1) then 11 in the comparison arm (arm 0).
 ANCOVA_PRE = [
-    4.083333333333333, 1.1666666666666667, 3.5833333333333335, 3.0833333333333335, 3.75, 3.25,
-    4.083333333333333, 3.0, 2.6666666666666665, 3.3333333333333335, 3.25, 2.75,
-    2.8333333333333335, 3.4166666666666665, 3.4166666666666665, 2.6666666666666665, 2.75,
-    1.9166666666666667, 4.0, 2.8333333333333335, 3.8333333333333335, 3.25, 4.166666666666667,
-    3.9166666666666665, 3.1666666666666665,
+    4.083333333333333,
+    1.1666666666666667,
+    3.5833333333333335,
+    3.0833333333333335,
+    3.75,
+    3.25,
+    4.083333333333333,
+    3.0,
+    2.6666666666666665,
+    3.3333333333333335,
+    3.25,
+    2.75,
+    2.8333333333333335,
+    3.4166666666666665,
+    3.4166666666666665,
+    2.6666666666666665,
+    2.75,
+    1.9166666666666667,
+    4.0,
+    2.8333333333333335,
+    3.8333333333333335,
+    3.25,
+    4.166666666666667,
+    3.9166666666666665,
+    3.1666666666666665,
 ]
 ANCOVA_POST = [
-    4.5, 2.0833333333333335, 4.166666666666667, 2.8333333333333335, 3.9166666666666665,
-    3.9166666666666665, 4.0, 3.25, 2.9166666666666665, 3.4166666666666665, 3.9166666666666665,
-    3.6666666666666665, 3.25, 3.0833333333333335, 3.5833333333333335, 2.3333333333333335, 2.75,
-    2.25, 3.9166666666666665, 3.0833333333333335, 3.6666666666666665, 3.3333333333333335,
-    3.4166666666666665, 3.75, 3.75,
+    4.5,
+    2.0833333333333335,
+    4.166666666666667,
+    2.8333333333333335,
+    3.9166666666666665,
+    3.9166666666666665,
+    4.0,
+    3.25,
+    2.9166666666666665,
+    3.4166666666666665,
+    3.9166666666666665,
+    3.6666666666666665,
+    3.25,
+    3.0833333333333335,
+    3.5833333333333335,
+    2.3333333333333335,
+    2.75,
+    2.25,
+    3.9166666666666665,
+    3.0833333333333335,
+    3.6666666666666665,
+    3.3333333333333335,
+    3.4166666666666665,
+    3.75,
+    3.75,
 ]
 ANCOVA_ARM = [
-    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    1,
+    1,
+    1,
+    1,
+    1,
+    1,
+    1,
+    1,
+    1,
+    1,
+    1,
+    1,
+    1,
+    1,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
 ]

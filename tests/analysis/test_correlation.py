@@ -1,4 +1,5 @@
 """Pearson's r with the Fisher-z interval, as R's cor.test (R 4.2.2, script in each comment)."""
+
 import pytest
 
 from crossover.analysis import pearson

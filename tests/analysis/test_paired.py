@@ -8,11 +8,19 @@ Reference values: /tmp/ref/paired.R reads the CSVs written by tests/analysis/dat
   dz = mean(d) / sd(d); gz = dz * (1 - 3 / (4 * (n - 1) - 1))
   rb: r <- rank(abs(signif(d[d != 0], 7))); (sum(r[d > 0]) - sum(r[d < 0])) / sum(r)
 """
+
 import numpy as np
 import pytest
 
 from crossover.analysis import (
-    change_effects, changes, one_sample_t, paired_effects, paired_t, shapiro_wilk, sign_test, signed_rank,
+    change_effects,
+    changes,
+    one_sample_t,
+    paired_effects,
+    paired_t,
+    shapiro_wilk,
+    sign_test,
+    signed_rank,
     wilcoxon_signed_rank,
 )
 from tests.analysis.datasets import CONSTANT_POST, CONSTANT_PRE, DATASETS
@@ -22,36 +30,65 @@ def approx(value):
     return pytest.approx(value, rel=1e-6, abs=1e-12)
 
 
-# name: {direction: (t, df, p_t, V, p_w)}, mean, sd, ci, shapiro (W, p), sign (greater, two), (dz, gz, rb), exact?
+# name: {direction: (t, df, p_t, V, p_w)}, mean, sd, ci, shapiro (W, p), sign (greater, two),
+# (dz, gz, rb), exact?
 R = {
     "small": dict(
-        tests={"increase": (3.01359602572895, 9, 0.00731516922113584, 49, 0.013671875),
-               "two-sided": (3.01359602572895, 9, 0.0146303384422717, 49, 0.02734375),
-               "decrease": (3.01359602572895, 9, 0.992684830778864, 49, 0.990234375)},
-        mean=0.38, sd=0.398748040747538, ci=(0.0947528353089769, 0.665247164691023),
-        shapiro=(0.957982992144431, 0.762651373103219), sign=(0.0546875, 0.109375),
-        effects=(0.952982738893486, 0.871298504131187, 0.781818181818182), exact=True),
+        tests={
+            "increase": (3.01359602572895, 9, 0.00731516922113584, 49, 0.013671875),
+            "two-sided": (3.01359602572895, 9, 0.0146303384422717, 49, 0.02734375),
+            "decrease": (3.01359602572895, 9, 0.992684830778864, 49, 0.990234375),
+        },
+        mean=0.38,
+        sd=0.398748040747538,
+        ci=(0.0947528353089769, 0.665247164691023),
+        shapiro=(0.957982992144431, 0.762651373103219),
+        sign=(0.0546875, 0.109375),
+        effects=(0.952982738893486, 0.871298504131187, 0.781818181818182),
+        exact=True,
+    ),
     "twelfths": dict(  # ties (1/12 changes differing in the last bits) and two zero changes
-        tests={"increase": (3.07852675300601, 11, 0.00524943944744947, 50, 0.0110847539337322),
-               "two-sided": (3.07852675300601, 11, 0.0104988788948989, 50, 0.0221695078674644),
-               "decrease": (3.07852675300601, 11, 0.994750560552551, 50, 0.991608469474993)},
-        mean=0.131944444444444, sd=0.148470031212869, ci=(0.0376110871347539, 0.226277801754135),
-        shapiro=(0.864219422117665, 0.0552311184574064), sign=(0.0546875, 0.109375),
-        effects=(0.888694124777743, 0.826692209095575, 0.818181818181818), exact=False),
+        tests={
+            "increase": (3.07852675300601, 11, 0.00524943944744947, 50, 0.0110847539337322),
+            "two-sided": (3.07852675300601, 11, 0.0104988788948989, 50, 0.0221695078674644),
+            "decrease": (3.07852675300601, 11, 0.994750560552551, 50, 0.991608469474993),
+        },
+        mean=0.131944444444444,
+        sd=0.148470031212869,
+        ci=(0.0376110871347539, 0.226277801754135),
+        shapiro=(0.864219422117665, 0.0552311184574064),
+        sign=(0.0546875, 0.109375),
+        effects=(0.888694124777743, 0.826692209095575, 0.818181818181818),
+        exact=False,
+    ),
     "large": dict(  # n = 60, no ties: normal approximation with continuity correction
-        tests={"increase": (2.88142361664427, 59, 0.0027561531241743, 1266, 0.00493655711675201),
-               "two-sided": (2.88142361664427, 59, 0.00551230624834859, 1266, 0.00987311423350402),
-               "decrease": (2.88142361664427, 59, 0.997243846875826, 1266, 0.995167691556315)},
-        mean=0.218333333333333, sd=0.586933041734938, ci=(0.0667124510864516, 0.369954215580215),
-        shapiro=(0.953696499513737, 0.0233183389691402), sign=(0.0775009520016304, 0.155001904003261),
-        effects=(0.3719901893544, 0.367241378426471, 0.383606557377049), exact=False),
+        tests={
+            "increase": (2.88142361664427, 59, 0.0027561531241743, 1266, 0.00493655711675201),
+            "two-sided": (2.88142361664427, 59, 0.00551230624834859, 1266, 0.00987311423350402),
+            "decrease": (2.88142361664427, 59, 0.997243846875826, 1266, 0.995167691556315),
+        },
+        mean=0.218333333333333,
+        sd=0.586933041734938,
+        ci=(0.0667124510864516, 0.369954215580215),
+        shapiro=(0.953696499513737, 0.0233183389691402),
+        sign=(0.0775009520016304, 0.155001904003261),
+        effects=(0.3719901893544, 0.367241378426471, 0.383606557377049),
+        exact=False,
+    ),
     "tied": dict(  # n = 60 with ties and one zero
-        tests={"increase": (2.94741041702544, 59, 0.00229202049655801, 1234.5, 0.00421519976058502),
-               "two-sided": (2.94741041702544, 59, 0.00458404099311601, 1234.5, 0.00843039952117003),
-               "decrease": (2.94741041702544, 59, 0.997707979503442, 1234.5, 0.995877591356727)},
-        mean=0.223333333333333, sd=0.586933041734938, ci=(0.0717124510864515, 0.374954215580215),
-        shapiro=(0.953696499513737, 0.0233183389691402), sign=(0.0587386751225293, 0.117477350245059),
-        effects=(0.380509048652592, 0.375651486329368, 0.394915254237288), exact=False),
+        tests={
+            "increase": (2.94741041702544, 59, 0.00229202049655801, 1234.5, 0.00421519976058502),
+            "two-sided": (2.94741041702544, 59, 0.00458404099311601, 1234.5, 0.00843039952117003),
+            "decrease": (2.94741041702544, 59, 0.997707979503442, 1234.5, 0.995877591356727),
+        },
+        mean=0.223333333333333,
+        sd=0.586933041734938,
+        ci=(0.0717124510864515, 0.374954215580215),
+        shapiro=(0.953696499513737, 0.0233183389691402),
+        sign=(0.0587386751225293, 0.117477350245059),
+        effects=(0.380509048652592, 0.375651486329368, 0.394915254237288),
+        exact=False,
+    ),
 }
 CASES = [(name, direction) for name in R for direction in ("increase", "two-sided", "decrease")]
 
@@ -62,7 +99,9 @@ def test_paired_t_matches_r(name, direction):
     t, df, p_t, _, _ = R[name]["tests"][direction]
     result = paired_t(pre, post, direction=direction)
     assert (result.t, result.df, result.p) == (approx(t), df, approx(p_t))
-    assert result.mean_change == approx(R[name]["mean"]) and result.sd_change == approx(R[name]["sd"])
+    assert result.mean_change == approx(R[name]["mean"]) and result.sd_change == approx(
+        R[name]["sd"]
+    )
     assert (result.ci_low, result.ci_high) == (approx(R[name]["ci"][0]), approx(R[name]["ci"][1]))
 
 
@@ -86,7 +125,7 @@ def test_effects_shapiro_and_sign_test_match_r(name):
     dz, gz, rb = R[name]["effects"]
     effects = paired_effects(pre, post)
     assert (effects.dz, effects.gz, effects.rank_biserial) == (approx(dz), approx(gz), approx(rb))
-    change = [b - a for a, b in zip(pre, post)]
+    change = [b - a for a, b in zip(pre, post, strict=True)]
     w, p = R[name]["shapiro"]
     result = shapiro_wilk(change)
     assert (result.w, result.p) == (approx(w), approx(p))
@@ -179,7 +218,7 @@ def test_changes_on_the_grid_of_the_items():
     # Means of 12 items: +1 item point for everyone differs in the last bits as doubles.
     pre = [s / 12 for s in range(20, 26)]
     post = [(s + 1) / 12 for s in range(20, 26)]
-    assert len({b - a for a, b in zip(pre, post)}) > 1
+    assert len({b - a for a, b in zip(pre, post, strict=True)}) > 1
     for grid in (12, None):
         change = changes(pre, post, grid=grid)
         assert np.ptp(change) == 0 and change[0] == pytest.approx(1 / 12, rel=1e-15)

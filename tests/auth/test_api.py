@@ -1,4 +1,5 @@
 """Bearer tokens: issue, use, revoke, expire, rate-limit."""
+
 from datetime import timedelta
 import hashlib
 
@@ -12,12 +13,19 @@ from tests.conftest import PASSWORD
 
 
 def test_token_grants_access_and_is_stored_hashed(app, client, users):
-    response = client.post("/api/v1/auth/token", json={"email": "OWNER@acme.example", "password": PASSWORD})
+    response = client.post(
+        "/api/v1/auth/token", json={"email": "OWNER@acme.example", "password": PASSWORD}
+    )
     assert response.status_code == 201
     token = response.json["token"]
     assert len(token) >= 40
     me = client.get("/api/v1/auth/me", headers={"Authorization": f"Bearer {token}"})
-    assert me.json == {"id": me.json["id"], "email": "owner@acme.example", "role": "owner", "organization": "acme"}
+    assert me.json == {
+        "id": me.json["id"],
+        "email": "owner@acme.example",
+        "role": "owner",
+        "organization": "acme",
+    }
     with app.app_context():
         hashes = set(db.session.scalars(sa.select(ApiToken.token_hash)))
         assert token not in hashes
@@ -25,7 +33,10 @@ def test_token_grants_access_and_is_stored_hashed(app, client, users):
 
 
 def test_wrong_password_and_unknown_user_are_401(client, users):
-    for email, password in [("owner@acme.example", "wrong password!"), ("nobody@x.example", PASSWORD)]:
+    for email, password in [
+        ("owner@acme.example", "wrong password!"),
+        ("nobody@x.example", PASSWORD),
+    ]:
         response = client.post("/api/v1/auth/token", json={"email": email, "password": password})
         assert response.status_code == 401
         assert response.json["message"] == "Wrong e-mail or password."
@@ -41,7 +52,9 @@ def test_revoked_token_stops_working(app, client, users):
     headers = users.headers("owner@acme.example")
     assert client.delete("/api/v1/auth/token", headers=headers).status_code == 204
     assert client.get("/api/v1/auth/me", headers=headers).status_code == 401
-    assert client.get("/api/v1/auth/me", headers=users.owner).status_code == 200  # other tokens live on
+    assert (
+        client.get("/api/v1/auth/me", headers=users.owner).status_code == 200
+    )  # other tokens live on
     with app.app_context():
         actions = set(db.session.scalars(sa.select(AuditEvent.action)))
     assert {"auth.token_issued", "auth.token_revoked"} <= actions
@@ -59,7 +72,9 @@ def test_disabled_user_token_is_401(app, client, users):
     from crossover.auth.models import User
 
     with app.app_context():
-        db.session.execute(sa.update(User).where(User.email == "owner@acme.example").values(active=False))
+        db.session.execute(
+            sa.update(User).where(User.email == "owner@acme.example").values(active=False)
+        )
         db.session.commit()
     assert client.get("/api/v1/auth/me", headers=users.owner).status_code == 401
 
@@ -68,7 +83,9 @@ def test_token_endpoint_is_rate_limited(make_app):
     app = make_app(RATELIMIT_ENABLED=True, AUTH_RATE_LIMIT="3 per minute")
     client = app.test_client()
     codes = [
-        client.post("/api/v1/auth/token", json={"email": "x@y.example", "password": "nope"}).status_code
+        client.post(
+            "/api/v1/auth/token", json={"email": "x@y.example", "password": "nope"}
+        ).status_code
         for _ in range(4)
     ]
     assert codes == [401, 401, 401, 429]

@@ -1,4 +1,5 @@
 """Admins read the audit log on a page: account events, filters, pages."""
+
 import re
 
 from tests.conftest import Users
@@ -17,8 +18,9 @@ def _rows(page: str) -> int:
 
 
 def test_account_events_are_listed_and_filtered(app, client, users):
-    created = client.post("/api/v1/users", headers=users.admin,
-                          json={"email": "new@acme.example", "role": "reviewer"}).json
+    created = client.post(
+        "/api/v1/users", headers=users.admin, json={"email": "new@acme.example", "role": "reviewer"}
+    ).json
     client.patch(f"/api/v1/users/{created['id']}", headers=users.admin, json={"active": False})
     admin = _admin(app)
     page = admin.get("/admin/audit", headers=JA).get_data(as_text=True)
@@ -34,8 +36,10 @@ def test_account_events_are_listed_and_filtered(app, client, users):
 
 def test_audit_log_paginates(app, client, users):
     for _ in range(55):
-        client.post("/api/v1/auth/token", json={"email": "owner@acme.example",
-                                                "password": "correct horse battery"})
+        client.post(
+            "/api/v1/auth/token",
+            json={"email": "owner@acme.example", "password": "correct horse battery"},
+        )
     admin = _admin(app)
     first = admin.get("/admin/audit").get_data(as_text=True)
     assert _rows(first) == 50 and "page=2" in first

@@ -1,4 +1,5 @@
 """Failed sign-ins are limited per address and account, across /login and the token endpoint."""
+
 import pytest
 
 from crossover.auth.models import Role
@@ -33,8 +34,11 @@ def _token(client, email, password, **kwargs):
 
 def test_page_and_token_endpoint_count_failures_together(limited):
     client = limited().test_client()
-    codes = [_page(client, ALICE, WRONG).status_code, _token(client, ALICE, WRONG).status_code,
-             _page(client, ALICE, WRONG).status_code]
+    codes = [
+        _page(client, ALICE, WRONG).status_code,
+        _token(client, ALICE, WRONG).status_code,
+        _page(client, ALICE, WRONG).status_code,
+    ]
     assert codes == [401, 401, 401]
     assert _token(client, ALICE, PASSWORD).status_code == 429
     assert _page(client, ALICE, PASSWORD).status_code == 429
@@ -78,8 +82,12 @@ def test_addresses_count_apart(limited):
     client = limited().test_client()
     for _ in range(3):
         _page(client, ALICE, WRONG, environ_base={"REMOTE_ADDR": "192.0.2.1"})
-    assert _page(client, ALICE, PASSWORD, environ_base={"REMOTE_ADDR": "192.0.2.1"}).status_code == 429
-    assert _page(client, ALICE, PASSWORD, environ_base={"REMOTE_ADDR": "192.0.2.2"}).status_code == 302
+    assert (
+        _page(client, ALICE, PASSWORD, environ_base={"REMOTE_ADDR": "192.0.2.1"}).status_code == 429
+    )
+    assert (
+        _page(client, ALICE, PASSWORD, environ_base={"REMOTE_ADDR": "192.0.2.2"}).status_code == 302
+    )
 
 
 def test_one_address_trying_many_accounts_is_limited(limited):
@@ -87,7 +95,9 @@ def test_one_address_trying_many_accounts_is_limited(limited):
     codes = [_token(client, f"guess{i}@acme.example", WRONG).status_code for i in range(4)]
     assert codes == [401] * 4
     assert _page(client, BOB, PASSWORD).status_code == 429
-    assert _page(client, BOB, PASSWORD, environ_base={"REMOTE_ADDR": "192.0.2.9"}).status_code == 302
+    assert (
+        _page(client, BOB, PASSWORD, environ_base={"REMOTE_ADDR": "192.0.2.9"}).status_code == 302
+    )
 
 
 def test_behind_a_trusted_proxy_the_forwarded_address_counts(limited):
@@ -109,10 +119,13 @@ def test_limited_api_answer_is_json_with_retry_after(limited):
     assert "Too many failed sign-in attempts" in response.json["message"]
 
 
-@pytest.mark.parametrize("language, text", [
-    ("ja", "ログインの失敗が続いたため、一時的に受け付けを止めています。"),
-    ("en", "Too many failed sign-in attempts. Please wait a few minutes and try again."),
-])
+@pytest.mark.parametrize(
+    "language, text",
+    [
+        ("ja", "ログインの失敗が続いたため、一時的に受け付けを止めています。"),
+        ("en", "Too many failed sign-in attempts. Please wait a few minutes and try again."),
+    ],
+)
 def test_limited_sign_in_page_says_so_in_the_readers_language(limited, language, text):
     client = limited().test_client()
     for _ in range(3):

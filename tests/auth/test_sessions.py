@@ -1,4 +1,5 @@
 """Server-side sessions: signing out, deactivation and a new password end them; so does time."""
+
 from datetime import timedelta
 import hashlib
 
@@ -43,7 +44,9 @@ def test_cookie_saved_before_sign_out_no_longer_opens_pages(app, client, users):
 def test_signing_out_ends_only_that_browser_session(app, users):
     first, second = app.test_client(), app.test_client()
     for browser in (first, second):
-        assert browser.post("/login", data={"email": OWNER, "password": PASSWORD}).status_code == 302
+        assert (
+            browser.post("/login", data={"email": OWNER, "password": PASSWORD}).status_code == 302
+        )
     first.post("/logout")
     assert _signed_in_page(first).status_code == 302
     assert _signed_in_page(second).status_code == 200
@@ -85,7 +88,9 @@ def test_a_signed_cookie_without_a_session_record_is_refused(app, client, users)
 
 
 def _token_header(client) -> dict:
-    token = client.post("/api/v1/auth/token", json={"email": OWNER, "password": PASSWORD}).json["token"]
+    token = client.post("/api/v1/auth/token", json={"email": OWNER, "password": PASSWORD}).json[
+        "token"
+    ]
     return {"Authorization": f"Bearer {token}"}
 
 
@@ -99,13 +104,23 @@ def test_deactivation_ends_sessions_and_tokens(app, client, users):
     other_user = users.reviewer
     with app.app_context():
         services.deactivate_user(_user())
-        assert db.session.scalar(
-            sa.select(sa.func.count()).select_from(ApiToken)
-            .join(User).where(User.email == OWNER, ApiToken.revoked_at.is_(None))
-        ) == 0
-        assert db.session.scalar(
-            sa.select(sa.func.count()).select_from(UserSession).where(UserSession.revoked_at.is_(None))
-        ) == 0
+        assert (
+            db.session.scalar(
+                sa.select(sa.func.count())
+                .select_from(ApiToken)
+                .join(User)
+                .where(User.email == OWNER, ApiToken.revoked_at.is_(None))
+            )
+            == 0
+        )
+        assert (
+            db.session.scalar(
+                sa.select(sa.func.count())
+                .select_from(UserSession)
+                .where(UserSession.revoked_at.is_(None))
+            )
+            == 0
+        )
     assert _signed_in_page(client).status_code == 302
     assert client.get("/api/v1/auth/me", headers=headers).status_code == 401
     assert client.get("/api/v1/auth/me", headers=other_user).status_code == 200
@@ -128,7 +143,12 @@ def test_new_password_ends_sessions_and_tokens(app, client, users):
     assert _signed_in_page(client).status_code == 302
     assert client.get("/api/v1/auth/me", headers=headers).status_code == 401
     assert client.post("/login", data={"email": OWNER, "password": PASSWORD}).status_code == 401
-    assert client.post("/login", data={"email": OWNER, "password": "a brand new passphrase"}).status_code == 302
+    assert (
+        client.post(
+            "/login", data={"email": OWNER, "password": "a brand new passphrase"}
+        ).status_code
+        == 302
+    )
     assert _signed_in_page(client).status_code == 200
 
 
@@ -141,10 +161,17 @@ def test_new_password_must_be_long_enough(ctx, users):
 def test_cli_deactivates_and_sets_passwords(app, client, users):
     users.login(OWNER)
     runner = app.test_cli_runner()
-    result = runner.invoke(args=["crossover", "set-password", OWNER, "--password", "another long passphrase"])
+    result = runner.invoke(
+        args=["crossover", "set-password", OWNER, "--password", "another long passphrase"]
+    )
     assert result.exit_code == 0, result.output
     assert _signed_in_page(client).status_code == 302
-    assert client.post("/login", data={"email": OWNER, "password": "another long passphrase"}).status_code == 302
+    assert (
+        client.post(
+            "/login", data={"email": OWNER, "password": "another long passphrase"}
+        ).status_code
+        == 302
+    )
     result = runner.invoke(args=["crossover", "deactivate-user", OWNER])
     assert result.exit_code == 0, result.output
     assert _signed_in_page(client).status_code == 302
@@ -174,8 +201,10 @@ def test_loading_the_user_is_one_query(app, client, users):
 
 
 def test_sign_in_prompt_is_translated_and_not_a_success(client, users):
-    for language, text in [("ja", "このページを表示するにはログインしてください。"),
-                           ("en", "Please sign in to see this page.")]:
+    for language, text in [
+        ("ja", "このページを表示するにはログインしてください。"),
+        ("en", "Please sign in to see this page."),
+    ]:
         page = client.get("/pilots", headers={"Accept-Language": language}, follow_redirects=True)
         body = page.get_data(as_text=True)
         assert f'<p class="flash warning" role="status">{text}</p>' in body

@@ -1,4 +1,5 @@
 """axe-core in the browser tests: a page passes when it has no serious or critical violation."""
+
 from pathlib import Path
 
 AXE_SOURCE = (Path(__file__).parent / "vendor" / "axe.min.js").read_text(encoding="utf-8")
@@ -12,7 +13,8 @@ def violations(page) -> list[dict]:
     if not page.evaluate("typeof window.axe !== 'undefined'"):
         page.evaluate(AXE_SOURCE)
     result = page.evaluate(
-        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})",
+        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: "
+        "['violations']})",
         WCAG_TAGS,
     )
     return [v for v in result["violations"] if v["impact"] in BLOCKING]
@@ -21,6 +23,7 @@ def violations(page) -> list[dict]:
 def assert_accessible(page, where: str) -> None:
     found = violations(page)
     summary = "; ".join(
-        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}" for v in found
+        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
+        for v in found
     )
     assert not found, f"{where}: {summary}"

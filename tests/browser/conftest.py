@@ -1,17 +1,26 @@
 """Browser tests: Debian's Chromium driven by Playwright against a live server on 127.0.0.1."""
+
 import os
 from pathlib import Path
 
 import pytest
 
-
 CHROMIUM = "/usr/bin/chromium"
-FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-         "--disable-sync", "--no-first-run", "--disable-quic"]
+FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
 
 if not Path(CHROMIUM).exists():
     if os.environ.get("CI") == "true":
-        raise RuntimeError("CI needs Debian's chromium for the browser tests (apt-get install chromium)")
+        raise RuntimeError(
+            "CI needs Debian's chromium for the browser tests (apt-get install chromium)"
+        )
     collect_ignore_glob = ["test_*.py"]  # Debian's chromium is not installed: no browser tests here
 
 
@@ -30,7 +39,10 @@ class ConsoleWatch:
 
     def __init__(self, page):
         self.messages: list[str] = []
-        page.on("console", lambda message: message.type == "error" and self.messages.append(message.text))
+        page.on(
+            "console",
+            lambda message: message.type == "error" and self.messages.append(message.text),
+        )
         page.on("pageerror", lambda error: self.messages.append(f"uncaught: {error}"))
 
     @property

@@ -1,4 +1,5 @@
 """Account pages in Chromium, in Japanese: axe-clean, working forms, confirmations that ask."""
+
 import re
 
 from crossover.auth.models import Role

@@ -1,6 +1,7 @@
 """What an owner and a reviewer see, in Chromium, in Japanese and English: axe-clean pages,
 the report's CSV download with the session, Japanese errors in view after a submit, and a
 confirmation that says the consequence before closing."""
+
 from pathlib import Path
 
 import pytest
@@ -18,8 +19,17 @@ REVIEWER = "reviewer@example.com"
 
 def _closed_simulated_pilot(app) -> int:
     with app.app_context():
-        pilot = simulate_pilot(PilotSpec(org_slug="acme", initiative_key="community-external-mentoring",
-                                         title="Simulated", format="mentoring", n=40, effect=0.3), seed=7)
+        pilot = simulate_pilot(
+            PilotSpec(
+                org_slug="acme",
+                initiative_key="community-external-mentoring",
+                title="Simulated",
+                format="mentoring",
+                n=40,
+                effect=0.3,
+            ),
+            seed=7,
+        )
         db.session.commit()
         return pilot.id
 
@@ -27,7 +37,9 @@ def _closed_simulated_pilot(app) -> int:
 def _in_view(page, selector: str) -> bool:
     return page.evaluate(
         "s => { const r = document.querySelector(s).getBoundingClientRect();"
-        " return r.top >= 0 && r.bottom <= window.innerHeight; }", selector)
+        " return r.top >= 0 && r.bottom <= window.innerHeight; }",
+        selector,
+    )
 
 
 def test_owner_pilot_page_in_japanese_errors_in_view_and_close_confirmation(live, browser):
@@ -52,8 +64,16 @@ def test_owner_pilot_page_in_japanese_errors_in_view_and_close_confirmation(live
     assert_accessible(page, "pilot page after an ineligible enrolment (ja)")
 
     # A bad CSV: the line is named in Japanese, in view.
-    page.set_input_files("#file", files=[{"name": "p.csv", "mimeType": "text/csv",
-                                          "buffer": b"age_band,career_phase,consent\n38,post_off,yes\n"}])
+    page.set_input_files(
+        "#file",
+        files=[
+            {
+                "name": "p.csv",
+                "mimeType": "text/csv",
+                "buffer": b"age_band,career_phase,consent\n38,post_off,yes\n",
+            }
+        ],
+    )
     page.click("text=アップロードして登録")
     page.wait_for_load_state()
     assert "2行目" in page.locator("#upload-errors").inner_text()

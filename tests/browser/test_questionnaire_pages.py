@@ -1,4 +1,6 @@
-"""An owner writes a questionnaire in Chromium, previews it at phone width and uses it in a pilot."""
+"""An owner writes a questionnaire in Chromium, previews it at phone width and uses it in a
+pilot."""
+
 from datetime import timedelta
 import re
 
@@ -9,8 +11,10 @@ from tests.conftest import PASSWORD, Users
 from tests.factories import TODAY
 
 OWNER = "owner@acme.example"
-ITEMS = [("trust_1", "trust", "同僚を信頼している", "I trust my colleagues"),
-         ("voice_1", "voice", "会議で意見を言いやすい", "I can speak up in meetings")]
+ITEMS = [
+    ("trust_1", "trust", "同僚を信頼している", "I trust my colleagues"),
+    ("voice_1", "voice", "会議で意見を言いやすい", "I can speak up in meetings"),
+]
 
 
 def _sign_in(page, base):
@@ -57,8 +61,9 @@ def test_owner_writes_previews_and_uses_a_questionnaire(live, browser):
     instrument_id = int(page.url.rsplit("/", 1)[1])
     assert_accessible(page, "questionnaire detail")
 
-    phone = browser.new_page(viewport={"width": 360, "height": 740}, locale="ja-JP", has_touch=True,
-                             is_mobile=True)
+    phone = browser.new_page(
+        viewport={"width": 360, "height": 740}, locale="ja-JP", has_touch=True, is_mobile=True
+    )
     phone.context.add_cookies(page.context.cookies())
     phone.goto(f"{base}/questionnaires/{instrument_id}/preview")
     assert phone.locator("fieldset.question").count() == 2

@@ -1,4 +1,6 @@
-"""Staff pages work in Chromium under the Content-Security-Policy: scripts run, nothing is refused."""
+"""Staff pages work in Chromium under the Content-Security-Policy: scripts run, nothing is
+refused."""
+
 from crossover.auth.models import Role
 from tests.browser.conftest import ConsoleWatch
 from tests.conftest import PASSWORD, Users
@@ -38,7 +40,9 @@ def test_owner_pages_run_their_scripts_under_the_csp(live, browser):
     before = page.locator("#pairs-needed").inner_text()
     with page.expect_response(lambda r: "/power" in r.url and "power=0.8" in r.url):
         page.fill("#min_dz", "0.9")
-    page.wait_for_function("before => document.getElementById('pairs-needed').textContent !== before", arg=before)
+    page.wait_for_function(
+        "before => document.getElementById('pairs-needed').textContent !== before", arg=before
+    )
     assert int(page.locator("#pairs-needed").inner_text()) < int(before)
 
     # Erasing a contact asks first (confirm.js): dismissing keeps it, accepting erases it.
@@ -63,7 +67,9 @@ def test_evidence_board_and_sign_out_under_the_csp(live, browser):
     _sign_in(page, base, "admin@example.com")
     page.goto(f"{base}/evidence")
     # The heat-map colours are style attributes: allowed by style-src-attr, so they apply.
-    colour = page.locator("#heatmap td.cell").first.evaluate("cell => getComputedStyle(cell).backgroundColor")
+    colour = page.locator("#heatmap td.cell").first.evaluate(
+        "cell => getComputedStyle(cell).backgroundColor"
+    )
     assert colour == "rgb(243, 244, 246)"  # effect_colour(None): no closed pilots yet
     page.click("text=Sign out")
     page.wait_for_url(f"{base}/login")

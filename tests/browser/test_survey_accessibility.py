@@ -1,4 +1,6 @@
-"""Every participant page passes axe-core (WCAG 2.1 A/AA: no serious or critical violation), ja and en."""
+"""Every participant page passes axe-core (WCAG 2.1 A/AA: no serious or critical violation), ja
+and en."""
+
 import pytest
 
 from crossover.auth.models import Role
@@ -17,11 +19,17 @@ def _links(app) -> dict:
     owner = users.headers("owner@acme.example")
     running = make_pilot(client, owner, status="running")
     person = {i["wave"]: i["token"] for i in enroll(client, owner, running["id"])["invitations"]}
-    used = {i["wave"]: i["token"] for i in enroll(client, owner, running["id"])["invitations"]}["pre"]
-    answers = {f"{s}_{i}": 4 for s in ("vision", "agency", "learning", "connection") for i in (1, 2, 3)}
+    used = {i["wave"]: i["token"] for i in enroll(client, owner, running["id"])["invitations"]}[
+        "pre"
+    ]
+    answers = {
+        f"{s}_{i}": 4 for s in ("vision", "agency", "learning", "connection") for i in (1, 2, 3)
+    }
     assert client.post(f"/api/v1/surveys/{used}", json={"answers": answers}).status_code == 201
     closing = make_pilot(client, owner, status="running")
-    closed = {i["wave"]: i["token"] for i in enroll(client, owner, closing["id"])["invitations"]}["pre"]
+    closed = {i["wave"]: i["token"] for i in enroll(client, owner, closing["id"])["invitations"]}[
+        "pre"
+    ]
     client.post(f"/api/v1/pilots/{closing['id']}/transitions", headers=owner, json={"to": "closed"})
     return {**person, "used": used, "closed": closed}
 
@@ -61,7 +69,11 @@ def test_participant_pages_pass_axe(live, browser, lang):
     page.wait_for_selector("#thanks")
     assert_accessible(page, "thank-you page")
 
-    for state, token in (("used", links["used"]), ("not open", links["post"]), ("closed", links["closed"])):
+    for state, token in (
+        ("used", links["used"]),
+        ("not open", links["post"]),
+        ("closed", links["closed"]),
+    ):
         page.goto(f"{base}/s/{token}")
         page.wait_for_selector("#unavailable")
         assert_accessible(page, f"{state} link")
@@ -70,7 +82,9 @@ def test_participant_pages_pass_axe(live, browser, lang):
 def test_the_checker_catches_a_violation(browser):
     # Guards the guard: an unlabeled input and grey-on-grey text must fail.
     page = browser.new_page()
-    page.set_content('<html lang="en"><body><main><p style="color:#bbb;background:#ccc">faint</p>'
-                     '<input type="text"></main></body></html>')
-    with pytest.raises(AssertionError, match="color-contrast|label"):
+    page.set_content(
+        '<html lang="en"><body><main><p style="color:#bbb;background:#ccc">faint</p>'
+        '<input type="text"></main></body></html>'
+    )
+    with pytest.raises(AssertionError, match=r"color-contrast|label"):
         assert_accessible(page, "a bad page")

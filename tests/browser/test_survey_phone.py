@@ -1,4 +1,5 @@
 """A participant answers on a phone-sized screen in Debian's Chromium, driven by Playwright."""
+
 from playwright.sync_api import expect
 import sqlalchemy as sa
 
@@ -23,11 +24,17 @@ def _pre_link(app) -> str:
 def test_participant_answers_on_a_phone(live, browser, tmp_path):
     app, base = live
     token = _pre_link(app)
-    page = browser.new_page(viewport={"width": 360, "height": 740}, locale="en-US", has_touch=True, is_mobile=True)
+    page = browser.new_page(
+        viewport={"width": 360, "height": 740}, locale="en-US", has_touch=True, is_mobile=True
+    )
     console = ConsoleWatch(page)
     page.goto(f"{base}/s/{token}")
-    assert page.locator("h1").inner_text() == "プログラム開始前のアンケート"  # Japanese, whatever the browser says
-    assert "約3分（12問）" in page.locator("#opening").inner_text()  # the opening screen comes first
+    assert (
+        page.locator("h1").inner_text() == "プログラム開始前のアンケート"
+    )  # Japanese, whatever the browser says
+    assert (
+        "約3分（12問）" in page.locator("#opening").inner_text()
+    )  # the opening screen comes first
     page.click("#start")
     assert page.evaluate("document.documentElement.scrollWidth") <= 360  # no sideways scrolling
     assert page.locator("#progress-text").inner_text() == "12問中 0問 回答済み"
@@ -55,7 +62,8 @@ def test_participant_answers_on_a_phone(live, browser, tmp_path):
 
     with app.app_context():
         stored = db.session.scalar(sa.select(Response))
-        # connection_3 is reverse-keyed: 2 counts as 4; learning_3 and the others: 4 → 2 for the reverse ones.
+        # connection_3 is reverse-keyed: 2 counts as 4; learning_3 and the others: 4 → 2 for the
+        # reverse ones.
         assert stored.answers["connection_3"] == 2
         assert stored.scores["connection"] == 4.0
         assert stored.scores["total"] == (4 * 8 + 2 * 3 + 4) / 12
@@ -83,6 +91,8 @@ def test_answers_are_saved_while_answering_and_a_reopened_link_resumes(live, bro
     assert page.locator("#progress-text").inner_text() == "12問中 3問 回答済み"
     assert page.locator("input[type=radio]:checked").count() == 3
     with app.app_context():
-        assert db.session.scalar(sa.select(sa.func.count()).select_from(Response)) == 0  # a draft is not a response
+        assert (
+            db.session.scalar(sa.select(sa.func.count()).select_from(Response)) == 0
+        )  # a draft is not a response
         db.session.remove()
     console.assert_clean()

@@ -1,5 +1,6 @@
 """V7: an initiative another organization's pilot uses cannot be moved, retired or rewritten by an
 owner (409); admins may change it, and closed pilots keep the grid cell they ran in."""
+
 import re
 
 import pytest
@@ -8,12 +9,26 @@ from tests.factories import make_pilot
 
 JA = {"Accept-Language": "ja"}
 # globex (owner2) adds the entry; acme (owner) runs pilots of it.
-ENTRY = {"venue": "public", "level": "middle", "title_ja": "商店街の事業承継支援",
-         "title_en": "Helping a shopping street with succession", "description_ja": "地域の店主と組む。",
-         "description_en": "Work with local shopkeepers.", "effects": ["meaning"]}
-CHANGES = [{"venue": "peer"}, {"level": "firm"}, {"status": "retired"}, {"status": "validated"},
-           {"title_ja": "書き換え"}, {"title_en": "Rewritten"}, {"description_ja": "別物"},
-           {"description_en": "Something else"}, {"effects": ["meaning", "network"]}]
+ENTRY = {
+    "venue": "public",
+    "level": "middle",
+    "title_ja": "商店街の事業承継支援",
+    "title_en": "Helping a shopping street with succession",
+    "description_ja": "地域の店主と組む。",
+    "description_en": "Work with local shopkeepers.",
+    "effects": ["meaning"],
+}
+CHANGES = [
+    {"venue": "peer"},
+    {"level": "firm"},
+    {"status": "retired"},
+    {"status": "validated"},
+    {"title_ja": "書き換え"},
+    {"title_en": "Rewritten"},
+    {"description_ja": "別物"},
+    {"description_en": "Something else"},
+    {"effects": ["meaning", "network"]},
+]
 
 
 def _entry(client, headers) -> dict:
@@ -43,9 +58,17 @@ def test_owner_cannot_change_an_initiative_another_organizations_pilot_uses(clie
     for change in CHANGES:
         response = client.patch(url, headers=users.owner2, json=change)
         assert response.status_code == 409, (change, response.json)
-        assert response.json["status"] == "Conflict" and list(response.json["errors"]) == list(change)
-    both = client.patch(url, headers=users.owner2, json={"venue": "peer", "status": "retired", "title_en": "x"})
-    assert both.status_code == 409 and sorted(both.json["errors"]) == ["status", "title_en", "venue"]
+        assert response.json["status"] == "Conflict" and list(response.json["errors"]) == list(
+            change
+        )
+    both = client.patch(
+        url, headers=users.owner2, json={"venue": "peer", "status": "retired", "title_en": "x"}
+    )
+    assert both.status_code == 409 and sorted(both.json["errors"]) == [
+        "status",
+        "title_en",
+        "venue",
+    ]
     assert client.get(url, headers=users.owner2).json == entry  # nothing changed
     # What it already says is not a change: a form that sends every field unchanged is accepted.
     same = {key: entry[key] for key in ENTRY} | {"status": entry["status"]}
@@ -55,13 +78,19 @@ def test_owner_cannot_change_an_initiative_another_organizations_pilot_uses(clie
 def test_owner_changes_freely_what_only_its_own_pilots_use(client, users):
     entry = _entry(client, users.owner2)
     own = make_pilot(client, users.owner2, status="closed", initiative_id=entry["id"])
-    running = make_pilot(client, users.owner2, status="running", initiative_id=entry["id"], title="Second round")
+    running = make_pilot(
+        client, users.owner2, status="running", initiative_id=entry["id"], title="Second round"
+    )
     url = f"/api/v1/initiatives/{entry['id']}"
     for change in CHANGES:
         response = client.patch(url, headers=users.owner2, json=change)
         assert response.status_code == 200, (change, response.json)
     moved = client.get(url, headers=users.owner2).json
-    assert _cell(moved) == ("peer", "firm") and moved["status"] == "validated" and moved["title_en"] == "Rewritten"
+    assert (
+        _cell(moved) == ("peer", "firm")
+        and moved["status"] == "validated"
+        and moved["title_en"] == "Rewritten"
+    )
     # Its closed pilot stays where it ran; the running one goes with the initiative.
     assert _report_cell(client, users.owner2, own["id"]) == ("public", "middle")
     assert _report_cell(client, users.owner2, running["id"]) == ("peer", "firm")
@@ -71,18 +100,32 @@ def test_owner_changes_freely_what_only_its_own_pilots_use(client, users):
 
 def test_admin_moves_an_initiative_and_closed_pilots_stay_in_their_cell(client, users):
     entry = _entry(client, users.owner2)
-    closed = make_pilot(client, users.owner, status="closed", initiative_id=entry["id"], title="Ran in public")
-    running = make_pilot(client, users.owner, status="running", initiative_id=entry["id"], title="Still running")
+    closed = make_pilot(
+        client, users.owner, status="closed", initiative_id=entry["id"], title="Ran in public"
+    )
+    running = make_pilot(
+        client, users.owner, status="running", initiative_id=entry["id"], title="Still running"
+    )
     url = f"/api/v1/initiatives/{entry['id']}"
-    moved = client.patch(url, headers=users.admin, json={"venue": "peer", "level": "firm", "title_en": "Moved"})
+    moved = client.patch(
+        url, headers=users.admin, json={"venue": "peer", "level": "firm", "title_en": "Moved"}
+    )
     assert moved.status_code == 200 and _cell(moved.json) == ("peer", "firm")
     assert _board_cell(client, users, closed["id"]) == ("public", "middle")
     assert _report_cell(client, users.reviewer, closed["id"]) == ("public", "middle")
     assert _report_cell(client, users.owner, closed["id"]) == ("public", "middle")
-    # A pilot still running had not finished anywhere: it closes in the cell the initiative has then.
+    # A pilot still running had not finished anywhere: it closes in the cell the initiative has
+    # then.
     assert _report_cell(client, users.owner, running["id"]) == ("peer", "firm")
-    client.post(f"/api/v1/pilots/{running['id']}/transitions", headers=users.owner, json={"to": "closed"})
-    assert client.patch(url, headers=users.admin, json={"venue": "startup", "status": "retired"}).status_code == 200
+    client.post(
+        f"/api/v1/pilots/{running['id']}/transitions", headers=users.owner, json={"to": "closed"}
+    )
+    assert (
+        client.patch(
+            url, headers=users.admin, json={"venue": "startup", "status": "retired"}
+        ).status_code
+        == 200
+    )
     assert _board_cell(client, users, closed["id"]) == ("public", "middle")
     assert _board_cell(client, users, running["id"]) == ("peer", "firm")
     board = client.get("/api/v1/evidence", headers=users.reviewer).json
@@ -90,7 +133,9 @@ def test_admin_moves_an_initiative_and_closed_pilots_stay_in_their_cell(client, 
     assert _board_count(board, "startup", "firm") == 0
     # The initiative's evidence is listed in each cell its pilots ran in, not where it is now.
     assert sorted(_cell(i) for i in board["initiatives"] if i["initiative_id"] == entry["id"]) == [
-        ("peer", "firm"), ("public", "middle")]
+        ("peer", "firm"),
+        ("public", "middle"),
+    ]
 
 
 def _board_count(board, venue, level):
@@ -98,7 +143,8 @@ def _board_count(board, venue, level):
 
 
 def test_v7_owner_cannot_move_and_retire_what_another_organizations_closed_pilot_ran(client, users):
-    """The scenario as found: the move and the retirement were accepted and the pilot moved on the board."""
+    """The scenario as found: the move and the retirement were accepted and the pilot moved on
+    the board."""
     entry = _entry(client, users.owner2)
     pilot = make_pilot(client, users.owner, status="closed", initiative_id=entry["id"])
     assert _board_cell(client, users, pilot["id"]) == ("public", "middle")
@@ -106,23 +152,34 @@ def test_v7_owner_cannot_move_and_retire_what_another_organizations_closed_pilot
     move = client.patch(url, headers=users.owner2, json={"venue": "startup", "level": "firm"})
     retire = client.patch(url, headers=users.owner2, json={"status": "retired"})
     assert (move.status_code, retire.status_code) == (409, 409)
-    assert sorted(move.json["errors"]) == ["level", "venue"] and list(retire.json["errors"]) == ["status"]
+    assert sorted(move.json["errors"]) == ["level", "venue"] and list(retire.json["errors"]) == [
+        "status"
+    ]
     assert _board_cell(client, users, pilot["id"]) == ("public", "middle")
     assert _cell(client.get(url, headers=users.owner2).json) == ("public", "middle")
 
 
 # --- pages ---------------------------------------------------------------------------------------
 
+
 def _page_client(app, users, email):
     page_client = app.test_client()
-    response = page_client.post("/login", data={"email": email, "password": "correct horse battery"})
+    response = page_client.post(
+        "/login", data={"email": email, "password": "correct horse battery"}
+    )
     assert response.status_code == 302
     return page_client
 
 
 def _form(entry: dict, **changes) -> dict:
-    return {"venue": entry["venue"], "level": entry["level"], "status": entry["status"], "effects": entry["effects"],
-            **{f: entry[f] for f in ("title_ja", "title_en", "description_ja", "description_en")}, **changes}
+    return {
+        "venue": entry["venue"],
+        "level": entry["level"],
+        "status": entry["status"],
+        "effects": entry["effects"],
+        **{f: entry[f] for f in ("title_ja", "title_en", "description_ja", "description_en")},
+        **changes,
+    }
 
 
 def test_edit_page_refuses_an_owner_with_a_translated_message(app, client, users):
@@ -134,12 +191,23 @@ def test_edit_page_refuses_an_owner_with_a_translated_message(app, client, users
     refused = globex.post(url, headers=JA, data=_form(entry, venue="peer", status="retired"))
     page = refused.get_data(as_text=True)
     assert refused.status_code == 409
-    assert "他の組織の実験がこの施策を使っているため" in page and page.count("他の組織の実験が使用中です。") == 2
-    assert _cell(client.get(f"/api/v1/initiatives/{entry['id']}", headers=users.owner2).json) == ("public", "middle")
+    assert (
+        "他の組織の実験がこの施策を使っているため" in page
+        and page.count("他の組織の実験が使用中です。") == 2
+    )
+    assert _cell(client.get(f"/api/v1/initiatives/{entry['id']}", headers=users.owner2).json) == (
+        "public",
+        "middle",
+    )
     unchanged = globex.post(url, headers=JA, data=_form(entry))
     assert unchanged.status_code == 302
-    english = globex.post(url, headers={"Accept-Language": "en"}, data=_form(entry, title_en="Rewritten"))
-    assert english.status_code == 409 and "you can no longer move, retire or rewrite it" in english.get_data(as_text=True)
+    english = globex.post(
+        url, headers={"Accept-Language": "en"}, data=_form(entry, title_en="Rewritten")
+    )
+    assert (
+        english.status_code == 409
+        and "you can no longer move, retire or rewrite it" in english.get_data(as_text=True)
+    )
 
 
 def test_edit_page_lets_the_admin_move_and_the_closed_pilot_keeps_its_cell(app, client, users):
@@ -148,9 +216,16 @@ def test_edit_page_lets_the_admin_move_and_the_closed_pilot_keeps_its_cell(app, 
     admin = _page_client(app, users, "admin@example.com")
     detail = admin.get(f"/initiatives/{entry['id']}", headers=JA).get_data(as_text=True)
     assert f'href="/initiatives/{entry["id"]}/edit"' in detail
-    saved = admin.post(f"/initiatives/{entry['id']}/edit", headers=JA, data=_form(entry, venue="peer", level="firm"))
+    saved = admin.post(
+        f"/initiatives/{entry['id']}/edit",
+        headers=JA,
+        data=_form(entry, venue="peer", level="firm"),
+    )
     assert saved.status_code == 302
-    assert _cell(client.get(f"/api/v1/initiatives/{entry['id']}", headers=users.admin).json) == ("peer", "firm")
+    assert _cell(client.get(f"/api/v1/initiatives/{entry['id']}", headers=users.admin).json) == (
+        "peer",
+        "firm",
+    )
     acme = _page_client(app, users, "owner@acme.example")
     page = acme.get(f"/pilots/{pilot['id']}", headers=JA).get_data(as_text=True)
     assert "(地域・行政・NPO × ほどほど)" in page  # where it ran, not the initiative's new cell
@@ -164,9 +239,13 @@ def test_edit_page_is_for_those_who_may_edit(app, client, users):
     entry = _entry(client, users.owner2)
     acme = _page_client(app, users, "owner@acme.example")
     assert acme.get(f"/initiatives/{entry['id']}/edit").status_code == 403
-    assert acme.post(f"/initiatives/{entry['id']}/edit", data=_form(entry, venue="peer")).status_code == 403
-    assert 'href="/initiatives/{}/edit"'.format(entry["id"]) not in acme.get(f"/initiatives/{entry['id']}").get_data(
-        as_text=True)
+    assert (
+        acme.post(f"/initiatives/{entry['id']}/edit", data=_form(entry, venue="peer")).status_code
+        == 403
+    )
+    assert 'href="/initiatives/{}/edit"'.format(entry["id"]) not in acme.get(
+        f"/initiatives/{entry['id']}"
+    ).get_data(as_text=True)
     reviewer = _page_client(app, users, "reviewer@example.com")
     assert reviewer.get(f"/initiatives/{entry['id']}/edit").status_code == 403
     globex = _page_client(app, users, "owner@globex.example")

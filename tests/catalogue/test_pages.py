@@ -1,4 +1,5 @@
 """The grid page, a cell's list and initiative detail, in Japanese and English."""
+
 import re
 
 
@@ -19,10 +20,14 @@ def test_grid_page_in_english_via_switch(client, users):
 
 def test_cell_opens_its_initiatives_and_detail(client, users):
     users.login("owner@acme.example")
-    page = client.get("/initiatives?venue=community&level=loose", headers={"Accept-Language": "ja"}).get_data(as_text=True)
+    page = client.get(
+        "/initiatives?venue=community&level=loose", headers={"Accept-Language": "ja"}
+    ).get_data(as_text=True)
     assert "ミドル・シニア向け社外メンタリング" in page
     initiative_id = re.search(r'href="/initiatives/(\d+)"', page).group(1)
     detail = client.get(f"/initiatives/{initiative_id}", headers={"Accept-Language": "en"})
     assert detail.status_code == 200 and "Expected effects" in detail.get_data(as_text=True)
     assert client.get("/initiatives/999999").status_code == 404
-    assert client.get("/initiatives?venue=moon").status_code == 200  # unknown filter: empty list, not an error
+    assert (
+        client.get("/initiatives?venue=moon").status_code == 200
+    )  # unknown filter: empty list, not an error

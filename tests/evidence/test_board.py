@@ -1,4 +1,5 @@
 """The evidence board: pooled figures, BH across closed pilots, suppression, filters, access."""
+
 import pytest
 from sqlalchemy import event
 
@@ -24,7 +25,15 @@ def _pilots(app, specs):
 SPECS = [
     PilotSpec("acme", "community-external-mentoring", "A1", "mentoring", 30, 0.3),
     PilotSpec("globex", "community-external-mentoring", "G1", "mentoring", 24, 0.1),
-    PilotSpec("acme", "community-external-mentoring", "A2 controlled", "mentoring", 20, 0.4, comparison_n=20),
+    PilotSpec(
+        "acme",
+        "community-external-mentoring",
+        "A2 controlled",
+        "mentoring",
+        20,
+        0.4,
+        comparison_n=20,
+    ),
     PilotSpec("globex", "peer-career-interview", "G2", "career_interview", 28, 0.0),
     PilotSpec("acme", "peer-career-interview", "A3 tiny", "career_interview", 3, 0.5),
     PilotSpec("acme", "internal-lunch-dialogue", "A4 running", "other", 30, 0.2, status="running"),
@@ -56,13 +65,19 @@ def test_pooled_gz_per_cell_keeps_designs_apart(board):
     assert cell["pilots"] == 3 and cell["organizations"] == 2
     expected = analysis.dersimonian_laird(
         [pilots["A1"]["effect"], pilots["G1"]["effect"]],
-        [analysis.gz_variance(pilots[t]["effect"], pilots[t]["n"]) for t in ("A1", "G1")])
+        [analysis.gz_variance(pilots[t]["effect"], pilots[t]["n"]) for t in ("A1", "G1")],
+    )
     uncontrolled = cell["uncontrolled"]
-    assert uncontrolled["k"] == 2 and uncontrolled["estimate"] == pytest.approx(expected.estimate, rel=1e-12)
+    assert uncontrolled["k"] == 2 and uncontrolled["estimate"] == pytest.approx(
+        expected.estimate, rel=1e-12
+    )
     assert (uncontrolled["ci_low"], uncontrolled["tau2"], uncontrolled["i2"]) == pytest.approx(
-        (expected.ci_low, expected.tau2, expected.i2), rel=1e-12, abs=1e-15)
+        (expected.ci_low, expected.tau2, expected.i2), rel=1e-12, abs=1e-15
+    )
     controlled = cell["controlled"]
-    assert controlled["k"] == 1 and controlled["estimate"] == pytest.approx(pilots["A2 controlled"]["effect"])
+    assert controlled["k"] == 1 and controlled["estimate"] == pytest.approx(
+        pilots["A2 controlled"]["effect"]
+    )
     assert pilots["A2 controlled"]["design"] == "controlled"
     assert cell["pairs"] == pilots["A1"]["n"] + pilots["G1"]["n"] + pilots["A2 controlled"]["n"]
 
@@ -79,7 +94,9 @@ def test_pilot_effect_is_the_reports_gz(app, client, users, board):
 def test_benjamini_hochberg_across_closed_pilots(board):
     _, body = board
     p = [row["p"] for row in body["pilots"]]
-    assert [row["p_bh"] for row in body["pilots"]] == pytest.approx(analysis.benjamini_hochberg(p), nan_ok=False)
+    assert [row["p_bh"] for row in body["pilots"]] == pytest.approx(
+        analysis.benjamini_hochberg(p), nan_ok=False
+    )
     assert sum(x is not None for x in p) == 4  # the tiny pilot has no p at all
 
 
@@ -99,16 +116,27 @@ def test_filters_select_pilots_but_never_reveal_withheld_ones(client, users, boa
     acme = client.get("/api/v1/evidence?organization=acme", headers=users.reviewer).json
     assert {p["title"] for p in acme["pilots"]} == {"A1", "A2 controlled", "A3 tiny"}
     # BH stays the adjustment across all closed pilots, whatever the filter.
-    assert {p["id"]: p["p_bh"] for p in acme["pilots"]} == {p["id"]: p["p_bh"] for p in everything["pilots"] if p["organization"] == "acme"}
+    assert {p["id"]: p["p_bh"] for p in acme["pilots"]} == {
+        p["id"]: p["p_bh"] for p in everything["pilots"] if p["organization"] == "acme"
+    }
     for body in (everything, acme):
         for cell in body["cells"]:
-            shown = sum(p["n"] for p in body["pilots"] if p["venue"] == cell["venue"] and p["level"] == cell["level"] and not p["suppressed"])
+            shown = sum(
+                p["n"]
+                for p in body["pilots"]
+                if p["venue"] == cell["venue"]
+                and p["level"] == cell["level"]
+                and not p["suppressed"]
+            )
             assert cell["pairs"] == shown  # totals are sums of visible pilots only
     tiny_cell = [_cell(b, "peer", "loose")["pairs"] for b in (everything, acme)]
     assert tiny_cell == [next(p["n"] for p in everything["pilots"] if p["title"] == "G2"), 0]
     formats = client.get("/api/v1/evidence?format=career_interview", headers=users.reviewer).json
     assert {p["title"] for p in formats["pilots"]} == {"G2", "A3 tiny"}
-    assert client.get("/api/v1/evidence?ended_from=2999-01-01", headers=users.reviewer).json["pilots"] == []
+    assert (
+        client.get("/api/v1/evidence?ended_from=2999-01-01", headers=users.reviewer).json["pilots"]
+        == []
+    )
     assert client.get("/api/v1/evidence?format=retreat", headers=users.reviewer).status_code == 422
 
 
@@ -131,11 +159,16 @@ def test_query_count_does_not_grow_with_pilots(app):
 
     counts = []
     for batch in (2, 6):
-        _pilots(app, [PilotSpec("acme", "community-external-mentoring", f"P{batch}-{i}", "other", 6, 0.2)
-                      for i in range(batch)])
+        _pilots(
+            app,
+            [
+                PilotSpec("acme", "community-external-mentoring", f"P{batch}-{i}", "other", 6, 0.2)
+                for i in range(batch)
+            ],
+        )
         with app.app_context():
             statements = []
-            listener = lambda *a: statements.append(1)  # noqa: E731
+            listener = lambda *a, statements=statements: statements.append(1)  # noqa: E731
             event.listen(db.engine, "before_cursor_execute", listener)
             build_board()
             event.remove(db.engine, "before_cursor_execute", listener)
@@ -146,11 +179,19 @@ def test_query_count_does_not_grow_with_pilots(app):
 def test_board_and_cell_pages(app, client, users, board):
     users.login("reviewer@example.com")
     page = client.get("/evidence", headers={"Accept-Language": "en"}).get_data(as_text=True)
-    assert 'id="heatmap"' in page and page.count('<td class="cell') == 21 and "A2 controlled" in page
+    assert (
+        'id="heatmap"' in page and page.count('<td class="cell') == 21 and "A2 controlled" in page
+    )
     by_effect = client.get("/evidence?sort=effect").get_data(as_text=True)
     assert by_effect.index("A2 controlled") < by_effect.index("G2")
-    cell = client.get("/evidence/community/loose", headers={"Accept-Language": "en"}).get_data(as_text=True)
-    assert cell.count("<svg") >= 2 and "Pooled (random effects)" in cell and "With a comparison group" in cell
+    cell = client.get("/evidence/community/loose", headers={"Accept-Language": "en"}).get_data(
+        as_text=True
+    )
+    assert (
+        cell.count("<svg") >= 2
+        and "Pooled (random effects)" in cell
+        and "With a comparison group" in cell
+    )
     assert client.get("/evidence/moon/loose").status_code == 404
     ja = client.get("/evidence", headers={"Accept-Language": "ja"}).get_data(as_text=True)
     assert "エビデンス" in ja
@@ -160,8 +201,19 @@ def test_board_and_cell_pages(app, client, users, board):
 
 def test_randomised_pilots_are_pooled_on_the_ancova_apart(app, client, users):
     with app.app_context():
-        pilot = simulate_pilot(PilotSpec("acme", "community-external-mentoring", "Randomised", "mentoring",
-                                         40, 0.5, comparison_n=40, allocation="randomised"), seed=3)
+        pilot = simulate_pilot(
+            PilotSpec(
+                "acme",
+                "community-external-mentoring",
+                "Randomised",
+                "mentoring",
+                40,
+                0.5,
+                comparison_n=40,
+                allocation="randomised",
+            ),
+            seed=3,
+        )
         db.session.commit()
         pilot_id = pilot.id
     board = client.get("/api/v1/evidence", headers=users.reviewer).json
@@ -171,6 +223,10 @@ def test_randomised_pilots_are_pooled_on_the_ancova_apart(app, client, users):
     assert entry["effect"] == pytest.approx(report["ancova"]["standardized"], rel=1e-12)
     assert entry["p"] == pytest.approx(report["ancova"]["p"], rel=1e-12)
     assert entry["verdict"] == report["verdict"]["value"]
-    cell = next(c for c in board["cells"] if c["venue"] == entry["venue"] and c["level"] == entry["level"])
-    assert cell["randomised"]["k"] == 1 and cell["randomised"]["estimate"] == pytest.approx(entry["effect"])
+    cell = next(
+        c for c in board["cells"] if c["venue"] == entry["venue"] and c["level"] == entry["level"]
+    )
+    assert cell["randomised"]["k"] == 1 and cell["randomised"]["estimate"] == pytest.approx(
+        entry["effect"]
+    )
     assert cell["controlled"]["k"] == 0

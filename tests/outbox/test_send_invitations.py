@@ -1,4 +1,5 @@
 """`crossover send-invitations` against a real SMTP server on 127.0.0.1 (aiosmtpd)."""
+
 from datetime import timedelta
 from email import message_from_bytes, policy
 import socket
@@ -62,8 +63,8 @@ def _setup(app, users_factory):
 
 @pytest.fixture
 def users_factory():
-    from tests.conftest import Users
     from crossover.auth.models import Role
+    from tests.conftest import Users
 
     def build(app, client):
         users = Users(app, client)
@@ -104,21 +105,26 @@ def test_dry_run_lists_and_sends_nothing(mail_app, users_factory):
 def test_answered_invitations_are_not_sent(mail_app, users_factory):
     client, _, _, person = _setup(mail_app, users_factory)
     pre = next(i for i in person["invitations"] if i["wave"] == "pre")
-    assert client.post(f"/api/v1/surveys/{pre['token']}", json={"answers": ANSWERS}).status_code == 201
+    assert (
+        client.post(f"/api/v1/surveys/{pre['token']}", json={"answers": ANSWERS}).status_code == 201
+    )
     _run(mail_app)
     assert len(mail_app.inbox.messages) == 1  # intake only
 
 
 def test_one_reminder_before_close_to_those_who_have_not_answered(mail_app, users_factory):
-    client, users, pilot, person = _setup(mail_app, users_factory)
+    client, users, pilot, _person = _setup(mail_app, users_factory)
     _run(mail_app)
     with mail_app.app_context():  # pretend the invitations went out a week ago
         for row in db.session.scalars(sa.select(OutboxMessage)):
             row.sent_at -= timedelta(days=7)
         db.session.commit()
     soon = (TODAY + timedelta(days=2)).isoformat()
-    client.patch(f"/api/v1/pilots/{pilot['id']}", headers=users.owner,
-                 json={"schedule": [{"wave": "pre", "opens_on": None, "closes_on": soon}]})
+    client.patch(
+        f"/api/v1/pilots/{pilot['id']}",
+        headers=users.owner,
+        json={"schedule": [{"wave": "pre", "opens_on": None, "closes_on": soon}]},
+    )
     result = _run(mail_app)
     assert "reminder" in result.output and "1 sent" in result.output
     reminder = mail_app.inbox.messages[-1]
@@ -141,22 +147,32 @@ def test_smtp_failure_is_recorded_and_retried(make_app, users_factory, smtp):
 
 
 def test_erased_contacts_and_closed_pilots_get_nothing(mail_app, users_factory):
-    client, users, pilot, person = _setup(mail_app, users_factory)
+    client, users, _pilot, person = _setup(mail_app, users_factory)
     client.post(f"/api/v1/enrollments/{person['id']}/erase", headers=users.owner)
     assert "Nothing due." in _run(mail_app).output
 
 
 def test_owner_sends_one_pilots_due_invitations_from_its_page(mail_app, users_factory):
-    client, users, pilot, person = _setup(mail_app, users_factory)
+    client, users, pilot, _person = _setup(mail_app, users_factory)
     other = make_pilot(client, users.owner, status="running")
     enroll(client, users.owner, other["id"], email="other@example.com")
     users.login("owner@acme.example")
-    page = client.get(f"/pilots/{pilot['id']}", headers={"Accept-Language": "ja"}).get_data(as_text=True)
+    page = client.get(f"/pilots/{pilot['id']}", headers={"Accept-Language": "ja"}).get_data(
+        as_text=True
+    )
     assert f'action="/pilots/{pilot["id"]}/send-invitations"' in page
-    page = client.post(f"/pilots/{pilot['id']}/send-invitations", headers={"Accept-Language": "ja"},
-                       follow_redirects=True).get_data(as_text=True)
+    page = client.post(
+        f"/pilots/{pilot['id']}/send-invitations",
+        headers={"Accept-Language": "ja"},
+        follow_redirects=True,
+    ).get_data(as_text=True)
     assert "招待を 2 件、リマインダーを 0 件送信しました。" in page
-    assert {m["To"] for m in mail_app.inbox.messages} == {"hanako@example.com"}  # not the other pilot's
-    again = client.post(f"/pilots/{pilot['id']}/send-invitations", headers={"Accept-Language": "ja"},
-                        follow_redirects=True).get_data(as_text=True)
+    assert {m["To"] for m in mail_app.inbox.messages} == {
+        "hanako@example.com"
+    }  # not the other pilot's
+    again = client.post(
+        f"/pilots/{pilot['id']}/send-invitations",
+        headers={"Accept-Language": "ja"},
+        follow_redirects=True,
+    ).get_data(as_text=True)
     assert "送るものはありません" in again and len(mail_app.inbox.messages) == 2

@@ -1,4 +1,5 @@
 """Pilots: registration defaults, preregistration freeze, lifecycle, enrolment, CSV, erasure."""
+
 from datetime import timedelta
 import io
 
@@ -54,10 +55,16 @@ def test_registration_validation_names_fields(client, users):
 
 
 def test_subscale_outcome_and_custom_schedule(client, users):
-    pilot = make_pilot(client, users.owner, preregistration={"outcome": "agency", "direction": "two-sided"},
-                       schedule=[{"wave": "pre", "opens_on": None, "closes_on": TODAY.isoformat()}])
+    pilot = make_pilot(
+        client,
+        users.owner,
+        preregistration={"outcome": "agency", "direction": "two-sided"},
+        schedule=[{"wave": "pre", "opens_on": None, "closes_on": TODAY.isoformat()}],
+    )
     assert pilot["preregistration"]["outcome"] == "agency"
-    assert next(w for w in pilot["schedule"] if w["wave"] == "pre")["closes_on"] == TODAY.isoformat()
+    assert (
+        next(w for w in pilot["schedule"] if w["wave"] == "pre")["closes_on"] == TODAY.isoformat()
+    )
 
 
 def test_lifecycle_moves_one_step_forward_only(app, client, users):
@@ -75,40 +82,60 @@ def test_lifecycle_moves_one_step_forward_only(app, client, users):
     finished = client.post(url, headers=users.owner, json={"to": "running"})
     assert finished.status_code == 409 and "finished" in finished.json["message"]
     with app.app_context():
-        moves = db.session.scalars(sa.select(AuditEvent.details).where(AuditEvent.action == "pilot.transition")).all()
+        moves = db.session.scalars(
+            sa.select(AuditEvent.details).where(AuditEvent.action == "pilot.transition")
+        ).all()
     assert [m["to"] for m in moves] == ["recruiting", "running", "closed"]
 
 
 def test_preregistration_frozen_after_draft(client, users):
     pilot = make_pilot(client, users.owner)
     url = f"/api/v1/pilots/{pilot['id']}"
-    assert client.patch(url, headers=users.owner, json={"preregistration": {"min_dz": 0.5}}).json[
-        "preregistration"]["min_dz"] == 0.5
+    assert (
+        client.patch(url, headers=users.owner, json={"preregistration": {"min_dz": 0.5}}).json[
+            "preregistration"
+        ]["min_dz"]
+        == 0.5
+    )
     client.post(f"{url}/transitions", headers=users.owner, json={"to": "recruiting"})
-    for change in ({"preregistration": {"alpha": 0.1}}, {"planned_n": 100}, {"has_comparison": True}):
+    for change in (
+        {"preregistration": {"alpha": 0.1}},
+        {"planned_n": 100},
+        {"has_comparison": True},
+    ):
         response = client.patch(url, headers=users.owner, json=change)
-        assert response.status_code == 409 and list(change)[0] in response.json["errors"]
+        assert response.status_code == 409 and next(iter(change)) in response.json["errors"]
     assert client.get(url, headers=users.owner).json["preregistration"]["min_dz"] == 0.5
     renamed = client.patch(url, headers=users.owner, json={"title": "Renamed"})
     assert renamed.status_code == 200 and renamed.json["title"] == "Renamed"
     new_close = (TODAY + timedelta(days=90)).isoformat()
-    moved = client.patch(url, headers=users.owner, json={"schedule": [{"wave": "post", "opens_on": None, "closes_on": new_close}]})
+    moved = client.patch(
+        url,
+        headers=users.owner,
+        json={"schedule": [{"wave": "post", "opens_on": None, "closes_on": new_close}]},
+    )
     assert moved.status_code == 200
     assert next(w for w in moved.json["schedule"] if w["wave"] == "post")["closes_on"] == new_close
 
 
 def test_closed_pilot_schedule_is_fixed(client, users):
     pilot = make_pilot(client, users.owner, status="closed")
-    response = client.patch(f"/api/v1/pilots/{pilot['id']}", headers=users.owner,
-                            json={"schedule": [{"wave": "pre", "closes_on": "2030-01-01"}]})
+    response = client.patch(
+        f"/api/v1/pilots/{pilot['id']}",
+        headers=users.owner,
+        json={"schedule": [{"wave": "pre", "closes_on": "2030-01-01"}]},
+    )
     assert response.status_code == 409
 
 
 def test_enrolment_needs_recruiting_or_running(client, users):
     for status in ("draft", "closed"):
         pilot = make_pilot(client, users.owner, status=status)
-        response = client.post(f"/api/v1/pilots/{pilot['id']}/enrollments", headers=users.owner,
-                               json={"age_band": "50-54", "career_phase": "post_off", "consent": True})
+        response = client.post(
+            f"/api/v1/pilots/{pilot['id']}/enrollments",
+            headers=users.owner,
+            json={"age_band": "50-54", "career_phase": "post_off", "consent": True},
+        )
         assert response.status_code == 409 and status in response.json["message"]
 
 
@@ -117,43 +144,87 @@ def test_enrolment_returns_code_and_one_unguessable_invitation_per_wave(client, 
     first = enroll(client, users.owner, pilot["id"], email="Taro@Example.com")
     second = enroll(client, users.owner, pilot["id"])
     assert first["code"].startswith("P-") and first["code"] != second["code"]
-    assert [i["wave"] for i in first["invitations"]] == ["intake", "pre", "post", "followup_30", "followup_60"]
+    assert [i["wave"] for i in first["invitations"]] == [
+        "intake",
+        "pre",
+        "post",
+        "followup_30",
+        "followup_60",
+    ]
     tokens = {i["token"] for e in (first, second) for i in e["invitations"]}
     assert len(tokens) == 10 and all(len(t) >= 22 for t in tokens)  # ≥ 128 bits of base64url
     assert first["invitations"][0]["url"].endswith("/s/" + first["invitations"][0]["token"])
-    assert first["invitations"][1]["status"] == "open" and first["invitations"][2]["status"] == "not_open"
-    assert first["arm"] == "participant" and first["has_contact"] is True and second["has_contact"] is False
+    assert (
+        first["invitations"][1]["status"] == "open"
+        and first["invitations"][2]["status"] == "not_open"
+    )
+    assert (
+        first["arm"] == "participant"
+        and first["has_contact"] is True
+        and second["has_contact"] is False
+    )
 
 
 def test_ineligible_people_are_refused_with_the_rule(client, users):
-    pilot = make_pilot(client, users.owner, status="recruiting", eligibility={"career_phases": ["post_off"]})
+    pilot = make_pilot(
+        client, users.owner, status="recruiting", eligibility={"career_phases": ["post_off"]}
+    )
     url = f"/api/v1/pilots/{pilot['id']}/enrollments"
-    young = client.post(url, headers=users.owner, json={"age_band": "40-44", "career_phase": "post_off", "consent": True})
+    young = client.post(
+        url,
+        headers=users.owner,
+        json={"age_band": "40-44", "career_phase": "post_off", "consent": True},
+    )
     assert young.status_code == 422
     assert "40-44 is not eligible" in young.json["errors"]["age_band"][0]
-    phase = client.post(url, headers=users.owner, json={"age_band": "55-59", "career_phase": "specialist", "consent": True})
+    phase = client.post(
+        url,
+        headers=users.owner,
+        json={"age_band": "55-59", "career_phase": "specialist", "consent": True},
+    )
     assert phase.status_code == 422 and list(phase.json["errors"]) == ["career_phase"]
-    no_consent = client.post(url, headers=users.owner, json={"age_band": "55-59", "career_phase": "post_off", "consent": False})
+    no_consent = client.post(
+        url,
+        headers=users.owner,
+        json={"age_band": "55-59", "career_phase": "post_off", "consent": False},
+    )
     assert no_consent.status_code == 422 and list(no_consent.json["errors"]) == ["consent"]
-    comparison = client.post(url, headers=users.owner, json={"age_band": "55-59", "career_phase": "post_off", "consent": True, "arm": "comparison"})
+    comparison = client.post(
+        url,
+        headers=users.owner,
+        json={
+            "age_band": "55-59",
+            "career_phase": "post_off",
+            "consent": True,
+            "arm": "comparison",
+        },
+    )
     assert comparison.status_code == 422 and list(comparison.json["errors"]) == ["arm"]
     missing = client.post(url, headers=users.owner, json={"age_band": "55-59"})
     assert missing.status_code == 422 and {"career_phase", "consent"} <= set(missing.json["errors"])
 
 
 def test_comparison_arm_when_the_pilot_has_one(client, users):
-    pilot = make_pilot(client, users.owner, status="recruiting", has_comparison=True,
-                       preregistration=ASSIGNED)
+    pilot = make_pilot(
+        client, users.owner, status="recruiting", has_comparison=True, preregistration=ASSIGNED
+    )
     assert enroll(client, users.owner, pilot["id"], arm="comparison")["arm"] == "comparison"
 
 
-CSV_GOOD = "age_band,career_phase,consent,arm,email\n50-54,post_off,yes,,a@example.com\n60-64,reemployed,はい,participant,\n"
+CSV_GOOD = (
+    "age_band,career_phase,consent,arm,email\n50-54,post_off,yes,,a@example.com\n"
+    "60-64,reemployed,はい,participant,\n"
+)
 
 
 def _upload(client, headers, pilot_id, text: str | bytes):
     data = text.encode() if isinstance(text, str) else text
-    return client.post(f"/api/v1/pilots/{pilot_id}/enrollments/csv", headers=headers,
-                       data={"file": (io.BytesIO(data), "people.csv")}, content_type="multipart/form-data")
+    return client.post(
+        f"/api/v1/pilots/{pilot_id}/enrollments/csv",
+        headers=headers,
+        data={"file": (io.BytesIO(data), "people.csv")},
+        content_type="multipart/form-data",
+    )
 
 
 def test_csv_enrols_everyone(app, client, users):
@@ -167,7 +238,9 @@ def test_csv_enrols_everyone(app, client, users):
 
 def test_csv_with_bad_rows_enrols_nobody_and_names_lines(app, client, users):
     pilot = make_pilot(client, users.owner, status="recruiting")
-    text = CSV_GOOD + "30-34,post_off,yes,,\n55-59,post_off,no,,\n55-59,post_off,yes,,not-an-email\n"
+    text = (
+        CSV_GOOD + "30-34,post_off,yes,,\n55-59,post_off,no,,\n55-59,post_off,yes,,not-an-email\n"
+    )
     response = _upload(client, users.owner, pilot["id"], text)
     assert response.status_code == 422
     assert set(response.json["errors"]) == {"line 4", "line 5", "line 6"}
@@ -180,11 +253,22 @@ def test_csv_with_bad_rows_enrols_nobody_and_names_lines(app, client, users):
 
 def test_csv_file_problems(client, users):
     pilot = make_pilot(client, users.owner, status="recruiting")
-    assert _upload(client, users.owner, pilot["id"], "age_band,consent\n50-54,yes\n").json["errors"]["file"]
-    assert _upload(client, users.owner, pilot["id"], "age_band,career_phase,consent\n").status_code == 422
-    assert _upload(client, users.owner, pilot["id"], "年齢".encode("shift_jis")).json["errors"]["file"]
-    no_file = client.post(f"/api/v1/pilots/{pilot['id']}/enrollments/csv", headers=users.owner,
-                          data={}, content_type="multipart/form-data")
+    assert _upload(client, users.owner, pilot["id"], "age_band,consent\n50-54,yes\n").json[
+        "errors"
+    ]["file"]
+    assert (
+        _upload(client, users.owner, pilot["id"], "age_band,career_phase,consent\n").status_code
+        == 422
+    )
+    assert _upload(client, users.owner, pilot["id"], "年齢".encode("shift_jis")).json["errors"][
+        "file"
+    ]
+    no_file = client.post(
+        f"/api/v1/pilots/{pilot['id']}/enrollments/csv",
+        headers=users.owner,
+        data={},
+        content_type="multipart/form-data",
+    )
     assert no_file.status_code == 422 and "file" in no_file.json["errors"]
 
 
@@ -192,19 +276,31 @@ def test_erase_removes_contact_keeps_enrolment(app, client, users):
     pilot = make_pilot(client, users.owner, status="recruiting")
     person = enroll(client, users.owner, pilot["id"], email="taro@example.com")
     erased = client.post(f"/api/v1/enrollments/{person['id']}/erase", headers=users.owner)
-    assert erased.status_code == 200 and erased.json["has_contact"] is False and erased.json["erased_at"]
+    assert (
+        erased.status_code == 200
+        and erased.json["has_contact"] is False
+        and erased.json["erased_at"]
+    )
     assert erased.json["code"] == person["code"]
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count()).select_from(Contact)) == 0
         assert db.session.scalar(sa.select(sa.func.count()).select_from(Enrollment)) == 1
-        assert db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "enrollment.erase"))
+        assert db.session.scalar(
+            sa.select(AuditEvent).where(AuditEvent.action == "enrollment.erase")
+        )
 
 
 def test_list_enrollments_shows_wave_status(client, users):
     pilot = make_pilot(client, users.owner, status="running")
     enroll(client, users.owner, pilot["id"])
     listed = client.get(f"/api/v1/pilots/{pilot['id']}/enrollments", headers=users.owner).json
-    assert [link["status"] for link in listed[0]["invitations"]] == ["open", "open", "not_open", "not_open", "not_open"]
+    assert [link["status"] for link in listed[0]["invitations"]] == [
+        "open",
+        "open",
+        "not_open",
+        "not_open",
+        "not_open",
+    ]
 
 
 def test_power_endpoint(client):
@@ -224,6 +320,8 @@ def test_audit_log_is_admin_only(client, users):
     events = client.get("/api/v1/audit?target_type=pilot", headers=users.admin)
     assert events.status_code == 200
     assert [e["action"] for e in events.json] == ["pilot.transition", "pilot.register"]
-    assert client.get("/api/v1/audit?action=enrollment.create", headers=users.admin).json[0]["actor_id"]
+    assert client.get("/api/v1/audit?action=enrollment.create", headers=users.admin).json[0][
+        "actor_id"
+    ]
     for role in (users.owner, users.reviewer):
         assert client.get("/api/v1/audit", headers=role).status_code == 403

@@ -1,5 +1,6 @@
 """Japanese pages speak Japanese: messages translated, fields named by their labels, shown in
 view after a submit, typed values kept, defaults that pass the form's own rules."""
+
 from datetime import timedelta
 import io
 import re
@@ -17,8 +18,16 @@ def _flash(page: str) -> str:
 def test_ineligible_enrolment_is_japanese_once_in_place_and_keeps_the_input(client, users):
     pilot = make_pilot(client, users.owner, status="recruiting")  # mentoring: 45+ only
     users.login("owner@acme.example")
-    response = client.post(f"/pilots/{pilot['id']}/enroll", headers=JA, data={
-        "age_band": "40-44", "career_phase": "post_off", "consent": "on", "email": "kept@example.com"})
+    response = client.post(
+        f"/pilots/{pilot['id']}/enroll",
+        headers=JA,
+        data={
+            "age_band": "40-44",
+            "career_phase": "post_off",
+            "consent": "on",
+            "email": "kept@example.com",
+        },
+    )
     assert response.status_code == 422  # the page itself, not a redirect to #enrollments
     page = response.get_data(as_text=True)
     message = _flash(page)
@@ -39,8 +48,12 @@ def test_csv_line_errors_are_japanese_with_labels(client, users):
     pilot = make_pilot(client, users.owner, status="recruiting")
     users.login("owner@acme.example")
     bad = b"age_band,career_phase,consent\n38,post_off,yes\n"
-    response = client.post(f"/pilots/{pilot['id']}/enroll-csv", data={"file": (io.BytesIO(bad), "p.csv")},
-                           content_type="multipart/form-data", headers=JA)
+    response = client.post(
+        f"/pilots/{pilot['id']}/enroll-csv",
+        data={"file": (io.BytesIO(bad), "p.csv")},
+        content_type="multipart/form-data",
+        headers=JA,
+    )
     assert response.status_code == 422
     page = response.get_data(as_text=True)
     assert "1 行に誤りがあるため、誰も登録していません。" in _flash(page)
@@ -51,9 +64,19 @@ def test_csv_line_errors_are_japanese_with_labels(client, users):
 def test_pilot_form_number_and_date_errors_are_japanese(client, users):
     users.login("owner@acme.example")
     response = _register(client, users, ends_on="2000-01-01", starts_on="2000-02-01")
-    ja = client.post("/pilots/new", headers=JA, data={
-        "title": "t", "initiative_id": "1", "format": "mentoring", "planned_n": "30",
-        "starts_on": "2000-02-01", "ends_on": "2000-01-01", "followup_days": "30"}).get_data(as_text=True)
+    ja = client.post(
+        "/pilots/new",
+        headers=JA,
+        data={
+            "title": "t",
+            "initiative_id": "1",
+            "format": "mentoring",
+            "planned_n": "30",
+            "starts_on": "2000-02-01",
+            "ends_on": "2000-01-01",
+            "followup_days": "30",
+        },
+    ).get_data(as_text=True)
     assert response.status_code == 422
     assert "「開始日」より前の日付にはできません。" in ja and "starts_on" not in _flash(ja)
 
@@ -62,14 +85,28 @@ def test_future_session_date_is_japanese(client, users):
     mentor = make_mentor(client, users.owner2)
     pilot = make_pilot(client, users.owner, status="running")
     users.login("owner@acme.example")
-    client.post(f"/pilots/{pilot['id']}/enroll", data={"age_band": "50-54", "career_phase": "post_off", "consent": "on"})
+    client.post(
+        f"/pilots/{pilot['id']}/enroll",
+        data={"age_band": "50-54", "career_phase": "post_off", "consent": "on"},
+    )
     page = client.get(f"/pilots/{pilot['id']}").get_data(as_text=True)
     enrollment_id = re.search(r'name="enrollment_id"><option value="(\d+)"', page).group(1)
-    page = client.post(f"/pilots/{pilot['id']}/match", data={"enrollment_id": enrollment_id, "mentor_id": mentor["id"]},
-                       follow_redirects=True).get_data(as_text=True)
+    page = client.post(
+        f"/pilots/{pilot['id']}/match",
+        data={"enrollment_id": enrollment_id, "mentor_id": mentor["id"]},
+        follow_redirects=True,
+    ).get_data(as_text=True)
     match_id = re.search(r"/matches/(\d+)/sessions", page).group(1)
-    page = client.post(f"/matches/{match_id}/sessions", headers=JA, follow_redirects=True, data={
-        "held_on": (TODAY + timedelta(days=3)).isoformat(), "minutes": "30", "mode": "online"}).get_data(as_text=True)
+    page = client.post(
+        f"/matches/{match_id}/sessions",
+        headers=JA,
+        follow_redirects=True,
+        data={
+            "held_on": (TODAY + timedelta(days=3)).isoformat(),
+            "minutes": "30",
+            "mode": "online",
+        },
+    ).get_data(as_text=True)
     message = _flash(page)
     assert "実施日: 未来の日付にはできません。" in message and "held_on" not in message
 
@@ -89,8 +126,16 @@ def test_enrolments_are_paginated_and_matches_collapsed(client, users):
     pilot = make_pilot(client, users.owner, status="recruiting")
     rows = "".join(f"50-54,post_off,yes,participant,p{i}@example.com\n" for i in range(60))
     users.login("owner@acme.example")
-    client.post(f"/pilots/{pilot['id']}/enroll-csv", content_type="multipart/form-data", data={
-        "file": (io.BytesIO(("age_band,career_phase,consent,arm,email\n" + rows).encode()), "p.csv")})
+    client.post(
+        f"/pilots/{pilot['id']}/enroll-csv",
+        content_type="multipart/form-data",
+        data={
+            "file": (
+                io.BytesIO(("age_band,career_phase,consent,arm,email\n" + rows).encode()),
+                "p.csv",
+            )
+        },
+    )
     first = client.get(f"/pilots/{pilot['id']}", headers=JA).get_data(as_text=True)
     second = client.get(f"/pilots/{pilot['id']}?page=2", headers=JA).get_data(as_text=True)
     assert first.count("<tr data-code=") == 50 and second.count("<tr data-code=") == 10

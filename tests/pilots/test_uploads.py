@@ -1,5 +1,7 @@
-"""CSV enrolment is all-or-nothing and idempotent: the same file again enrols nobody twice (DESIGN.md
-"Privacy and access"), whether it comes back later, after a lost answer, or at the same moment."""
+"""CSV enrolment is all-or-nothing and idempotent: the same file again enrols nobody twice
+(DESIGN.md "Privacy and access"), whether it comes back later, after a lost answer, or at the
+same moment."""
+
 import hashlib
 import io
 import threading
@@ -7,7 +9,6 @@ import urllib.error
 import urllib.request
 from zoneinfo import ZoneInfo
 
-import pytest
 import sqlalchemy as sa
 
 from crossover.audit import AuditEvent
@@ -19,26 +20,40 @@ from crossover.surveys.models import Invitation
 from tests.conftest import Users
 from tests.factories import enroll, make_pilot
 
-CSV = b"age_band,career_phase,consent,arm,email\n50-54,post_off,yes,,a@example.com\n60-64,reemployed,yes,participant,\n"
+CSV = (
+    b"age_band,career_phase,consent,arm,email\n50-54,post_off,yes,,a@example.com\n"
+    b"60-64,reemployed,yes,participant,\n"
+)
 EN = {"Accept-Language": "en"}
 STORED = (Enrollment, Invitation, Contact, AuditEvent, EnrollmentUpload)
 
 
 def _upload(client, headers, pilot_id, data: bytes):
-    return client.post(f"/api/v1/pilots/{pilot_id}/enrollments/csv", headers=headers,
-                       data={"file": (io.BytesIO(data), "people.csv")}, content_type="multipart/form-data")
+    return client.post(
+        f"/api/v1/pilots/{pilot_id}/enrollments/csv",
+        headers=headers,
+        data={"file": (io.BytesIO(data), "people.csv")},
+        content_type="multipart/form-data",
+    )
 
 
 def _page_upload(client, pilot_id, data: bytes, headers=EN) -> str:
-    return client.post(f"/pilots/{pilot_id}/enroll-csv", data={"file": (io.BytesIO(data), "p.csv")},
-                       content_type="multipart/form-data", headers=headers, follow_redirects=True).get_data(as_text=True)
+    return client.post(
+        f"/pilots/{pilot_id}/enroll-csv",
+        data={"file": (io.BytesIO(data), "p.csv")},
+        content_type="multipart/form-data",
+        headers=headers,
+        follow_redirects=True,
+    ).get_data(as_text=True)
 
 
 def _counts(app) -> dict[str, int]:
     """Rows of everything an upload writes (EnrollmentUpload is absent on the old schema)."""
     with app.app_context():
-        counts = {model.__tablename__: db.session.scalar(sa.select(sa.func.count()).select_from(model))
-                  for model in STORED}
+        counts = {
+            model.__tablename__: db.session.scalar(sa.select(sa.func.count()).select_from(model))
+            for model in STORED
+        }
         db.session.remove()
     return counts
 
@@ -52,6 +67,7 @@ def _people(rows: int, bad_line: int | None = None) -> bytes:
 
 
 # --- the same file again ------------------------------------------------------------------------
+
 
 def test_same_file_again_answers_409_with_the_earlier_result_and_stores_nothing(app, client, users):
     pilot = make_pilot(client, users.owner, status="recruiting")
@@ -81,7 +97,9 @@ def test_same_file_for_another_pilot_or_a_changed_file_enrols(app, client, users
     assert _counts(app)["enrollments"] == 7 and _counts(app)["enrollment_uploads"] == 3
 
 
-def test_upload_answered_409_when_the_other_request_committed_after_our_check(app, client, users, monkeypatch):
+def test_upload_answered_409_when_the_other_request_committed_after_our_check(
+    app, client, users, monkeypatch
+):
     """The race the unique key closes: our look-up ran before a simultaneous upload committed."""
     pilot = make_pilot(client, users.owner, status="recruiting")
     first = _upload(client, users.owner, pilot["id"], CSV).json["upload"]
@@ -110,7 +128,11 @@ def test_a_drawn_code_already_taken_is_drawn_again(app, client, users, monkeypat
     assert answer.status_code == 201 and answer.json["enrolled"] == 2
     assert taken not in {e["code"] for e in answer.json["enrollments"]}
     counts = _counts(app)
-    assert counts["enrollments"] == 3 and counts["invitations"] == 15 and counts["enrollment_uploads"] == 1
+    assert (
+        counts["enrollments"] == 3
+        and counts["invitations"] == 15
+        and counts["enrollment_uploads"] == 1
+    )
 
 
 def test_page_names_the_earlier_upload_time_and_count_in_both_languages(app, client, users):
@@ -126,17 +148,23 @@ def test_page_names_the_earlier_upload_time_and_count_in_both_languages(app, cli
     english = _page_upload(client, pilot["id"], CSV)
     japanese = _page_upload(client, pilot["id"], CSV, headers={"Accept-Language": "ja"})
 
-    assert f"This file was already uploaded on {when} and enrolled 2 people; nobody was enrolled again." in english
+    assert (
+        f"This file was already uploaded on {when} and enrolled 2 people; nobody was enrolled "
+        "again." in english
+    )
     assert f"このファイルは {when} にアップロード済みで、そのとき2人を登録しました。" in japanese
     assert _counts(app) == before
 
 
 # --- all or nothing -----------------------------------------------------------------------------
 
+
 def test_a_bad_line_stores_nothing_and_the_corrected_file_enrols(app, client, users):
     pilot = make_pilot(client, users.owner, status="recruiting")
     before = _counts(app)
-    bad = _people(300, bad_line=301)  # the last row: every row is checked before anything is written
+    bad = _people(
+        300, bad_line=301
+    )  # the last row: every row is checked before anything is written
     response = _upload(client, users.owner, pilot["id"], bad)
     assert response.status_code == 422 and list(response.json["errors"]) == ["line 301"]
     assert _counts(app) == before
@@ -172,7 +200,9 @@ def test_audit_names_the_upload(app, client, users):
     pilot = make_pilot(client, users.owner, status="recruiting")
     upload = _upload(client, users.owner, pilot["id"], CSV).json["upload"]
     with app.app_context():
-        event = db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "enrollment.csv_upload"))
+        event = db.session.scalar(
+            sa.select(AuditEvent).where(AuditEvent.action == "enrollment.csv_upload")
+        )
         assert event.details == {"rows": 2, "upload": upload["id"], "sha256": upload["sha256"]}
         stored = db.session.get(EnrollmentUpload, upload["id"])
         assert stored.pilot_id == pilot["id"] and stored.uploaded_by_id == event.actor_id
@@ -184,10 +214,20 @@ def test_audit_names_the_upload(app, client, users):
 
 def _post_file(url: str, headers: dict, data: bytes) -> tuple[int, bytes]:
     boundary = "crossover-upload-boundary"
-    body = (f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="p.csv"\r\n'
-            f"Content-Type: text/csv\r\n\r\n").encode() + data + f"\r\n--{boundary}--\r\n".encode()
-    request = urllib.request.Request(url, data=body, method="POST", headers={
-        **headers, "Content-Type": f"multipart/form-data; boundary={boundary}"})
+    body = (
+        (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="p.csv"\r\n'
+            f"Content-Type: text/csv\r\n\r\n"
+        ).encode()
+        + data
+        + f"\r\n--{boundary}--\r\n".encode()
+    )
+    request = urllib.request.Request(
+        url,
+        data=body,
+        method="POST",
+        headers={**headers, "Content-Type": f"multipart/form-data; boundary={boundary}"},
+    )
     try:
         with urllib.request.urlopen(request, timeout=60) as response:
             return response.status, response.read()
@@ -208,7 +248,9 @@ def test_simultaneous_uploads_of_the_same_file_enrol_once(live):
 
     def upload(index):
         barrier.wait()
-        codes[index] = _post_file(f"{base}/api/v1/pilots/{pilot['id']}/enrollments/csv", headers, data)[0]
+        codes[index] = _post_file(
+            f"{base}/api/v1/pilots/{pilot['id']}/enrollments/csv", headers, data
+        )[0]
 
     threads = [threading.Thread(target=upload, args=(i,)) for i in range(6)]
     for t in threads:
@@ -218,5 +260,7 @@ def test_simultaneous_uploads_of_the_same_file_enrol_once(live):
 
     assert sorted(codes) == [201] + [409] * 5
     counts = _counts(app)
-    assert counts["enrollments"] == 400 and counts["invitations"] == 2000 and counts["contacts"] == 400
+    assert (
+        counts["enrollments"] == 400 and counts["invitations"] == 2000 and counts["contacts"] == 400
+    )
     assert counts["enrollment_uploads"] == 1

@@ -3,6 +3,7 @@
 Written straight to the database, as the simulator does, so a test can shape every group; the
 scores go through the service's own scoring code (scored_response) and packed copies.
 """
+
 from datetime import UTC, date, datetime, time, timedelta
 
 import numpy as np
@@ -13,7 +14,15 @@ from crossover.auth.models import Organization
 from crossover.catalogue.models import Initiative
 from crossover.extensions import db
 from crossover.instruments.models import Instrument
-from crossover.pilots.models import Allocation, Arm, Enrollment, Pilot, PilotFormat, PilotStatus, WaveWindow
+from crossover.pilots.models import (
+    Allocation,
+    Arm,
+    Enrollment,
+    Pilot,
+    PilotFormat,
+    PilotStatus,
+    WaveWindow,
+)
 from crossover.surveys import tokens
 from crossover.surveys.models import Invitation
 from crossover.surveys.store import add_with_copies, intake_response, scored_response
@@ -22,7 +31,9 @@ from tests.privacy_attacker import Person
 FOLLOWUP_DAYS = [30, 60]
 
 
-def build_pilot(app, people: list[Person], *, seed: int = 0, status: str = "closed", org: str = "acme") -> int:
+def build_pilot(
+    app, people: list[Person], *, seed: int = 0, status: str = "closed", org: str = "acme"
+) -> int:
     """A pilot holding exactly `people` (comparison arm if any has one); returns its id."""
     rng = np.random.default_rng(seed)
     with app.app_context():
@@ -37,40 +48,78 @@ def build_pilot(app, people: list[Person], *, seed: int = 0, status: str = "clos
 def add_person(pilot: Pilot, instrument: Instrument, person: Person, rng, code: str) -> None:
     """Enrol one person and store their answers (intake concerns, scale waves)."""
     start = datetime.combine(pilot.starts_on - timedelta(days=14), time(10), UTC)
-    enrollment = Enrollment(pilot_id=pilot.id, code=code, arm=Arm(person.arm), age_band=person.age_band,
-                            career_phase=person.career_phase, consented_at=start, created_at=start)
+    enrollment = Enrollment(
+        pilot_id=pilot.id,
+        code=code,
+        arm=Arm(person.arm),
+        age_band=person.age_band,
+        career_phase=person.career_phase,
+        consented_at=start,
+        created_at=start,
+    )
     for window in pilot.waves:
         nonce = tokens.new_nonce()
-        enrollment.invitations.append(Invitation(wave=window.wave, position=window.position, nonce=nonce,
-                                                 token_hash=tokens.hash_token(tokens.token_for(nonce))))
+        enrollment.invitations.append(
+            Invitation(
+                wave=window.wave,
+                position=window.position,
+                nonce=nonce,
+                token_hash=tokens.hash_token(tokens.token_for(nonce)),
+            )
+        )
     db.session.add(enrollment)
     db.session.flush()
     by_wave = {invitation.wave: invitation for invitation in enrollment.invitations}
     common = dict(enrollment_id=enrollment.id, pilot_id=pilot.id, submitted_at=start)
     responses = []
     if person.concerns:
-        responses.append(intake_response(list(person.concerns), None, invitation_id=by_wave["intake"].id,
-                                         wave="intake", **common))
+        responses.append(
+            intake_response(
+                list(person.concerns),
+                None,
+                invitation_id=by_wave["intake"].id,
+                wave="intake",
+                **common,
+            )
+        )
     for wave in waves.scale_waves(FOLLOWUP_DAYS):
         if person.answered(wave):
-            answers = {item.key: int(rng.integers(instrument.scale_min, instrument.scale_max + 1))
-                       for item in instrument.items}
-            responses.append(scored_response(instrument, answers, invitation_id=by_wave[wave].id, wave=wave,
-                                             **common))
+            answers = {
+                item.key: int(rng.integers(instrument.scale_min, instrument.scale_max + 1))
+                for item in instrument.items
+            }
+            responses.append(
+                scored_response(
+                    instrument, answers, invitation_id=by_wave[wave].id, wave=wave, **common
+                )
+            )
     add_with_copies(db.session, responses)
 
 
 def _pilot(org_slug: str, status: str, *, has_comparison: bool) -> Pilot:
     org = db.session.scalar(sa.select(Organization).where(Organization.slug == org_slug))
-    initiative = db.session.scalar(sa.select(Initiative).where(Initiative.key == "community-external-mentoring"))
-    instrument = db.session.scalar(sa.select(Instrument).where(Instrument.key == "career-ownership-v1"))
+    initiative = db.session.scalar(
+        sa.select(Initiative).where(Initiative.key == "community-external-mentoring")
+    )
+    instrument = db.session.scalar(
+        sa.select(Instrument).where(Instrument.key == "career-ownership-v1")
+    )
     ends_on = date.today() - timedelta(days=90)
     starts_on = ends_on - timedelta(days=90)
-    pilot = Pilot(organization_id=org.id, initiative_id=initiative.id, instrument_id=instrument.id,
-                  title="Shaped", format=PilotFormat.OTHER, status=PilotStatus(status),
-                  has_comparison=has_comparison, planned_n=10, starts_on=starts_on, ends_on=ends_on,
-                  followup_days=FOLLOWUP_DAYS,
-                  allocation=Allocation.ASSIGNED if has_comparison else None)  # the test picks arms
+    pilot = Pilot(
+        organization_id=org.id,
+        initiative_id=initiative.id,
+        instrument_id=instrument.id,
+        title="Shaped",
+        format=PilotFormat.OTHER,
+        status=PilotStatus(status),
+        has_comparison=has_comparison,
+        planned_n=10,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        followup_days=FOLLOWUP_DAYS,
+        allocation=Allocation.ASSIGNED if has_comparison else None,
+    )  # the test picks arms
     for position, window in enumerate(waves.default_schedule(starts_on, ends_on, FOLLOWUP_DAYS)):
         pilot.waves.append(WaveWindow(position=position, **window))
     db.session.add(pilot)

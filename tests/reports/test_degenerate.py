@@ -4,6 +4,7 @@ The reproduction from the issue: six people each +1 item point on a 12-item scal
 are all 1/12, but post/12 − pre/12 differs in the last bits between people, which used to give
 dz ≈ 2×10¹⁴ and a verdict that flipped with the bits; on the board it moved I².
 """
+
 import numpy as np
 import pytest
 
@@ -55,8 +56,9 @@ def test_the_reproduction_really_differs_in_the_last_bits():
     assert np.ptp(change) == 0 and change[0] == 1 / 12
 
 
-def test_every_change_the_same_gives_no_t_no_dz_and_a_stable_verdict(app, client, users,
-                                                                     monkeypatch):
+def test_every_change_the_same_gives_no_t_no_dz_and_a_stable_verdict(
+    app, client, users, monkeypatch
+):
     pilot_id = _constant_change_pilot(app, monkeypatch)
     with app.app_context():
         pilot = db.session.get(Pilot, pilot_id)

@@ -3,13 +3,20 @@
 The attacker (tests/privacy_attacker.py) combines every published group of a report; these tests
 run it over the issue's three cases and over generated pilots with many small-group shapes.
 """
+
 import numpy as np
 import pytest
 
 from crossover.extensions import db
 from crossover.instruments.models import Instrument
 from crossover.pilots.models import Pilot
-from tests.privacy_attacker import Person, assert_no_one_singled_out, find_leak, leaks, published_families
+from tests.privacy_attacker import (
+    Person,
+    assert_no_one_singled_out,
+    find_leak,
+    leaks,
+    published_families,
+)
 from tests.reports.people import add_person, build_pilot
 
 ALL_WAVES = frozenset({"pre", "post", "followup_30", "followup_60"})
@@ -30,32 +37,45 @@ def _report(client, headers, pilot_id):
 
 # --- the issue's cases -------------------------------------------------------------------------
 
+
 def v2_people() -> list[Person]:
     """8 pairs: 6 in management, 1 post-off, 1 specialist (V2)."""
-    return (_people(6, "in_management", "50-54") + _people(1, "post_off", "50-54")
-            + _people(1, "specialist", "50-54"))
+    return (
+        _people(6, "in_management", "50-54")
+        + _people(1, "post_off", "50-54")
+        + _people(1, "specialist", "50-54")
+    )
 
 
 def v3_people() -> list[Person]:
     """5 in management all aged 50–54, 6 specialists, 1 post-off aged 55–59 (V3)."""
-    return (_people(5, "in_management", "50-54") + _people(3, "specialist", "45-49")
-            + _people(3, "specialist", "60-64") + _people(1, "post_off", "55-59"))
+    return (
+        _people(5, "in_management", "50-54")
+        + _people(3, "specialist", "45-49")
+        + _people(3, "specialist", "60-64")
+        + _people(1, "post_off", "55-59")
+    )
 
 
 def concern_people() -> list[Person]:
     """8 intake respondents as in V2 (6, 1, 1 by career phase), with no scale answers."""
     concerns = ("marketability", "meaning")
-    return (_people(6, "in_management", "50-54", waves=frozenset(), concerns=concerns)
-            + _people(1, "post_off", "55-59", waves=frozenset(), concerns=("caregiving",))
-            + _people(1, "specialist", "60-64", waves=frozenset(), concerns=("relearning",)))
+    return (
+        _people(6, "in_management", "50-54", waves=frozenset(), concerns=concerns)
+        + _people(1, "post_off", "55-59", waves=frozenset(), concerns=("caregiving",))
+        + _people(1, "specialist", "60-64", waves=frozenset(), concerns=("relearning",))
+    )
 
 
-@pytest.mark.parametrize("people", [v2_people, v3_people, concern_people], ids=["V2", "V3", "concerns"])
+@pytest.mark.parametrize(
+    "people", [v2_people, v3_people, concern_people], ids=["V2", "V3", "concerns"]
+)
 def test_issue_cases_single_no_one_out(app, client, users, people):
     # On the old code each case failed (the attacker's messages):
     #   V2: "scores: -pairs +career_phase=in_management leaves 2 people [6, 7]"
     #   V3: "scores: -pairs +career_phase=specialist +age_band=50-54 leaves 1 people [11]"
-    #   concerns: "concerns: -concerns overall +concerns career_phase=in_management leaves 2 people [6, 7]"
+    #   concerns:
+    #     "concerns: -concerns overall +concerns career_phase=in_management leaves 2 people [6, 7]"
     crowd = people()
     pilot_id = build_pilot(app, crowd)
     report = _report(client, users.reviewer, pilot_id)
@@ -63,15 +83,23 @@ def test_issue_cases_single_no_one_out(app, client, users, people):
 
 
 def test_v2_shows_what_it_safely_can(app, client, users):
-    """Suppression hides the management cell too, but keeps the total and says why each is hidden."""
+    """Suppression hides the management cell too, but keeps the total and says why each is
+    hidden."""
     pilot_id = build_pilot(app, v2_people())
     report = _report(client, users.reviewer, pilot_id)
     assert report["primary"]["n"] == 8 and report["primary"]["suppressed"] is False
     phases = {g["key"]: g for g in report["subgroups"]["career_phase"]}
-    assert phases["post_off"]["suppressed_reason"] == phases["specialist"]["suppressed_reason"] == "small"
+    assert (
+        phases["post_off"]["suppressed_reason"]
+        == phases["specialist"]["suppressed_reason"]
+        == "small"
+    )
     assert phases["in_management"]["suppressed"] is True and phases["in_management"]["n"] is None
     assert phases["in_management"]["suppressed_reason"] == "complementary"
-    assert phases["in_management"]["mean_change"] is None and phases["in_management"]["sd_change"] is None
+    assert (
+        phases["in_management"]["mean_change"] is None
+        and phases["in_management"]["sd_change"] is None
+    )
 
 
 def test_v3_hides_the_age_band_that_equals_a_hidden_phase(app, client, users):
@@ -79,7 +107,10 @@ def test_v3_hides_the_age_band_that_equals_a_hidden_phase(app, client, users):
     report = _report(client, users.reviewer, pilot_id)
     bands = {g["key"]: g for g in report["subgroups"]["age_band"]}
     phases = {g["key"]: g for g in report["subgroups"]["career_phase"]}
-    assert bands["50-54"]["suppressed"] is True and bands["50-54"]["suppressed_reason"] == "complementary"
+    assert (
+        bands["50-54"]["suppressed"] is True
+        and bands["50-54"]["suppressed_reason"] == "complementary"
+    )
     assert phases["specialist"]["n"] == 6 and phases["specialist"]["suppressed"] is False
     assert phases["post_off"]["suppressed_reason"] == "small"
 
@@ -106,6 +137,7 @@ def test_attacker_finds_the_v2_leak_in_a_leaky_publication():
 
 # --- generated pilots ------------------------------------------------------------------------
 
+
 def _skewed(rng, options: list[str], size: int) -> list[str]:
     """Draw with a lopsided distribution, so that small groups are common."""
     weights = rng.dirichlet(np.full(len(options), 0.6))
@@ -121,17 +153,36 @@ def generated_people(seed: int) -> list[Person]:
     size = participants + comparison
     phases = _skewed(rng, PHASES, size)
     if rng.random() < 0.5:  # ages follow phases: the cross-breakdown coincidences of V3
-        band_of = dict(zip(PHASES, rng.permutation(BANDS)))
+        band_of = dict(zip(PHASES, rng.permutation(BANDS), strict=True))
         bands = [str(band_of[p]) if rng.random() < 0.85 else str(rng.choice(BANDS)) for p in phases]
     else:
         bands = _skewed(rng, BANDS, size)
     people = []
     for index in range(size):
-        answered = {wave for wave, share in (("pre", .95), ("post", .85), ("followup_30", .8), ("followup_60", .7))
-                    if rng.random() < share}
-        concerns = tuple(rng.choice(CONCERNS, size=int(rng.integers(1, 4)), replace=False)) if rng.random() < .9 else ()
-        people.append(Person(phases[index], bands[index], arm="participant" if index < participants else "comparison",
-                             waves=frozenset(answered), concerns=tuple(str(c) for c in concerns)))
+        answered = {
+            wave
+            for wave, share in (
+                ("pre", 0.95),
+                ("post", 0.85),
+                ("followup_30", 0.8),
+                ("followup_60", 0.7),
+            )
+            if rng.random() < share
+        }
+        concerns = (
+            tuple(rng.choice(CONCERNS, size=int(rng.integers(1, 4)), replace=False))
+            if rng.random() < 0.9
+            else ()
+        )
+        people.append(
+            Person(
+                phases[index],
+                bands[index],
+                arm="participant" if index < participants else "comparison",
+                waves=frozenset(answered),
+                concerns=tuple(str(c) for c in concerns),
+            )
+        )
     return people
 
 
@@ -161,20 +212,35 @@ def test_generated_pilots_single_no_one_out(app, client, users):
         _published_sizes_agree(report, crowd)
         found = leaks(report, crowd)
         assert not found, (seed, [str(leak) for leak in found])
-        reasons += [g["suppressed_reason"] for d in ("career_phase", "age_band") for g in report["subgroups"][d]]
+        reasons += [
+            g["suppressed_reason"]
+            for d in ("career_phase", "age_band")
+            for g in report["subgroups"][d]
+        ]
         reasons += [g["suppressed_reason"] for g in report["concerns"]["by_career_phase"]]
-    # The shapes exercise the mechanism: cells are withheld for their own size and to protect others.
-    assert reasons.count("complementary") >= 10 and reasons.count("small") >= 50 and reasons.count(None) >= 20
+    # The shapes exercise the mechanism: cells are withheld for their own size and to protect
+    # others.
+    assert (
+        reasons.count("complementary") >= 10
+        and reasons.count("small") >= 50
+        and reasons.count(None) >= 20
+    )
 
 
 # --- V1: reviewers read no running pilot ----------------------------------------------------------
+
 
 def _answer_one_more(app, pilot_id: int, index: int) -> None:
     with app.app_context():
         pilot = db.session.get(Pilot, pilot_id)
         instrument = db.session.get(Instrument, pilot.instrument_id)
-        add_person(pilot, instrument, Person("specialist", "55-59", waves=ALL_WAVES, concerns=("meaning",)),
-                   np.random.default_rng(index), code=f"late-{pilot_id}-{index}")
+        add_person(
+            pilot,
+            instrument,
+            Person("specialist", "55-59", waves=ALL_WAVES, concerns=("meaning",)),
+            np.random.default_rng(index),
+            code=f"late-{pilot_id}-{index}",
+        )
         db.session.commit()
 
 
@@ -201,7 +267,9 @@ def test_no_figures_of_a_running_pilot_before_or_after_someone_answers(app, clie
 @pytest.mark.parametrize("status", ["draft", "recruiting"])
 def test_reviewers_read_no_figures_of_a_pilot_not_yet_running_either(app, client, users, status):
     pilot_id = build_pilot(app, _people(6, "in_management", "50-54"), status=status)
-    assert client.get(f"/api/v1/pilots/{pilot_id}/report", headers=users.reviewer).status_code == 409
+    assert (
+        client.get(f"/api/v1/pilots/{pilot_id}/report", headers=users.reviewer).status_code == 409
+    )
 
 
 def test_report_page_of_a_running_pilot_shows_no_numbers_to_reviewers(app, client, users):
@@ -215,7 +283,9 @@ def test_report_page_of_a_running_pilot_shows_no_numbers_to_reviewers(app, clien
         assert 'id="verdict"' not in page and "<svg" not in page and 'id="pairs"' not in page
 
 
-def test_closed_pilot_report_is_readable_by_reviewers_and_running_pilots_stay_off_the_board(app, client, users):
+def test_closed_pilot_report_is_readable_by_reviewers_and_running_pilots_stay_off_the_board(
+    app, client, users
+):
     closed = build_pilot(app, _people(8, "in_management", "50-54"))
     running = build_pilot(app, _people(8, "in_management", "50-54"), status="running")
     assert _report(client, users.reviewer, closed)["primary"]["n"] == 8
@@ -226,13 +296,18 @@ def test_closed_pilot_report_is_readable_by_reviewers_and_running_pilots_stay_of
 
 # --- how withheld groups are shown --------------------------------------------------------------
 
+
 def test_report_page_says_why_each_group_is_withheld(app, client, users):
     pilot_id = build_pilot(app, v2_people())
     users.login("reviewer@example.com")
-    en = client.get(f"/pilots/{pilot_id}/report", headers={"Accept-Language": "en"}).get_data(as_text=True)
-    subgroups = en[en.index('id="subgroups"'):en.index('id="reliability-dose"')]
+    en = client.get(f"/pilots/{pilot_id}/report", headers={"Accept-Language": "en"}).get_data(
+        as_text=True
+    )
+    subgroups = en[en.index('id="subgroups"') : en.index('id="reliability-dose"')]
     assert subgroups.count("n < 5") >= 2 and "withheld to protect a small group" in subgroups
-    ja = client.get(f"/pilots/{pilot_id}/report", headers={"Accept-Language": "ja"}).get_data(as_text=True)
+    ja = client.get(f"/pilots/{pilot_id}/report", headers={"Accept-Language": "ja"}).get_data(
+        as_text=True
+    )
     assert "小さなグループを守るため非表示" in ja
 
 

@@ -1,4 +1,6 @@
-"""The suppression core on its own: random families of groups, checked by the brute-force attacker."""
+"""The suppression core on its own: random families of groups, checked by the brute-force
+attacker."""
+
 import numpy as np
 import pytest
 
@@ -25,11 +27,15 @@ def test_no_visible_combination_singles_anyone_out(k):
     for _ in range(150):
         masks = _random_family(rng)
         reasons = withhold(Family.from_masks(masks, anchor="total"), k)
-        visible = {str(key): mask.astype(np.int64) for key, mask in masks.items() if key not in reasons}
+        visible = {
+            str(key): mask.astype(np.int64) for key, mask in masks.items() if key not in reasons
+        }
         leak = find_leak("family", visible, k)
         assert leak is None, (str(leak), reasons)
         assert all(reason == SMALL for key, reason in reasons.items() if masks[key].sum() < k)
-        assert all(masks[key].sum() >= k for key, reason in reasons.items() if reason == COMPLEMENTARY)
+        assert all(
+            masks[key].sum() >= k for key, reason in reasons.items() if reason == COMPLEMENTARY
+        )
         complemented += sum(reason == COMPLEMENTARY for reason in reasons.values())
     assert complemented >= 20  # the shapes do need complementary suppression
 
@@ -42,11 +48,17 @@ def test_nothing_more_is_withheld_than_needed_when_all_cells_are_large():
 
 def test_the_total_is_kept_and_a_cell_goes_instead():
     """Total = A1 + A2 + one person: only the total touches that person, yet a cell is withheld."""
-    masks = {"total": np.ones(13, dtype=bool), "a1": np.arange(13) < 6, "a2": (np.arange(13) >= 6) & (np.arange(13) < 12)}
+    masks = {
+        "total": np.ones(13, dtype=bool),
+        "a1": np.arange(13) < 6,
+        "a2": (np.arange(13) >= 6) & (np.arange(13) < 12),
+    }
     assert withhold(Family.from_masks(masks, anchor="total"), 5) == {"a1": COMPLEMENTARY}
 
 
 def test_breakdown_reports_the_reason():
     groups = [{"key": "a", "n": 10}, {"key": "b", "n": 3}, {"key": "c", "n": 7}]
-    result = suppress_breakdown(groups, 5, lambda g: {"key": g["key"], "n": None, "suppressed": True})
+    result = suppress_breakdown(
+        groups, 5, lambda g: {"key": g["key"], "n": None, "suppressed": True}
+    )
     assert [g.get("suppressed_reason") for g in result] == [None, SMALL, COMPLEMENTARY]

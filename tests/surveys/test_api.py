@@ -1,4 +1,5 @@
 """The survey API: what a participant sees, and every rule on storing a response."""
+
 from datetime import timedelta
 
 import sqlalchemy as sa
@@ -36,7 +37,10 @@ def test_intake_asks_concerns_without_items(client, users):
     assert empty.status_code == 422 and list(empty.json["errors"]) == ["concerns"]
     unknown = client.post(f"/api/v1/surveys/{links['intake']}", json={"concerns": ["fame"]})
     assert unknown.status_code == 422
-    stored = client.post(f"/api/v1/surveys/{links['intake']}", json={"concerns": ["network", "health"], "note": " 介護と両立したい "})
+    stored = client.post(
+        f"/api/v1/surveys/{links['intake']}",
+        json={"concerns": ["network", "health"], "note": " 介護と両立したい "},
+    )
     assert stored.status_code == 201
 
 
@@ -46,7 +50,10 @@ def test_none_of_these_is_a_concern_that_excludes_the_others(client, users):
     assert {"key": "none", "label": "特にない"} in offered
     mixed = client.post(f"/api/v1/surveys/{links['intake']}", json={"concerns": ["none", "health"]})
     assert mixed.status_code == 422 and list(mixed.json["errors"]) == ["concerns"]
-    assert client.post(f"/api/v1/surveys/{links['intake']}", json={"concerns": ["none"]}).status_code == 201
+    assert (
+        client.post(f"/api/v1/surveys/{links['intake']}", json={"concerns": ["none"]}).status_code
+        == 201
+    )
 
 
 def test_post_stores_scores_with_reverse_keying(app, client, users):
@@ -60,7 +67,10 @@ def test_post_stores_scores_with_reverse_keying(app, client, users):
         assert stored.answers == answers
         assert stored.scores == {
             "total": (4 + 4 + 5 + 4 + 4 + 4 + 4 + 4 + 2 + 4 + 4 + 2) / 12,
-            "vision": (4 + 4 + 5) / 3, "agency": 4.0, "learning": (4 + 4 + 2) / 3, "connection": (4 + 4 + 2) / 3,
+            "vision": (4 + 4 + 5) / 3,
+            "agency": 4.0,
+            "learning": (4 + 4 + 2) / 3,
+            "connection": (4 + 4 + 2) / 3,
         }
 
 
@@ -71,15 +81,28 @@ def test_bad_answers_name_each_item(client, users):
     answers.update(agency_1=6, agency_2="3", learning_1=2.5, learning_2=True, extra=3)
     response = client.post(f"/api/v1/surveys/{links['pre']}", json={"answers": answers})
     assert response.status_code == 422
-    assert set(response.json["errors"]) == {"vision_1", "agency_1", "agency_2", "learning_1", "learning_2", "extra"}
+    assert set(response.json["errors"]) == {
+        "vision_1",
+        "agency_1",
+        "agency_2",
+        "learning_1",
+        "learning_2",
+        "extra",
+    }
     assert response.json["errors"]["vision_1"] == ["Missing answer."]
-    assert client.post(f"/api/v1/surveys/{links['pre']}", json={"answers": ANSWERS}).status_code == 201
+    assert (
+        client.post(f"/api/v1/surveys/{links['pre']}", json={"answers": ANSWERS}).status_code == 201
+    )
 
 
 def test_second_submission_is_409_and_stores_nothing(app, client, users):
     _, links = _links(client, users)
-    assert client.post(f"/api/v1/surveys/{links['pre']}", json={"answers": ANSWERS}).status_code == 201
-    again = client.post(f"/api/v1/surveys/{links['pre']}", json={"answers": dict(ANSWERS, vision_1=1)})
+    assert (
+        client.post(f"/api/v1/surveys/{links['pre']}", json={"answers": ANSWERS}).status_code == 201
+    )
+    again = client.post(
+        f"/api/v1/surveys/{links['pre']}", json={"answers": dict(ANSWERS, vision_1=1)}
+    )
     assert again.status_code == 409
     assert client.get(f"/api/v1/surveys/{links['pre']}").json["status"] == "answered"
     with app.app_context():
@@ -98,15 +121,20 @@ def test_outside_the_window_is_409_with_the_dates(client, users):
 def test_late_answer_is_409(client, users):
     pilot, links = _links(client, users)
     yesterday = (TODAY - timedelta(days=1)).isoformat()
-    client.patch(f"/api/v1/pilots/{pilot['id']}", headers=users.owner,
-                 json={"schedule": [{"wave": "pre", "opens_on": None, "closes_on": yesterday}]})
+    client.patch(
+        f"/api/v1/pilots/{pilot['id']}",
+        headers=users.owner,
+        json={"schedule": [{"wave": "pre", "opens_on": None, "closes_on": yesterday}]},
+    )
     late = client.post(f"/api/v1/surveys/{links['pre']}", json={"answers": ANSWERS})
     assert late.status_code == 409 and yesterday in late.json["message"]
 
 
 def test_closed_pilot_accepts_nothing(client, users):
     pilot, links = _links(client, users)
-    client.post(f"/api/v1/pilots/{pilot['id']}/transitions", headers=users.owner, json={"to": "closed"})
+    client.post(
+        f"/api/v1/pilots/{pilot['id']}/transitions", headers=users.owner, json={"to": "closed"}
+    )
     response = client.post(f"/api/v1/surveys/{links['pre']}", json={"answers": ANSWERS})
     assert response.status_code == 409 and "closed" in response.json["message"]
 
@@ -114,7 +142,10 @@ def test_closed_pilot_accepts_nothing(client, users):
 def test_unknown_token_is_404_and_reveals_nothing(client):
     for token in ("x" * 32, "short", "a" * 128):
         response = client.get(f"/api/v1/surveys/{token}")
-        assert response.status_code == 404 and response.json["message"] == "This survey link is not valid."
+        assert (
+            response.status_code == 404
+            and response.json["message"] == "This survey link is not valid."
+        )
     assert client.post("/api/v1/surveys/" + "y" * 32, json={"answers": {}}).status_code == 404
 
 
@@ -135,8 +166,18 @@ def test_intake_answer_leads_straight_on_to_the_open_pre_wave(client, users):
 
 def test_no_next_wave_when_it_was_answered_first(client, users):
     _, links = _links(client, users)
-    assert client.post(f"/api/v1/surveys/{links['pre']}", json={"answers": ANSWERS}).json["next"]["wave"] == "intake"
-    assert client.post(f"/api/v1/surveys/{links['intake']}", json={"concerns": ["health"]}).json["next"] is None
+    assert (
+        client.post(f"/api/v1/surveys/{links['pre']}", json={"answers": ANSWERS}).json["next"][
+            "wave"
+        ]
+        == "intake"
+    )
+    assert (
+        client.post(f"/api/v1/surveys/{links['intake']}", json={"concerns": ["health"]}).json[
+            "next"
+        ]
+        is None
+    )
 
 
 def test_a_draft_keeps_partial_answers_until_the_response_is_stored(app, client, users):
@@ -148,7 +189,9 @@ def test_a_draft_keeps_partial_answers_until_the_response_is_stored(app, client,
     client.put(f"{url}/draft", json={"answers": {"vision_1": 5, "vision_2": 2, "agency_1": 3}})
     assert client.get(url).json["draft"]["answers"] == {"vision_1": 5, "vision_2": 2, "agency_1": 3}
     with app.app_context():
-        assert db.session.scalar(sa.select(sa.func.count()).select_from(Response)) == 0  # never counted
+        assert (
+            db.session.scalar(sa.select(sa.func.count()).select_from(Response)) == 0
+        )  # never counted
     assert client.post(url, json={"answers": ANSWERS}).status_code == 201
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count()).select_from(SurveyDraft)) == 0
@@ -160,12 +203,22 @@ def test_a_draft_checks_every_given_value(client, users):
     url = f"/api/v1/surveys/{links['pre']}/draft"
     bad = client.put(url, json={"answers": {"vision_1": 9, "agency_2": "x", "fame": 3}})
     assert bad.status_code == 422 and set(bad.json["errors"]) == {"vision_1", "agency_2", "fame"}
-    mixed = client.put(f"/api/v1/surveys/{links['intake']}/draft", json={"concerns": ["none", "health"]})
+    mixed = client.put(
+        f"/api/v1/surveys/{links['intake']}/draft", json={"concerns": ["none", "health"]}
+    )
     assert mixed.status_code == 422 and list(mixed.json["errors"]) == ["concerns"]
-    assert client.put(f"/api/v1/surveys/{links['intake']}/draft", json={"concerns": []}).status_code == 200
+    assert (
+        client.put(f"/api/v1/surveys/{links['intake']}/draft", json={"concerns": []}).status_code
+        == 200
+    )
 
 
 def test_no_draft_outside_the_window(client, users):
     pilot = make_pilot(client, users.owner, status="running")
     later = {i["wave"]: i["token"] for i in enroll(client, users.owner, pilot["id"])["invitations"]}
-    assert client.put(f"/api/v1/surveys/{later['post']}/draft", json={"answers": {"vision_1": 4}}).status_code == 409
+    assert (
+        client.put(
+            f"/api/v1/surveys/{later['post']}/draft", json={"answers": {"vision_1": 4}}
+        ).status_code
+        == 409
+    )

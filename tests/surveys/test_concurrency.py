@@ -1,10 +1,10 @@
 """Double submissions arriving at the same moment, against a real threaded server."""
+
 import json
 import threading
 import urllib.error
 import urllib.request
 
-import pytest
 import sqlalchemy as sa
 
 from crossover.auth.models import Role
@@ -17,8 +17,12 @@ ANSWERS = {f"{s}_{i}": 3 for s in ("vision", "agency", "learning", "connection")
 
 
 def _post(url: str, body: dict) -> int:
-    request = urllib.request.Request(url, data=json.dumps(body).encode(), method="POST",
-                                     headers={"Content-Type": "application/json"})
+    request = urllib.request.Request(
+        url,
+        data=json.dumps(body).encode(),
+        method="POST",
+        headers={"Content-Type": "application/json"},
+    )
     try:
         with urllib.request.urlopen(request, timeout=30) as response:
             return response.status
@@ -34,7 +38,9 @@ def _fire(calls: list[tuple[str, dict]]) -> list[int]:
         barrier.wait()
         results[index] = _post(url, body)
 
-    threads = [threading.Thread(target=run, args=(i, url, body)) for i, (url, body) in enumerate(calls)]
+    threads = [
+        threading.Thread(target=run, args=(i, url, body)) for i, (url, body) in enumerate(calls)
+    ]
     for t in threads:
         t.start()
     for t in threads:
@@ -48,7 +54,10 @@ def _people(app, n):
     users.create("owner@acme.example", Role.OWNER, "acme")
     headers = users.headers("owner@acme.example")
     pilot = make_pilot(client, headers, status="running")
-    return [{i["wave"]: i["token"] for i in enroll(client, headers, pilot["id"])["invitations"]} for _ in range(n)]
+    return [
+        {i["wave"]: i["token"] for i in enroll(client, headers, pilot["id"])["invitations"]}
+        for _ in range(n)
+    ]
 
 
 def test_simultaneous_double_submit_stores_exactly_one(live):

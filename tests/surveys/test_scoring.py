@@ -1,4 +1,5 @@
 """Scoring: reverse keying and exact (sub)scale means."""
+
 import pytest
 
 from crossover.surveys.scoring import ItemKey, means, recode, scale_sums, score
@@ -18,8 +19,10 @@ def test_scores_are_means_of_recoded_items():
 
 def test_equal_rational_scores_are_equal_floats():
     # 1/3 reached by different sums must be the very same float (ties in Wilcoxon depend on it).
-    one = score({"a1": 1, "a2": 5, "b1": 2}, ITEMS, 1, 5)["total"]   # (1 + 1 + 2) / 3
-    two = score({"a1": 2, "a2": 4, "b1": 0}, ITEMS, 0, 5)["total"]   # (2 + 1 + 0) / 3 + ... distinct path
+    one = score({"a1": 1, "a2": 5, "b1": 2}, ITEMS, 1, 5)["total"]  # (1 + 1 + 2) / 3
+    two = score({"a1": 2, "a2": 4, "b1": 0}, ITEMS, 0, 5)[
+        "total"
+    ]  # (2 + 1 + 0) / 3 + ... distinct path
     assert one == float(4 / 3) and two == 1.0
 
 

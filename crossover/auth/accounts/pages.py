@@ -158,14 +158,18 @@ def _live_tokens(user):
 
 def _account_page(errors=None, new_token=None, status=200):
     me = actor()
-    return render_template(
-        "accounts/account.html",
-        me=me,
-        tokens=_live_tokens(me),
-        errors=errors or {},
-        new_token=new_token,
-        role_label=ROLE_LABELS[me.role.value],
-    ), status, NO_STORE
+    return (
+        render_template(
+            "accounts/account.html",
+            me=me,
+            tokens=_live_tokens(me),
+            errors=errors or {},
+            new_token=new_token,
+            role_label=ROLE_LABELS[me.role.value],
+        ),
+        status,
+        NO_STORE,
+    )
 
 
 @pages_bp.route("/account")
@@ -248,20 +252,24 @@ def _users_page(errors=None, form=None, issued=None, status=200):
     total = db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
     people = page_of(db.session, query, page, PAGE_SIZE)
     orgs = db.session.scalars(services.list_orgs()).all() if me.role is Role.ADMIN else []
-    return render_template(
-        "accounts/users.html",
-        people=people,
-        page=page,
-        pages=max(1, -(-total // PAGE_SIZE)),
-        orgs=orgs,
-        errors=errors or {},
-        form=form or {},
-        issued=issued,
-        role_labels=ROLE_LABELS,
-        is_admin=me.role is Role.ADMIN,
-        has_password=services.has_password,
-        here=_users_endpoint(me),
-    ), status, NO_STORE
+    return (
+        render_template(
+            "accounts/users.html",
+            people=people,
+            page=page,
+            pages=max(1, -(-total // PAGE_SIZE)),
+            orgs=orgs,
+            errors=errors or {},
+            form=form or {},
+            issued=issued,
+            role_labels=ROLE_LABELS,
+            is_admin=me.role is Role.ADMIN,
+            has_password=services.has_password,
+            here=_users_endpoint(me),
+        ),
+        status,
+        NO_STORE,
+    )
 
 
 def _users_endpoint(me) -> str:
