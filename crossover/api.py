@@ -53,6 +53,14 @@ class Schema(ma.Schema):
         _bound_integers(field_obj)
 
 
+class LabelSchema(Schema):
+    """What every list, table and export names a coded value by: its key and both labels."""
+
+    key = ma.fields.String()
+    label_ja = ma.fields.String()
+    label_en = ma.fields.String()
+
+
 def _within_column(validator) -> bool:
     return (
         isinstance(validator, ma.validate.Range)

@@ -2,27 +2,21 @@
 
 import marshmallow as ma
 
-from crossover.api import Schema
+from crossover.api import LabelSchema, Schema
 from crossover.catalogue.models import InitiativeStatus
 
 STATUSES = [s.value for s in InitiativeStatus]
 _key = ma.validate.Regexp(r"^[a-z0-9_+\-]{1,64}$", error="Not a valid key.")
 
 
-class OptionSchema(Schema):
-    key = ma.fields.String()
-    label_ja = ma.fields.String()
-    label_en = ma.fields.String()
-
-
 class ReferenceSchema(Schema):
-    age_bands = ma.fields.List(ma.fields.Nested(OptionSchema))
-    career_phases = ma.fields.List(ma.fields.Nested(OptionSchema))
-    concerns = ma.fields.List(ma.fields.Nested(OptionSchema))
-    formats = ma.fields.List(ma.fields.Nested(OptionSchema))
-    effects = ma.fields.List(ma.fields.Nested(OptionSchema))
-    venues = ma.fields.List(ma.fields.Nested(OptionSchema))
-    levels = ma.fields.List(ma.fields.Nested(OptionSchema))
+    age_bands = ma.fields.List(ma.fields.Nested(LabelSchema))
+    career_phases = ma.fields.List(ma.fields.Nested(LabelSchema))
+    concerns = ma.fields.List(ma.fields.Nested(LabelSchema))
+    formats = ma.fields.List(ma.fields.Nested(LabelSchema))
+    effects = ma.fields.List(ma.fields.Nested(LabelSchema))
+    venues = ma.fields.List(ma.fields.Nested(LabelSchema))
+    levels = ma.fields.List(ma.fields.Nested(LabelSchema))
 
 
 class AxisSchema(Schema):

@@ -3,7 +3,7 @@ true)."""
 
 import marshmallow as ma
 
-from crossover.api import Schema
+from crossover.api import LabelSchema, Schema
 
 F = lambda **kw: ma.fields.Float(allow_none=True, **kw)  # noqa: E731
 I = lambda **kw: ma.fields.Integer(allow_none=True, **kw)  # noqa: E731,E741
@@ -54,8 +54,8 @@ class OutcomeSchema(Schema):
     suppressed_reason = REASON()
 
 
-class ChangeSchema(Schema):
-    wave, key, label_ja, label_en = S(), S(), S(), S()
+class ChangeSchema(LabelSchema):
+    wave = S()
     days = I()
     n, mean_change, sd_change, ci_low, ci_high, t, df, p, dz = (
         I(),
@@ -154,14 +154,12 @@ class DoseSchema(Schema):
     suppressed_reason = REASON()
 
 
-class ConcernItemSchema(Schema):
-    key, label_ja, label_en = S(), S(), S()
+class ConcernItemSchema(LabelSchema):
     count, rank = I(), I()
     rate = F()
 
 
-class ConcernTableSchema(Schema):
-    key, label_ja, label_en = S(), S(), S()
+class ConcernTableSchema(LabelSchema):
     n = I()
     items = ma.fields.List(ma.fields.Nested(ConcernItemSchema), allow_none=True)
     suppressed = ma.fields.Boolean()
@@ -173,7 +171,7 @@ class ConcernsSchema(Schema):
     by_career_phase = ma.fields.List(ma.fields.Nested(ConcernTableSchema))
 
 
-class RuleSchema(Schema):
+class RuleSchema(LabelSchema):
     """The branch of the verdict taken: a stable key plus the sentence in both languages (the
     house's key/label_ja/label_en triplet), e.g.
     "p 0.003 < α 0.05 in the hoped direction and dz 0.56 ≥ 0.2: ..."."""
@@ -185,7 +183,6 @@ class RuleSchema(Schema):
             "large_not_significant, neither"
         }
     )
-    label_ja, label_en = ma.fields.String(), ma.fields.String()
 
 
 class VerdictSchema(Schema):
