@@ -466,3 +466,19 @@ def test_reviewer_report_links_back_to_the_evidence_board(app, client, users):
     users.login("reviewer@example.com")
     page = client.get(f"/pilots/{pilot_id}/report").get_data(as_text=True)
     assert '<a href="/evidence" id="back">' in page
+
+
+def test_randomised_report_page_leads_with_the_ancova_and_shows_the_allocation(app, client, users):
+    pilot_id = _simulated(app, users, n=40, comparison_n=40, effect=0.5, allocation="randomised")
+    ancova = client.get(f"/api/v1/pilots/{pilot_id}/report", headers=users.owner).json["ancova"]
+    users.login("owner@acme.example")
+    page = client.get(f"/pilots/{pilot_id}/report", headers={"Accept-Language": "ja"}).get_data(
+        as_text=True
+    )
+    headline = page.split('class="headline-text">')[1].split("</p>")[0]
+    assert "無作為割り付けの比較" in headline and f"{ancova['coefficient']:.2f} 点" in headline
+    assert "キャリアオーナーシップは平均" not in headline  # not the paired sentence
+    section = page.split('id="ancova">')[1].split("</section>")[0]
+    assert f"{ancova['coefficient']:.3f}" in section and f"t({ancova['df']})" in section
+    allocation = page.split('id="allocation">')[1].split("</section>")[0]
+    assert "くじ" in allocation and "割り付けのシード" in allocation  # closed: the seed is shown
