@@ -48,6 +48,19 @@ class OutcomeSchema(Schema):
         metadata={"description": "Upper bound of the test's interval; null when infinite"}
     )
     ci_test_sided = TEST_SIDED()
+    wilcoxon_method = S(
+        metadata={
+            "description": "exact (fewer than 50 non-zero changes, no ties) or normal "
+            "(approximation with tie and continuity correction), as R's wilcox.test",
+            "enum": ["exact", "normal", None],
+        }
+    )
+    wilcoxon_nonzero = I(metadata={"description": "Non-zero changes, the ones ranked"})
+    wilcoxon_zeros = I(metadata={"description": "Zero changes, dropped before ranking"})
+    sign_nonzero, sign_positive = I(), I()
+    p_sign = F(
+        metadata={"description": "Sign test: R binom.test(positive, non-zero, alternative = …)"}
+    )
     p_holm = F(metadata={"description": "Subscales only: Holm-adjusted within the pilot"})
     note = S()
     suppressed = ma.fields.Boolean()

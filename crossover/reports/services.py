@@ -39,6 +39,12 @@ OUTCOME_FIELDS = [
     "ci_test_low",
     "ci_test_high",
     "ci_test_sided",
+    "wilcoxon_method",
+    "wilcoxon_nonzero",
+    "wilcoxon_zeros",
+    "sign_nonzero",
+    "sign_positive",
+    "p_sign",
 ]
 CHANGE_FIELDS = ["n", "mean_change", "sd_change", "ci_low", "ci_high", "t", "df", "p", "dz"]
 UNCONTROLLED_WARNING = (
@@ -107,6 +113,7 @@ def outcome_result(
     change = analysis.changes(pre, post, grid=items)
     t = analysis.one_sample_t(change, direction=direction, alpha=pilot.alpha)
     w = analysis.signed_rank(change, direction=direction)
+    sign = analysis.sign_of_changes(change, direction=direction)
     effects = analysis.change_effects(change)
     shapiro = analysis.shapiro_wilk(change)
     p_primary = t.p if pilot.primary_test.value == "paired_t" else w.p
@@ -133,6 +140,13 @@ def outcome_result(
         "ci_test_low": t.ci_test_low,
         "ci_test_high": t.ci_test_high,
         "ci_test_sided": t.ci_test_sided,
+        # How R's wilcox.test got its p: exact below 50 non-zero changes without ties.
+        "wilcoxon_method": "exact" if w.exact else "normal",
+        "wilcoxon_nonzero": w.n_nonzero,
+        "wilcoxon_zeros": w.zeros,
+        "sign_nonzero": sign.n,
+        "sign_positive": sign.positive,
+        "p_sign": sign.p,
         "suppressed": False,
         "suppressed_reason": None,
         "note": t.note or w.note,

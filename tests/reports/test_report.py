@@ -6,6 +6,7 @@ import io
 from markupsafe import escape
 import numpy as np
 import pytest
+from scipy import stats
 import sqlalchemy as sa
 
 from crossover import analysis
@@ -482,3 +483,26 @@ def test_randomised_report_page_leads_with_the_ancova_and_shows_the_allocation(a
     assert f"{ancova['coefficient']:.3f}" in section and f"t({ancova['df']})" in section
     allocation = page.split('id="allocation">')[1].split("</section>")[0]
     assert "くじ" in allocation and "割り付けのシード" in allocation  # closed: the seed is shown
+
+
+def test_wilcoxon_says_how_its_p_was_found_and_the_sign_test_is_reported(app, client, users):
+    pilot_id = _simulated(app, users, n=30)
+    primary = client.get(f"/api/v1/pilots/{pilot_id}/report", headers=users.owner).json["primary"]
+    pre, post = _pairs_from_export(client, users.owner, pilot_id)
+    change = analysis.changes(pre, post, grid=12)
+    wilcoxon = analysis.signed_rank(change, direction="increase")
+    sign = analysis.sign_of_changes(change, direction="increase")
+    assert primary["wilcoxon_nonzero"] == wilcoxon.n_nonzero == int((change != 0).sum())
+    assert primary["wilcoxon_zeros"] == int((change == 0).sum())
+    # R: exact below 50 non-zero changes without ties; these simulated changes have ties.
+    assert primary["wilcoxon_method"] == ("exact" if wilcoxon.exact else "normal") == "normal"
+    positive = int((change > 0).sum())
+    assert (primary["sign_nonzero"], primary["sign_positive"]) == (wilcoxon.n_nonzero, positive)
+    # binom.test(positive, nonzero, alternative = "greater")$p.value, as scipy computes it
+    expected = stats.binomtest(positive, wilcoxon.n_nonzero, alternative="greater").pvalue
+    assert primary["p_sign"] == pytest.approx(expected, rel=1e-12) and sign.p == primary["p_sign"]
+    users.login("owner@acme.example")
+    page = client.get(f"/pilots/{pilot_id}/report", headers={"Accept-Language": "ja"})
+    text = page.get_data(as_text=True)
+    assert "同順位と連続性の補正をした正規近似" in text.split('id="wilcoxon-method">')[1]
+    assert f"0でない変化 {wilcoxon.n_nonzero} 件のうち {positive} 件が上昇" in text
