@@ -335,22 +335,18 @@ def save_draft(link: Link, payload: dict) -> dict:
             "concerns": [],
             "note": None,
         }
-    draft = draft_of(link)
-    if draft is None:
-        db.session.add(SurveyDraft(invitation_id=link.invitation_id, **fields))
-    else:
-        for name, value in fields.items():
-            setattr(draft, name, value)
-        draft.saved_at = utcnow()  # also when nothing changed: the participant was here
-    try:
-        db.session.commit()
-    except sa.exc.IntegrityError:
-        # Two saves of a new draft raced (two tabs); the first one made the row, update it.
-        db.session.rollback()
-        db.session.execute(
-            sa.update(SurveyDraft)
-            .where(SurveyDraft.invitation_id == link.invitation_id)
-            .values(**fields, saved_at=utcnow())
-        )
-        db.session.commit()
-    return _draft_view(draft_of(link))
+    saved_at = utcnow()  # also when nothing changed: the participant was here
+    if not link.has_draft:
+        db.session.add(SurveyDraft(invitation_id=link.invitation_id, saved_at=saved_at, **fields))
+        try:
+            db.session.commit()
+            return {**fields, "saved_at": saved_at}
+        except sa.exc.IntegrityError:
+            db.session.rollback()  # another tab saved this link's first draft a moment before
+    db.session.execute(
+        sa.update(SurveyDraft)
+        .where(SurveyDraft.invitation_id == link.invitation_id)
+        .values(**fields, saved_at=saved_at)
+    )
+    db.session.commit()
+    return {**fields, "saved_at": saved_at}
