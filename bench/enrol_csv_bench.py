@@ -66,6 +66,39 @@ def recruiting_pilot(client, headers, today: str) -> int:
     return pilot["id"]
 
 
+def owner_app(url: str, **config):
+    """A fresh schema at `url` (every table dropped first) with the shipped catalogue and one
+    owner; returns the app, a test client, the owner's bearer headers and today (ISO)."""
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": url,
+            "SECRET_KEY": "bench",
+            "TESTING": True,
+            "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+            "RATELIMIT_ENABLED": False,
+            **config,
+        }
+    )
+    with app.app_context():
+        db.drop_all()
+        db.create_all()
+        seed_all()
+        org = auth_services.create_org("bench", "Bench")
+        auth_services.create_user("owner@bench.example", PASSWORD, Role.OWNER, org)
+        today = local_today().isoformat()
+    client = app.test_client()
+    token = client.post(
+        "/api/v1/auth/token", json={"email": "owner@bench.example", "password": PASSWORD}
+    ).json["token"]
+    return app, client, {"Authorization": f"Bearer {token}"}, today
+
+
+def engine_name(app) -> str:
+    with app.app_context():
+        backend = db.engine.url.get_backend_name()
+    return {"sqlite": "SQLite", "postgresql": "PostgreSQL"}.get(backend, backend)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--database-url")
@@ -73,28 +106,9 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         url = args.database_url or f"sqlite:///{tmp}/bench.sqlite"
-        app = create_app(
-            {
-                "SQLALCHEMY_DATABASE_URI": url,
-                "SECRET_KEY": "bench",
-                "TESTING": True,
-                "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
-                "RATELIMIT_ENABLED": False,
-            }
-        )
+        app, client, headers, today = owner_app(url)
         with app.app_context():
-            db.drop_all()
-            db.create_all()
-            seed_all()
-            org = auth_services.create_org("bench", "Bench")
-            auth_services.create_user("owner@bench.example", PASSWORD, Role.OWNER, org)
-            engine, backend = db.engine, db.engine.url.get_backend_name()
-            today = local_today().isoformat()
-        client = app.test_client()
-        token = client.post(
-            "/api/v1/auth/token", json={"email": "owner@bench.example", "password": PASSWORD}
-        ).json["token"]
-        headers = {"Authorization": f"Bearer {token}"}
+            engine = db.engine
         pilot_id = recruiting_pilot(client, headers, today)
         body = csv_text(args.rows).encode()
         statements = []
@@ -109,8 +123,10 @@ def main() -> None:
         elapsed = time.perf_counter() - start
         assert response.status_code == 201, response.get_data(as_text=True)[:500]
         assert response.json["enrolled"] == args.rows
-        name = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}.get(backend, backend)
-        print(f"CSV {args.rows} rows: {elapsed:.2f} s ({name}), {len(statements)} SQL statements")
+        print(
+            f"CSV {args.rows} rows: {elapsed:.2f} s ({engine_name(app)}), "
+            f"{len(statements)} SQL statements"
+        )
         with app.app_context():
             db.engine.dispose()
 

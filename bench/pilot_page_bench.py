@@ -13,13 +13,8 @@ import io
 import tempfile
 import time
 
-from bench.enrol_csv_bench import PASSWORD, csv_text, recruiting_pilot
-from crossover import create_app
-from crossover.auth import services as auth_services
-from crossover.auth.models import Role
-from crossover.config import local_today
-from crossover.extensions import db
-from crossover.seed import seed_all
+# A sibling script: run as `python bench/pilot_page_bench.py`, its folder is on sys.path.
+from enrol_csv_bench import PASSWORD, csv_text, engine_name, owner_app, recruiting_pilot
 
 
 def enrol(client, headers, pilot_id: int, people: int) -> None:
@@ -43,29 +38,7 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         url = args.database_url or f"sqlite:///{tmp}/bench.sqlite"
-        app = create_app(
-            {
-                "SQLALCHEMY_DATABASE_URI": url,
-                "SECRET_KEY": "bench",
-                "TESTING": True,
-                "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
-                "RATELIMIT_ENABLED": False,
-                "WTF_CSRF_ENABLED": False,
-            }
-        )
-        with app.app_context():
-            db.drop_all()
-            db.create_all()
-            seed_all()
-            org = auth_services.create_org("bench", "Bench")
-            auth_services.create_user("owner@bench.example", PASSWORD, Role.OWNER, org)
-            today = local_today().isoformat()
-            backend = db.engine.url.get_backend_name()
-        client = app.test_client()
-        token = client.post(
-            "/api/v1/auth/token", json={"email": "owner@bench.example", "password": PASSWORD}
-        ).json["token"]
-        headers = {"Authorization": f"Bearer {token}"}
+        app, client, headers, today = owner_app(url, WTF_CSRF_ENABLED=False)
         pilot_id = recruiting_pilot(client, headers, today)
         enrol(client, headers, pilot_id, args.people)
         client.post("/login", data={"email": "owner@bench.example", "password": PASSWORD})
@@ -75,7 +48,7 @@ def main() -> None:
         elapsed = time.perf_counter() - start
         assert response.status_code == 200, response.status_code
         size = len(response.data)
-        name = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}.get(backend, backend)
+        name = engine_name(app)
         print(
             f"pilot page with {args.people} enrolments: {elapsed:.2f} s, "
             f"{size / 1e6:.2f} MB ({size} bytes) ({name})"
