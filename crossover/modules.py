@@ -25,7 +25,9 @@ MODULES = (
 def register_blueprints(app: Flask, api) -> None:
     from crossover.extensions import csrf
 
-    for module in MODULES:
-        api.register_blueprint(module.api_blp)
-        csrf.exempt(module.api_blp)  # the API authenticates by bearer token, not cookie
-        app.register_blueprint(module.pages_bp)
+    for module in MODULES:  # a module brings an API blueprint, a pages blueprint, or both
+        if (api_blp := getattr(module, "api_blp", None)) is not None:
+            api.register_blueprint(api_blp)
+            csrf.exempt(api_blp)  # the API authenticates by bearer token, not cookie
+        if (pages_bp := getattr(module, "pages_bp", None)) is not None:
+            app.register_blueprint(pages_bp)
