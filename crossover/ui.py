@@ -89,14 +89,19 @@ def nav_items() -> list[dict]:
 
 
 def number(value, digits: int = 2) -> str:
-    """A figure for a table; withheld or undefined values show as an em dash."""
-    return "—" if value is None else f"{value:.{digits}f}"
+    """A figure for a table; withheld or undefined values show as an em dash, and a value that
+    rounds to zero prints as 0.00, never -0.00."""
+    if value is None:
+        return "—"
+    text = f"{value:.{digits}f}"
+    return f"{0:.{digits}f}" if float(text) == 0 else text
 
 
 def p_value(value) -> str:
+    """p for a table cell: '<' and its figure joined by a no-break space so they never wrap."""
     if value is None:
         return "—"
-    return "< 0.001" if value < 0.001 else f"{value:.3f}"
+    return "<\u00a00.001" if value < 0.001 else f"{value:.3f}"
 
 
 def p_statement(value) -> str:

@@ -1,5 +1,7 @@
 """The catalogue as a 7×3 grid, a cell's initiatives, initiative detail and editing."""
 
+from collections.abc import Callable
+
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
@@ -12,15 +14,32 @@ from crossover.forms import flash_error, load
 
 pages_bp = Blueprint("catalogue", __name__)
 
+# What domains above the catalogue add to its pages: pilots and evidence import the catalogue, so
+# they register here as they are imported (crossover.evidence.catalogue_view) rather than being
+# imported by it. Each returns extra template variables.
+grid_context: list[Callable[[], dict]] = []
+initiative_context: list[Callable[[object], dict]] = []
+
+
+def _extras(providers: list[Callable], *args) -> dict:
+    extras: dict = {}
+    for provider in providers:
+        extras.update(provider(*args))
+    return extras
+
 
 @pages_bp.route("/")
 @page_auth()
 def grid():
-    """Show the grid with a count per cell."""
+    """Show the grid with a count per cell, and what registered domains know of each cell."""
     data = services.grid()
     counts = {(c["venue"], c["level"]): c["initiatives"] for c in data["cells"]}
     return render_template(
-        "catalogue/grid.html", venues=data["venues"], levels=data["levels"], counts=counts
+        "catalogue/grid.html",
+        venues=data["venues"],
+        levels=data["levels"],
+        counts=counts,
+        **_extras(grid_context),
     )
 
 
@@ -56,6 +75,7 @@ def initiative_detail(initiative_id: int):
         initiative=initiative,
         effects=effects,
         may_edit=services.may_edit(initiative, actor()),
+        **_extras(initiative_context, initiative),
     )
 
 

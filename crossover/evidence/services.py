@@ -326,8 +326,12 @@ def all_results(k: int) -> list[dict]:
     return results
 
 
-def board(filters: dict | None = None) -> dict:
-    """The 7×3 grid of pooled effects, the same per initiative, and the pilot list."""
+def board(filters: dict | None = None, *, with_variance: bool = False) -> dict:
+    """The 7×3 grid of pooled effects, the same per initiative, and the pilot list.
+
+    `with_variance` keeps each pilot's sampling variance, which the pages need for the forest
+    plots' weights; the API leaves it out.
+    """
     filters = filters or {}
     k = privacy_k()
     results = [r for r in all_results(k) if _matches(r, filters)]
@@ -360,7 +364,11 @@ def board(filters: dict | None = None) -> dict:
         }
         for (i, venue, level), rows in sorted(by_initiative.items())
     ]
-    public = [{key: value for key, value in r.items() if key != "variance"} for r in results]
+    public = (
+        results
+        if with_variance
+        else [{key: value for key, value in r.items() if key != "variance"} for r in results]
+    )
     return {
         "privacy_k": k,
         "filters": {key: str(value) for key, value in filters.items()},

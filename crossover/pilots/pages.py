@@ -2,6 +2,7 @@
 invitation links and status, matching and session logs."""
 
 from collections import Counter
+from collections.abc import Callable
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -114,11 +115,20 @@ def _form_planner(form) -> dict:
     return _planner(min_dz, alpha, form.get("direction") or "increase", planned_n)
 
 
+# What the evidence adds to the list (n and verdict per pilot): it imports pilots, so it registers
+# here (crossover.evidence.contributions). Each takes the listed pilots, returns template variables.
+list_context: list[Callable[[list], dict]] = []
+
+
 @pages_bp.route("/pilots")
 @page_auth(Role.OWNER, Role.ADMIN)
 def pilot_list():
     """List the organization's pilots (all pilots for admins)."""
-    return render_template("pilots/list.html", pilots=services.list_pilots(actor()))
+    pilots = services.list_pilots(actor())
+    extras: dict = {}
+    for provider in list_context:
+        extras.update(provider(pilots))
+    return render_template("pilots/list.html", pilots=pilots, **extras)
 
 
 @pages_bp.route("/pilots/new", methods=["GET", "POST"])
