@@ -10,7 +10,12 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from crossover import audit
-from crossover.analysis import paired_n_for_power, paired_power
+from crossover.analysis import (
+    paired_n_for_power,
+    paired_power,
+    two_arm_n_for_power,
+    two_arm_power,
+)
 from crossover.auth.access import actor, page_auth
 from crossover.auth.models import Role
 from crossover.catalogue import services as catalogue
@@ -88,10 +93,16 @@ def _pilot_form_data(form, numbers: FormNumbers, *, include_design: bool) -> dic
             "preregistration": {k: v for k, v in preregistration.items() if v is not None},
         }
     )
+    if data["has_comparison"] and form.get("allocation"):
+        data["preregistration"]["allocation"] = form.get("allocation")
     return {k: v for k, v in data.items() if v is not None}
 
 
 NO_PLAN = {"needed": None, "power": None}
+NO_TWO_ARM_PLAN = {"per_arm": None, "total": None, "power": None}
+# The planner's pre-post correlation until the owner gives one: a cautious value for a
+# questionnaire re-measured a few months later (ANCOVA gains more the higher it is).
+DEFAULT_RHO = 0.5
 
 
 def _planner(min_dz: float, alpha: float, direction: str, planned_n: int) -> dict:
@@ -104,14 +115,38 @@ def _planner(min_dz: float, alpha: float, direction: str, planned_n: int) -> dic
         return NO_PLAN
 
 
+def _two_arm_planner(d: float, rho: float, alpha: float, direction: str, per_arm: int) -> dict:
+    """People per arm for a randomised pilot analysed by ANCOVA, and the planned n's power."""
+    try:
+        needed = two_arm_n_for_power(d, rho, alpha, 0.8, direction)
+        power = two_arm_power(per_arm, d, rho, alpha, direction).power if per_arm >= 2 else None
+        return {"per_arm": needed.per_arm_needed, "total": needed.total_needed, "power": power}
+    except (ValueError, TypeError):
+        return NO_TWO_ARM_PLAN
+
+
+def _randomised_comparison(form) -> bool:
+    """The two-arm figure applies to a comparison arm drawn by lot (the default allocation)."""
+    return checked(form, "has_comparison") and form.get("allocation") != "assigned"
+
+
 def _form_planner(form) -> dict:
     """The planner for a form as typed; an unreadable number leaves the figures blank."""
     min_dz = decimal_number(form.get("min_dz") or "0.2")
     alpha = decimal_number(form.get("alpha") or "0.05")
     planned_n = whole_number(form.get("planned_n") or "0")
+    rho = decimal_number(form.get("rho") or str(DEFAULT_RHO))
     if min_dz is None or alpha is None or planned_n is None:
-        return NO_PLAN
-    return _planner(min_dz, alpha, form.get("direction") or "increase", planned_n)
+        plan = dict(NO_PLAN, two_arm=NO_TWO_ARM_PLAN)
+    else:
+        direction = form.get("direction") or "increase"
+        plan = dict(_planner(min_dz, alpha, direction, planned_n))
+        plan["two_arm"] = (
+            NO_TWO_ARM_PLAN
+            if rho is None
+            else _two_arm_planner(min_dz, rho, alpha, direction, planned_n)
+        )
+    return dict(plan, show_two_arm=_randomised_comparison(form))
 
 
 @pages_bp.route("/pilots")
@@ -138,6 +173,8 @@ def pilot_new():
             "followup_days": "30, 60",
             "format": "mentoring",
             "outcome": "total",
+            "allocation": "randomised",
+            "rho": str(DEFAULT_RHO),
         }
     )
     errors: dict = {}
@@ -201,6 +238,8 @@ def _form_from_pilot(pilot) -> dict:
         "instrument_id": str(pilot.instrument_id),
         "format": pilot.format.value,
         "has_comparison": "on" if pilot.has_comparison else "",
+        "allocation": pilot.allocation.value if pilot.allocation else "randomised",
+        "rho": str(DEFAULT_RHO),
         "planned_n": str(pilot.planned_n),
         "starts_on": pilot.starts_on.isoformat(),
         "ends_on": pilot.ends_on.isoformat(),

@@ -40,6 +40,55 @@ def test_new_pilot_page_shows_power_planner(client, users):
     assert "Power of the planned n" in page
 
 
+def test_two_arm_planner_hidden_without_a_randomised_comparison_arm(client, users):
+    users.login("owner@acme.example")
+    page = client.get("/pilots/new", headers=EN).get_data(as_text=True)
+    assert 'id="two-arm-planner" hidden' in page  # no comparison arm by default
+    assert 'id="rho"' in page and 'value="0.5"' in page  # the default rho
+    # An assigned (owner-chosen) comparison arm is not the randomised design either.
+    page = _register(client, users, title="", has_comparison="on", allocation="assigned")
+    assert 'id="two-arm-planner" hidden' in page.get_data(as_text=True)
+
+
+def test_two_arm_planner_for_a_randomised_comparison_arm(client, users):
+    users.login("owner@acme.example")
+    # A failed save re-renders the form as typed: comparison arm, randomised, rho 0.5.
+    response = _register(client, users, title="", has_comparison="on", allocation="randomised")
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert 'id="two-arm-planner">' in page and 'id="rho-explained"' in page
+    # power.t.test(type = "two.sample", delta = 0.4, sd = sqrt(1 - 0.5^2), power = 0.8,
+    #              alternative = "one.sided")$n = 58.6497479914885 -> 59 per arm
+    assert 'id="per-arm-needed">59<' in page and 'id="total-needed">118<' in page
+    # power.t.test(type = "two.sample", n = 30, delta = 0.4, sd = sqrt(1 - 0.5^2),
+    #              alternative = "one.sided")$power = 0.548977921888625
+    assert 'id="two-arm-power">55%<' in page
+    assert 'id="two-arm-low-power" hidden' not in page
+    # A higher pre-post correlation: power.t.test(type = "two.sample", delta = 0.4,
+    #   sd = sqrt(1 - 0.7^2), power = 0.8, alternative = "one.sided")$n = 40.1076987024287
+    page = _register(client, users, title="", has_comparison="on", rho="0.7")
+    assert 'id="per-arm-needed">41<' in page.get_data(as_text=True)
+    # A rho out of range leaves the figures blank instead of failing.
+    page = _register(client, users, title="", has_comparison="on", rho="1").get_data(as_text=True)
+    assert 'id="per-arm-needed">—<' in page
+
+
+def test_allocation_chosen_on_the_form_is_preregistered(client, users):
+    users.login("owner@acme.example")
+    assigned = _register(client, users, has_comparison="on", allocation="assigned")
+    pilot_id = int(assigned.location.rsplit("/", 1)[1])
+    pilot = client.get(f"/api/v1/pilots/{pilot_id}", headers=users.owner).json
+    assert pilot["preregistration"]["allocation"] == "assigned"
+    edit = client.get(f"/pilots/{pilot_id}/edit", headers=EN).get_data(as_text=True)
+    assert 'value="assigned" selected' in edit and 'id="two-arm-planner" hidden' in edit
+    randomised = _register(client, users, has_comparison="on")
+    pilot_id = int(randomised.location.rsplit("/", 1)[1])
+    pilot = client.get(f"/api/v1/pilots/{pilot_id}", headers=users.owner).json
+    assert pilot["preregistration"]["allocation"] == "randomised"
+    edit = client.get(f"/pilots/{pilot_id}/edit", headers=EN).get_data(as_text=True)
+    assert 'id="two-arm-planner">' in edit
+
+
 def test_register_pilot_through_the_form(client, users):
     users.login("owner@acme.example")
     response = _register(client, users)
