@@ -20,6 +20,7 @@ from crossover.auth.access import actor, page_auth
 from crossover.auth.models import Role
 from crossover.catalogue import services as catalogue
 from crossover.config import local_today
+from crossover.confirmation import confirmation_page, is_confirmed
 from crossover.errors import DomainError, Invalid
 from crossover.extensions import db
 from crossover.forms import (
@@ -275,6 +276,7 @@ def _render_detail(pilot, form=None, errors: dict | None = None, status: int = 2
         if m.organization_id != pilot.organization_id
     ]
     age_bands = catalogue.options("age_band")
+    participants = services.count_participants(pilot) if is_owner else 0
     return render_template(
         "pilots/detail.html",
         pilot=pilot,
@@ -286,14 +288,14 @@ def _render_detail(pilot, form=None, errors: dict | None = None, status: int = 2
         total=total,
         page=page,
         pages=max(1, -(-total // links.ENROLLMENT_PAGE_SIZE)),
-        participants=services.count_participants(pilot) if is_owner else 0,
+        participants=participants,
+        consequence=_next_consequence(pilot, participants) if is_owner else "",
         mentors=mentors,
         next_status=services.NEXT_STATUS.get(pilot.status),
         age_bands=age_bands,
         career_phases=catalogue.options("career_phase"),
         default_age_band=_first_eligible(age_bands, pilot.eligible_age_bands),
         planner=_planner(pilot.min_dz, pilot.alpha, pilot.direction.value, pilot.planned_n),
-        today=local_today(),
         form=form or {},
         errors=errors or {},
     ), status
@@ -322,13 +324,66 @@ def _back(pilot_id: int):
     return redirect(url_for("pilots.pilot_detail", pilot_id=pilot_id))
 
 
+def transition_consequence(pilot, to: str, participants: int, today) -> str:
+    """What a move cannot undo, said before it happens: on the page, in the dialog and on the
+    no-JavaScript confirmation page. Empty when the move needs no confirmation."""
+    if to == "recruiting":
+        return _(
+            "Leaving draft freezes the preregistration: the design, outcome and test can no "
+            "longer be changed."
+        )
+    if to != "closed":
+        return ""
+    parts = [
+        _("Closing ends the pilot: no more answers are collected and the report becomes final.")
+    ]
+    if today < pilot.ends_on:
+        parts.append(_("It closes early: the planned end is %(date)s.", date=pilot.ends_on))
+    if participants < pilot.planned_n:
+        parts.append(
+            _(
+                "Only %(n)s of the %(planned)s planned participants are enrolled.",
+                n=participants,
+                planned=pilot.planned_n,
+            )
+        )
+    return " ".join(parts)
+
+
+def _next_consequence(pilot, participants: int) -> str:
+    next_status = services.NEXT_STATUS.get(pilot.status)
+    if next_status is None:
+        return ""
+    return transition_consequence(pilot, next_status.value, participants, local_today())
+
+
+def _confirm_transition(pilot, to: str):
+    """The no-JavaScript confirmation of an irreversible move, or None when none is needed."""
+    next_status = services.NEXT_STATUS.get(pilot.status)
+    if next_status is None or to != next_status.value:
+        return None  # not the next step: the service refuses it as before
+    consequence = _next_consequence(pilot, services.count_participants(pilot))
+    if not consequence:
+        return None
+    return confirmation_page(
+        message=f"{consequence} {_('Continue?')}",
+        action=url_for("pilots.pilot_transition", pilot_id=pilot.id),
+        confirm_label=_("Move to: %(status)s", status=label("pilot_status", to)),
+        cancel_url=url_for("pilots.pilot_detail", pilot_id=pilot.id),
+        fields={"to": to},
+    )
+
+
 @pages_bp.post(f"{PILOT}/transition")
 @page_auth(Role.OWNER)
 def pilot_transition(pilot_id: int):
-    """Move the pilot to its next lifecycle state."""
+    """Move the pilot to its next lifecycle state (after a confirmation when irreversible)."""
     pilot = services.get_owned_pilot(pilot_id, actor())
+    to = request.form.get("to", "")
+    if not is_confirmed(request.form) and (page := _confirm_transition(pilot, to)) is not None:
+        return page
     try:
-        pilot = services.transition(pilot, request.form.get("to", ""), actor=actor())
+        pilot = services.transition(pilot, to, actor=actor())
         flash(
             _("The pilot is now %(status)s.", status=label("pilot_status", pilot.status.value)),
             "success",
@@ -475,8 +530,15 @@ def pilot_send_invitations(pilot_id: int):
 @pages_bp.post("/enrollments/<id:enrollment_id>/erase")
 @page_auth(Role.OWNER)
 def enrollment_erase(enrollment_id: int):
-    """Erase a participant's contact data."""
+    """Erase a participant's contact data (after a confirmation: it cannot be undone)."""
     enrollment = services.get_owned_enrollment(enrollment_id, actor())
+    if not is_confirmed(request.form):
+        return confirmation_page(
+            message=f"{_('Erase this contact?')} ({enrollment.code})",
+            action=url_for("pilots.enrollment_erase", enrollment_id=enrollment.id),
+            confirm_label=_("Erase contact"),
+            cancel_url=url_for("pilots.pilot_detail", pilot_id=enrollment.pilot_id),
+        )
     services.erase_contact(enrollment, actor=actor())
     flash(
         _("Contact data of %(code)s erased; the answers stay, anonymous.", code=enrollment.code),

@@ -4,9 +4,10 @@ from datetime import timedelta
 import io
 import re
 
-from tests.factories import TODAY, initiative_id, make_mentor, make_pilot
+from tests.factories import TODAY, enroll, initiative_id, make_mentor, make_pilot
 
 EN = {"Accept-Language": "en"}
+JA = {"Accept-Language": "ja"}
 
 
 def _register(client, users, **overrides):
@@ -115,7 +116,7 @@ def test_lifecycle_enrol_and_refusal_reason(client, users):
     users.login("owner@acme.example")
     pilot_url = _register(client, users).location
     pilot_id = int(pilot_url.rsplit("/", 1)[1])
-    client.post(f"/pilots/{pilot_id}/transition", data={"to": "recruiting"})
+    client.post(f"/pilots/{pilot_id}/transition", data={"to": "recruiting", "confirmed": "1"})
     refused = client.post(
         f"/pilots/{pilot_id}/enroll",
         data={"age_band": "40-44", "career_phase": "post_off", "consent": "on"},
@@ -205,6 +206,92 @@ def test_match_and_log_session_through_pages(client, users):
     assert (
         "Session logged." in page and "45 minutes in all" in page and "棚卸し, 社外の視点" in page
     )
+
+
+def _confirmation(response) -> str:
+    """A no-JavaScript confirmation page: 200, a confirm form carrying confirmed=1, a way back."""
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert 'id="confirmation"' in page and 'name="confirmed" value="1"' in page
+    assert 'id="cancel"' in page
+    return page
+
+
+def _status(client, users, pilot_id) -> str:
+    return client.get(f"/api/v1/pilots/{pilot_id}", headers=users.owner).json["status"]
+
+
+def test_leaving_draft_without_javascript_asks_on_a_page_first(client, users):
+    pilot = make_pilot(client, users.owner)
+    users.login("owner@acme.example")
+    url = f"/pilots/{pilot['id']}/transition"
+    # The page gives the dialog's words to data-confirm (confirm.js) ...
+    detail = client.get(f"/pilots/{pilot['id']}", headers=EN).get_data(as_text=True)
+    dialog = "Leaving draft freezes the preregistration: the design, outcome and test can no "
+    assert f'data-confirm="{dialog}' in detail
+    # ... and without JavaScript the form arrives without confirmed: a page asks instead.
+    page = _confirmation(client.post(url, data={"to": "recruiting"}, headers=EN))
+    assert dialog in page and "Continue?" in page and "Move to: Recruiting" in page
+    assert f'action="{url}"' in page and 'name="to" value="recruiting"' in page
+    assert f'href="/pilots/{pilot["id"]}" id="cancel"' in page
+    assert _status(client, users, pilot["id"]) == "draft"  # nothing happened yet
+    done = client.post(url, data={"to": "recruiting", "confirmed": "1"})
+    assert done.status_code == 302 and _status(client, users, pilot["id"]) == "recruiting"
+    # A move with nothing irreversible to say goes ahead in one step, as before.
+    assert client.post(url, data={"to": "running"}).status_code == 302
+    assert _status(client, users, pilot["id"]) == "running"
+
+
+def test_closing_without_javascript_states_the_consequence_in_japanese(client, users):
+    pilot = make_pilot(client, users.owner, status="running")
+    users.login("owner@acme.example")
+    url = f"/pilots/{pilot['id']}/transition"
+    page = _confirmation(client.post(url, data={"to": "closed"}, headers=JA))
+    assert "予定より早い締め切りです" in page
+    assert f"登録者は予定 {pilot['planned_n']} 人のうち 0 人だけです。" in page
+    assert _status(client, users, pilot["id"]) == "running"
+    client.post(url, data={"to": "closed", "confirmed": "1"})
+    assert _status(client, users, pilot["id"]) == "closed"
+
+
+def test_erasing_a_contact_without_javascript_asks_first(client, users):
+    pilot = make_pilot(client, users.owner, status="recruiting")
+    person = enroll(client, users.owner, pilot["id"], email="taro@example.com")
+    users.login("owner@acme.example")
+    url = f"/enrollments/{person['id']}/erase"
+    page = _confirmation(client.post(url, headers=EN))
+    assert "Erase this contact?" in page and person["code"] in page
+    kept = client.get(f"/api/v1/enrollments/{person['id']}", headers=users.owner).json
+    assert kept["has_contact"] is True
+    assert client.post(url, data={"confirmed": "1"}).status_code == 302
+    erased = client.get(f"/api/v1/enrollments/{person['id']}", headers=users.owner).json
+    assert erased["has_contact"] is False
+
+
+def test_ending_a_match_without_javascript_asks_first(client, users):
+    mentor = make_mentor(client, users.owner2, capacity=1)
+    pilot = make_pilot(client, users.owner, status="running")
+    person = enroll(client, users.owner, pilot["id"])
+    match = client.post(
+        f"/api/v1/pilots/{pilot['id']}/matches",
+        headers=users.owner,
+        json={"enrollment_id": person["id"], "mentor_id": mentor["id"]},
+    ).json
+    users.login("owner@acme.example")
+    url = f"/matches/{match['id']}/end"
+    page = _confirmation(client.post(url, headers=JA))
+    assert "このマッチングを終えますか？以後のセッションは記録できなくなり" in page
+    matches = client.get(f"/api/v1/pilots/{pilot['id']}/matches", headers=users.owner).json
+    assert matches[0]["ended_at"] is None
+    assert (
+        client.get(f"/api/v1/mentors/{mentor['id']}", headers=users.owner2).json["active_matches"]
+        == 1
+    )
+    assert client.post(url, data={"confirmed": "1"}).status_code == 302
+    matches = client.get(f"/api/v1/pilots/{pilot['id']}/matches", headers=users.owner).json
+    assert matches[0]["ended_at"] is not None
+    # Ending it again needs no confirmation: nothing is left to lose.
+    assert client.post(url).status_code == 302
 
 
 def test_mentor_pool_page_registers_mentors(client, users):
