@@ -269,7 +269,14 @@ def _render_detail(pilot, form=None, errors: dict | None = None, status: int = 2
     enrollments, total = links.enrollment_page(pilot, page) if is_owner else ([], 0)
     matches = mentoring.list_matches(pilot) if is_owner else []
     matched = {m.enrollment_id for m in matches}
-    unmatched = services.unmatched_participants(pilot, matched) if is_owner else []
+    search = _picker_search(request.args)
+    unmatched = services.unmatched_participants(pilot, matched, search=search) if is_owner else []
+    # Counted only when the cap is reached: below it the picker already shows everyone.
+    unmatched_total = (
+        services.count_unmatched(pilot, matched, search)
+        if len(unmatched) >= services.PICKER_SIZE
+        else len(unmatched)
+    )
     mentors = [
         m
         for m in mentoring.list_mentors(available=True)
@@ -285,6 +292,8 @@ def _render_detail(pilot, form=None, errors: dict | None = None, status: int = 2
         enrollments=enrollments,
         matches=matches,
         unmatched=unmatched,
+        unmatched_total=unmatched_total,
+        search=search,
         total=total,
         page=page,
         pages=max(1, -(-total // links.ENROLLMENT_PAGE_SIZE)),
@@ -299,6 +308,20 @@ def _render_detail(pilot, form=None, errors: dict | None = None, status: int = 2
         form=form or {},
         errors=errors or {},
     ), status
+
+
+def _picker_search(args) -> services.PickerSearch:
+    """The match picker's search as typed (?find_code=&find_age_band=&find_phase=); a value
+    that is no known option is ignored rather than refused: it is a search, not a save."""
+    return services.PickerSearch(
+        code=(args.get("find_code") or "").strip()[:32],
+        age_band=_known(args.get("find_age_band"), "age_band"),
+        career_phase=_known(args.get("find_phase"), "career_phase"),
+    )
+
+
+def _known(value: str | None, kind: str) -> str:
+    return value if value and value in {o.key for o in catalogue.options(kind)} else ""
 
 
 def _page_number(text: str | None) -> int:
