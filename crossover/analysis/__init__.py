@@ -33,7 +33,14 @@ from crossover.analysis.paired import (
     signed_rank,
     wilcoxon_signed_rank,
 )
-from crossover.analysis.power import PowerResult, paired_n_for_power, paired_power
+from crossover.analysis.power import (
+    PowerResult,
+    TwoArmPowerResult,
+    paired_n_for_power,
+    paired_power,
+    two_arm_n_for_power,
+    two_arm_power,
+)
 from crossover.analysis.ranking import competition_ranks
 from crossover.analysis.reliability import cronbach_alpha
 from crossover.analysis.verdict import Judgement, Rule, Verdict, judge, verdict
@@ -51,6 +58,7 @@ __all__ = [
     "ShapiroWilk",
     "SignTest",
     "Spearman",
+    "TwoArmPowerResult",
     "Verdict",
     "WelchTest",
     "WilcoxonTest",
@@ -80,6 +88,8 @@ __all__ = [
     "signed_rank",
     "smd_variance",
     "spearman",
+    "two_arm_n_for_power",
+    "two_arm_power",
     "verdict",
     "welch",
     "wilcoxon_signed_rank",

@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 
 from crossover.auth.access import actor, page_auth
 from crossover.auth.models import Role
+from crossover.confirmation import confirmation_page, is_confirmed
 from crossover.errors import DomainError
 from crossover.forms import FormNumbers, flash_error, load, whole_number
 from crossover.mentoring import services
@@ -86,8 +87,20 @@ def session_log(match_id: int):
 @pages_bp.post(f"{MATCH}/end")
 @page_auth(Role.OWNER)
 def match_end(match_id: int):
-    """End a match."""
-    found = services.end_match(services.get_owned_match(match_id, actor()), actor=actor())
+    """End a match (after a confirmation: it cannot be reopened)."""
+    found = services.get_owned_match(match_id, actor())
+    if found.ended_at is None and not is_confirmed(request.form):
+        return confirmation_page(
+            # The dialog's own words (pilots/detail.html), typographic apostrophe included.
+            message=_(
+                "End this match? No more sessions can be logged on it, and the mentor’s place "  # noqa: RUF001
+                "is given back."
+            ),
+            action=url_for("mentoring.match_end", match_id=found.id),
+            confirm_label=_("End match"),
+            cancel_url=url_for("pilots.pilot_detail", pilot_id=found.pilot_id),
+        )
+    found = services.end_match(found, actor=actor())
     flash(_("Match ended."), "success")
     return redirect(url_for("pilots.pilot_detail", pilot_id=found.pilot_id))  # message at the top
 

@@ -4,7 +4,12 @@ from flask import jsonify
 from flask.views import MethodView
 import marshmallow as ma
 
-from crossover.analysis import paired_n_for_power, paired_power
+from crossover.analysis import (
+    paired_n_for_power,
+    paired_power,
+    two_arm_n_for_power,
+    two_arm_power,
+)
 from crossover.api import Blueprint, Schema
 from crossover.auth.access import actor, api_auth
 from crossover.auth.models import Role
@@ -155,27 +160,92 @@ class EnrollmentErase(MethodView):
         return links.annotate_enrollments(enrollment.pilot, [enrollment])[0]
 
 
+DESIGNS = ("paired", "two_arm")
+EFFECT_OF = {"paired": "dz", "two_arm": "d"}
+
+
 class PowerQueryArgsSchema(Schema):
-    dz = ma.fields.Float(required=True, validate=ma.validate.Range(0.01, 5))
+    design = ma.fields.String(
+        load_default="paired",
+        validate=ma.validate.OneOf(DESIGNS),
+        metadata={
+            "description": "paired: one group measured before and after (give dz). two_arm: a "
+            "randomised pilot with a comparison arm, analysed by ANCOVA post ~ pre + arm "
+            "(give d and rho)."
+        },
+    )
+    dz = ma.fields.Float(
+        validate=ma.validate.Range(0.01, 5),
+        metadata={"description": "paired: mean change over the SD of the changes (required)"},
+    )
+    d = ma.fields.Float(
+        validate=ma.validate.Range(0.01, 5),
+        metadata={"description": "two_arm: difference in post means over the SD (required)"},
+    )
+    rho = ma.fields.Float(
+        validate=ma.validate.Range(0, 1, max_inclusive=False),
+        metadata={
+            "description": "two_arm: correlation of pre and post scores, 0 <= rho < 1 "
+            "(required); ANCOVA leaves an SD of sqrt(1 - rho^2)"
+        },
+    )
     alpha = ma.fields.Float(load_default=0.05, validate=ma.validate.Range(0.0001, 0.5))
     power = ma.fields.Float(validate=ma.validate.Range(0.05, 0.999))
-    n = ma.fields.Integer(validate=ma.validate.Range(2, 10_000_000))
+    n = ma.fields.Integer(
+        validate=ma.validate.Range(2, 10_000_000),
+        metadata={"description": "Pairs (paired) or people per arm (two_arm)"},
+    )
     direction = ma.fields.String(
         load_default="increase", validate=ma.validate.OneOf(["increase", "decrease", "two-sided"])
     )
 
 
 class PowerSchema(Schema):
-    dz = ma.fields.Float()
+    design = ma.fields.String(dump_default="paired")
+    dz = ma.fields.Float(metadata={"description": "paired only"})
+    d = ma.fields.Float(metadata={"description": "two_arm only"})
+    rho = ma.fields.Float(metadata={"description": "two_arm only"})
+    adjusted_sd = ma.fields.Float(
+        metadata={"description": "two_arm only: sqrt(1 - rho^2), the sd given to power.t.test"}
+    )
     alpha = ma.fields.Float()
     direction = ma.fields.String()
     n = ma.fields.Integer(
-        attribute="pairs_needed", metadata={"description": "Pairs to recruit (rounded up)"}
+        attribute="pairs_needed",
+        metadata={"description": "paired only: pairs to recruit (rounded up)"},
+    )
+    n_per_arm = ma.fields.Integer(
+        attribute="per_arm_needed",
+        metadata={"description": "two_arm only: people to recruit in each arm (R's ceiling)"},
+    )
+    n_total = ma.fields.Integer(
+        attribute="total_needed",
+        metadata={"description": "two_arm only: people to recruit in both arms together"},
     )
     n_exact = ma.fields.Float(
-        attribute="n", metadata={"description": "Fractional n, as R's power.t.test"}
+        attribute="n",
+        metadata={"description": "Fractional n (pairs, or per arm), as R's power.t.test"},
     )
     power = ma.fields.Float()
+
+
+def _design_inputs(args: dict) -> dict:
+    """The effect (and rho) the chosen design needs; a missing or foreign one is 422."""
+    design = args["design"]
+    effect = EFFECT_OF[design]
+    errors: dict = {}
+    for name in ("dz", "d", "rho"):
+        wanted = name == effect or (name == "rho" and design == "two_arm")
+        if wanted and name not in args:
+            errors[name] = [f"Missing data for required field (design={design})."]
+        elif not wanted and name in args:
+            errors[name] = [f"Not used with design={design}."]
+    if errors:
+        raise Invalid("Give the inputs of the chosen design.", errors)
+    common = dict(alpha=args["alpha"], direction=args["direction"])
+    if design == "two_arm":
+        return {"d": args["d"], "rho": args["rho"], **common}
+    return {"dz": args["dz"], **common}
 
 
 @api_blp.route("/power")
@@ -184,15 +254,19 @@ class Power(MethodView):
     @api_blp.arguments(PowerQueryArgsSchema, location="query")
     @api_blp.response(200, PowerSchema)
     def get(self, args):
-        """Pairs needed for a power (give power), or the power of n pairs (give n)"""
+        """Pairs (paired) or people per arm (two_arm) needed for a power (give power), or the
+        power of n (give n)"""
         if ("power" in args) == ("n" in args):
             raise Invalid(
                 "Give exactly one of power and n.", {"power": ["Give power or n, not both."]}
             )
-        common = dict(dz=args["dz"], alpha=args["alpha"], direction=args["direction"])
+        inputs = _design_inputs(args)
+        two_arm = args["design"] == "two_arm"
         try:
             if "power" in args:
-                return paired_n_for_power(power=args["power"], **common)
-            return paired_power(n=args["n"], **common)
+                solve = two_arm_n_for_power if two_arm else paired_n_for_power
+                return solve(power=args["power"], **inputs)
+            return (two_arm_power if two_arm else paired_power)(n=args["n"], **inputs)
         except ValueError as error:
-            raise Invalid(str(error), {"dz": [str(error)]}) from None
+            field = EFFECT_OF[args["design"]]
+            raise Invalid(str(error), {field: [str(error)]}) from None

@@ -11,11 +11,17 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from crossover import audit
-from crossover.analysis import paired_n_for_power, paired_power
+from crossover.analysis import (
+    paired_n_for_power,
+    paired_power,
+    two_arm_n_for_power,
+    two_arm_power,
+)
 from crossover.auth.access import actor, page_auth
 from crossover.auth.models import Role
 from crossover.catalogue import services as catalogue
 from crossover.config import local_today
+from crossover.confirmation import confirmation_page, is_confirmed
 from crossover.errors import DomainError, Invalid
 from crossover.extensions import db
 from crossover.forms import (
@@ -89,10 +95,16 @@ def _pilot_form_data(form, numbers: FormNumbers, *, include_design: bool) -> dic
             "preregistration": {k: v for k, v in preregistration.items() if v is not None},
         }
     )
+    if data["has_comparison"] and form.get("allocation"):
+        data["preregistration"]["allocation"] = form.get("allocation")
     return {k: v for k, v in data.items() if v is not None}
 
 
 NO_PLAN = {"needed": None, "power": None}
+NO_TWO_ARM_PLAN = {"per_arm": None, "total": None, "power": None}
+# The planner's pre-post correlation until the owner gives one: a cautious value for a
+# questionnaire re-measured a few months later (ANCOVA gains more the higher it is).
+DEFAULT_RHO = 0.5
 
 
 def _planner(min_dz: float, alpha: float, direction: str, planned_n: int) -> dict:
@@ -105,14 +117,38 @@ def _planner(min_dz: float, alpha: float, direction: str, planned_n: int) -> dic
         return NO_PLAN
 
 
+def _two_arm_planner(d: float, rho: float, alpha: float, direction: str, per_arm: int) -> dict:
+    """People per arm for a randomised pilot analysed by ANCOVA, and the planned n's power."""
+    try:
+        needed = two_arm_n_for_power(d, rho, alpha, 0.8, direction)
+        power = two_arm_power(per_arm, d, rho, alpha, direction).power if per_arm >= 2 else None
+        return {"per_arm": needed.per_arm_needed, "total": needed.total_needed, "power": power}
+    except (ValueError, TypeError):
+        return NO_TWO_ARM_PLAN
+
+
+def _randomised_comparison(form) -> bool:
+    """The two-arm figure applies to a comparison arm drawn by lot (the default allocation)."""
+    return checked(form, "has_comparison") and form.get("allocation") != "assigned"
+
+
 def _form_planner(form) -> dict:
     """The planner for a form as typed; an unreadable number leaves the figures blank."""
     min_dz = decimal_number(form.get("min_dz") or "0.2")
     alpha = decimal_number(form.get("alpha") or "0.05")
     planned_n = whole_number(form.get("planned_n") or "0")
+    rho = decimal_number(form.get("rho") or str(DEFAULT_RHO))
     if min_dz is None or alpha is None or planned_n is None:
-        return NO_PLAN
-    return _planner(min_dz, alpha, form.get("direction") or "increase", planned_n)
+        plan = dict(NO_PLAN, two_arm=NO_TWO_ARM_PLAN)
+    else:
+        direction = form.get("direction") or "increase"
+        plan = dict(_planner(min_dz, alpha, direction, planned_n))
+        plan["two_arm"] = (
+            NO_TWO_ARM_PLAN
+            if rho is None
+            else _two_arm_planner(min_dz, rho, alpha, direction, planned_n)
+        )
+    return dict(plan, show_two_arm=_randomised_comparison(form))
 
 
 # What the evidence adds to the list (n and verdict per pilot): it imports pilots, so it registers
@@ -148,6 +184,8 @@ def pilot_new():
             "followup_days": "30, 60",
             "format": "mentoring",
             "outcome": "total",
+            "allocation": "randomised",
+            "rho": str(DEFAULT_RHO),
         }
     )
     errors: dict = {}
@@ -211,6 +249,8 @@ def _form_from_pilot(pilot) -> dict:
         "instrument_id": str(pilot.instrument_id),
         "format": pilot.format.value,
         "has_comparison": "on" if pilot.has_comparison else "",
+        "allocation": pilot.allocation.value if pilot.allocation else "randomised",
+        "rho": str(DEFAULT_RHO),
         "planned_n": str(pilot.planned_n),
         "starts_on": pilot.starts_on.isoformat(),
         "ends_on": pilot.ends_on.isoformat(),
@@ -239,13 +279,21 @@ def _render_detail(pilot, form=None, errors: dict | None = None, status: int = 2
     enrollments, total = links.enrollment_page(pilot, page) if is_owner else ([], 0)
     matches = mentoring.list_matches(pilot) if is_owner else []
     matched = {m.enrollment_id for m in matches}
-    unmatched = services.unmatched_participants(pilot, matched) if is_owner else []
+    search = _picker_search(request.args)
+    unmatched = services.unmatched_participants(pilot, matched, search=search) if is_owner else []
+    # Counted only when the cap is reached: below it the picker already shows everyone.
+    unmatched_total = (
+        services.count_unmatched(pilot, matched, search)
+        if len(unmatched) >= services.PICKER_SIZE
+        else len(unmatched)
+    )
     mentors = [
         m
         for m in mentoring.list_mentors(available=True)
         if m.organization_id != pilot.organization_id
     ]
     age_bands = catalogue.options("age_band")
+    participants = services.count_participants(pilot) if is_owner else 0
     return render_template(
         "pilots/detail.html",
         pilot=pilot,
@@ -254,20 +302,36 @@ def _render_detail(pilot, form=None, errors: dict | None = None, status: int = 2
         enrollments=enrollments,
         matches=matches,
         unmatched=unmatched,
+        unmatched_total=unmatched_total,
+        search=search,
         total=total,
         page=page,
         pages=max(1, -(-total // links.ENROLLMENT_PAGE_SIZE)),
-        participants=services.count_participants(pilot) if is_owner else 0,
+        participants=participants,
+        consequence=_next_consequence(pilot, participants) if is_owner else "",
         mentors=mentors,
         next_status=services.NEXT_STATUS.get(pilot.status),
         age_bands=age_bands,
         career_phases=catalogue.options("career_phase"),
         default_age_band=_first_eligible(age_bands, pilot.eligible_age_bands),
         planner=_planner(pilot.min_dz, pilot.alpha, pilot.direction.value, pilot.planned_n),
-        today=local_today(),
         form=form or {},
         errors=errors or {},
     ), status
+
+
+def _picker_search(args) -> services.PickerSearch:
+    """The match picker's search as typed (?find_code=&find_age_band=&find_phase=); a value
+    that is no known option is ignored rather than refused: it is a search, not a save."""
+    return services.PickerSearch(
+        code=(args.get("find_code") or "").strip()[:32],
+        age_band=_known(args.get("find_age_band"), "age_band"),
+        career_phase=_known(args.get("find_phase"), "career_phase"),
+    )
+
+
+def _known(value: str | None, kind: str) -> str:
+    return value if value and value in {o.key for o in catalogue.options(kind)} else ""
 
 
 def _page_number(text: str | None) -> int:
@@ -293,13 +357,66 @@ def _back(pilot_id: int):
     return redirect(url_for("pilots.pilot_detail", pilot_id=pilot_id))
 
 
+def transition_consequence(pilot, to: str, participants: int, today) -> str:
+    """What a move cannot undo, said before it happens: on the page, in the dialog and on the
+    no-JavaScript confirmation page. Empty when the move needs no confirmation."""
+    if to == "recruiting":
+        return _(
+            "Leaving draft freezes the preregistration: the design, outcome and test can no "
+            "longer be changed."
+        )
+    if to != "closed":
+        return ""
+    parts = [
+        _("Closing ends the pilot: no more answers are collected and the report becomes final.")
+    ]
+    if today < pilot.ends_on:
+        parts.append(_("It closes early: the planned end is %(date)s.", date=pilot.ends_on))
+    if participants < pilot.planned_n:
+        parts.append(
+            _(
+                "Only %(n)s of the %(planned)s planned participants are enrolled.",
+                n=participants,
+                planned=pilot.planned_n,
+            )
+        )
+    return " ".join(parts)
+
+
+def _next_consequence(pilot, participants: int) -> str:
+    next_status = services.NEXT_STATUS.get(pilot.status)
+    if next_status is None:
+        return ""
+    return transition_consequence(pilot, next_status.value, participants, local_today())
+
+
+def _confirm_transition(pilot, to: str):
+    """The no-JavaScript confirmation of an irreversible move, or None when none is needed."""
+    next_status = services.NEXT_STATUS.get(pilot.status)
+    if next_status is None or to != next_status.value:
+        return None  # not the next step: the service refuses it as before
+    consequence = _next_consequence(pilot, services.count_participants(pilot))
+    if not consequence:
+        return None
+    return confirmation_page(
+        message=f"{consequence} {_('Continue?')}",
+        action=url_for("pilots.pilot_transition", pilot_id=pilot.id),
+        confirm_label=_("Move to: %(status)s", status=label("pilot_status", to)),
+        cancel_url=url_for("pilots.pilot_detail", pilot_id=pilot.id),
+        fields={"to": to},
+    )
+
+
 @pages_bp.post(f"{PILOT}/transition")
 @page_auth(Role.OWNER)
 def pilot_transition(pilot_id: int):
-    """Move the pilot to its next lifecycle state."""
+    """Move the pilot to its next lifecycle state (after a confirmation when irreversible)."""
     pilot = services.get_owned_pilot(pilot_id, actor())
+    to = request.form.get("to", "")
+    if not is_confirmed(request.form) and (page := _confirm_transition(pilot, to)) is not None:
+        return page
     try:
-        pilot = services.transition(pilot, request.form.get("to", ""), actor=actor())
+        pilot = services.transition(pilot, to, actor=actor())
         flash(
             _("The pilot is now %(status)s.", status=label("pilot_status", pilot.status.value)),
             "success",
@@ -446,8 +563,15 @@ def pilot_send_invitations(pilot_id: int):
 @pages_bp.post("/enrollments/<id:enrollment_id>/erase")
 @page_auth(Role.OWNER)
 def enrollment_erase(enrollment_id: int):
-    """Erase a participant's contact data."""
+    """Erase a participant's contact data (after a confirmation: it cannot be undone)."""
     enrollment = services.get_owned_enrollment(enrollment_id, actor())
+    if not is_confirmed(request.form):
+        return confirmation_page(
+            message=f"{_('Erase this contact?')} ({enrollment.code})",
+            action=url_for("pilots.enrollment_erase", enrollment_id=enrollment.id),
+            confirm_label=_("Erase contact"),
+            cancel_url=url_for("pilots.pilot_detail", pilot_id=enrollment.pilot_id),
+        )
     services.erase_contact(enrollment, actor=actor())
     flash(
         _("Contact data of %(code)s erased; the answers stay, anonymous.", code=enrollment.code),

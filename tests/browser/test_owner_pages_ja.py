@@ -13,6 +13,7 @@ from tests.browser.axe import assert_accessible
 from tests.browser.conftest import ConsoleWatch
 from tests.browser.test_staff_pages import OWNER, _pilot_with_a_contact, _sign_in
 from tests.conftest import Users
+from tests.factories import make_mentor
 
 REVIEWER = "reviewer@example.com"
 
@@ -133,4 +134,109 @@ def test_owner_pilot_page_in_english_is_accessible(live, browser):
     page.goto(f"{base}/pilots/new")
     assert_accessible(page, "new pilot form (en)")
     assert page.locator("#low-power").is_visible()  # 30 pairs at dz 0.2: far under 80%
+    console.assert_clean()
+
+
+def _pilot_with_a_mentor_to_pick(app) -> int:
+    """A running pilot with a participant and a mentor of another organization: the match
+    picker and its search are on the page."""
+    pilot_id = _pilot_with_a_contact(app)
+    client = app.test_client()
+    users = Users(app, client)
+    users.create("owner@globex.example", Role.OWNER, "globex")
+    make_mentor(client, users.headers("owner@globex.example"))
+    return pilot_id
+
+
+def test_without_javascript_closing_asks_on_a_page_and_the_picker_searches(live, browser):
+    app, base = live
+    pilot_id = _pilot_with_a_mentor_to_pick(app)
+    context = browser.new_context(locale="ja-JP", java_script_enabled=False)
+    page = context.new_page()
+    _sign_in(page, base)
+    page.goto(f"{base}/pilots/{pilot_id}")
+
+    # The picker's search is a plain GET form.
+    page.select_option("#find_phase", "specialist")
+    page.click("#picker-search button[type=submit]")
+    page.wait_for_load_state()
+    assert "find_phase=specialist" in page.url
+    assert page.locator("#picker-none").is_visible() and page.locator("#match-form").count() == 0
+
+    # Closing: a page says what the dialog would say; cancel changes nothing.
+    page.click("#advance")
+    page.wait_for_load_state()
+    assert "予定より早い締め切りです" in page.locator("#consequence").inner_text()
+    page.click("#cancel")
+    page.wait_for_load_state()
+    assert page.locator("#pilot-status").inner_text() == "実施中"
+    page.click("#advance")
+    page.wait_for_load_state()
+    page.click("#confirm")
+    page.wait_for_load_state()
+    assert page.locator("#pilot-status").inner_text() == "終了"
+    context.close()
+
+
+def test_confirmation_page_and_picker_search_are_accessible(live, browser):
+    # axe-core needs JavaScript, so the no-JS confirmation page is reached by taking the
+    # form's data-confirm away: the form then posts without confirmed, as it does without JS.
+    app, base = live
+    pilot_id = _pilot_with_a_mentor_to_pick(app)
+    page = browser.new_page(locale="ja-JP")
+    console = ConsoleWatch(page)
+    _sign_in(page, base)
+    page.goto(f"{base}/pilots/{pilot_id}?find_phase=specialist")
+    assert page.locator("#picker-none").is_visible()
+    assert_accessible(page, "pilot page, picker search with no result (ja)")
+    page.goto(f"{base}/pilots/{pilot_id}?find_phase=post_off")
+    assert page.locator("#picker-found").is_visible()
+    assert_accessible(page, "pilot page, picker search with a result (ja)")
+    page.evaluate("() => document.getElementById('advance').form.removeAttribute('data-confirm')")
+    with page.expect_navigation():
+        page.click("#advance")
+    assert "予定より早い締め切りです" in page.locator("#consequence").inner_text()
+    assert_accessible(page, "confirmation page (ja)")
+    console.assert_clean()
+
+
+def test_with_javascript_closing_is_one_step_after_the_dialog(live, browser):
+    app, base = live
+    pilot_id = _pilot_with_a_contact(app)
+    page = browser.new_page(locale="ja-JP")
+    console = ConsoleWatch(page)
+    _sign_in(page, base)
+    page.goto(f"{base}/pilots/{pilot_id}")
+    page.once("dialog", lambda dialog: dialog.accept())
+    with page.expect_navigation():
+        page.click("#advance")
+    assert page.locator("#pilot-status").inner_text() == "終了"
+    console.assert_clean()
+
+
+@pytest.mark.parametrize("locale", ["ja-JP", "en-US"])
+def test_planner_shows_the_randomised_two_arm_design(live, browser, locale):
+    app, base = live
+    Users(app, app.test_client()).create(OWNER, Role.OWNER, "acme")
+    page = browser.new_page(locale=locale)
+    console = ConsoleWatch(page)
+    _sign_in(page, base)
+    page.goto(f"{base}/pilots/new")
+    two_arm = page.locator("#two-arm-planner")
+    assert not two_arm.is_visible()  # no comparison arm yet
+    with page.expect_response(lambda r: "design=two_arm" in r.url):
+        page.check("#has_comparison")
+    page.wait_for_function("() => document.getElementById('per-arm-needed').textContent !== '—'")
+    assert two_arm.is_visible() and page.locator("#rho-explained").is_visible()
+    # power.t.test(type = "two.sample", delta = 0.2, sd = sqrt(1 - 0.5^2), power = 0.8,
+    #              alternative = "one.sided")$n = 232.525245846396: 233 per arm, 466 in all
+    assert page.locator("#per-arm-needed").inner_text() == "233"
+    assert page.locator("#total-needed").inner_text() == "466"
+    assert_accessible(page, f"new pilot form with the two-arm planner ({locale})")
+    with page.expect_response(lambda r: "design=two_arm" in r.url and "power=0.8" in r.url):
+        page.fill("#rho", "0.8")
+    page.wait_for_function("() => document.getElementById('per-arm-needed').textContent !== '233'")
+    assert int(page.locator("#per-arm-needed").inner_text()) < 233
+    page.select_option("#allocation", "assigned")
+    page.wait_for_function("() => document.getElementById('two-arm-planner').hidden")
     console.assert_clean()

@@ -3,6 +3,7 @@
 from datetime import timedelta
 import io
 
+import pytest
 import sqlalchemy as sa
 
 from crossover.audit import AuditEvent
@@ -312,6 +313,56 @@ def test_power_endpoint(client):
     assert client.get("/api/v1/power?dz=0.5&power=0.8&n=20").status_code == 422
     assert client.get("/api/v1/power?dz=0.5").status_code == 422
     assert client.get("/api/v1/power?dz=abc&power=0.8").json["errors"]["dz"]
+
+
+def test_power_endpoint_paired_is_the_default_design(client):
+    answer = client.get("/api/v1/power?dz=0.5&power=0.8&direction=increase").json
+    assert answer["design"] == "paired" and answer["n"] == 27
+    assert not {"d", "rho", "n_per_arm", "n_total"} & answer.keys()
+
+
+def test_power_endpoint_two_arm_matches_r(client):
+    # power.t.test(type = "two.sample", delta = 0.3, sd = sqrt(1 - 0.5^2), sig.level = 0.05,
+    #              power = 0.8, alternative = "one.sided", tol = 1e-12)$n
+    answer = client.get(
+        "/api/v1/power?design=two_arm&d=0.3&rho=0.5&alpha=0.05&power=0.8&direction=increase"
+    ).json
+    assert answer["design"] == "two_arm" and answer["rho"] == 0.5
+    assert abs(answer["n_exact"] - 103.725682844584) < 1e-6
+    assert answer["n_per_arm"] == 104 and answer["n_total"] == 208
+    assert abs(answer["adjusted_sd"] - 0.75**0.5) < 1e-12
+    assert "n" not in answer and "dz" not in answer
+    # power.t.test(type = "two.sample", n = 30, delta = 0.4, sd = sqrt(1 - 0.5^2),
+    #              sig.level = 0.05, alternative = "two.sided")$power
+    answer = client.get("/api/v1/power?design=two_arm&d=0.4&rho=0.5&n=30&direction=two-sided")
+    assert abs(answer.json["power"] - 0.420451439345874) < 1e-6
+    assert answer.json["n_per_arm"] == 30 and answer.json["n_total"] == 60
+    # rho = 0 is the unadjusted two-sample design:
+    # power.t.test(type = "two.sample", delta = 0.5, sd = 1, power = 0.8, tol = 1e-12)$n
+    answer = client.get("/api/v1/power?design=two_arm&d=0.5&rho=0&power=0.8&direction=two-sided")
+    assert abs(answer.json["n_exact"] - 63.7657637248468) < 1e-6
+    assert answer.json["n_per_arm"] == 64
+
+
+@pytest.mark.parametrize(
+    "query, field",
+    [
+        ("design=two_arm&d=0.3&power=0.8", "rho"),  # rho required
+        ("design=two_arm&d=0.3&rho=1&power=0.8", "rho"),  # rho < 1
+        ("design=two_arm&d=0.3&rho=-0.2&power=0.8", "rho"),
+        ("design=two_arm&d=0.3&rho=abc&power=0.8", "rho"),
+        ("design=two_arm&rho=0.5&power=0.8", "d"),  # the two-arm effect is d
+        ("design=two_arm&dz=0.3&d=0.3&rho=0.5&power=0.8", "dz"),
+        ("dz=0.3&rho=0.5&power=0.8", "rho"),  # rho means nothing to a paired design
+        ("design=paired&power=0.8", "dz"),
+        ("design=crossover&dz=0.3&power=0.8", "design"),
+        ("design=two_arm&d=0.3&rho=0.5&n=1", "n"),
+    ],
+)
+def test_power_endpoint_names_the_bad_field(client, query, field):
+    answer = client.get(f"/api/v1/power?{query}")
+    assert answer.status_code == 422
+    assert field in answer.json["errors"], answer.json
 
 
 def test_audit_log_is_admin_only(client, users):
