@@ -171,7 +171,13 @@ def test_api_token_is_shown_once_and_can_be_revoked(app, users):
     page = _text(browser.get("/account", headers=JA))
     assert token not in page
     token_id = int(re.findall(r"/account/tokens/(\d+)/revoke", page)[0])
-    assert browser.post(f"/account/tokens/{token_id}/revoke").status_code == 302
+    # Without JavaScript the first post only asks (the dialog's words); the token still works.
+    asked = browser.post(f"/account/tokens/{token_id}/revoke", headers=JA)
+    assert asked.status_code == 200 and "このトークンを無効にしますか" in _text(asked)
+    assert 'name="confirmed" value="1"' in _text(asked)
+    assert browser.get("/api/v1/auth/me", headers=bearer).status_code == 200
+    confirmed = browser.post(f"/account/tokens/{token_id}/revoke", data={"confirmed": "1"})
+    assert confirmed.status_code == 302
     assert browser.get("/api/v1/auth/me", headers=bearer).status_code == 401
     assert {"auth.token_issued", "auth.token_revoked"} <= set(_actions(app))
 
@@ -231,7 +237,13 @@ def test_admin_adds_a_user_sees_the_link_and_deactivates(app, client, users):
         for u in client.get("/api/v1/users", headers=users.admin).json
         if u["email"] == OWNER
     )
-    assert admin.post(f"/users/{owner_id}/active", data={"active": "false"}).status_code == 302
+    asked = admin.post(f"/users/{owner_id}/active", data={"active": "false"}, headers=JA)
+    assert asked.status_code == 200 and "を無効化しますか" in _text(asked)
+    assert client.get("/api/v1/auth/me", headers=users.owner).status_code == 200  # not yet
+    deactivated = admin.post(
+        f"/users/{owner_id}/active", data={"active": "false", "confirmed": "1"}
+    )
+    assert deactivated.status_code == 302
     assert client.get("/api/v1/auth/me", headers=users.owner).status_code == 401
     assert "auth.user_deactivated" in _actions(app)
 
@@ -258,7 +270,8 @@ def test_owner_adds_a_colleague_on_the_team_page(app, client, users):
     colleague = listed["colleague@acme.example"]["id"]
     other = _signed_in(app, users, "owner@globex.example")
     assert other.post(f"/users/{colleague}/active", data={"active": "false"}).status_code == 404
-    assert owner.post(f"/users/{colleague}/active", data={"active": "false"}).status_code == 302
+    ended = owner.post(f"/users/{colleague}/active", data={"active": "false", "confirmed": "1"})
+    assert ended.status_code == 302
     assert _signed_in(app, users, "reviewer@example.com").get("/team").status_code == 403
 
 

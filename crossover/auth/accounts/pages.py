@@ -21,6 +21,7 @@ from crossover.auth.access import actor, page_auth, sign_in
 from crossover.auth.accounts import services
 from crossover.auth.limits import password_reset_address_limit, password_reset_limit
 from crossover.auth.models import ApiToken, Role
+from crossover.confirmation import confirmation_page, is_confirmed
 from crossover.db import page_of, utcnow
 from crossover.errors import DomainError
 from crossover.extensions import db
@@ -210,6 +211,13 @@ def revoke_token(token_id: int):
     record = db.session.get(ApiToken, token_id)
     if record is None or record.user_id != actor().id:
         abort(404)
+    if not is_confirmed(request.form):  # without JavaScript the dialog did not ask
+        return confirmation_page(
+            message=_("Revoke this token? Programs using it stop working at once."),
+            action=url_for("accounts.revoke_token", token_id=record.id),
+            confirm_label=_("Revoke token #%(id)s", id=record.id),
+            cancel_url=url_for("accounts.account"),
+        )
     if record.revoked_at is None:
         auth.revoke_token(record)
     flash(_("The API token has been revoked."), "success")
@@ -320,8 +328,21 @@ def set_active(user_id: int):
     """Deactivate (every session and token ends) or reactivate a user."""
     me = actor()
     user = _visible_or_404(me, user_id)
+    activate = request.form.get("active") == "true"
+    if not activate and not is_confirmed(request.form):  # deactivating ends sessions at once
+        return confirmation_page(
+            message=_(
+                "Deactivate %(email)s? They are signed out everywhere and their API tokens stop "
+                "working at once.",
+                email=user.email,
+            ),
+            action=url_for("accounts.set_active", user_id=user.id),
+            confirm_label=_("Deactivate %(email)s", email=user.email),
+            cancel_url=url_for(_users_endpoint(me)),
+            fields={"active": "false"},
+        )
     try:
-        services.update_user(me, user, request.form.get("active") == "true", None)
+        services.update_user(me, user, activate, None)
     except DomainError as error:
         flash(" ".join(m for ms in page_errors(error).values() for m in ms), "error")
     else:
