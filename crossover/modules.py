@@ -6,6 +6,7 @@ from crossover import auth, catalogue, evidence, instruments, mentoring, pilots,
 from crossover.audit import api as audit_api
 from crossover.auth import accounts
 from crossover.company import models as company_models  # noqa: F401  (mapped for migrations)
+from crossover.company import results_api as company_results_api
 from crossover.outbox import models as outbox_models  # noqa: F401  (mapped for migrations)
 
 MODULES = (
@@ -19,6 +20,7 @@ MODULES = (
     reports,
     evidence,
     audit_api,
+    company_results_api,
 )
 
 

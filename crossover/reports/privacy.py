@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from itertools import combinations, islice
 
 import numpy as np
+from scipy import linalg, sparse
+from scipy.sparse import csgraph
 
 SMALL = "small"  # the group itself holds fewer than K people
 COMPLEMENTARY = "complementary"  # withheld only so that another, small group cannot be recovered
@@ -83,33 +85,101 @@ def isolated_atoms(membership: np.ndarray, sizes: np.ndarray, k: int) -> list[in
     on_small = _left_null(matrix[:, large]).T @ matrix[:, small]
     if not np.abs(on_small).max(initial=0) > _TOLERANCE:
         return None
-    found = _lightest_dependent_rows(_right_null(on_small), sizes[small], k)
+    found = _lightest_dependent_rows_by_component(
+        _right_null(on_small), _components(on_small), sizes[small], k
+    )
     return None if found is None else [int(small[i]) for i in found]
 
 
-def _lightest_dependent_rows(rows: np.ndarray, weights: np.ndarray, k: int) -> list[int] | None:
+def _components(on_small: np.ndarray) -> np.ndarray:
+    """The connected components of the matroid of `on_small`'s columns (a label per column).
+
+    A minimal dependent set of null-space rows (a cocircuit of the columns) never spans two
+    components, so each component can be searched alone: with many small atoms (a company's units
+    crossed with its age × tenure cells) this turns one search over all small atoms into many
+    searches over a few. Components come from a basis of the columns B and the representation
+    B⁻¹·(other columns): two columns are joined when one takes part in the other's representation.
+    A nonzero is judged loosely, so components may be merged that need not be (slower, never
+    weaker).
+    """
+    columns = on_small.shape[1]
+    _, singular, vt = np.linalg.svd(on_small, full_matrices=False)
+    rank = int(np.sum(singular > _TOLERANCE * max(1.0, singular[0] if singular.size else 0.0)))
+    if rank == 0:
+        return np.arange(columns)
+    space = vt[:rank]  # an orthonormal basis of the row space: the same matroid on the columns
+    _, _, pivots = linalg.qr(space, pivoting=True, mode="economic")
+    basis, rest = pivots[:rank], pivots[rank:]
+    representation = np.linalg.solve(space[:, basis], space[:, rest])  # rank × rest
+    rows, cols = np.nonzero(np.abs(representation) > 1e-12)
+    edges = sparse.coo_matrix(
+        (np.ones(rows.size), (basis[rows], rest[cols])), shape=(columns, columns)
+    )
+    return csgraph.connected_components(edges, directed=False)[1]
+
+
+def _lightest_dependent_rows_by_component(
+    rows: np.ndarray, components: np.ndarray, weights: np.ndarray, k: int
+) -> list[int] | None:
     """Rows whose set is linearly dependent and weighs under k, fewest rows first.
 
     A vector supported on S is in the row space of A iff it is orthogonal to A's null space, so
     such a nonzero vector exists iff the null-space basis restricted to the rows S is dependent.
-    More rows than columns are always dependent; otherwise every light set of one size is tested
-    at once (the smallest eigenvalue of each set's Gram matrix).
+    Sets with more rows than their span's dimension are always dependent; otherwise every light
+    set of one size is tested at once (the smallest eigenvalue of each set's Gram matrix).
+
+    Searched one component at a time, it finds what a search over all rows finds. The fewest
+    rows first: at the smallest size where a light dependent set exists, every such set is
+    minimal, hence inside one component; among the components' first sets of that size, the one
+    first in the order of the whole search (lightest positions first) is the one a search over
+    all rows would have met first.
     """
     order = np.argsort(weights, kind="stable")
+    position = np.empty_like(order)
+    position[order] = np.arange(order.size)
+    members = [np.flatnonzero(components == label) for label in np.unique(components)]
+    ranks: dict[int, int] = {}  # per component, computed when first needed
     for size in range(1, k):
-        light = _light_sets(weights[order], size, k)
-        first = next(light, None)
-        if first is None:
+        found = []
+        for index, member in enumerate(members):
+            if member.size < size or np.sort(weights[member])[:size].sum() >= k:
+                continue  # no light set of this size here
+            if index not in ranks:
+                ranks[index] = _rank(rows[member])
+            local = _dependent_rows_of_size(rows[member], weights[member], k, size, ranks[index])
+            if local is not None:
+                found.append(member[local].tolist())
+        if found:
+            return min(found, key=lambda chosen: sorted(position[chosen].tolist()))
+        if not (np.sort(weights)[:size].sum() < k):
             return None  # every set of this size weighs k or more, and larger ones weigh more
-        if size > rows.shape[1]:
-            return order[first[0]].tolist()
-        for batch in _batches(first, light):
-            chosen = order[batch]
-            picked = rows[chosen]
-            smallest = np.linalg.eigvalsh(np.einsum("cij,ckj->cik", picked, picked))[:, 0]
-            dependent = np.flatnonzero(smallest <= _TOLERANCE)
-            if dependent.size:
-                return chosen[dependent[0]].tolist()
+    return None
+
+
+def _rank(rows: np.ndarray) -> int:
+    if rows.size == 0:
+        return 0
+    if rows.shape[0] == 1:
+        return int(rows[0] @ rows[0] > _TOLERANCE)  # the same test as the Gram matrices below
+    return int(np.linalg.matrix_rank(rows, tol=_TOLERANCE))
+
+
+def _dependent_rows_of_size(rows: np.ndarray, weights: np.ndarray, k: int, size: int, rank: int):
+    """The first light dependent set of exactly `size` rows, in the order of lightest first."""
+    order = np.argsort(weights, kind="stable")
+    light = _light_sets(weights[order], size, k)
+    first = next(light, None)
+    if first is None:
+        return None
+    if size > rank:  # more rows than their span's dimension: dependent
+        return order[first[0]]
+    for batch in _batches(first, light):
+        chosen = order[batch]
+        picked = rows[chosen]
+        smallest = np.linalg.eigvalsh(np.einsum("cij,ckj->cik", picked, picked))[:, 0]
+        dependent = np.flatnonzero(smallest <= _TOLERANCE)
+        if dependent.size:
+            return chosen[dependent[0]]
     return None
 
 
@@ -156,7 +226,8 @@ def _right_null(matrix: np.ndarray) -> np.ndarray:
     rows, columns = matrix.shape
     if rows == 0 or columns == 0:
         return np.eye(columns)
-    _, singular, vt = np.linalg.svd(matrix)
+    # A tall matrix's V is already square without the full U (which would be rows × rows).
+    _, singular, vt = np.linalg.svd(matrix, full_matrices=rows < columns)
     rank = int(np.sum(singular > _TOLERANCE * max(1.0, singular[0])))
     return vt[rank:].T
 

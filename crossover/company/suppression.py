@@ -1,0 +1,143 @@
+"""Which groups of a round's results to withhold, against an attacker who combines them.
+
+A round publishes two variables over groups of its people, and each is its own family
+(crossover.reports.privacy):
+
+- scores, over the respondents: the total, every age × tenure cell of the map, every age band
+  (map rows), every tenure band (map columns), the respondents with an engagement score (the
+  engagement relation) and each engagement bin of the scatter. Means × n give sums, SDs sums of
+  squares, so sums and differences of these groups are figures about the people they leave.
+- the response count, over the invited: the same groups (each shows how many responded) and the
+  participation breakdown by unit. The invited counts themselves come from the company's own
+  roster, so they tell the company nothing it did not upload; what the counts add is who
+  answered. A combination that leaves fewer than K invited people would say whether those people
+  answered, so the attacker's "people" here are the invited.
+
+Every group with fewer than K respondents is withheld first (small); then each family is
+searched for combinations that single out 1..K−1 people, withholding one more group at a time
+(complementary). Withholding more never exposes anything, so the groups withheld for one family
+stay withheld for the other.
+"""
+
+from collections.abc import Hashable, Iterable
+from dataclasses import dataclass
+
+import numpy as np
+
+from crossover.reports.privacy import SMALL, Family, withhold
+
+TOTAL = ("total",)
+ENGAGED = ("engaged",)
+
+
+def cell(age: int, tenure: int) -> tuple:
+    return ("cell", age, tenure)
+
+
+def age_row(age: int) -> tuple:
+    return ("age", age)
+
+
+def tenure_column(tenure: int) -> tuple:
+    return ("tenure", tenure)
+
+
+def unit_group(unit: int) -> tuple:
+    return ("unit", unit)
+
+
+def engagement_bin(index: int) -> tuple:
+    return ("bin", index)
+
+
+@dataclass(frozen=True)
+class Atoms:
+    """People who no published group tells apart, as codes per atom and a head count.
+
+    `age`, `tenure`: band indexes; `unit`: unit index (-1 when units are not in the family);
+    `bin`: engagement bin index, -1 for people without an engagement score.
+    """
+
+    age: np.ndarray
+    tenure: np.ndarray
+    unit: np.ndarray
+    bin: np.ndarray
+    sizes: np.ndarray
+
+    @classmethod
+    def of_people(cls, age, tenure, unit, engagement_bin, weights=None) -> "Atoms":
+        """Atoms from one row per person (or per group of people with `weights`)."""
+        columns = [np.asarray(c, dtype=np.int64) + 1 for c in (age, tenure, unit, engagement_bin)]
+        weights = np.ones(columns[0].size, dtype=np.int64) if weights is None else weights
+        if columns[0].size == 0:
+            empty = np.empty(0, dtype=np.int64)
+            return cls(empty, empty, empty, empty, empty)
+        # One integer per person (codes shifted by one so that -1 fits), then one pass of unique.
+        spans = [int(c.max()) + 1 for c in columns]
+        code = columns[0]
+        for column, span in zip(columns[1:], spans[1:], strict=True):
+            code = code * span + column
+        distinct, inverse = np.unique(code, return_inverse=True)
+        sizes = np.bincount(inverse, weights=weights, minlength=distinct.size).astype(np.int64)
+        decoded = []
+        for span in reversed(spans[1:]):
+            decoded.append(distinct % span - 1)
+            distinct = distinct // span
+        decoded.append(distinct - 1)
+        age_, tenure_, unit_, bin_ = reversed(decoded)
+        keep = sizes > 0
+        return cls(age_[keep], tenure_[keep], unit_[keep], bin_[keep], sizes[keep])
+
+    def membership(self, key: tuple) -> np.ndarray:
+        kind = key[0]
+        if kind == "total":
+            return np.ones(self.sizes.size, dtype=bool)
+        if kind == "cell":
+            return (self.age == key[1]) & (self.tenure == key[2])
+        if kind == "age":
+            return self.age == key[1]
+        if kind == "tenure":
+            return self.tenure == key[1]
+        if kind == "unit":
+            return self.unit == key[1]
+        if kind == "engaged":
+            return self.bin >= 0
+        if kind == "bin":
+            return self.bin == key[1]
+        raise ValueError(f"unknown group {key!r}")
+
+    def group_sizes(self, keys: Iterable[tuple]) -> dict[tuple, int]:
+        return {key: int(self.sizes[self.membership(key)].sum()) for key in keys}
+
+
+def family(atoms: Atoms, keys: list[Hashable]) -> Family:
+    """The groups `keys` over these atoms (the total, when among them, is the anchor)."""
+    membership = np.array([atoms.membership(key) for key in keys], dtype=bool).reshape(
+        len(keys), atoms.sizes.size
+    )
+    # People in exactly the same groups cannot be told apart: one atom (fewer small atoms to try).
+    columns, inverse = np.unique(membership, axis=1, return_inverse=True)
+    sizes = np.bincount(inverse.ravel(), weights=atoms.sizes, minlength=columns.shape[1])
+    return Family(list(keys), columns, sizes.astype(np.int64), TOTAL if TOTAL in keys else None)
+
+
+def protect(
+    score_atoms: Atoms,
+    count_atoms: Atoms,
+    score_keys: list[tuple],
+    count_keys: list[tuple],
+    respondents: dict[tuple, int],
+    k: int,
+) -> dict[tuple, str]:
+    """Reasons (SMALL or COMPLEMENTARY) for every group to withhold.
+
+    `score_keys` are the groups publishing scores (over respondents); `count_keys` those
+    publishing a response count (over the invited), a superset that adds the units;
+    `respondents` the respondents of each count group.
+    """
+    reasons: dict[tuple, str] = {key: SMALL for key, n in respondents.items() if n < k}
+    for atoms, keys in ((score_atoms, score_keys), (count_atoms, count_keys)):
+        shown = [key for key in keys if key not in reasons]
+        if shown:
+            reasons.update(withhold(family(atoms, shown), k))
+    return reasons

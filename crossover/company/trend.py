@@ -1,0 +1,208 @@
+"""A company survey's trend: each round's mean with its CI, and each change between rounds.
+
+Consecutive rounds are compared twice: a Welch test over everyone who answered either round
+(R ``t.test(later, earlier)``, var.equal = FALSE; Hedges' g = the difference over the pooled SD
+times the exact small-sample correction J, as metafor ``escalc("SMD")``), and a paired t over the
+panel who answered both, linked by the hashed employee ref (R ``t.test(later, earlier, paired =
+TRUE)``; dz = mean change / SD of the changes). A change of instrument version between two
+rounds is a break: the comparison is still computed when both versions use the same response
+scale (and marked ``break: true`` so that readers do not take an instrument change for a change
+in people), and left out when the scales differ.
+"""
+
+from dataclasses import dataclass
+from itertools import pairwise
+
+import numpy as np
+import sqlalchemy as sa
+from sqlalchemy.orm import aliased
+
+from crossover import analysis
+from crossover.analysis.descriptive import summarise
+from crossover.company.models import CompanySurvey, RosterMember, RoundResponse, SurveyRound
+from crossover.config import privacy_k
+from crossover.extensions import db
+from crossover.instruments.models import Instrument
+from crossover.reports.aggregates import aligned_lists, concat_bytes, split_ints
+from crossover.reports.privacy import SMALL
+from crossover.surveys.packed import RecordLayout, Records
+
+WELCH = ["t", "df", "p", "ci_low", "ci_high", "g"]
+PANEL = ["n", "mean_change", "sd_change", "t", "df", "p", "ci_low", "ci_high", "dz"]
+
+
+@dataclass
+class RoundScores:
+    survey_round: SurveyRound
+    instrument: Instrument
+    layout: RecordLayout
+    records: Records
+
+    @property
+    def totals(self) -> np.ndarray:
+        return self.records.scores[:, 0]
+
+
+def rounds_of(survey: CompanySurvey) -> list[SurveyRound]:
+    """The survey's rounds in time order (opening day, then creation)."""
+    return list(
+        db.session.scalars(
+            sa.select(SurveyRound)
+            .where(SurveyRound.company_survey_id == survey.id)
+            .order_by(SurveyRound.opens_on, SurveyRound.id)
+        )
+    )
+
+
+def round_scores(rounds: list[SurveyRound]) -> list[RoundScores]:
+    """Every respondent's scores of each round, in one statement."""
+    instruments = {
+        i.id: i
+        for i in db.session.scalars(
+            sa.select(Instrument).where(Instrument.id.in_({r.instrument_id for r in rounds}))
+        )
+    }
+    blobs = dict(
+        db.session.execute(
+            sa.select(RoundResponse.round_id, concat_bytes(RoundResponse.packed))
+            .where(RoundResponse.round_id.in_([r.id for r in rounds]))
+            .group_by(RoundResponse.round_id)
+        ).all()
+    )
+    out = []
+    for survey_round in rounds:
+        instrument = instruments[survey_round.instrument_id]
+        layout = RecordLayout.of(instrument)
+        records = layout.unpack(bytes.fromhex(blobs.get(survey_round.id) or ""))
+        out.append(RoundScores(survey_round, instrument, layout, records))
+    return out
+
+
+def panel_members(earlier: SurveyRound, later: SurveyRound) -> tuple[np.ndarray, np.ndarray]:
+    """Member ids, in both rounds, of the people who answered both (same hashed ref)."""
+    first, second = aliased(RosterMember), aliased(RosterMember)
+    first_response, second_response = aliased(RoundResponse), aliased(RoundResponse)
+    row = db.session.execute(
+        sa.select(*aligned_lists(first.id, second.id))
+        .select_from(first)
+        .join(first_response, first_response.member_id == first.id)
+        .join(
+            second,
+            sa.and_(second.person_key == first.person_key, second.round_id == later.id),
+        )
+        .join(second_response, second_response.member_id == second.id)
+        .where(first.round_id == earlier.id)
+    ).one()
+    return split_ints(row[0]), split_ints(row[1])
+
+
+def _round_entry(scores: RoundScores, k: int) -> dict:
+    r = scores.survey_round
+    head = {
+        "id": r.id,
+        "label": r.label,
+        "opens_on": r.opens_on.isoformat(),
+        "closes_on": r.closes_on.isoformat(),
+        "instrument_version": scores.instrument.version,
+    }
+    summary = summarise(scores.totals)
+    if summary.n < k:
+        return {
+            **head,
+            **dict.fromkeys(["n", "mean", "sd", "ci_low", "ci_high"]),
+            "suppressed": True,
+            "suppressed_reason": SMALL,
+        }
+    return {
+        **head,
+        "n": summary.n,
+        "mean": summary.mean,
+        "sd": summary.sd,
+        "ci_low": summary.ci_low,
+        "ci_high": summary.ci_high,
+        "suppressed": False,
+    }
+
+
+def _totals_of(scores: RoundScores, member_ids: np.ndarray) -> np.ndarray:
+    return scores.totals[np.searchsorted(scores.records.ids, member_ids)]
+
+
+def _welch(earlier: RoundScores, later: RoundScores, k: int) -> dict:
+    if min(earlier.totals.size, later.totals.size) < k:
+        return {**dict.fromkeys(WELCH), "suppressed": True, "suppressed_reason": SMALL}
+    result = analysis.welch(later.totals, earlier.totals)
+    return {
+        "t": result.t,
+        "df": result.df,
+        "p": result.p,
+        "ci_low": result.ci_low,
+        "ci_high": result.ci_high,
+        "g": result.hedges_g,
+        "note": result.note,
+        "suppressed": False,
+    }
+
+
+def _panel(earlier: RoundScores, later: RoundScores, k: int) -> dict:
+    first_ids, second_ids = panel_members(earlier.survey_round, later.survey_round)
+    if first_ids.size < k:
+        return {**dict.fromkeys(PANEL), "suppressed": True, "suppressed_reason": SMALL}
+    same_grid = earlier.layout.counts[0] == later.layout.counts[0]
+    change = analysis.on_grid(
+        _totals_of(later, second_ids) - _totals_of(earlier, first_ids),
+        int(later.layout.counts[0]) if same_grid else None,
+    )
+    test = analysis.one_sample_t(change)
+    effects = analysis.change_effects(change, with_rank_biserial=False)
+    return {
+        "n": test.n,
+        "mean_change": test.mean_change,
+        "sd_change": test.sd_change,
+        "t": test.t,
+        "df": test.df,
+        "p": test.p,
+        "ci_low": test.ci_low,
+        "ci_high": test.ci_high,
+        "dz": effects.dz,
+        "note": test.note,
+        "suppressed": False,
+    }
+
+
+def _change(earlier: RoundScores, later: RoundScores, k: int) -> dict:
+    broken = earlier.instrument.id != later.instrument.id
+    same_scale = (earlier.instrument.scale_min, earlier.instrument.scale_max) == (
+        later.instrument.scale_min,
+        later.instrument.scale_max,
+    )
+    head = {"from": earlier.survey_round.label, "to": later.survey_round.label, "break": broken}
+    if not same_scale:
+        return {
+            **head,
+            "difference": None,
+            "welch": {**dict.fromkeys(WELCH), "suppressed": False},
+            "panel": {**dict.fromkeys(PANEL), "suppressed": False},
+            "note": "The response scale changed; the rounds are not compared.",
+        }
+    welch = _welch(earlier, later, k)
+    difference = None if welch["suppressed"] else float(later.totals.mean() - earlier.totals.mean())
+    note = "The instrument version changed between these rounds." if broken else None
+    return {
+        **head,
+        "difference": difference,
+        "welch": welch,
+        "panel": _panel(earlier, later, k),
+        "note": note,
+    }
+
+
+def trend(survey: CompanySurvey) -> dict:
+    """GET /company-surveys/<id>/trend."""
+    k = privacy_k()
+    scores = round_scores(rounds_of(survey))
+    return {
+        "survey": {"id": survey.id, "title": survey.title, "privacy_k": k},
+        "rounds": [_round_entry(s, k) for s in scores],
+        "changes": [_change(earlier, later, k) for earlier, later in pairwise(scores)],
+    }
