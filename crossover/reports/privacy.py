@@ -10,7 +10,10 @@ one more group is withheld to protect them ("complementary").
 People with the same memberships form an atom; M is the groups × atoms 0/1 matrix. A combination
 nonzero only on the atoms S exists iff S holds the support of a nonzero vector in M's row space.
 Only atoms under K people can be in such an S, and S must total under K people, so the search
-stays among a few small atoms; big pilots, whose atoms are all large, cost one pass.
+stays among a few small atoms; big pilots, whose atoms are all large, cost one pass. When the
+small atoms are so many that the light sets to try exceed SEARCH_BUDGET (a big company's units
+crossed with its map cells), every small atom a combination reaches counts as exposed instead:
+never weaker, sometimes withholding more, and bounded by one decomposition per withheld group.
 """
 
 from collections.abc import Callable, Hashable, Sequence
@@ -24,6 +27,8 @@ from scipy.sparse import csgraph
 SMALL = "small"  # the group itself holds fewer than K people
 COMPLEMENTARY = "complementary"  # withheld only so that another, small group cannot be recovered
 _TOLERANCE = 1e-9  # memberships are 0/1, so singular values are either 0 or far from it
+# Candidate sets the exact search may face; beyond it, the safe shortcut in isolated_atoms.
+SEARCH_BUDGET = 100_000
 
 
 @dataclass
@@ -83,12 +88,33 @@ def isolated_atoms(membership: np.ndarray, sizes: np.ndarray, k: int) -> list[in
     large = np.flatnonzero(shown & (sizes >= k))
     # Combinations that vanish on every large atom, seen on the small atoms only.
     on_small = _left_null(matrix[:, large]).T @ matrix[:, small]
-    if not np.abs(on_small).max(initial=0) > _TOLERANCE:
+    reach = np.abs(on_small).max(axis=0, initial=0) > _TOLERANCE
+    if not reach.any():
         return None
+    components = _components(on_small)
+    if _light_set_count(sizes[small], components, k) > SEARCH_BUDGET:
+        # Too many light sets to try each (a roster with hundreds of tiny unit × cell atoms):
+        # every small atom some combination reaches counts as exposed. The caller withholds
+        # until no combination vanishing on the large atoms reaches a small one, which is safe
+        # (possibly more than needed) and costs one decomposition per withheld group.
+        return [int(atom) for atom in small[reach]]
     found = _lightest_dependent_rows_by_component(
-        _right_null(on_small), _components(on_small), sizes[small], k
+        _right_null(on_small), components, sizes[small], k
     )
     return None if found is None else [int(small[i]) for i in found]
+
+
+def _light_set_count(weights: np.ndarray, components: np.ndarray, k: int) -> int:
+    """How many sets of atoms, within one component each, weigh 1..k−1 people: the exact
+    search's candidates (it may stop earlier). Counted by weight, not listed."""
+    total = 0
+    for label in np.unique(components):
+        ways = [1] + [0] * (k - 1)  # ways[w]: sets of this component's atoms weighing w
+        for weight in weights[components == label].tolist():
+            for reached in range(k - 1, weight - 1, -1):
+                ways[reached] += ways[reached - weight]
+        total += sum(ways[1:])
+    return total
 
 
 def _components(on_small: np.ndarray) -> np.ndarray:

@@ -4,6 +4,7 @@ attacker."""
 import numpy as np
 import pytest
 
+from crossover.reports import privacy
 from crossover.reports.privacy import COMPLEMENTARY, SMALL, Family, suppress_breakdown, withhold
 from tests.privacy_attacker import find_leak
 
@@ -62,3 +63,40 @@ def test_breakdown_reports_the_reason():
         groups, 5, lambda g: {"key": g["key"], "n": None, "suppressed": True}
     )
     assert [g.get("suppressed_reason") for g in result] == [None, SMALL, COMPLEMENTARY]
+
+
+@pytest.mark.parametrize("k", [3, 5])
+def test_the_shortcut_for_too_many_light_sets_is_never_weaker(k, monkeypatch):
+    """With no budget for the exact search, every family takes the shortcut: the attacker still
+    singles out nobody."""
+    monkeypatch.setattr(privacy, "SEARCH_BUDGET", 0)
+    rng = np.random.default_rng(100 + k)
+    for _ in range(100):
+        masks = _random_family(rng)
+        reasons = withhold(Family.from_masks(masks, anchor="total"), k)
+        visible = {
+            str(key): mask.astype(np.int64) for key, mask in masks.items() if key not in reasons
+        }
+        assert find_leak("family", visible, k) is None, reasons
+
+
+def test_hundreds_of_tiny_atoms_are_protected_without_trying_every_set():
+    """A workforce of 3,000 across 10 age bands, 6 tenure bands and 30 units: hundreds of atoms
+    of one or two people, far too many light sets to try one by one (billions at K = 5). The
+    answer comes, and afterwards no combination vanishing on the large atoms reaches a small
+    one."""
+    rng = np.random.default_rng(7)
+    people = 3000
+    age = rng.choice(10, size=people, p=rng.dirichlet(np.full(10, 2.0)))
+    tenure = rng.choice(6, size=people, p=rng.dirichlet(np.full(6, 2.0)))
+    unit = rng.choice(30, size=people, p=rng.dirichlet(np.full(30, 0.7)))
+    masks = {"total": np.ones(people, dtype=bool)}
+    masks.update({("age", a): age == a for a in range(10)})
+    masks.update({("tenure", t): tenure == t for t in range(6)})
+    masks.update({("unit", u): unit == u for u in range(30)})
+    family = Family.from_masks(masks, anchor="total")
+    assert (family.sizes < 5).sum() > 100
+    reasons = withhold(family, 5)
+    visible = [i for i, key in enumerate(family.keys) if key not in reasons]
+    assert privacy.isolated_atoms(family.membership[visible], family.sizes, 5) is None
+    assert "total" not in reasons and len(reasons) < len(family.keys) // 2
