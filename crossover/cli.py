@@ -99,9 +99,7 @@ def send_invitations_command(dry_run: bool) -> None:
 
     results = send_due(dry_run=dry_run)
     for item, outcome in results:
-        click.echo(
-            f"{outcome:<8} {item.kind:<10} invitation {item.invitation_id} → {item.recipient}"
-        )
+        click.echo(f"{outcome:<8} {item.kind:<10} {item.about} → {item.recipient}")
     counts = {
         o: sum(1 for _, x in results if x == o) for o in ("sent", "failed", "skipped", "dry-run")
     }

@@ -5,6 +5,7 @@ from flask import Flask
 from crossover import auth, catalogue, evidence, instruments, mentoring, pilots, reports, surveys
 from crossover.audit import api as audit_api
 from crossover.auth import accounts
+from crossover.company import api as company_api
 from crossover.company import models as company_models  # noqa: F401  (mapped for migrations)
 from crossover.outbox import models as outbox_models  # noqa: F401  (mapped for migrations)
 
@@ -19,6 +20,7 @@ MODULES = (
     reports,
     evidence,
     audit_api,
+    company_api,
 )
 
 
