@@ -7,6 +7,7 @@ from crossover.audit import api as audit_api
 from crossover.auth import accounts
 from crossover.company import api as company_api
 from crossover.company import models as company_models  # noqa: F401  (mapped for migrations)
+from crossover.company import pages as company_pages
 from crossover.outbox import models as outbox_models  # noqa: F401  (mapped for migrations)
 
 MODULES = (
@@ -21,6 +22,7 @@ MODULES = (
     evidence,
     audit_api,
     company_api,
+    company_pages,
 )
 
 
