@@ -1,7 +1,6 @@
 """Owner pages of company surveys: the list, a survey's rounds, and a round's roster, engagement
 scores, invitation status and sending. Results live on the round's results page."""
 
-import csv
 import io
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
@@ -175,9 +174,7 @@ def _links_csv(round_, result: rosters.RosterResult) -> Response:
     """The upload's links by employee_ref: shown this once, since refs are not stored."""
     out = io.StringIO()
     out.write("\ufeff")  # Excel opens UTF-8 with a BOM correctly
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(["employee_ref", "url"])
-    writer.writerows((i["employee_ref"], i["url"]) for i in result.invitations)
+    rosters.write_links(out, result.invitations)
     name = f"roster-links-round-{round_.id}-upload-{result.upload.id}.csv"
     return Response(
         out.getvalue(),

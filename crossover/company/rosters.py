@@ -8,6 +8,7 @@ by the same hash.
 """
 
 from collections.abc import Callable
+import csv
 import dataclasses
 from datetime import datetime
 import hashlib
@@ -324,3 +325,10 @@ def upload_engagement(round_: SurveyRound, content: bytes, *, actor: User) -> di
     audit.record(actor, "company.engagement_upload", "survey_round", round_.id, **result)
     db.session.commit()
     return result
+
+
+def write_links(out, invitations: list[dict]) -> None:
+    """The links of an upload as CSV (employee_ref, url): what the owner mail-merges."""
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(["employee_ref", "url"])
+    writer.writerows((i["employee_ref"], i["url"]) for i in invitations)
