@@ -7,7 +7,8 @@ survey and two rounds, and a roster CSV of N employees (bands, unit, e-mail, eng
 times (1) `rosters.import_roster` on the first round, the service `crossover import-roster`
 calls, printing its progress, and (2) one POST /api/v1/rounds/<id>/roster of the same file on
 the second round through Flask's test client (checks, inserts, commit and the JSON answer with
-every link). Prints seconds and rows/s for each, and the SQL statements of the API upload.
+every link), and an engagement CSV for every row of the first round. Prints seconds and rows/s
+for each, and the SQL statements of the API upload.
 Bars: 100,000 rows under 60 s (issue 14); 5,000 rows under 5 s (DESIGN.md) on either engine.
 """
 
@@ -76,6 +77,18 @@ def main() -> None:
             assert result.added == args.rows
             db.session.remove()
         print(f"service: {elapsed:.2f} s, {args.rows / elapsed:,.0f} rows/s")
+
+        scores = "employee_ref,engagement\n" + "".join(
+            f"EMP{i:07d},{i % 97 / 10}\n" for i in range(args.rows)
+        )
+        with app.app_context():
+            round_ = db.session.get(SurveyRound, service_round)
+            start = time.perf_counter()
+            matched = rosters.upload_engagement(round_, scores.encode(), actor=None)["matched"]
+            elapsed = time.perf_counter() - start
+            assert matched == args.rows
+            db.session.remove()
+        print(f"engagement CSV: {elapsed:.2f} s, {args.rows / elapsed:,.0f} rows/s")
 
         with app.app_context():
             sql = db.engine
