@@ -356,6 +356,33 @@ def _engagement_rows(round_: SurveyRound, content: bytes) -> dict[str, float]:
     return scores
 
 
+def _set_engagement(updates: list[dict]) -> None:
+    """One UPDATE per row on SQLite (fast in-process); on PostgreSQL one UPDATE … FROM a
+    temporary table filled by COPY, instead of a round trip per row."""
+    if not _on_postgres():
+        statement = (
+            sa.update(RosterMember.__table__)
+            .where(RosterMember.__table__.c.id == sa.bindparam("member"))
+            .values(engagement=sa.bindparam("score"))
+        )
+        for start in range(0, len(updates), BATCH):
+            db.session.execute(statement, updates[start : start + BATCH])
+        return
+    db.session.execute(
+        sa.text(
+            "CREATE TEMPORARY TABLE engagement_scores (member_id integer, score double precision)"
+            " ON COMMIT DROP"
+        )
+    )
+    _copy("engagement_scores", ("member_id", "score"), ((u["member"], u["score"]) for u in updates))
+    db.session.execute(
+        sa.text(
+            "UPDATE roster_members SET engagement = s.score FROM engagement_scores s"
+            " WHERE roster_members.id = s.member_id"
+        )
+    )
+
+
 def upload_engagement(round_: SurveyRound, content: bytes, *, actor: User) -> dict[str, int]:
     """Set the engagement score of every listed roster row; refs not on the roster are counted."""
     scores = _engagement_rows(round_, content)
@@ -369,13 +396,7 @@ def upload_engagement(round_: SurveyRound, content: bytes, *, actor: User) -> di
     updates = [
         {"member": members[key], "score": score} for key, score in scores.items() if key in members
     ]
-    statement = (
-        sa.update(RosterMember.__table__)
-        .where(RosterMember.__table__.c.id == sa.bindparam("member"))
-        .values(engagement=sa.bindparam("score"))
-    )
-    for start in range(0, len(updates), BATCH):
-        db.session.execute(statement, updates[start : start + BATCH])
+    _set_engagement(updates)
     result = {"matched": len(updates), "unmatched": len(scores) - len(updates)}
     audit.record(actor, "company.engagement_upload", "survey_round", round_.id, **result)
     db.session.commit()
