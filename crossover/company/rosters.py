@@ -191,12 +191,10 @@ def _member_values(round_id: int, row: CheckedRow, now: datetime) -> tuple[dict,
     return values, token
 
 
-# SQLite: multi-row INSERTs with RETURNING in parameter order, each new row's id without reading
-# it back. PostgreSQL: COPY, with ids drawn from the table's sequence first (an executemany sends
-# one statement per row, and psycopg re-parses a long multi-row INSERT for every batch).
-INSERT_MEMBERS = sa.insert(RosterMember.__table__).returning(
-    RosterMember.__table__.c.id, sort_by_parameter_order=True
-)
+# SQLite: one executemany per batch (in-process, fast), ids read back by the hashed ref (SQLite
+# runs an INSERT … RETURNING row by row). PostgreSQL: COPY, with ids drawn from the table's
+# sequence first (an executemany is a round trip per row there, and psycopg re-parses a long
+# multi-row INSERT for every batch).
 MEMBER_COLUMNS = (
     "round_id",
     "person_key",
@@ -227,8 +225,10 @@ def _copy(table: str, columns: tuple[str, ...], rows) -> None:
 
 
 def _add_members(batch: list[dict]) -> list[int]:
+    """Insert one batch; on PostgreSQL returns the new ids (SQLite's are read at the end)."""
     if not _on_postgres():
-        return list(db.session.scalars(INSERT_MEMBERS, batch))
+        db.session.execute(sa.insert(RosterMember.__table__), batch)
+        return []
     ids = list(
         db.session.scalars(
             sa.text(
@@ -260,6 +260,15 @@ def _insert_members(
             batch = []
             if progress and (done % PROGRESS_EVERY == 0 or done == len(rows)):
                 progress("inserted", done, len(rows))
+    if not _on_postgres():  # this upload's rows share the round and the creation time
+        found = dict(
+            db.session.execute(
+                sa.select(RosterMember.person_key, RosterMember.id).where(
+                    RosterMember.round_id == round_.id, RosterMember.created_at == now
+                )
+            ).all()
+        )
+        ids = [found[row.key] for row in rows]
     return ids, links
 
 
