@@ -157,6 +157,10 @@ _PATTERNS = [
         r"Already used by another round of this survey\.",
         _l("Already used by another round of this survey."),
     ),
+    (
+        r"Not a version of this survey's questionnaire\.",
+        _l("Not a version of this survey's questionnaire."),
+    ),
     (r"Missing CSV columns\.", _l("Columns are missing from the CSV.")),
     (r"Missing column\(s\): (?P<value>.*)\.", _l("Missing column(s): %(value)s.")),
     (r"The file is not UTF-8 text\.", _l("The file is not UTF-8 text.")),

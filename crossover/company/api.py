@@ -15,6 +15,7 @@ from crossover.company.access import owned_round, owned_survey
 from crossover.company.schemas import (
     CompanySurveyCreateSchema,
     CompanySurveySchema,
+    CompanySurveyUpdateSchema,
     DuplicateRosterUploadSchema,
     EngagementFileSchema,
     EngagementResultSchema,
@@ -86,6 +87,14 @@ class CompanySurveyById(MethodView):
     def get(self, survey_id):
         """One company survey with its rounds"""
         return survey_view(owned_survey(survey_id, actor()))
+
+    @api_auth(Role.OWNER)
+    @api_blp.arguments(CompanySurveyUpdateSchema)
+    @api_blp.response(200, CompanySurveySchema)
+    def patch(self, data, survey_id):
+        """Rename, or move later rounds to another version of the survey's instrument"""
+        survey = owned_survey(survey_id, actor())
+        return survey_view(services.update_survey(survey, data, actor=actor()))
 
 
 @api_blp.route(f"{SURVEY}/rounds")

@@ -17,6 +17,13 @@ class CompanySurveyCreateSchema(Schema):
     )
 
 
+class CompanySurveyUpdateSchema(Schema):
+    title = ma.fields.String(validate=ma.validate.Length(1, 200))
+    instrument_id = Id(
+        metadata={"description": "Another version of the same instrument family, for later rounds"}
+    )
+
+
 class RoundSchema(Schema):
     id = ma.fields.Integer()
     company_survey_id = ma.fields.Integer()

@@ -65,6 +65,25 @@ def create_survey(data: dict, *, actor: User) -> CompanySurvey:
     return survey
 
 
+def update_survey(survey: CompanySurvey, data: dict, *, actor: User) -> CompanySurvey:
+    """Rename the survey, or move it to another version of its instrument: later rounds freeze
+    that version (a break in the trend); rounds made before keep theirs."""
+    if "title" in data:
+        survey.title = data["title"].strip()
+    if data.get("instrument_id") is not None:
+        current = db.session.get(Instrument, survey.instrument_id)
+        instrument = _instrument_for(data["instrument_id"], actor)
+        if instrument.family != current.family:
+            raise Invalid(
+                "A company survey keeps one instrument family; choose a version of it.",
+                {"instrument_id": ["Not a version of this survey's questionnaire."]},
+            )
+        survey.instrument_id = instrument.id
+    audit.record(actor, "company.survey_update", "company_survey", survey.id, fields=sorted(data))
+    db.session.commit()
+    return survey
+
+
 def list_surveys(actor: User) -> list[CompanySurvey]:
     _require_owner(actor)
     return list(

@@ -310,3 +310,44 @@ def test_round_window_dates_are_calendar_days_of_the_service(client, users):
     token = upload(client, users.owner, round_["id"], roster_csv(1)).json["invitations"][0]["token"]
     assert client.get(f"/api/v1/surveys/{token}").json["status"] == "open"
     assert TODAY + timedelta(days=0) == TODAY
+
+
+def test_a_new_instrument_version_applies_to_later_rounds_only(client, users):
+    from tests.instruments.test_api import PAYLOAD
+
+    instrument = client.post("/api/v1/instruments", headers=users.owner, json=PAYLOAD).json
+    survey = client.post(
+        "/api/v1/company-surveys",
+        headers=users.owner,
+        json={"title": "Short", "instrument_id": instrument["id"]},
+    ).json
+    first = make_round(client, users.owner, survey["id"], label="2025")
+    # the round froze the instrument: editing it now makes a new version of the family
+    revised = client.put(
+        f"/api/v1/instruments/{instrument['id']}",
+        headers=users.owner,
+        json={**PAYLOAD, "name": "Short scale v2"},
+    ).json
+    assert revised["id"] != instrument["id"] and revised["family"] == instrument["family"]
+    moved = client.patch(
+        f"/api/v1/company-surveys/{survey['id']}",
+        headers=users.owner,
+        json={"instrument_id": revised["id"]},
+    )
+    assert moved.status_code == 200 and moved.json["instrument_id"] == revised["id"]
+    second = make_round(client, users.owner, survey["id"], label="2026")
+    assert (first["instrument_id"], second["instrument_id"]) == (instrument["id"], revised["id"])
+
+    shipped = make_survey(client, users.owner)["instrument_id"]
+    other_family = client.patch(
+        f"/api/v1/company-surveys/{survey['id']}",
+        headers=users.owner,
+        json={"instrument_id": shipped},
+    )
+    assert other_family.status_code == 422 and list(other_family.json["errors"]) == [
+        "instrument_id"
+    ]
+    renamed = client.patch(
+        f"/api/v1/company-surveys/{survey['id']}", headers=users.owner, json={"title": "新"}
+    )
+    assert renamed.json["title"] == "新" and renamed.json["instrument_id"] == revised["id"]
