@@ -99,9 +99,7 @@ def send_invitations_command(dry_run: bool) -> None:
 
     results = send_due(dry_run=dry_run)
     for item, outcome in results:
-        click.echo(
-            f"{outcome:<8} {item.kind:<10} invitation {item.invitation_id} → {item.recipient}"
-        )
+        click.echo(f"{outcome:<8} {item.kind:<10} {item.about} → {item.recipient}")
     counts = {
         o: sum(1 for _, x in results if x == o) for o in ("sent", "failed", "skipped", "dry-run")
     }
@@ -110,3 +108,40 @@ def send_invitations_command(dry_run: bool) -> None:
     )
     if counts["failed"]:
         raise SystemExit(1)
+
+
+@crossover.command("import-roster")
+@click.argument("round_id", type=int)
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option(
+    "--links",
+    "links_path",
+    type=click.Path(dir_okay=False, writable=True),
+    help="Where to write the employee_ref,url CSV (default: FILE with .links.csv).",
+)
+def import_roster_command(round_id: int, file: str, links_path: str | None) -> None:
+    """Add a company survey round's roster CSV (every row checked first), with progress."""
+    from crossover.company.models import SurveyRound
+    from crossover.company.rosters import import_roster, write_links
+    from crossover.extensions import db
+
+    round_ = db.session.get(SurveyRound, round_id)
+    if round_ is None:
+        raise click.ClickException(f"No survey round {round_id}.")
+    with open(file, "rb") as f:
+        content = f.read()
+
+    def progress(stage: str, done: int, total: int) -> None:
+        click.echo(f"{stage:<8} {done:>9,} / {total:,} rows")
+
+    try:
+        result = import_roster(round_, content, actor=None, progress=progress)
+    except DomainError as error:
+        _fail(error)
+    links_path = links_path or f"{file.removesuffix('.csv')}.links.csv"
+    with open(links_path, "w", encoding="utf-8-sig", newline="") as out:
+        write_links(out, result.invitations)
+    click.echo(
+        f"Added {result.added:,} employees to round {round_.label} (id {round_.id}). "
+        f"Their links: {links_path} (employee_ref, url; the refs are not stored, keep this file)."
+    )

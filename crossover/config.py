@@ -12,6 +12,8 @@ class Defaults:
     SQLALCHEMY_ENGINE_OPTIONS: ClassVar[dict] = {}
     SECRET_KEY = "dev"
     MAX_CONTENT_LENGTH = 2 * 1024 * 1024  # 2 MiB: generous for a CSV of a few thousand rows
+    # Company survey rosters alone: 200,000 rows (crossover.company.rosters) of ~160 bytes.
+    ROSTER_MAX_CONTENT_LENGTH = 32 * 1024 * 1024
 
     API_TITLE = "crossover"
     API_VERSION = "v1"

@@ -1,19 +1,26 @@
 """Demo organizations and users for a newcomer's first look (never for production)."""
 
+from datetime import date, timedelta
+
 import sqlalchemy as sa
 
 from crossover.auth import services as auth_services
 from crossover.auth.models import Organization, Role, User
+from crossover.company.models import CompanySurvey
+from crossover.config import local_today
 from crossover.extensions import db
 from crossover.pilots.models import Pilot
 from crossover.seed import seed_all
-from crossover.simulate import PilotSpec, simulate_pilot
+from crossover.simulate import CompanySpec, PilotSpec, simulate_company_survey, simulate_pilot
 
 DEMO_PASSWORD = "crossover-demo"
 DEMO_ORGS = [
     ("kaede-denki", "楓電機株式会社"),
     ("hikari-shoji", "ひかり商事株式会社"),
     ("minato-bank", "みなと銀行"),
+    # consortium members without demo users: their company surveys fill the consortium view
+    ("sakura-kensetsu", "さくら建設株式会社"),
+    ("aozora-iryo", "あおぞら医療グループ"),
 ]
 DEMO_USERS = [
     ("admin@demo.example", Role.ADMIN, None),
@@ -129,6 +136,45 @@ def _demo_pilots() -> int:
     return len(DEMO_PILOTS)
 
 
+COMPANY_SURVEY_TITLE = "キャリア・オーナーシップ調査"
+# (organization, employees, mean latent ownership): 楓電機 is the demo owner's company.
+DEMO_COMPANIES = [
+    ("kaede-denki", 400, 3.2),
+    ("hikari-shoji", 120, 3.0),
+    ("minato-bank", 100, 2.9),
+    ("sakura-kensetsu", 90, 3.1),
+    ("aozora-iryo", 80, 3.3),
+]
+
+
+def _round_windows() -> list[tuple[str, date, date]]:
+    """2024 and 2025: closed autumn windows; 2026: open now (two weeks in, two to go)."""
+    today = local_today()
+    return [
+        ("2024", date(2024, 10, 1), date(2024, 10, 31)),
+        ("2025", date(2025, 10, 1), date(2025, 10, 31)),
+        ("2026", today - timedelta(days=14), today + timedelta(days=14)),
+    ]
+
+
+def _demo_company_surveys() -> int:
+    """One company survey of three rounds per demo company, created once."""
+    if db.session.scalar(sa.select(sa.exists().where(CompanySurvey.title == COMPANY_SURVEY_TITLE))):
+        return 0
+    for seed, (slug, employees, level) in enumerate(DEMO_COMPANIES, start=2024):
+        spec = CompanySpec(
+            slug,
+            COMPANY_SURVEY_TITLE,
+            employees,
+            level,
+            _round_windows(),
+            with_email_in="2026" if slug == "kaede-denki" else None,
+        )
+        simulate_company_survey(spec, seed)
+    db.session.commit()
+    return len(DEMO_COMPANIES)
+
+
 def load_demo() -> list[tuple[str, str, str]]:
     """Create (or keep) the demo organizations, users, mentors and pilots; return the
     credentials."""
@@ -139,4 +185,5 @@ def load_demo() -> list[tuple[str, str, str]]:
             auth_services.create_user(email, DEMO_PASSWORD, role, orgs.get(org_slug))
     _demo_mentors(orgs)
     _demo_pilots()
+    _demo_company_surveys()
     return [(email, DEMO_PASSWORD, role.value) for email, role, _ in DEMO_USERS]

@@ -47,6 +47,11 @@ FIELD_LABELS = {
     "expertise": _l("Expertise (comma-separated)"),
     "languages": _l("Languages"),
     "status": _l("Status"),
+    "label": _l("Round label"),
+    "employee_ref": _l("Employee ID (employee_ref)"),
+    "tenure_band": _l("Years of service"),
+    "unit": _l("Unit"),
+    "engagement": _l("Engagement score"),
 }
 
 _LIST_INDEX = re.compile(r"\.\d+$")
@@ -127,6 +132,34 @@ _PATTERNS = [
     (
         r"(?P<n>\d+) row\(s\) have errors; nobody was enrolled\.",
         _l("%(n)s row(s) have errors; nobody was enrolled."),
+    ),
+    # company survey rosters and engagement scores
+    (r"Unknown tenure band '?(?P<value>[^']*)'?\.", _l("“%(value)s” is not one of the options.")),
+    (r"Must be a finite number\.", _l("Enter a number.")),
+    (r"Duplicate of line (?P<line>\d+)\.", _l("The same employee as on line %(line)s.")),
+    (r"Already on this round's roster\.", _l("Already on this round's roster.")),
+    (
+        r"(?P<n>\d+) row\(s\) have errors; nobody was added\.",
+        _l("%(n)s row(s) have errors; nobody was added."),
+    ),
+    (
+        r"(?P<n>\d+) row\(s\) have errors; no engagement score was changed\.",
+        _l("%(n)s row(s) have errors; no engagement score was changed."),
+    ),
+    (r"No employees in the file\.", _l("No employees in the file.")),
+    (r"Too many rows\.", _l("Too many rows.")),
+    (r"At most (?P<n>\d+) rows per file\.", _l("At most %(n)s rows per file.")),
+    (
+        r"A round labelled '(?P<value>.*)' already exists in this survey\.",
+        _l("A round labelled “%(value)s” already exists in this survey."),
+    ),
+    (
+        r"Already used by another round of this survey\.",
+        _l("Already used by another round of this survey."),
+    ),
+    (
+        r"Not a version of this survey's questionnaire\.",
+        _l("Not a version of this survey's questionnaire."),
     ),
     (r"Missing CSV columns\.", _l("Columns are missing from the CSV.")),
     (r"Missing column\(s\): (?P<value>.*)\.", _l("Missing column(s): %(value)s.")),

@@ -5,7 +5,9 @@ from flask import Flask
 from crossover import auth, catalogue, evidence, instruments, mentoring, pilots, reports, surveys
 from crossover.audit import api as audit_api
 from crossover.auth import accounts
+from crossover.company import api as company_api
 from crossover.company import models as company_models  # noqa: F401  (mapped for migrations)
+from crossover.company import pages as company_pages
 from crossover.company import results_api as company_results_api
 from crossover.outbox import models as outbox_models  # noqa: F401  (mapped for migrations)
 
@@ -21,6 +23,8 @@ MODULES = (
     evidence,
     audit_api,
     company_results_api,
+    company_api,
+    company_pages,
 )
 
 

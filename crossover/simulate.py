@@ -1,4 +1,5 @@
-"""A seeded generator of simulated pilots, participants and answers (demo and benchmarks only).
+"""A seeded generator of simulated pilots, participants and answers, and of company survey
+rounds (demo and benchmarks only).
 
 Each simulated person has a latent career-ownership level; item answers scatter around it on the
 instrument's scale (reverse-keyed items mirrored), and the post wave adds the pilot's true effect
@@ -15,6 +16,16 @@ import sqlalchemy as sa
 from crossover import waves
 from crossover.auth.models import Organization
 from crossover.catalogue.models import Initiative
+from crossover.company.bands import AGE_BANDS as COMPANY_AGE_BANDS
+from crossover.company.bands import TENURE_BANDS as COMPANY_TENURE_BANDS
+from crossover.company.models import (
+    CompanySurvey,
+    RosterContact,
+    RosterMember,
+    RoundResponse,
+    SurveyRound,
+)
+from crossover.company.rosters import person_key
 from crossover.extensions import db
 from crossover.instruments.models import Instrument
 from crossover.mentoring.models import Match, Mentor, MentoringSession, SessionMode
@@ -31,7 +42,10 @@ from crossover.pilots.models import (
     WaveWindow,
 )
 from crossover.pilots.services import MID_SENIOR, new_code, new_invitations
+from crossover.surveys.packed import RecordLayout
+from crossover.surveys.scoring import means, scale_sums
 from crossover.surveys.store import add_with_copies, intake_response, scored_response
+from crossover.surveys.tokens import hash_token, new_nonce, token_for
 
 FOLLOWUP_DAYS = waves.DEFAULT_FOLLOWUP_DAYS  # (30, 60): the follow-ups simulated below
 FOLLOWUP_30, FOLLOWUP_60 = (waves.followup_wave(days) for days in FOLLOWUP_DAYS)
@@ -246,3 +260,139 @@ def _mentoring(rng, pilot: Pilot, participants: list[Enrollment]) -> None:
                     topics=[str(rng.choice(["棚卸し", "社外の視点", "学び直し", "役職定年後"]))],
                 )
             )
+
+
+# --- company surveys ------------------------------------------------------------------------------
+
+UNITS = ["営業", "開発", "製造", "管理", "企画"]
+
+
+@dataclass
+class CompanySpec:
+    """A simulated company survey: one workforce answering several yearly rounds."""
+
+    org_slug: str
+    title: str
+    employees: int
+    level: float  # mean latent ownership on the 1–5 scale
+    rounds: list[tuple[str, date, date]]
+    trend: float = 0.06  # latent change per round: a small upward drift
+    response_rate: float = 0.72
+    turnover: float = 0.08  # leavers per round, replaced by new refs (the panel shrinks)
+    with_email_in: str | None = None  # the round whose roster carries e-mail addresses
+
+
+def _workforce(rng, spec: CompanySpec, start: int, count: int) -> dict:
+    """New employees: refs, bands, unit, latent ownership and an engagement linked to it."""
+    age_index = rng.integers(0, len(COMPANY_AGE_BANDS), size=count)
+    tenure_index = np.minimum(age_index // 2 + rng.integers(-1, 2, size=count), 5).clip(0)
+    own = rng.normal(0, 1, size=count)
+    # engagement shares a factor with ownership: r 0.65 latent, about 0.5 with the observed total
+    engagement = 0.65 * own + np.sqrt(1 - 0.65**2) * rng.normal(0, 1, size=count)
+    return {
+        "ref": [f"{spec.org_slug}-{start + i:05d}" for i in range(count)],
+        "age": [COMPANY_AGE_BANDS[i] for i in age_index],
+        "tenure": [COMPANY_TENURE_BANDS[i] for i in tenure_index],
+        "unit": [str(u) for u in rng.choice(UNITS, size=count)],
+        "own": own,
+        "engagement": engagement,
+    }
+
+
+def _replace_leavers(rng, spec: CompanySpec, people: dict, next_ref: int) -> int:
+    leaving = np.flatnonzero(rng.random(len(people["ref"])) < spec.turnover)
+    fresh = _workforce(rng, spec, next_ref, len(leaving))
+    for key, values in fresh.items():
+        for slot, value in zip(leaving, values, strict=True):
+            people[key][slot] = value
+    return next_ref + len(leaving)
+
+
+def simulate_company_survey(spec: CompanySpec, seed: int) -> CompanySurvey:
+    """A company survey with its rounds, rosters (keyed-hash refs), engagement and responses,
+    written in bulk; the same refs recur across rounds, so a panel links them."""
+    rng = np.random.default_rng(seed)
+    org = db.session.scalar(sa.select(Organization).where(Organization.slug == spec.org_slug))
+    instrument = db.session.scalar(
+        sa.select(Instrument).where(Instrument.key == "career-ownership-v1")
+    )
+    survey = CompanySurvey(organization_id=org.id, title=spec.title, instrument_id=instrument.id)
+    db.session.add(survey)
+    db.session.flush()
+    people = _workforce(rng, spec, 0, spec.employees)
+    people["own"], people["engagement"] = list(people["own"]), list(people["engagement"])
+    next_ref = spec.employees
+    layout = RecordLayout.of(instrument)
+    for index, (label, opens_on, closes_on) in enumerate(spec.rounds):
+        if index:
+            next_ref = _replace_leavers(rng, spec, people, next_ref)
+        round_ = SurveyRound(
+            company_survey_id=survey.id,
+            organization_id=org.id,
+            label=label,
+            opens_on=opens_on,
+            closes_on=closes_on,
+            instrument_id=instrument.id,
+        )
+        db.session.add(round_)
+        db.session.flush()
+        _round_people(rng, spec, round_, people, index, instrument, layout)
+    return survey
+
+
+def _round_people(rng, spec, round_, people, index, instrument, layout) -> None:
+    now = datetime.combine(round_.opens_on, time(9), UTC)
+    count = len(people["ref"])
+    drift = rng.normal(0, 0.25, size=count)
+    level = spec.level + 0.55 * np.asarray(people["own"]) + spec.trend * index + drift
+    engagement = np.round(60 + 12 * np.asarray(people["engagement"]) + rng.normal(0, 3, count), 1)
+    members = []
+    for i in range(count):
+        nonce = new_nonce()
+        members.append(
+            {
+                "round_id": round_.id,
+                "person_key": person_key(round_.organization_id, people["ref"][i]),
+                "age_band": people["age"][i],
+                "tenure_band": people["tenure"][i],
+                "unit": people["unit"][i],
+                "career_phase": None,
+                "engagement": float(engagement[i]),
+                "nonce": nonce,
+                "token_hash": hash_token(token_for(nonce)),
+                "created_at": now,
+            }
+        )
+    db.session.execute(sa.insert(RosterMember.__table__), members)
+    ids = dict(
+        db.session.execute(
+            sa.select(RosterMember.person_key, RosterMember.id).where(
+                RosterMember.round_id == round_.id
+            )
+        ).all()
+    )
+    member_ids = [ids[m["person_key"]] for m in members]
+    if spec.with_email_in == round_.label:
+        contacts = [
+            {"member_id": member_id, "email": f"{ref}@{spec.org_slug}.example"}
+            for member_id, ref in zip(member_ids, people["ref"], strict=True)
+        ]
+        db.session.execute(sa.insert(RosterContact.__table__), contacts)
+    answered = np.flatnonzero(rng.random(count) < spec.response_rate)
+    answers = _answers(rng, level[answered], instrument.items, 1, 5)
+    days = max(1, (min(round_.closes_on, date.today()) - round_.opens_on).days)
+    responses = []
+    for slot, given in zip(answered, answers, strict=True):
+        sums = scale_sums(given, layout.items, layout.scale_min, layout.scale_max)
+        responses.append(
+            {
+                "member_id": member_ids[slot],
+                "round_id": round_.id,
+                "submitted_at": now + timedelta(days=int(rng.integers(0, days))),
+                "answers": given,
+                "total": means(sums)["total"],
+                "packed": layout.pack(member_ids[slot], given, sums),
+            }
+        )
+    if responses:
+        db.session.execute(sa.insert(RoundResponse.__table__), responses)

@@ -50,6 +50,7 @@ LABELS = {
 # (endpoint, label, roles that see it); endpoints of domains not yet registered are skipped.
 NAV = [
     ("pilots.pilot_list", _l("Pilots"), {"owner", "admin"}),
+    ("company.survey_list", _l("Company surveys"), {"owner"}),
     ("mentoring.mentor_list", _l("Mentors"), {"owner", "admin"}),
     ("evidence.board", _l("Evidence"), {"reviewer", "admin"}),
     ("instruments.instrument_list", _l("Questionnaires"), {"owner", "admin"}),

@@ -14,6 +14,8 @@ from datetime import date, timedelta
 INTAKE, PRE, POST = "intake", "pre", "post"
 FOLLOWUP_PREFIX = "followup_"
 DEFAULT_FOLLOWUP_DAYS = (30, 60)
+# Not a pilot wave: the one survey of a company survey round's roster row (crossover.company).
+ROUND = "round"
 
 
 def followup_wave(days: int) -> str:

@@ -16,6 +16,7 @@ import schemathesis
 
 from crossover import create_app
 from crossover.errors import UNCHECKED_INPUT
+from tests.company.flows import make_round, make_survey, roster_csv, upload
 from tests.conftest import _test_config, create_users, dispose, fresh_app
 from tests.factories import ASSIGNED, enroll, make_mentor, make_pilot
 
@@ -44,6 +45,8 @@ def world(_postgres_schema):
         headers=users.owner,
         json={"enrollment_id": people[0]["id"], "mentor_id": mentor["id"]},
     )
+    survey = make_survey(client, users.owner)  # a company survey with a round and a roster
+    upload(client, users.owner, make_round(client, users.owner, survey["id"])["id"], roster_csv(3))
     yield app, users
     dispose(app)
 

@@ -6,6 +6,7 @@ import sqlalchemy as sa
 
 from crossover import audit
 from crossover.auth.models import Organization, Role, User
+from crossover.company.models import SurveyRound
 from crossover.errors import Forbidden, NotFound
 from crossover.extensions import db
 from crossover.instruments.models import Instrument, InstrumentItem
@@ -41,13 +42,22 @@ def _frozen_ids(instrument_ids: set[int]) -> set[int]:
     """Which of these instruments a pilot past draft uses (their edits make new versions)."""
     from crossover.pilots.models import Pilot, PilotStatus
 
-    return set(
+    in_pilots = set(
         db.session.scalars(
             sa.select(Pilot.instrument_id)
             .distinct()
             .where(Pilot.instrument_id.in_(instrument_ids), Pilot.status != PilotStatus.DRAFT)
         )
     )
+    # A company survey round froze its instrument when it was created.
+    in_rounds = set(
+        db.session.scalars(
+            sa.select(SurveyRound.instrument_id)
+            .distinct()
+            .where(SurveyRound.instrument_id.in_(instrument_ids))
+        )
+    )
+    return in_pilots | in_rounds
 
 
 def is_frozen(instrument: Instrument) -> bool:

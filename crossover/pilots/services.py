@@ -1,11 +1,9 @@
 """Pilot rules: registration, preregistration freeze, lifecycle, schedule, enrolment, erasure."""
 
 from collections import Counter
-import csv
 import dataclasses
 from datetime import datetime
 import hashlib
-import io
 import secrets
 
 import marshmallow as ma
@@ -16,6 +14,7 @@ from crossover.auth.models import Role, User
 from crossover.catalogue.models import Initiative
 from crossover.catalogue.services import option_keys
 from crossover.config import local_today
+from crossover.csv_upload import read_rows
 from crossover.db import utcnow
 from crossover.errors import Conflict, Forbidden, Invalid, NotFound
 from crossover.extensions import db
@@ -473,39 +472,12 @@ _CSV_TRUE = {"yes", "y", "true", "1", "はい", "同意"}
 
 
 def _csv_rows(content: bytes) -> list[tuple[int, dict]]:
-    try:
-        text = content.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise Invalid("The file is not UTF-8 text.", {"file": ["Save the CSV as UTF-8."]}) from None
-    if "\x00" in text:
-        line = text.count("\n", 0, text.index("\x00")) + 1
-        raise Invalid(
-            f"Line {line} holds a NUL character.",
-            {f"line {line}": ["NUL characters are not allowed."]},
-        )
-    reader = csv.DictReader(io.StringIO(text))
-    try:
-        required = {"age_band", "career_phase", "consent"}
-        header = {h.strip() for h in reader.fieldnames or []}
-        if not required <= header:
-            raise Invalid(
-                "Missing CSV columns.",
-                {"file": [f"Missing column(s): {', '.join(sorted(required - header))}."]},
-            )
-        rows = []
-        for row in reader:
-            clean = {(k or "").strip(): (v or "").strip() for k, v in row.items() if k is not None}
-            rows.append((reader.line_num, clean))
-            if len(rows) > MAX_CSV_ROWS:
-                raise Invalid(
-                    "Too many rows.", {"file": [f"At most {MAX_CSV_ROWS} rows per file."]}
-                )
-    except csv.Error as error:  # a field over csv.field_size_limit() (128 KiB)
-        line = reader.line_num + 1  # line_num counts the lines of the records read whole
-        raise Invalid(f"Line {line}: {error}.", {f"line {line}": [f"{error}."]}) from None
-    if not rows:
-        raise Invalid("The file has no rows.", {"file": ["No participants in the file."]})
-    return rows
+    return read_rows(
+        content,
+        {"age_band", "career_phase", "consent"},
+        MAX_CSV_ROWS,
+        "No participants in the file.",
+    )
 
 
 def _csv_row_errors(pilot: Pilot, raw: dict, known: dict[str, set[str]]) -> tuple[dict, list[str]]:

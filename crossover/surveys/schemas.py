@@ -45,7 +45,14 @@ class DraftSchema(Schema):
 class SurveySchema(Schema):
     wave = ma.fields.String()
     lang = ma.fields.String()
-    pilot_title = ma.fields.String()
+    kind = ma.fields.String(
+        metadata={"description": "pilot (a pilot's wave) or company (a company survey round)"}
+    )
+    title = ma.fields.String(metadata={"description": "The pilot's or company survey's title"})
+    pilot_title = ma.fields.String(allow_none=True, metadata={"description": "Pilots only"})
+    round_label = ma.fields.String(
+        allow_none=True, metadata={"description": "Company survey rounds only (e.g. 2026)"}
+    )
     status = ma.fields.String(metadata={"description": "open, not_open, closed or answered"})
     window = ma.fields.Nested(WindowSchema)
     scale = ma.fields.Nested(ScaleSchema, allow_none=True)

@@ -3,6 +3,7 @@ response."""
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from enum import StrEnum
 import math
 
 import sqlalchemy as sa
@@ -10,6 +11,7 @@ from sqlalchemy.orm import aliased
 
 from crossover import waves
 from crossover.catalogue.services import options
+from crossover.company import links as roster_links
 from crossover.config import local_today
 from crossover.db import utcnow
 from crossover.errors import Conflict, Invalid, NotFound
@@ -40,9 +42,19 @@ class Window:
         return self.opens_on <= today <= self.closes_on
 
 
+class LinkKind(StrEnum):
+    PILOT = "pilot"  # a pilot invitation: one wave of one enrolled person
+    COMPANY = "company"  # a company survey roster row: one round of one employee
+
+
 @dataclass(frozen=True)
 class Link:
-    """What a token opens, read in one query: its invitation, the pilot and every wave's window."""
+    """What a token opens, read in one query: its invitation, the pilot and every wave's window.
+
+    A company link (kind COMPANY) opens one roster row of a company survey round: its
+    invitation_id and enrollment_id are the roster member's id, pilot_id the round's id,
+    pilot_title the company survey's title, and its one window is the round's.
+    """
 
     invitation_id: int
     enrollment_id: int
@@ -54,6 +66,8 @@ class Link:
     instrument_created_at: datetime
     windows: tuple[Window, ...]  # every wave of the pilot, in schedule order
     has_draft: bool
+    kind: LinkKind = LinkKind.PILOT
+    round_label: str | None = None
 
     @property
     def answered(self) -> bool:
@@ -109,7 +123,7 @@ def find_invitation(token: str) -> Link:
     if 16 <= len(token) <= 64:
         rows = db.session.execute(LINK_QUERY, {"token_hash": tokens.hash_token(token)}).all()
     if not rows:
-        raise NotFound(UNKNOWN_LINK)
+        return _company_link(token)
     first = rows[0]
     enrolled_on = first[3].date()
     windows = tuple(Window(r[9], r[10] or enrolled_on, r[11], r[12], r[13]) for r in rows)
@@ -124,6 +138,30 @@ def find_invitation(token: str) -> Link:
         first[8],
         windows,
         first[14],
+    )
+
+
+def _company_link(token: str) -> Link:
+    """The roster row behind a token no pilot invitation has; an unknown token reveals nothing."""
+    found = None
+    if 16 <= len(token) <= 64:
+        found = roster_links.find_roster_link(tokens.hash_token(token))
+    if found is None:
+        raise NotFound(UNKNOWN_LINK)
+    window = Window(waves.ROUND, found.opens_on, found.closes_on, found.nonce, found.answered)
+    return Link(
+        found.member_id,
+        found.member_id,
+        waves.ROUND,
+        found.round_id,
+        found.survey_title,
+        False,
+        found.instrument_id,
+        found.instrument_created_at,
+        (window,),
+        found.has_draft,
+        LinkKind.COMPANY,
+        found.round_label,
     )
 
 
@@ -143,7 +181,10 @@ def survey_view(link: Link, lang: str) -> dict:
     view = {
         "wave": link.wave,
         "lang": lang,
-        "pilot_title": link.pilot_title,
+        "kind": link.kind.value,
+        "title": link.pilot_title,
+        "pilot_title": link.pilot_title if link.kind is LinkKind.PILOT else None,
+        "round_label": link.round_label,
         "status": status(link),
         "window": {"opens_on": window.opens_on, "closes_on": window.closes_on},
         "scale": None,
@@ -235,6 +276,12 @@ def _intake_fields(payload: dict, *, complete: bool = True) -> tuple[list[str], 
 def prepare(link: Link, payload: dict) -> Response:
     """Check a submission and build its response with scores, without storing it."""
     _check_open(link)
+    if link.kind is LinkKind.COMPANY:
+        instrument = frozen_instrument(link.instrument_id, link.instrument_created_at)
+        answers = _validated_answers(instrument, payload.get("answers") or {})
+        return roster_links.round_response(
+            link.invitation_id, link.pilot_id, instrument.layout, answers, utcnow()
+        )
     fields = dict(
         invitation_id=link.invitation_id,
         enrollment_id=link.enrollment_id,
@@ -287,10 +334,12 @@ def next_open_wave(link: Link) -> NextWave | None:
 def submit(link: Link, payload: dict) -> Receipt:
     """Store one complete response with its scores, or refuse: 409 twice/late, 422 invalid."""
     response = prepare(link, payload)
-    receipt = Receipt(response.wave, response.submitted_at)  # read before the commit expires it
+    receipt = Receipt(link.wave, response.submitted_at)  # read before the commit expires it
     try:
         store.add_with_copies(db.session, [response])
-        if link.has_draft:  # read with the link, in this transaction: most submissions have none
+        if link.has_draft and link.kind is LinkKind.COMPANY:
+            roster_links.delete_draft(link.invitation_id)
+        elif link.has_draft:  # read with the link, in this transaction: most have none
             db.session.execute(
                 sa.delete(SurveyDraft).where(SurveyDraft.invitation_id == link.invitation_id)
             )
@@ -308,6 +357,8 @@ def submit(link: Link, payload: dict) -> Receipt:
 
 
 def draft_of(link: Link) -> SurveyDraft | None:
+    if link.kind is LinkKind.COMPANY:
+        return roster_links.draft_of(link.invitation_id)
     return db.session.get(SurveyDraft, link.invitation_id)
 
 
@@ -316,8 +367,8 @@ def _draft_view(draft: SurveyDraft | None) -> dict | None:
         return None
     return {
         "answers": dict(draft.answers),
-        "concerns": list(draft.concerns),
-        "note": draft.note,
+        "concerns": list(getattr(draft, "concerns", [])),  # a round's draft has answers only
+        "note": getattr(draft, "note", None),
         "saved_at": draft.saved_at,
     }
 
@@ -336,6 +387,9 @@ def save_draft(link: Link, payload: dict) -> dict:
             "note": None,
         }
     saved_at = utcnow()  # also when nothing changed: the participant was here
+    if link.kind is LinkKind.COMPANY:
+        roster_links.save_draft(link.invitation_id, link.has_draft, fields["answers"], saved_at)
+        return {**fields, "saved_at": saved_at}
     if not link.has_draft:
         db.session.add(SurveyDraft(invitation_id=link.invitation_id, saved_at=saved_at, **fields))
         try:

@@ -1,0 +1,195 @@
+"""Company surveys, rounds, roster and engagement uploads, invitation status, erasure, sending.
+
+Owners of the organisation only: reviewers and admins get 403 (they see the consortium view),
+another organisation's ids answer 404.
+"""
+
+from flask import current_app, jsonify, request
+from flask.views import MethodView
+
+from crossover.api import Blueprint
+from crossover.auth.access import actor, api_auth
+from crossover.auth.models import Role
+from crossover.company import rosters, services
+from crossover.company.access import owned_round, owned_survey
+from crossover.company.schemas import (
+    CompanySurveyCreateSchema,
+    CompanySurveySchema,
+    CompanySurveyUpdateSchema,
+    DuplicateRosterUploadSchema,
+    EngagementFileSchema,
+    EngagementResultSchema,
+    FileSchema,
+    InvitationRowSchema,
+    RosterResultSchema,
+    RosterUploadRecordSchema,
+    RoundCreateSchema,
+    RoundSchema,
+    SendResultSchema,
+)
+from crossover.db import MAX_OFFSET
+
+api_blp = Blueprint(
+    "company_api",
+    __name__,
+    description="Company surveys (組織サーベイ): rounds, rosters, engagement, invitations",
+)
+
+SURVEY = "/company-surveys/<id:survey_id>"
+ROUND = "/rounds/<id:round_id>"
+LARGE_UPLOADS = {"company_api.RoundRoster", "company_api.RoundEngagement"}
+
+
+def allow_large_roster(endpoints: set[str]):
+    """A url_value_preprocessor: roster files may exceed the app's body limit (100,000 rows is a
+    normal company). It runs before any before_request hook reads the form."""
+
+    def preprocess(endpoint, values):
+        if endpoint in endpoints:
+            request.max_content_length = current_app.config["ROSTER_MAX_CONTENT_LENGTH"]
+
+    return preprocess
+
+
+api_blp.url_value_preprocessor(allow_large_roster(LARGE_UPLOADS))
+
+
+def survey_view(survey) -> dict:
+    return {
+        "id": survey.id,
+        "title": survey.title,
+        "instrument_id": survey.instrument_id,
+        "created_at": survey.created_at,
+        "rounds": services.rounds_of(survey),
+    }
+
+
+@api_blp.route("/company-surveys")
+class CompanySurveys(MethodView):
+    @api_auth(Role.OWNER)
+    @api_blp.response(200, CompanySurveySchema(many=True))
+    def get(self):
+        """The organisation's company surveys with their rounds"""
+        return [survey_view(s) for s in services.list_surveys(actor())]
+
+    @api_auth(Role.OWNER)
+    @api_blp.arguments(CompanySurveyCreateSchema)
+    @api_blp.response(201, CompanySurveySchema)
+    def post(self, data):
+        """Start a company survey (default instrument: the shipped career-ownership scale)"""
+        return survey_view(services.create_survey(data, actor=actor()))
+
+
+@api_blp.route(SURVEY)
+class CompanySurveyById(MethodView):
+    @api_auth(Role.OWNER)
+    @api_blp.response(200, CompanySurveySchema)
+    def get(self, survey_id):
+        """One company survey with its rounds"""
+        return survey_view(owned_survey(survey_id, actor()))
+
+    @api_auth(Role.OWNER)
+    @api_blp.arguments(CompanySurveyUpdateSchema)
+    @api_blp.response(200, CompanySurveySchema)
+    def patch(self, data, survey_id):
+        """Rename, or move later rounds to another version of the survey's instrument"""
+        survey = owned_survey(survey_id, actor())
+        return survey_view(services.update_survey(survey, data, actor=actor()))
+
+
+@api_blp.route(f"{SURVEY}/rounds")
+class SurveyRounds(MethodView):
+    @api_auth(Role.OWNER)
+    @api_blp.arguments(RoundCreateSchema)
+    @api_blp.response(201, RoundSchema)
+    def post(self, data, survey_id):
+        """Add a round; it freezes the survey's instrument (a label used before is 409)"""
+        return services.create_round(owned_survey(survey_id, actor()), data, actor=actor())
+
+
+@api_blp.route(ROUND)
+class RoundById(MethodView):
+    @api_auth(Role.OWNER)
+    @api_blp.response(200, RoundSchema)
+    def get(self, round_id):
+        """One round: its window and frozen instrument"""
+        return owned_round(round_id, actor())
+
+
+@api_blp.route(f"{ROUND}/roster")
+class RoundRoster(MethodView):
+    @api_auth(Role.OWNER)
+    @api_blp.arguments(FileSchema, location="files")
+    @api_blp.response(201, RosterResultSchema)
+    @api_blp.alt_response(
+        409, schema=DuplicateRosterUploadSchema, description="This file was already added"
+    )
+    @api_blp.doc(
+        summary="Add everyone in a roster CSV, or nobody: bad rows are reported by line and "
+        "column; the answer gives each row's link by its employee_ref (not stored)"
+    )
+    def post(self, files, round_id):
+        round_ = owned_round(round_id, actor())
+        try:
+            result = rosters.import_roster(round_, files["file"].read(), actor=actor())
+        except rosters.DuplicateRosterUpload as duplicate:
+            body = {
+                "code": 409,
+                "status": "Conflict",
+                "message": duplicate.message,
+                "errors": duplicate.errors,
+                "result": RosterUploadRecordSchema().dump(duplicate.upload),
+            }
+            return jsonify(body), 409
+        # Built directly (the schema documents it): dumping 100,000 links field by field costs
+        # seconds, and each link is already three plain strings.
+        upload = RosterUploadRecordSchema().dump(result.upload)
+        body = {"added": result.added, "upload": upload, "invitations": result.invitations}
+        return jsonify(body), 201
+
+
+@api_blp.route(f"{ROUND}/engagement")
+class RoundEngagement(MethodView):
+    @api_auth(Role.OWNER)
+    @api_blp.arguments(EngagementFileSchema, location="files")
+    @api_blp.response(200, EngagementResultSchema)
+    def post(self, files, round_id):
+        """Set engagement scores from a CSV of employee_ref, engagement (all rows checked first)"""
+        round_ = owned_round(round_id, actor())
+        return rosters.upload_engagement(round_, files["file"].read(), actor=actor())
+
+
+@api_blp.route(f"{ROUND}/invitations")
+class RoundInvitations(MethodView):
+    @api_auth(Role.OWNER)
+    @api_blp.response(200, InvitationRowSchema(many=True))
+    @api_blp.paginate()
+    def get(self, round_id, pagination_parameters):
+        """Roster rows with their status and e-mail delivery (no refs, no addresses)"""
+        round_ = owned_round(round_id, actor())
+        if (pagination_parameters.page - 1) * pagination_parameters.page_size > MAX_OFFSET:
+            pagination_parameters.item_count = 0
+            return []
+        rows, total = services.invitation_page(
+            round_, pagination_parameters.page, pagination_parameters.page_size
+        )
+        pagination_parameters.item_count = total
+        return rows
+
+
+@api_blp.route(f"{ROUND}/roster/<id:member_id>/contact")
+class RosterContact(MethodView):
+    @api_auth(Role.OWNER)
+    @api_blp.response(204)
+    def delete(self, round_id, member_id):
+        """Erase a roster row's e-mail address (its answers stay, under a code)"""
+        services.erase_contact(owned_round(round_id, actor()), member_id, actor=actor())
+
+
+@api_blp.route(f"{ROUND}/send-invitations")
+class RoundSendInvitations(MethodView):
+    @api_auth(Role.OWNER)
+    @api_blp.response(200, SendResultSchema)
+    def post(self, round_id):
+        """Send the round's due invitations and reminders (each at most once per roster row)"""
+        return services.send_invitations(owned_round(round_id, actor()), actor=actor())

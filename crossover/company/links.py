@@ -1,0 +1,107 @@
+"""A roster row's survey link, as the participant survey reads and stores it.
+
+crossover.surveys.services looks here when no pilot invitation matches a token's hash (tokens
+are 192 random bits, so the two tables never share one). Reading is one query; storing writes
+a RoundResponse (answers, mean total, packed record with the roster member id in the id slot)
+and drops the row's draft, in the caller's transaction.
+"""
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+import sqlalchemy as sa
+
+from crossover.company.models import (
+    CompanySurvey,
+    RosterMember,
+    RoundDraft,
+    RoundResponse,
+    SurveyRound,
+)
+from crossover.extensions import db
+from crossover.instruments.models import Instrument
+from crossover.surveys.packed import RecordLayout
+from crossover.surveys.scoring import means, scale_sums
+
+
+@dataclass(frozen=True)
+class RosterLink:
+    """What a roster token opens: the row, its round's window and frozen instrument."""
+
+    member_id: int
+    nonce: str
+    round_id: int
+    round_label: str
+    survey_title: str
+    opens_on: date
+    closes_on: date
+    instrument_id: int
+    instrument_created_at: datetime
+    answered: bool
+    has_draft: bool
+
+
+ROSTER_LINK_QUERY = (
+    sa.select(
+        RosterMember.id,
+        RosterMember.nonce,
+        SurveyRound.id,
+        SurveyRound.label,
+        CompanySurvey.title,
+        SurveyRound.opens_on,
+        SurveyRound.closes_on,
+        SurveyRound.instrument_id,
+        Instrument.created_at,
+        sa.exists().where(RoundResponse.member_id == RosterMember.id),
+        sa.exists().where(RoundDraft.member_id == RosterMember.id),
+    )
+    .join(SurveyRound, SurveyRound.id == RosterMember.round_id)
+    .join(CompanySurvey, CompanySurvey.id == SurveyRound.company_survey_id)
+    .join(Instrument, Instrument.id == SurveyRound.instrument_id)
+    .where(RosterMember.token_hash == sa.bindparam("token_hash"))
+)
+
+
+def find_roster_link(token_hash: str) -> RosterLink | None:
+    row = db.session.execute(ROSTER_LINK_QUERY, {"token_hash": token_hash}).first()
+    return None if row is None else RosterLink(*row)
+
+
+def round_response(
+    member_id: int, round_id: int, layout: RecordLayout, answers: dict[str, int], submitted_at
+) -> RoundResponse:
+    """A complete round response with its mean total and packed record (not yet added)."""
+    sums = scale_sums(answers, layout.items, layout.scale_min, layout.scale_max)
+    return RoundResponse(
+        member_id=member_id,
+        round_id=round_id,
+        submitted_at=submitted_at,
+        answers=answers,
+        total=means(sums)["total"],
+        packed=layout.pack(member_id, answers, sums),
+    )
+
+
+def delete_draft(member_id: int) -> None:
+    db.session.execute(sa.delete(RoundDraft).where(RoundDraft.member_id == member_id))
+
+
+def draft_of(member_id: int) -> RoundDraft | None:
+    return db.session.get(RoundDraft, member_id)
+
+
+def save_draft(member_id: int, has_draft: bool, answers: dict[str, int], saved_at) -> None:
+    """Insert the row's first draft, else update it; commits."""
+    if not has_draft:
+        db.session.add(RoundDraft(member_id=member_id, answers=answers, saved_at=saved_at))
+        try:
+            db.session.commit()
+            return
+        except sa.exc.IntegrityError:
+            db.session.rollback()  # another tab saved this row's first draft a moment before
+    db.session.execute(
+        sa.update(RoundDraft)
+        .where(RoundDraft.member_id == member_id)
+        .values(answers=answers, saved_at=saved_at)
+    )
+    db.session.commit()

@@ -1,0 +1,277 @@
+"""Owner pages of company surveys: the list, a survey's rounds, and a round's roster, engagement
+scores, invitation status and sending. Results live on the round's results page."""
+
+import io
+
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from crossover import messages
+from crossover.auth.access import actor, page_auth
+from crossover.auth.models import Role
+from crossover.company import rosters, services
+from crossover.company.access import owned_round, owned_survey
+from crossover.company.api import allow_large_roster
+from crossover.company.bands import AGE_BAND_LABELS, TENURE_BAND_LABELS
+from crossover.company.schemas import CompanySurveyCreateSchema, RoundCreateSchema
+from crossover.errors import DomainError, Invalid
+from crossover.forms import FormNumbers, blank_to_none, flash_error, load, whole_number
+from crossover.instruments.services import list_instruments
+
+pages_bp = Blueprint("company", __name__, url_prefix="/company")
+SURVEY = "/surveys/<id:survey_id>"
+ROUND = "/rounds/<id:round_id>"
+SHOWN_LINE_ERRORS = 200  # a 100,000-row file with a systematic mistake stays a readable page
+
+pages_bp.url_value_preprocessor(
+    allow_large_roster({"company.roster_upload", "company.engagement_upload"})
+)
+
+STATUS_LABELS = {
+    "not_open": _l("Not open yet"),
+    "open": _l("Open"),
+    "answered": _l("Answered"),
+    "missed": _l("Missed (closed unanswered)"),
+}
+
+
+# --- surveys -------------------------------------------------------------------------------------
+
+
+@pages_bp.route("/surveys")
+@page_auth(Role.OWNER)
+def survey_list():
+    """The organisation's company surveys, and a form to start one."""
+    return _render_list()
+
+
+def _render_list(form=None, errors=None, status=200):
+    return render_template(
+        "company/list.html",
+        surveys=[(s, services.rounds_of(s)) for s in services.list_surveys(actor())],
+        instruments=list_instruments(actor()),
+        form=form or {},
+        errors=errors or {},
+    ), status
+
+
+@pages_bp.post("/surveys")
+@page_auth(Role.OWNER)
+def survey_create():
+    """Start a company survey."""
+    numbers = FormNumbers(request.form)
+    try:
+        instrument_id = numbers.whole("instrument_id", _l("Questionnaire"))
+        data = load(
+            CompanySurveyCreateSchema(),
+            {"title": request.form.get("title", "").strip(), "instrument_id": instrument_id},
+            numbers.errors,
+        )
+        survey = services.create_survey(data, actor=actor())
+    except DomainError as error:
+        return _render_list(request.form, flash_error(error), 422)
+    flash(
+        _("Company survey “%(title)s” started. Add its first round.", title=survey.title), "success"
+    )
+    return redirect(url_for("company.survey_detail", survey_id=survey.id))
+
+
+@pages_bp.route(SURVEY)
+@page_auth(Role.OWNER)
+def survey_detail(survey_id: int):
+    """A company survey's rounds, and a form to add one."""
+    return _render_survey(owned_survey(survey_id, actor()))
+
+
+def _render_survey(survey, form=None, errors=None, status=200):
+    rounds = services.rounds_of(survey)
+    return render_template(
+        "company/survey.html",
+        survey=survey,
+        rounds=[(r, services.round_counts(r)) for r in rounds],
+        form=form or {},
+        errors=errors or {},
+    ), status
+
+
+@pages_bp.post(f"{SURVEY}/rounds")
+@page_auth(Role.OWNER)
+def round_create(survey_id: int):
+    """Add a round to the survey."""
+    survey = owned_survey(survey_id, actor())
+    try:
+        data = load(
+            RoundCreateSchema(),
+            {
+                "label": request.form.get("label", "").strip(),
+                "opens_on": blank_to_none(request.form.get("opens_on")),
+                "closes_on": blank_to_none(request.form.get("closes_on")),
+            },
+        )
+        round_ = services.create_round(survey, data, actor=actor())
+    except DomainError as error:
+        return _render_survey(survey, request.form, flash_error(error), 422)
+    flash(_("Round %(label)s added. Upload its roster.", label=round_.label), "success")
+    return redirect(url_for("company.round_detail", round_id=round_.id))
+
+
+# --- a round -------------------------------------------------------------------------------------
+
+
+def _page_number(text: str | None) -> int:
+    number = whole_number(text)
+    return number if number is not None and 1 <= number <= 100_000 else 1
+
+
+@pages_bp.route(ROUND)
+@page_auth(Role.OWNER)
+def round_detail(round_id: int):
+    """A round: roster and engagement uploads, invitation status, sending."""
+    return _render_round(owned_round(round_id, actor()))
+
+
+def _upload_error(error: DomainError) -> tuple[list[tuple[str, list[str]]], int]:
+    """Flash the headline; the file's problems in line order (at most SHOWN_LINE_ERRORS,
+    translated) go beside the form, with how many more there were."""
+    flash(messages.translate(error.message), "error")
+    items = list(error.errors.items())
+    shown = messages.translate_errors(dict(items[:SHOWN_LINE_ERRORS]))
+    return list(shown.items()), max(0, len(items) - SHOWN_LINE_ERRORS)
+
+
+def _render_round(round_, errors=None, which=None, status=200):
+    page = _page_number(request.args.get("page"))
+    rows, total = services.invitation_page(round_, page)
+    shown, hidden = errors or ([], 0)
+    return render_template(
+        "company/round.html",
+        round=round_,
+        survey=round_.survey,
+        counts=services.round_counts(round_),
+        rows=rows,
+        total=total,
+        page=page,
+        pages=max(1, -(-total // services.INVITATION_PAGE_SIZE)),
+        status_labels=STATUS_LABELS,
+        age_labels=AGE_BAND_LABELS,
+        tenure_labels=TENURE_BAND_LABELS,
+        upload_errors=shown if which else [],
+        hidden_errors=hidden if which else 0,
+        which=which,
+        max_rows=rosters.MAX_ROSTER_ROWS,
+    ), status
+
+
+def _uploaded_file() -> bytes:
+    upload = request.files.get("file")
+    if upload is None or not upload.filename:
+        raise Invalid(_("Choose a CSV file."), {"file": [_("Required.")]})
+    return upload.read()
+
+
+def _links_csv(round_, result: rosters.RosterResult) -> Response:
+    """The upload's links by employee_ref: shown this once, since refs are not stored."""
+    out = io.StringIO()
+    out.write("\ufeff")  # Excel opens UTF-8 with a BOM correctly
+    rosters.write_links(out, result.invitations)
+    name = f"roster-links-round-{round_.id}-upload-{result.upload.id}.csv"
+    return Response(
+        out.getvalue(),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+@pages_bp.post(f"{ROUND}/roster")
+@page_auth(Role.OWNER)
+def roster_upload(round_id: int):
+    """Add a roster CSV; the answer is the one-time CSV of each employee's link."""
+    round_ = owned_round(round_id, actor())
+    try:
+        result = rosters.import_roster(round_, _uploaded_file(), actor=actor())
+    except rosters.DuplicateRosterUpload as duplicate:
+        flash(
+            _(
+                "This file was already uploaded for this round and added %(n)d employees; "
+                "nobody was added again. Its links were in the CSV downloaded then.",
+                n=duplicate.upload.added,
+            ),
+            "error",
+        )
+        return redirect(url_for("company.round_detail", round_id=round_id))
+    except DomainError as error:
+        return _render_round(round_, _upload_error(error), "roster", 422)
+    flash(
+        _(
+            "%(n)d employees added. Their survey links were downloaded as a CSV "
+            "(employee_ref, url): keep it for your mail merge, it cannot be made again.",
+            n=result.added,
+        ),
+        "success",
+    )
+    return _links_csv(round_, result)
+
+
+@pages_bp.post(f"{ROUND}/engagement")
+@page_auth(Role.OWNER)
+def engagement_upload(round_id: int):
+    """Set engagement scores from a CSV of employee_ref, engagement."""
+    round_ = owned_round(round_id, actor())
+    try:
+        result = rosters.upload_engagement(round_, _uploaded_file(), actor=actor())
+    except DomainError as error:
+        return _render_round(round_, _upload_error(error), "engagement", 422)
+    flash(
+        _(
+            "Engagement scores set for %(matched)d employees; %(unmatched)d listed employees are "
+            "not on this round's roster.",
+            **result,
+        ),
+        "success",
+    )
+    return redirect(url_for("company.round_detail", round_id=round_id))
+
+
+@pages_bp.post(f"{ROUND}/send-invitations")
+@page_auth(Role.OWNER)
+def send_invitations(round_id: int):
+    """Send the round's due invitations and reminders, by the outbox's rules."""
+    counts = services.send_invitations(owned_round(round_id, actor()), actor=actor())
+    if not counts["invitations"] and not counts["reminders"] and not counts["failed"]:
+        flash(
+            _(
+                "Nothing is due: every open invitation was already sent, and no reminder is due "
+                "yet."
+            ),
+            "success",
+        )
+    else:
+        flash(
+            _(
+                "Sent %(i)d invitation(s) and %(r)d reminder(s).",
+                i=counts["invitations"],
+                r=counts["reminders"],
+            ),
+            "success",
+        )
+    if counts["failed"]:
+        flash(
+            _(
+                "%(n)d message(s) could not be sent; they will be tried again next time.",
+                n=counts["failed"],
+            ),
+            "error",
+        )
+    return redirect(url_for("company.round_detail", round_id=round_id))
+
+
+@pages_bp.post(f"{ROUND}/roster/<id:member_id>/erase")
+@page_auth(Role.OWNER)
+def contact_erase(round_id: int, member_id: int):
+    """Erase one roster row's e-mail address."""
+    services.erase_contact(owned_round(round_id, actor()), member_id, actor=actor())
+    flash(_("The e-mail address was erased; the answers stay, under a code."), "success")
+    return redirect(
+        url_for("company.round_detail", round_id=round_id, page=request.args.get("page"))
+    )

@@ -1,0 +1,271 @@
+"""Company survey rules: surveys, rounds with a frozen instrument, invitation status, erasure.
+
+Rosters and engagement scores are in crossover.company.rosters; results, trend and the
+consortium view are elsewhere in this package.
+"""
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+import sqlalchemy as sa
+
+from crossover import audit
+from crossover.auth.models import Role, User
+from crossover.company.models import (
+    CompanySurvey,
+    RosterContact,
+    RosterMember,
+    RoundResponse,
+    SurveyRound,
+)
+from crossover.config import local_today
+from crossover.errors import Conflict, Forbidden, Invalid, NotFound
+from crossover.extensions import db
+from crossover.instruments.models import Instrument
+from crossover.instruments.services import get_instrument
+from crossover.outbox import services as outbox
+from crossover.outbox.models import OutboxMessage
+from crossover.pilots.services import default_instrument
+
+INVITATION_PAGE_SIZE = 50
+
+
+def _require_owner(actor: User) -> None:
+    if actor.role is not Role.OWNER:
+        raise Forbidden("Only owners run company surveys, for their own organisation.")
+
+
+def _instrument_for(instrument_id: int | None, actor: User) -> Instrument:
+    """The given instrument (visible to the actor), else the shipped scale pilots default to."""
+    if instrument_id is None:
+        if (instrument := default_instrument()) is None:
+            raise Invalid(
+                "No default instrument; run `crossover seed`.", {"instrument_id": ["Required."]}
+            )
+        return instrument
+    try:
+        return get_instrument(instrument_id, actor)
+    except NotFound:
+        raise Invalid("Unknown instrument.", {"instrument_id": ["No such instrument."]}) from None
+
+
+def create_survey(data: dict, *, actor: User) -> CompanySurvey:
+    _require_owner(actor)
+    instrument = _instrument_for(data.get("instrument_id"), actor)
+    survey = CompanySurvey(
+        organization_id=actor.organization_id,
+        title=data["title"].strip(),
+        instrument_id=instrument.id,
+        created_by_id=actor.id,
+    )
+    db.session.add(survey)
+    db.session.flush()
+    audit.record(actor, "company.survey_create", "company_survey", survey.id)
+    db.session.commit()
+    return survey
+
+
+def update_survey(survey: CompanySurvey, data: dict, *, actor: User) -> CompanySurvey:
+    """Rename the survey, or move it to another version of its instrument: later rounds freeze
+    that version (a break in the trend); rounds made before keep theirs."""
+    if "title" in data:
+        survey.title = data["title"].strip()
+    if data.get("instrument_id") is not None:
+        current = db.session.get(Instrument, survey.instrument_id)
+        instrument = _instrument_for(data["instrument_id"], actor)
+        if instrument.family != current.family:
+            raise Invalid(
+                "A company survey keeps one instrument family; choose a version of it.",
+                {"instrument_id": ["Not a version of this survey's questionnaire."]},
+            )
+        survey.instrument_id = instrument.id
+    audit.record(actor, "company.survey_update", "company_survey", survey.id, fields=sorted(data))
+    db.session.commit()
+    return survey
+
+
+def list_surveys(actor: User) -> list[CompanySurvey]:
+    _require_owner(actor)
+    return list(
+        db.session.scalars(
+            sa.select(CompanySurvey)
+            .where(CompanySurvey.organization_id == actor.organization_id)
+            .order_by(CompanySurvey.id.desc())
+        )
+    )
+
+
+def rounds_of(survey: CompanySurvey) -> list[SurveyRound]:
+    return list(
+        db.session.scalars(
+            sa.select(SurveyRound)
+            .where(SurveyRound.company_survey_id == survey.id)
+            .order_by(SurveyRound.opens_on, SurveyRound.id)
+        )
+    )
+
+
+def create_round(survey: CompanySurvey, data: dict, *, actor: User) -> SurveyRound:
+    """A round of the survey; it freezes the survey's current instrument."""
+    label = data["label"].strip()
+    if not label:
+        raise Invalid("A round needs a label.", {"label": ["Required."]})
+    if data["closes_on"] < data["opens_on"]:
+        raise Invalid("Dates out of order.", {"closes_on": ["Must not be before opens_on."]})
+    taken = db.session.scalar(
+        sa.select(
+            sa.exists().where(
+                SurveyRound.company_survey_id == survey.id, SurveyRound.label == label
+            )
+        )
+    )
+    if taken:
+        raise Conflict(
+            f"A round labelled {label!r} already exists in this survey.",
+            {"label": ["Already used by another round of this survey."]},
+        )
+    round_ = SurveyRound(
+        company_survey_id=survey.id,
+        organization_id=survey.organization_id,
+        label=label,
+        opens_on=data["opens_on"],
+        closes_on=data["closes_on"],
+        instrument_id=survey.instrument_id,
+    )
+    db.session.add(round_)
+    try:
+        db.session.flush()
+    except sa.exc.IntegrityError:  # the same label, added a moment ago by another request
+        db.session.rollback()
+        raise Conflict(
+            f"A round labelled {label!r} already exists in this survey.",
+            {"label": ["Already used by another round of this survey."]},
+        ) from None
+    audit.record(actor, "company.round_create", "survey_round", round_.id, survey=survey.id)
+    db.session.commit()
+    return round_
+
+
+# --- invitation status ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class InvitationRow:
+    """One roster row as owners see it: no ref, no e-mail address."""
+
+    id: int
+    age_band: str
+    tenure_band: str
+    unit: str
+    career_phase: str | None
+    has_contact: bool
+    status: str
+    sent_at: datetime | None
+    reminded_at: datetime | None
+
+
+def row_status(answered: bool, round_: SurveyRound, today: date) -> str:
+    """not_open, open, answered or missed (the window closed unanswered)."""
+    if answered:
+        return "answered"
+    if today < round_.opens_on:
+        return "not_open"
+    return "missed" if today > round_.closes_on else "open"
+
+
+def invitation_page(
+    round_: SurveyRound, page: int, size: int = INVITATION_PAGE_SIZE
+) -> tuple[list[InvitationRow], int]:
+    """One page of the round's roster rows with their status, and how many rows there are."""
+    total = db.session.scalar(sa.select(sa.func.count()).where(RosterMember.round_id == round_.id))
+    rows = db.session.execute(
+        sa.select(
+            RosterMember.id,
+            RosterMember.age_band,
+            RosterMember.tenure_band,
+            RosterMember.unit,
+            RosterMember.career_phase,
+            sa.exists().where(RosterContact.member_id == RosterMember.id),
+            sa.exists().where(RoundResponse.member_id == RosterMember.id),
+        )
+        .where(RosterMember.round_id == round_.id)
+        .order_by(RosterMember.id)
+        .offset((page - 1) * size)
+        .limit(size)
+    ).all()
+    delivered = outbox.roster_delivery_state([row[0] for row in rows])
+    today = local_today()
+    return [
+        InvitationRow(
+            *row[:6],
+            row_status(row[6], round_, today),
+            delivered.get(row[0], {}).get("invitation"),
+            delivered.get(row[0], {}).get("reminder"),
+        )
+        for row in rows
+    ], total
+
+
+def round_counts(round_: SurveyRound) -> dict[str, int]:
+    """Invited, answered, with an e-mail address, with an engagement score."""
+    invited, with_engagement = db.session.execute(
+        sa.select(sa.func.count(), sa.func.count(RosterMember.engagement)).where(
+            RosterMember.round_id == round_.id
+        )
+    ).one()
+    answered = db.session.scalar(
+        sa.select(sa.func.count()).where(RoundResponse.round_id == round_.id)
+    )
+    with_contact = db.session.scalar(
+        sa.select(sa.func.count())
+        .select_from(RosterContact)
+        .join(RosterMember, RosterMember.id == RosterContact.member_id)
+        .where(RosterMember.round_id == round_.id)
+    )
+    return {
+        "invited": invited,
+        "answered": answered,
+        "with_contact": with_contact,
+        "with_engagement": with_engagement,
+    }
+
+
+# --- erasure and sending -------------------------------------------------------------------------
+
+
+def round_member(round_: SurveyRound, member_id: int) -> RosterMember:
+    member = db.session.scalar(
+        sa.select(RosterMember).where(
+            RosterMember.id == member_id, RosterMember.round_id == round_.id
+        )
+    )
+    if member is None:
+        raise NotFound(f"No roster row {member_id} in this round.")
+    return member
+
+
+def erase_contact(round_: SurveyRound, member_id: int, *, actor: User) -> None:
+    """Forget a roster row's e-mail address, also where the outbox kept it as a recipient."""
+    member = round_member(round_, member_id)
+    db.session.execute(sa.delete(RosterContact).where(RosterContact.member_id == member.id))
+    db.session.execute(
+        sa.update(OutboxMessage)
+        .where(OutboxMessage.roster_member_id == member.id)
+        .values(recipient=outbox.ERASED_RECIPIENT)
+    )
+    audit.record(actor, "company.contact_erase", "roster_member", member.id, round=round_.id)
+    db.session.commit()
+
+
+def send_invitations(round_: SurveyRound, *, actor: User) -> dict[str, int]:
+    """Send the round's due invitations and reminders by the outbox's rules; audit-logged."""
+    results = outbox.send_due(round_id=round_.id)
+    counts = {"invitations": 0, "reminders": 0, "failed": 0}
+    for item, outcome in results:
+        if outcome == "sent":
+            counts["invitations" if item.kind == "invitation" else "reminders"] += 1
+        elif outcome == "failed":
+            counts["failed"] += 1
+    audit.record(actor, "company.send_invitations", "survey_round", round_.id, **counts)
+    db.session.commit()
+    return counts

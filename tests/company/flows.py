@@ -1,0 +1,56 @@
+"""Company survey steps as a client takes them through the API (roster side)."""
+
+from datetime import timedelta
+import io
+
+from tests.factories import TODAY
+
+ANSWERS = {f"{s}_{i}": 3 for s in ("vision", "agency", "learning", "connection") for i in (1, 2, 3)}
+HEADER = "employee_ref,age_band,tenure_band,unit,career_phase,email,engagement"
+
+
+def make_survey(client, headers, title="キャリア・オーナーシップ調査") -> dict:
+    response = client.post("/api/v1/company-surveys", headers=headers, json={"title": title})
+    assert response.status_code == 201, response.json
+    return response.json
+
+
+def make_round(client, headers, survey_id, label="2026", opens=-1, closes=30) -> dict:
+    response = client.post(
+        f"/api/v1/company-surveys/{survey_id}/rounds",
+        headers=headers,
+        json={
+            "label": label,
+            "opens_on": (TODAY + timedelta(days=opens)).isoformat(),
+            "closes_on": (TODAY + timedelta(days=closes)).isoformat(),
+        },
+    )
+    assert response.status_code == 201, response.json
+    return response.json
+
+
+def roster_csv(count: int, start: int = 0, email: bool = True, engagement: bool = True) -> bytes:
+    lines = [HEADER]
+    for i in range(start, start + count):
+        mail = f"emp{i}@example.com" if email else ""
+        score = f"{3 + (i % 5) / 2}" if engagement else ""
+        lines.append(f"E{i:05d},{['30-34', '40-44', '50-54'][i % 3]},6-10,営業部,,{mail},{score}")
+    return ("\n".join(lines) + "\n").encode()
+
+
+def upload(client, headers, round_id, data: bytes, what="roster"):
+    return client.post(
+        f"/api/v1/rounds/{round_id}/{what}",
+        headers=headers,
+        data={"file": (io.BytesIO(data), "roster.csv")},
+        content_type="multipart/form-data",
+    )
+
+
+def setup_round(client, headers, rows=3, **round_args) -> tuple[dict, dict, dict]:
+    """A survey, a round open today and a roster of `rows`; returns survey, round, upload."""
+    survey = make_survey(client, headers)
+    round_ = make_round(client, headers, survey["id"], **round_args)
+    answer = upload(client, headers, round_["id"], roster_csv(rows))
+    assert answer.status_code == 201, answer.json
+    return survey, round_, answer.json
