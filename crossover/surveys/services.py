@@ -232,7 +232,7 @@ def _intake_fields(payload: dict, *, complete: bool = True) -> tuple[list[str], 
     return chosen, note
 
 
-def prepare(link: Link, payload: dict) -> Response:
+def prepare(link: Link, payload: dict) -> store.NewResponse:
     """Check a submission and build its response with scores, without storing it."""
     _check_open(link)
     fields = dict(
@@ -244,10 +244,10 @@ def prepare(link: Link, payload: dict) -> Response:
     )
     if not waves.asks_scale(link.wave):
         concerns, note = _intake_fields(payload)
-        return store.intake_response(concerns, note, **fields)
+        return store.intake_values(concerns, note, **fields)
     instrument = frozen_instrument(link.instrument_id, link.instrument_created_at)
     answers = _validated_answers(instrument, payload.get("answers") or {})
-    return store.scored_response(instrument, answers, layout=instrument.layout, **fields)
+    return store.scored_values(instrument, answers, layout=instrument.layout, **fields)
 
 
 @dataclass(frozen=True)
@@ -287,9 +287,8 @@ def next_open_wave(link: Link) -> NextWave | None:
 def submit(link: Link, payload: dict) -> Receipt:
     """Store one complete response with its scores, or refuse: 409 twice/late, 422 invalid."""
     response = prepare(link, payload)
-    receipt = Receipt(response.wave, response.submitted_at)  # read before the commit expires it
     try:
-        store.add_with_copies(db.session, [response])
+        store.insert_with_copies(db.session, response)
         if link.has_draft:  # read with the link, in this transaction: most submissions have none
             db.session.execute(
                 sa.delete(SurveyDraft).where(SurveyDraft.invitation_id == link.invitation_id)
@@ -301,7 +300,7 @@ def submit(link: Link, payload: dict) -> Receipt:
         raise Conflict(
             "This survey has already been answered; a response cannot be changed."
         ) from None
-    return Receipt(receipt.wave, receipt.submitted_at, next_open_wave(link))
+    return Receipt(response.wave, response.submitted_at, next_open_wave(link))
 
 
 # --- drafts ------------------------------------------------------------------------------------
