@@ -100,8 +100,8 @@ def begin_immediate(dbapi_connection: sqlite3.Connection) -> None:
     """BEGIN IMMEDIATE, waiting up to BUSY_TIMEOUT_MS for another writer's lock.
 
     SQLite's own busy handler sleeps 1, 2, 5, 10, 15 … ms between tries: a writer that finds the
-    lock taken by a request that ends a millisecond later idles for several. Under load that
-    idling was a fifth of a gunicorn worker's time, so the write lock is polled here instead.
+    lock taken by a request that ends a millisecond later idles for several (under survey load,
+    BEGIN IMMEDIATE took a fifth of a gunicorn worker's time), so the lock is polled here.
     """
     deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
     dbapi_connection.execute("PRAGMA busy_timeout=0")
