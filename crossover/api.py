@@ -2,6 +2,10 @@
 
 import flask_smorest
 import marshmallow as ma
+from webargs import core as webargs_core
+from webargs.flaskparser import FlaskParser, is_json_request
+
+from crossover import json_body
 
 # Every integer column is a PostgreSQL INTEGER; a number outside it must be a 422, not a DataError.
 INT_MIN, INT_MAX = -(2**31), 2**31 - 1
@@ -87,7 +91,21 @@ class Id(ma.fields.Integer):
         super().__init__(strict=True, validate=ma.validate.Range(1, INT_MAX), **kwargs)
 
 
+class ArgumentsParser(FlaskParser):
+    """webargs' Flask parser, taking a JSON body as the input check already parsed it."""
+
+    def _raw_load_json(self, req):  # webargs' hook for reading the body (load_json calls it)
+        if not is_json_request(req):
+            return webargs_core.missing
+        parsed = json_body.kept(req.environ)
+        return super()._raw_load_json(req) if parsed is json_body.NOT_PARSED else parsed
+
+
+class _Blueprint(flask_smorest.Blueprint):
+    ARGUMENTS_PARSER = ArgumentsParser()
+
+
 def Blueprint(name: str, import_name: str, **kwargs) -> flask_smorest.Blueprint:
     """An API blueprint; its url_prefix is relative to /api/v1."""
     prefix = kwargs.pop("url_prefix", "")
-    return flask_smorest.Blueprint(name, import_name, url_prefix=f"/api/v1{prefix}", **kwargs)
+    return _Blueprint(name, import_name, url_prefix=f"/api/v1{prefix}", **kwargs)

@@ -22,12 +22,16 @@ from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 from werkzeug.routing import IntegerConverter
 
+from crossover import json_body
 from crossover.errors import DomainError, Invalid
 
 MAX_JSON_DEPTH = 32
 MAX_JSON_INT = 2**63 - 1  # BIGINT: anything longer is no number a client means to send
 MAX_ID = 2**31 - 1  # INTEGER, the type of every primary key
 MAX_REPORTED_FIELDS = 20
+
+# Only these bodies fill request.form (werkzeug's form parser leaves any other empty).
+FORM_MIMETYPES = frozenset({"multipart/form-data", "application/x-www-form-urlencoded"})
 
 _FORBIDDEN = re.compile("[\x00\ud800-\udfff]")
 _JSON_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
@@ -152,6 +156,9 @@ def _body_problems() -> dict[str, list[str]]:
         value = parse_json(text)
     except json.JSONDecodeError:
         return {}  # malformed JSON: the API's parser answers 400 with its usual message
+    # Parsed as json.loads would (a body holding anything it would read differently, NaN or a
+    # huge integer, is refused here), so the API reads it from here instead of parsing again.
+    json_body.keep(request.environ, value)
     return json_problems(value)
 
 
@@ -162,7 +169,7 @@ def _request_problems() -> dict[str, list[str]]:
     return {
         **fields_problems(view_args),
         **fields_problems(request.args),
-        **fields_problems(request.form),
+        **(fields_problems(request.form) if request.mimetype in FORM_MIMETYPES else {}),
         **_body_problems(),
     }
 
@@ -178,11 +185,16 @@ def _check_request() -> None:
 
 def check_request() -> None:
     """Refuse the request when any of its input is malformed (before_request hook)."""
-    if request.path.startswith("/api/"):
-        with force_locale("en"):  # the API speaks English; pages speak the visitor's language
-            _check_request()
-    else:
+    try:
         _check_request()
+    except DomainError:
+        if not request.path.startswith("/api/"):
+            raise
+        # The API speaks English; pages speak the visitor's language. Checked again in English
+        # rather than every request under force_locale: setting a locale costs more than a check.
+        with force_locale("en"):
+            _check_request()
+        raise
 
 
 def init_app(app: Flask) -> None:

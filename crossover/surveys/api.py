@@ -17,6 +17,9 @@ api_blp = Blueprint(
 )
 
 TOKEN = "/<string(minlength=1, maxlength=128):token>"
+# Instances, not classes: webargs builds a schema given as a class on every request, and
+# building costs more than loading. Loading keeps no state in the schema.
+ANSWERS_INPUT = AnswersInputSchema()
 
 
 @api_blp.route(TOKEN)
@@ -29,7 +32,7 @@ class Survey(MethodView):
         return services.survey_view(services.find_invitation(token), args["lang"])
 
     @api_blp.doc(security=[])
-    @api_blp.arguments(AnswersInputSchema)
+    @api_blp.arguments(ANSWERS_INPUT)
     @api_blp.response(201, ResponseReceiptSchema)
     def post(self, data, token):
         """Store a complete response (409 if already answered or outside the window)"""
@@ -45,7 +48,7 @@ class Survey(MethodView):
 @api_blp.route(f"{TOKEN}/draft")
 class SurveyDraft(MethodView):
     @api_blp.doc(security=[])
-    @api_blp.arguments(AnswersInputSchema)
+    @api_blp.arguments(ANSWERS_INPUT)
     @api_blp.response(200, DraftSchema)
     def put(self, data, token):
         """Save the answers given so far (never counted; 409 once answered or outside the window)"""

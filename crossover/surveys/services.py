@@ -12,6 +12,7 @@ from sqlalchemy.orm import aliased
 from crossover import waves
 from crossover.catalogue.services import options
 from crossover.company import links as roster_links
+from crossover.company.models import RoundResponse
 from crossover.config import local_today
 from crossover.db import utcnow
 from crossover.errors import Conflict, Invalid, NotFound
@@ -273,7 +274,7 @@ def _intake_fields(payload: dict, *, complete: bool = True) -> tuple[list[str], 
     return chosen, note
 
 
-def prepare(link: Link, payload: dict) -> Response:
+def prepare(link: Link, payload: dict) -> store.NewResponse | RoundResponse:
     """Check a submission and build its response with scores, without storing it."""
     _check_open(link)
     if link.kind is LinkKind.COMPANY:
@@ -291,10 +292,10 @@ def prepare(link: Link, payload: dict) -> Response:
     )
     if not waves.asks_scale(link.wave):
         concerns, note = _intake_fields(payload)
-        return store.intake_response(concerns, note, **fields)
+        return store.intake_values(concerns, note, **fields)
     instrument = frozen_instrument(link.instrument_id, link.instrument_created_at)
     answers = _validated_answers(instrument, payload.get("answers") or {})
-    return store.scored_response(instrument, answers, layout=instrument.layout, **fields)
+    return store.scored_values(instrument, answers, layout=instrument.layout, **fields)
 
 
 @dataclass(frozen=True)
@@ -331,26 +332,38 @@ def next_open_wave(link: Link) -> NextWave | None:
     return None if nxt is None else NextWave(nxt.wave, tokens.token_for(nxt.nonce))
 
 
+def _store(link: Link, response) -> None:
+    """Insert the response with its analysis copies and drop the link's draft, uncommitted.
+
+    A second response to the same invitation or roster row raises IntegrityError (unique keys).
+    """
+    if link.kind is LinkKind.COMPANY:
+        db.session.add(response)
+        db.session.flush()
+        if link.has_draft:
+            roster_links.delete_draft(link.invitation_id)
+        return
+    store.insert_with_copies(db.session, response)
+    if link.has_draft:  # read with the link, in this transaction: most submissions have none
+        db.session.execute(
+            sa.delete(SurveyDraft).where(SurveyDraft.invitation_id == link.invitation_id)
+        )
+
+
 def submit(link: Link, payload: dict) -> Receipt:
     """Store one complete response with its scores, or refuse: 409 twice/late, 422 invalid."""
     response = prepare(link, payload)
-    receipt = Receipt(link.wave, response.submitted_at)  # read before the commit expires it
+    submitted_at = response.submitted_at  # read before the commit expires an ORM row
     try:
-        store.add_with_copies(db.session, [response])
-        if link.has_draft and link.kind is LinkKind.COMPANY:
-            roster_links.delete_draft(link.invitation_id)
-        elif link.has_draft:  # read with the link, in this transaction: most have none
-            db.session.execute(
-                sa.delete(SurveyDraft).where(SurveyDraft.invitation_id == link.invitation_id)
-            )
+        _store(link, response)
         db.session.commit()
     except sa.exc.IntegrityError:
-        # Two submissions raced; the unique invitation_id let exactly one in.
+        # Two submissions raced; the unique invitation (or roster row) let exactly one in.
         db.session.rollback()
         raise Conflict(
             "This survey has already been answered; a response cannot be changed."
         ) from None
-    return Receipt(receipt.wave, receipt.submitted_at, next_open_wave(link))
+    return Receipt(link.wave, submitted_at, next_open_wave(link))
 
 
 # --- drafts ------------------------------------------------------------------------------------
