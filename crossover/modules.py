@@ -5,6 +5,7 @@ from flask import Flask
 from crossover import auth, catalogue, evidence, instruments, mentoring, pilots, reports, surveys
 from crossover.audit import api as audit_api
 from crossover.auth import accounts
+from crossover.company import dashboard as company_dashboard
 from crossover.company import models as company_models  # noqa: F401  (mapped for migrations)
 from crossover.company import results_api as company_results_api
 from crossover.outbox import models as outbox_models  # noqa: F401  (mapped for migrations)
@@ -21,6 +22,7 @@ MODULES = (
     evidence,
     audit_api,
     company_results_api,
+    company_dashboard,
 )
 
 
