@@ -280,7 +280,7 @@ def box_plots(
             f'<line x1="{x(r["median"]):.1f}" x2="{x(r["median"]):.1f}" y1="{cy - 12:.1f}" '
             f'y2="{cy + 12:.1f}" class="median"/>'
             f'<polygon points="{x(r["pooled_mean"]):.1f},{cy - 7:.1f} '
-            f'{x(r["pooled_mean"]) + 7:.1f},{cy:.1f} {x(r["pooled_mean"]):.1f},{cy + 7:.1f} '
+            f"{x(r['pooled_mean']) + 7:.1f},{cy:.1f} {x(r['pooled_mean']):.1f},{cy + 7:.1f} "
             f'{x(r["pooled_mean"]) - 7:.1f},{cy:.1f}" class="diamond"/>'
         )
     parts.append(

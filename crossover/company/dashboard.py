@@ -207,4 +207,3 @@ def consortium_page():
         is_owner=is_owner,
         band_words=BAND_WORDS,
     )
-

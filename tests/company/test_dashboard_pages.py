@@ -63,9 +63,10 @@ def test_round_page_in_japanese_shows_labels_and_withholds_the_small_cell(
     users.login(OWNER)
     response, html = _page(client, f"/company/rounds/{small_cell_round['round']}/results")
     assert response.status_code == 200
-    for text in ("参加状況", "30-34歳", "勤続11-20年", "主体的な行動", "色の凡例", "取り組むべきこと"):
+    labels = ("参加状況", "30-34歳", "勤続11-20年", "主体的な行動", "色の凡例", "取り組むべきこと")
+    for text in labels:
         assert text in html, text
-    assert "agency" not in html.replace('data-', '')  # subscale labels, never keys
+    assert "agency" not in html.replace("data-", "")  # subscale labels, never keys
     summary = html.split('id="engagement-summary">', 1)[1].split("</p>", 1)[0]
     assert summary.startswith("中程度の正の相関（r = 0.41")  # 0.30 ≤ |r| < 0.50: moderate
     assert "いいえ。" in html  # engagement is not lowered
@@ -148,3 +149,46 @@ def test_owner_consortium_page_shows_only_its_band(client, users, consortium):  
     for figure in ("2.42", "3.17", "3.92", "2.94", "<svg"):
         assert figure not in html
     assert "組織サーベイの分布" not in html  # reviewers' nav entry only
+
+
+def test_trend_marks_an_instrument_change(app, client, users):
+    with app.app_context():
+        survey = factories.add_survey(factories.organization("acme"))
+        first = factories.shipped_instrument()
+        keys = factories.item_keys(first)
+        staff = [
+            Employee(f"e{i}", "30-34", "3-5", "Sales", answers=_answers(keys, i, 3))
+            for i in range(12)
+        ]
+        factories.add_round(survey, "2025", staff)
+        factories.add_round(
+            survey,
+            "2026",
+            staff,
+            opens_on=date(2026, 4, 1),
+            closes_on=date(2026, 4, 30),
+            instrument=factories.next_version(first),
+        )
+        db.session.commit()
+        survey_id = survey.id
+    users.login(OWNER)
+    _, html = _page(client, f"/company/surveys/{survey_id}/trend")
+    assert html.count('class="break"') == 1 and "設問の版を変更" in html
+    assert "この2回の間で設問の版が変わりました" in html
+
+
+def test_items_to_work_on_show_the_item_text_in_the_page_language(
+    app, client, users, small_cell_round
+):
+    with app.app_context():
+        items = factories.shipped_instrument().items
+        ja, en = items[0].text_ja, items[0].text_en
+    users.login(OWNER)
+    _, html = _page(client, f"/company/rounds/{small_cell_round['round']}/results")
+    listed = html.split('id="items-list"', 1)[1].split("</ol>", 1)[0]
+    assert ja in listed and en not in listed and listed.count("<li>") == len(items)
+    _, english = _page(
+        client, f"/company/rounds/{small_cell_round['round']}/results", {"Accept-Language": "en"}
+    )
+    assert en in english.split('id="items-list"', 1)[1]
+    assert "Participation" in english
