@@ -20,33 +20,40 @@ def _answers(keys, i, level):
     return {key: min(5, max(1, level + (i + j) % 3 - 1)) for j, key in enumerate(keys)}
 
 
+def small_cell_people(keys: list[str]) -> list[Employee]:
+    """Three cells of 60 respondents at different levels and one of 3 (withheld); everyone's
+    engagement follows their cell's level."""
+    cells = [("30-34", "3-5", 60, 2), ("30-34", "11-20", 60, 3), ("45-49", "3-5", 60, 4)]
+    cells.append(("45-49", "11-20", 3, 2))
+    people, i = [], 0
+    for age, tenure, n, level in cells:
+        for _ in range(n):
+            people.append(
+                Employee(
+                    ref=f"p{i}",
+                    age_band=age,
+                    tenure_band=tenure,
+                    unit=("Sales", "R&D")[i % 2],
+                    engagement=1.5 * level + (i % 4) / 2,  # tied to the cell's level
+                    answers=_answers(keys, i, level),
+                )
+            )
+            i += 1
+    return people
+
+
 @pytest.fixture
 def small_cell_round(app, users):
-    """acme's round with three large cells and one of 3 respondents (withheld), engagement
-    for everyone."""
+    """acme's round with three large cells and one of 3 respondents."""
     with app.app_context():
         keys = factories.item_keys(factories.shipped_instrument())
-        people = []
-        cells = [("30-34", "3-5", 60, 2), ("30-34", "11-20", 60, 3), ("45-49", "3-5", 60, 4)]
-        cells.append(("45-49", "11-20", 3, 2))
-        i = 0
-        for age, tenure, n, level in cells:
-            for _ in range(n):
-                answers = _answers(keys, i, level)
-                people.append(
-                    Employee(
-                        ref=f"p{i}",
-                        age_band=age,
-                        tenure_band=tenure,
-                        unit=("Sales", "R&D")[i % 2],
-                        engagement=1.5 * level + (i % 4) / 2,  # tied to the cell's level
-                        answers=answers,
-                    )
-                )
-                i += 1
         survey = factories.add_survey(factories.organization("acme"))
         first = factories.add_round(
-            survey, "2025", people, opens_on=date(2025, 4, 1), closes_on=date(2025, 4, 30)
+            survey,
+            "2025",
+            small_cell_people(keys),
+            opens_on=date(2025, 4, 1),
+            closes_on=date(2025, 4, 30),
         )
         db.session.commit()
         return {"survey": survey.id, "round": first.id}
