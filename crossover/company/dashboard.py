@@ -75,24 +75,26 @@ def engagement_answer(engagement: dict) -> str:
     )
 
 
+def _coloured(group: dict, total: dict) -> dict:
+    """A map cell or margin with its background and text colours (grey when not shown)."""
+    gap = None
+    if not group["suppressed"] and group["n"]:
+        gap = charts.standardised_gap(group["mean"], total.get("mean"), total.get("sd"))
+    background, text = charts.cell_colours(gap)
+    return {**group, "background": background, "text": text}
+
+
 def _map_view(result: dict) -> dict:
     """The map's rows and columns that have anyone, cells keyed by (age, tenure), with colours."""
-    total = result["total"]
-    grid = result["map"]
-    rows = [r for r in grid["rows"] if r["suppressed"] or r["n"]]
-    columns = [c for c in grid["columns"] if c["suppressed"] or c["n"]]
-    cells = {}
-    for cell in grid["cells"]:
-        gap = None
-        if not cell["suppressed"] and cell["n"]:
-            gap = charts.standardised_gap(cell["mean"], total.get("mean"), total.get("sd"))
-        background, text = charts.cell_colours(gap)
-        cells[(cell["age_band"], cell["tenure_band"])] = {
-            **cell,
-            "background": background,
-            "text": text,
-        }
-    return {"rows": rows, "columns": columns, "cells": cells}
+    total, grid = result["total"], result["map"]
+    return {
+        "rows": [_coloured(r, total) for r in grid["rows"] if r["suppressed"] or r["n"]],
+        "columns": [_coloured(c, total) for c in grid["columns"] if c["suppressed"] or c["n"]],
+        "cells": {
+            (cell["age_band"], cell["tenure_band"]): _coloured(cell, total)
+            for cell in grid["cells"]
+        },
+    }
 
 
 def _item_texts(instrument_id: int) -> dict[str, str]:

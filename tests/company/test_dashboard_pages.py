@@ -21,10 +21,14 @@ def _answers(keys, i, level):
 
 
 def small_cell_people(keys: list[str]) -> list[Employee]:
-    """Three cells of 60 respondents at different levels and one of 3 (withheld); everyone's
-    engagement follows their cell's level."""
-    cells = [("30-34", "3-5", 60, 2), ("30-34", "11-20", 60, 3), ("45-49", "3-5", 60, 4)]
-    cells.append(("45-49", "11-20", 3, 2))
+    """A 3 × 3 map of 30 respondents per cell at different levels, but one cell of 3 (withheld);
+    everyone's engagement follows their cell's level."""
+    ages, tenures = ("30-34", "45-49", "55-59"), ("3-5", "11-20", "21-30")
+    cells = [
+        (age, tenure, 3 if (age, tenure) == ("45-49", "11-20") else 30, 2 + (a + t) % 3)
+        for a, age in enumerate(ages)
+        for t, tenure in enumerate(tenures)
+    ]
     people, i = [], 0
     for age, tenure, n, level in cells:
         for _ in range(n):
@@ -75,12 +79,13 @@ def test_round_page_in_japanese_shows_labels_and_withholds_the_small_cell(
         assert text in html, text
     assert "agency" not in html.replace("data-", "")  # subscale labels, never keys
     summary = html.split('id="engagement-summary">', 1)[1].split("</p>", 1)[0]
-    assert summary.startswith("中程度の正の相関（r = 0.41")  # 0.30 ≤ |r| < 0.50: moderate
+    assert summary.startswith("中程度の正の相関（r = 0.39")  # 0.30 ≤ |r| < 0.50: moderate
     assert "いいえ。" in html  # engagement is not lowered
     assert "エンゲージメントを下げるか" in html
     # the 3-person cell is withheld, and says why
     cell = html.split('data-age="45-49" data-tenure="11-20"', 1)[1].split("</td>", 1)[0]
     assert "n < 5" in cell and "n = 3" not in cell
+    assert html.count('<td class="cell" style="background: #') >= 4  # coloured, shown cells
     assert html.count('class="point"') >= 2 and 'class="fit"' in html
     assert "<title>エンゲージメントスコア別" in html
     assert f"/company/rounds/{small_cell_round['round']}/disclosure.csv" in html
