@@ -1,7 +1,7 @@
 """The company survey's pages: a round's results, the trend across rounds, the disclosure CSV
 with the session, and the consortium's distribution of company means."""
 
-from flask import Blueprint, render_template
+from flask import Blueprint, current_app, render_template, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -97,6 +97,11 @@ def _map_view(result: dict) -> dict:
     }
 
 
+def _owner_page(endpoint: str, **values) -> str | None:
+    """The URL of the owners' survey or round page (crossover.company.pages), when registered."""
+    return url_for(endpoint, **values) if endpoint in current_app.view_functions else None
+
+
 def _item_texts(instrument_id: int) -> dict[str, str]:
     instrument = db.session.get(Instrument, instrument_id)
     ja = str(get_locale()) == "ja"
@@ -139,7 +144,7 @@ def round_page(round_id: int):
         correlation_words=correlation_words,
         answer=engagement_answer(engagement) if not engagement["suppressed"] else None,
         item_texts=_item_texts(head["instrument_id"]),
-        thresholds=CORRELATION_WORDS,
+        back_url=_owner_page("company.round_detail", round_id=survey_round.id),
     )
 
 
@@ -179,7 +184,12 @@ def trend_page(survey_id: int):
             )
         )
     return render_template(
-        "company/dashboard_trend.html", data=data, survey=survey, chart=chart, alpha=ALPHA
+        "company/dashboard_trend.html",
+        data=data,
+        survey=survey,
+        chart=chart,
+        alpha=ALPHA,
+        back_url=_owner_page("company.survey_detail", survey_id=survey.id),
     )
 
 
