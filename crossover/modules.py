@@ -6,6 +6,7 @@ from crossover import auth, catalogue, evidence, instruments, mentoring, pilots,
 from crossover.audit import api as audit_api
 from crossover.auth import accounts
 from crossover.company import api as company_api
+from crossover.company import dashboard as company_dashboard
 from crossover.company import models as company_models  # noqa: F401  (mapped for migrations)
 from crossover.company import pages as company_pages
 from crossover.company import results_api as company_results_api
@@ -25,6 +26,7 @@ MODULES = (
     company_results_api,
     company_api,
     company_pages,
+    company_dashboard,
 )
 
 

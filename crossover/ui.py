@@ -53,6 +53,7 @@ NAV = [
     ("company.survey_list", _l("Company surveys"), {"owner"}),
     ("mentoring.mentor_list", _l("Mentors"), {"owner", "admin"}),
     ("evidence.board", _l("Evidence"), {"reviewer", "admin"}),
+    ("company_dashboard.consortium", _l("Company survey distribution"), {"reviewer", "admin"}),
     ("instruments.instrument_list", _l("Questionnaires"), {"owner", "admin"}),
     ("accounts.team", _l("Team"), {"owner"}),
     ("accounts.organizations", _l("Organizations"), {"admin"}),
