@@ -147,6 +147,8 @@ def test_one_pilot_is_not_pooled_again(client, users, pilots):
     assert "diamond" not in comparison and 'class="label pooled"' not in comparison
     assert "diamond" in uncontrolled
     assert "nothing to pool" in page
+    # The cell's reading names the one pilot's effect, not a "pooled" one.
+    assert "(effect of the one pilot " in page
 
 
 # --- numbers ------------------------------------------------------------------------------------
