@@ -118,7 +118,22 @@ def family(atoms: Atoms, keys: list[Hashable]) -> Family:
     # People in exactly the same groups cannot be told apart: one atom (fewer small atoms to try).
     columns, inverse = np.unique(membership, axis=1, return_inverse=True)
     sizes = np.bincount(inverse.ravel(), weights=atoms.sizes, minlength=columns.shape[1])
-    return Family(list(keys), columns, sizes.astype(np.int64), TOTAL if TOTAL in keys else None)
+    return Family(
+        list(keys),
+        columns,
+        sizes.astype(np.int64),
+        TOTAL if TOTAL in keys else None,
+        priority=withholding_order,
+    )
+
+
+# When a group must be withheld to protect another, the map's cells go last: the scatter's bins,
+# the unit breakdown and the engaged group are given up first, then age and tenure margins.
+WITHHOLDING_ORDER = {"bin": 0, "unit": 1, "engaged": 2, "age": 3, "tenure": 3, "cell": 3}
+
+
+def withholding_order(key: Hashable) -> int:
+    return WITHHOLDING_ORDER.get(key[0], 5)
 
 
 def protect(

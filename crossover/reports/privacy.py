@@ -40,6 +40,9 @@ class Family:
     membership: np.ndarray  # groups × atoms, bool
     sizes: np.ndarray  # people per atom
     anchor: Hashable | None = None  # the total: withheld for others only when nothing else can go
+    # Which groups go first when one must be withheld to protect another (lower first; the
+    # default 0 for all): a page can keep its main figures and give up secondary ones.
+    priority: Callable[[Hashable], int] | None = None
 
     @classmethod
     def from_masks(
@@ -233,13 +236,28 @@ def _batches(first: np.ndarray, rest):
 def _group_to_withhold(
     family: Family, visible: list[int], exposed: list[int], sizes: np.ndarray
 ) -> int:
-    """The smallest visible group that takes part in a combination exposing `exposed` (the total
-    last)."""
+    """The visible group that takes part in a combination exposing `exposed`: first by the
+    family's priority, then the smallest (the total last)."""
     others = np.setdiff1d(np.arange(family.sizes.size), exposed)
     matrix = family.membership[visible].astype(float)
     involved = np.linalg.norm(_left_null(matrix[:, others]), axis=1) > _TOLERANCE
     candidates = [group for group, used in zip(visible, involved, strict=True) if used]
-    return min(candidates, key=lambda g: (family.keys[g] == family.anchor, sizes[g], g))
+    rank = family.priority or (lambda key: 0)
+    return min(
+        candidates,
+        key=lambda g: (_is_total(family, g), rank(family.keys[g]), sizes[g], g),
+    )
+
+
+def _is_total(family: Family, group: int) -> bool:
+    """The anchor, or a group with exactly its members (withholding a copy of the total alone
+    changes nothing an attacker can combine, so it is a last resort like the total)."""
+    if family.anchor is None:
+        return False
+    anchor = family.keys.index(family.anchor)
+    return group == anchor or bool(
+        np.array_equal(family.membership[group], family.membership[anchor])
+    )
 
 
 def _left_null(matrix: np.ndarray) -> np.ndarray:

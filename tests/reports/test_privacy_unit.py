@@ -100,3 +100,28 @@ def test_hundreds_of_tiny_atoms_are_protected_without_trying_every_set():
     visible = [i for i, key in enumerate(family.keys) if key not in reasons]
     assert privacy.isolated_atoms(family.membership[visible], family.sizes, 5) is None
     assert "total" not in reasons and len(reasons) < len(family.keys) // 2
+
+
+def test_a_copy_of_the_total_is_withheld_last_and_priority_decides_before_size():
+    """Everyone has an engagement score, so the engaged group equals the total: withholding it
+    would protect nobody. A family's priority picks which group gives way first (here the
+    margin, though it is larger than the cell beside the small one)."""
+    people = np.arange(40)
+    masks = {
+        "total": np.ones(40, dtype=bool),
+        "engaged": np.ones(40, dtype=bool),
+        ("row", 0): people < 20,
+        ("row", 1): people >= 20,
+        ("cell", 0): people < 3,  # small: withheld first
+        ("cell", 1): (people >= 3) & (people < 20),
+        ("cell", 2): people >= 20,
+    }
+    order = {"row": 0, "cell": 1}
+    family = Family.from_masks(masks, anchor="total")
+    family.priority = lambda key: order.get(key[0], 2) if isinstance(key, tuple) else 2
+    reasons = withhold(family, 5)
+    assert reasons[("cell", 0)] == SMALL
+    assert "engaged" not in reasons and "total" not in reasons
+    assert reasons.get(("row", 0)) == COMPLEMENTARY  # by priority, though larger than cell 1
+    visible = {str(k): m.astype(np.int64) for k, m in masks.items() if k not in reasons}
+    assert find_leak("family", visible, 5) is None
