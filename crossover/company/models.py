@@ -47,6 +47,8 @@ class SurveyRound(db.Model):
     label: Mapped[str] = mapped_column(sa.String(64))
     opens_on: Mapped[date]
     closes_on: Mapped[date]
+    # Bumped by every roster or engagement upload: what a closed round's cached results check.
+    data_version: Mapped[int] = mapped_column(default=0, server_default="0")
     instrument_id: Mapped[int] = mapped_column(sa.ForeignKey("instruments.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 

@@ -13,6 +13,7 @@ import sqlalchemy as sa
 
 from crossover import analysis
 from crossover.analysis.descriptive import least_squares_line, summarise
+from crossover.company import closed_cache
 from crossover.company import suppression as groups
 from crossover.company.bands import AGE_BANDS, TENURE_BANDS
 from crossover.company.models import RosterMember, RoundResponse, SurveyRound
@@ -226,7 +227,14 @@ def judge_privacy(data: RoundData, bins: np.ndarray, k: int) -> Privacy:
 
 
 def round_results(survey_round: SurveyRound, data: RoundData | None = None) -> dict:
-    """Everything GET /rounds/<id>/results answers, with small groups withheld."""
+    """Everything GET /rounds/<id>/results answers, with small groups withheld; a closed round's
+    answer is computed once per change (crossover.company.closed_cache)."""
+    return closed_cache.closed_or_computed(
+        "results", [survey_round], lambda: _computed_results(survey_round, data)
+    )
+
+
+def _computed_results(survey_round: SurveyRound, data: RoundData | None) -> dict:
     data = data or gather(survey_round)
     k = privacy_k()
     edges = engagement_edges(data.engagement, k)

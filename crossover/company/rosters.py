@@ -164,6 +164,16 @@ class RosterResult:
         return self.upload.added
 
 
+def bump_data_version(round_: SurveyRound) -> None:
+    """Mark the round's results as changed (in the upload's transaction): cached results of a
+    closed round are recomputed."""
+    db.session.execute(
+        sa.update(SurveyRound)
+        .where(SurveyRound.id == round_.id)
+        .values(data_version=SurveyRound.data_version + 1)
+    )
+
+
 def earlier_upload(round_id: int, digest: str) -> RosterUpload | None:
     return db.session.scalar(
         sa.select(RosterUpload).where(
@@ -299,6 +309,7 @@ def _store(round_, digest, rows, actor, progress) -> RosterResult:
     db.session.flush()  # first: a simultaneous upload of the same file waits on the unique key
     ids, links = _insert_members(round_, rows, now, progress)
     with_email = _insert_contacts(ids, rows)
+    bump_data_version(round_)
     audit.record(
         actor,
         "company.roster_upload",
@@ -406,6 +417,7 @@ def upload_engagement(round_: SurveyRound, content: bytes, *, actor: User) -> di
         {"member": members[key], "score": score} for key, score in scores.items() if key in members
     ]
     _set_engagement(updates)
+    bump_data_version(round_)
     result = {"matched": len(updates), "unmatched": len(scores) - len(updates)}
     audit.record(actor, "company.engagement_upload", "survey_round", round_.id, **result)
     db.session.commit()

@@ -19,6 +19,7 @@ from sqlalchemy.orm import aliased
 
 from crossover import analysis
 from crossover.analysis.descriptive import summarise
+from crossover.company import closed_cache
 from crossover.company.models import CompanySurvey, RosterMember, RoundResponse, SurveyRound
 from crossover.config import privacy_k
 from crossover.extensions import db
@@ -198,11 +199,17 @@ def _change(earlier: RoundScores, later: RoundScores, k: int) -> dict:
 
 
 def trend(survey: CompanySurvey) -> dict:
-    """GET /company-surveys/<id>/trend."""
+    """GET /company-surveys/<id>/trend; over closed rounds computed once per change
+    (crossover.company.closed_cache)."""
+    rounds = rounds_of(survey)
+    figures = closed_cache.closed_or_computed("trend", rounds, lambda: _figures(rounds))
+    return {"survey": {"id": survey.id, "title": survey.title, "privacy_k": privacy_k()}, **figures}
+
+
+def _figures(rounds: list[SurveyRound]) -> dict:
     k = privacy_k()
-    scores = round_scores(rounds_of(survey))
+    scores = round_scores(rounds)
     return {
-        "survey": {"id": survey.id, "title": survey.title, "privacy_k": k},
         "rounds": [_round_entry(s, k) for s in scores],
         "changes": [_change(earlier, later, k) for earlier, later in pairwise(scores)],
     }
