@@ -36,6 +36,8 @@ def test_participant_answers_on_a_phone(live, browser, tmp_path):
         "約3分（12問）" in page.locator("#opening").inner_text()
     )  # the opening screen comes first
     page.click("#start")
+    # The click only waits for the navigation to begin: measure once the stylesheets are in.
+    page.wait_for_load_state("load")
     assert page.evaluate("document.documentElement.scrollWidth") <= 360  # no sideways scrolling
     assert page.locator("#progress-text").inner_text() == "12問中 0問 回答済み"
     anchor = page.locator(".point .anchor").first
