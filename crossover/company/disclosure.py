@@ -21,6 +21,7 @@ from crossover.auth.models import User
 from crossover.company import results as round_results
 from crossover.company.models import CompanySurvey, SurveyRound
 from crossover.company.trend import rounds_of
+from crossover.downloads import csv_download
 from crossover.extensions import db
 
 COLUMNS = (
@@ -119,12 +120,5 @@ def _is_number(text: str) -> bool:
 
 
 def csv_response(survey_round: SurveyRound, body: str, lang: str) -> FlaskResponse:
-    filename = f"round-{survey_round.id}-disclosure-{lang}.csv"
-    return FlaskResponse(
-        body.encode("utf-8"),
-        mimetype="text/csv",
-        headers={
-            "Content-Disposition": f'attachment; filename="{filename}"',
-            "Cache-Control": "no-store",
-        },
-    )
+    """A round's disclosure figures as a download."""
+    return csv_download(f"round-{survey_round.id}-disclosure-{lang}.csv", body)

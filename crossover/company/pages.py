@@ -18,6 +18,7 @@ from crossover.company.schemas import CompanySurveyCreateSchema, RoundCreateSche
 from crossover.errors import DomainError, Invalid
 from crossover.forms import FormNumbers, blank_to_none, flash_error, load, whole_number
 from crossover.instruments.services import list_instruments
+from crossover.outbox.flashes import flash_delivery
 
 pages_bp = Blueprint("company", __name__, url_prefix="/company")
 SURVEY = "/surveys/<id:survey_id>"
@@ -238,31 +239,7 @@ def engagement_upload(round_id: int):
 def send_invitations(round_id: int):
     """Send the round's due invitations and reminders, by the outbox's rules."""
     counts = services.send_invitations(owned_round(round_id, actor()), actor=actor())
-    if not counts["invitations"] and not counts["reminders"] and not counts["failed"]:
-        flash(
-            _(
-                "Nothing is due: every open invitation was already sent, and no reminder is due "
-                "yet."
-            ),
-            "success",
-        )
-    else:
-        flash(
-            _(
-                "Sent %(i)d invitation(s) and %(r)d reminder(s).",
-                i=counts["invitations"],
-                r=counts["reminders"],
-            ),
-            "success",
-        )
-    if counts["failed"]:
-        flash(
-            _(
-                "%(n)d message(s) could not be sent; they will be tried again next time.",
-                n=counts["failed"],
-            ),
-            "error",
-        )
+    flash_delivery(counts["invitations"], counts["reminders"], counts["failed"])
     return redirect(url_for("company.round_detail", round_id=round_id))
 
 

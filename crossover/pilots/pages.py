@@ -36,6 +36,7 @@ from crossover.forms import (
 from crossover.instruments.services import list_instruments
 from crossover.mentoring import services as mentoring
 from crossover.outbox import services as outbox
+from crossover.outbox.flashes import flash_delivery
 from crossover.pilots import services
 from crossover.pilots.cells import cell_of
 from crossover.pilots.models import PilotStatus
@@ -535,28 +536,7 @@ def pilot_send_invitations(pilot_id: int):
         failed=failed,
     )
     db.session.commit()
-    if not results:
-        flash(
-            _(
-                "Nothing is due: every open invitation was already sent, and no reminder is due "
-                "yet."
-            ),
-            "success",
-        )
-    else:
-        flash(
-            _(
-                "Sent %(i)d invitation(s) and %(r)d reminder(s).",
-                i=sent["invitation"],
-                r=sent["reminder"],
-            ),
-            "success",
-        )
-    if failed:
-        flash(
-            _("%(n)d message(s) could not be sent; they will be tried again next time.", n=failed),
-            "error",
-        )
+    flash_delivery(sent["invitation"], sent["reminder"], failed)
     return _back(pilot_id)
 
 

@@ -20,6 +20,7 @@ import sqlalchemy as sa
 from crossover import audit
 from crossover.auth.models import User
 from crossover.catalogue import services as catalogue
+from crossover.downloads import csv_download
 from crossover.extensions import db
 from crossover.instruments.models import Instrument
 from crossover.pilots.models import Enrollment, Pilot
@@ -110,17 +111,8 @@ class _Labels:
 
 
 def csv_response(pilot: Pilot, body: str, suffix: str = "") -> FlaskResponse:
-    """A CSV download: one charset in Content-Type, and never cached (participant data)."""
-    filename = f"pilot-{pilot.id}-responses{suffix}.csv"
-    # mimetype "text/csv" gets "; charset=utf-8" from Flask; naming it here as well doubled it.
-    return FlaskResponse(
-        body.encode("utf-8"),
-        mimetype="text/csv",
-        headers={
-            "Content-Disposition": f'attachment; filename="{filename}"',
-            "Cache-Control": "no-store",
-        },
-    )
+    """A pilot's responses as a download."""
+    return csv_download(f"pilot-{pilot.id}-responses{suffix}.csv", body)
 
 
 def _time(moment, readable: bool) -> str:
