@@ -47,7 +47,7 @@ def initiative(entry: Initiative) -> dict:
         "min_closed": progress.VALIDATED_MIN_CLOSED,
         "k": privacy_k(),
         "pilot_rows": _visible_pilots(entry, overview.results),
-        "evidence": _evidence(entry) if _sees_evidence() else None,
+        "evidence": _evidence(entry, overview.results) if _sees_evidence() else None,
     }
 
 
@@ -61,9 +61,10 @@ def _visible_pilots(entry: Initiative, results: list[dict]) -> list[dict]:
     return progress.pilot_rows(found, results)
 
 
-def _evidence(entry: Initiative) -> list[dict]:
-    """Per grid cell its closed pilots ran in: the reading and forest plots on one scale."""
-    data = services.board(with_variance=True)
+def _evidence(entry: Initiative, results: list[dict]) -> list[dict]:
+    """Per grid cell its closed pilots ran in: the reading and forest plots on one scale (from
+    the closed pilots' results the page's overview has computed already)."""
+    data = services.board(with_variance=True, results=results)
     summaries = [s for s in data["initiatives"] if s["initiative_id"] == entry.id]
     rows = [p for p in data["pilots"] if p["initiative_id"] == entry.id]
     groups = [

@@ -326,15 +326,22 @@ def all_results(k: int) -> list[dict]:
     return results
 
 
-def board(filters: dict | None = None, *, with_variance: bool = False) -> dict:
+def board(
+    filters: dict | None = None,
+    *,
+    with_variance: bool = False,
+    results: list[dict] | None = None,
+) -> dict:
     """The 7×3 grid of pooled effects, the same per initiative, and the pilot list.
 
     `with_variance` keeps each pilot's sampling variance, which the pages need for the forest
-    plots' weights; the API leaves it out.
+    plots' weights; the API leaves it out. `results` are all_results already computed by the
+    caller for this request (they are read, never changed).
     """
     filters = filters or {}
     k = privacy_k()
-    results = [r for r in all_results(k) if _matches(r, filters)]
+    every = all_results(k) if results is None else results
+    results = [r for r in every if _matches(r, filters)]
     by_cell, by_initiative = defaultdict(list), defaultdict(list)
     for result in results:
         cell = (result["venue"], result["level"])
