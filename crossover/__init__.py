@@ -31,6 +31,7 @@ def create_app(test_config: Mapping[str, Any] | None = None):
         app.config.update(test_config)
     config.derive_cookie_flags(app)
     config.check_production_secret(app)
+    config.limit_blas_threads(app)
     _trust_proxies(app)
 
     _init_extensions(app, extensions, i18n)

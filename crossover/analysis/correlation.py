@@ -19,13 +19,16 @@ class Spearman:
     note: str | None = None
 
 
-def spearman(x: ArrayLike, y: ArrayLike) -> Spearman:
+def spearman(x: ArrayLike, y: ArrayLike, *, x_ranks: np.ndarray | None = None) -> Spearman:
     """Spearman's rho with the asymptotic t p-value (two-sided).
 
     Matches R ``cor.test(x, y, method = "spearman", exact = FALSE)``: rho is Pearson's r of the
     average ranks; p from t = rho √((n − 2) / (1 − rho²)) on n − 2 df. (R's default switches to
     an exact p for small n without ties; sessions and minutes are usually tied, so the
     asymptotic form is the one used throughout.)
+
+    `x_ranks`: x's average ranks when the caller correlates one x with many y (a company's
+    engagement with each scale) and has ranked x once.
     """
     xa, ya = as_array(x, name="x"), as_array(y, name="y")
     if xa.shape != ya.shape:
@@ -35,7 +38,8 @@ def spearman(x: ArrayLike, y: ArrayLike) -> Spearman:
         return Spearman(n, None, None, note="At least 3 pairs are needed.")
     if np.ptp(xa) == 0 or np.ptp(ya) == 0:
         return Spearman(n, None, None, note="One of the variables does not vary.")
-    rx, ry = stats.rankdata(xa), stats.rankdata(ya)
+    rx = stats.rankdata(xa) if x_ranks is None else x_ranks
+    ry = stats.rankdata(ya)
     rho = float(np.corrcoef(rx, ry)[0, 1])
     if abs(rho) >= 1:
         return Spearman(n, rho, 0.0)

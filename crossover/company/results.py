@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 import numpy as np
+from scipy.stats import rankdata
 import sqlalchemy as sa
 
 from crossover import analysis
@@ -17,10 +18,11 @@ from crossover.company import closed_cache
 from crossover.company import suppression as groups
 from crossover.company.bands import AGE_BANDS, TENURE_BANDS
 from crossover.company.models import RosterMember, RoundResponse, SurveyRound
+from crossover.company.roster_cache import roster_derived
 from crossover.config import privacy_k
 from crossover.extensions import db
 from crossover.instruments.models import Instrument
-from crossover.reports.aggregates import aligned_lists, concat_bytes, split_ints
+from crossover.reports.aggregates import aligned_lists, concat_bytes, split_floats, split_ints
 from crossover.reports.privacy import withheld
 from crossover.surveys.packed import RecordLayout
 
@@ -60,63 +62,77 @@ def _codes(values: list[str], known: tuple[str, ...]) -> np.ndarray:
     return np.array([index.get(v, -1) for v in values], dtype=np.int64)
 
 
-def gather(survey_round: SurveyRound) -> RoundData:
-    """The round's roster and responses, in two statements."""
-    instrument = db.session.get(Instrument, survey_round.instrument_id)
-    layout = RecordLayout.of(instrument)
+@dataclass
+class Roster:
+    """A round's roster rows as arrays, in member-id order (see RoundData)."""
+
+    units: tuple[str, ...]
+    member_ids: np.ndarray
+    age: np.ndarray
+    tenure: np.ndarray
+    unit: np.ndarray
+    engagement: np.ndarray
+
+
+def read_roster(survey_round: SurveyRound) -> Roster:
+    """The round's roster, in one statement: rows grouped by age, tenure and unit, each group
+    listing its members' ids and engagement scores."""
     engagement_text = sa.func.coalesce(sa.cast(RosterMember.engagement, sa.Text), "nan")
     rows = db.session.execute(
         sa.select(
             RosterMember.age_band,
             RosterMember.tenure_band,
             RosterMember.unit,
+            sa.func.count(),
             *aligned_lists(RosterMember.id, engagement_text),
         )
         .where(RosterMember.round_id == survey_round.id)
         .group_by(RosterMember.age_band, RosterMember.tenure_band, RosterMember.unit)
     ).all()
+    # One parse for all groups' lists, and each group's codes repeated over its members (a
+    # 100,000-person roster comes in some 1,500 groups).
     units = sorted({row.unit for row in rows})
     unit_index = {name: i for i, name in enumerate(units)}
-    ids, engagement, ages, tenures, unit_codes = [], [], [], [], []
-    for age_band, tenure_band, unit, id_list, engagement_list in rows:
-        member_ids = split_ints(id_list)
-        ids.append(member_ids)
-        engagement.append(np.array(engagement_list.split(","), dtype=float))
-        ages.append(
-            np.full(member_ids.size, AGE_BANDS.index(age_band) if age_band in AGE_BANDS else -1)
-        )
-        tenures.append(
-            np.full(
-                member_ids.size,
-                TENURE_BANDS.index(tenure_band) if tenure_band in TENURE_BANDS else -1,
-            )
-        )
-        unit_codes.append(np.full(member_ids.size, unit_index[unit]))
-    member_ids = np.concatenate(ids) if ids else np.empty(0, dtype=np.int64)
+    counts = np.array([row[3] for row in rows], dtype=np.int64)
+    member_ids = split_ints(",".join(row[4] for row in rows))
     order = np.argsort(member_ids, kind="stable")
 
-    def column(parts, dtype):
-        return np.concatenate(parts).astype(dtype)[order] if parts else np.empty(0, dtype=dtype)
+    def per_member(codes: np.ndarray) -> np.ndarray:
+        return np.repeat(codes.astype(np.int64), counts)[order]
 
-    member_ids = member_ids[order]
+    return Roster(
+        tuple(units),
+        member_ids[order],
+        per_member(_codes([row.age_band for row in rows], AGE_BANDS)),
+        per_member(_codes([row.tenure_band for row in rows], TENURE_BANDS)),
+        per_member(np.array([unit_index[row.unit] for row in rows], dtype=np.int64)),
+        split_floats(",".join(row[5] for row in rows))[order],
+    )
+
+
+def gather(survey_round: SurveyRound) -> RoundData:
+    """The round's roster (kept between uploads, crossover.company.roster_cache) and its
+    responses (read afresh, in one statement)."""
+    instrument = db.session.get(Instrument, survey_round.instrument_id)
+    layout = RecordLayout.of(instrument)
+    roster = roster_derived("roster", [survey_round], lambda: read_roster(survey_round))
     packed = db.session.scalar(
         sa.select(concat_bytes(RoundResponse.packed)).where(
             RoundResponse.round_id == survey_round.id
         )
     )
     records = layout.unpack(bytes.fromhex(packed or ""))
-    responded = np.isin(member_ids, records.ids, assume_unique=True)
     return RoundData(
         survey_round,
         instrument,
         layout,
-        units,
-        member_ids,
-        column(ages, np.int64),
-        column(tenures, np.int64),
-        column(unit_codes, np.int64),
-        column(engagement, float),
-        responded,
+        list(roster.units),
+        roster.member_ids,
+        roster.age,
+        roster.tenure,
+        roster.unit,
+        roster.engagement,
+        np.isin(roster.member_ids, records.ids, assume_unique=True),
         records.scores,
         records.items if records.items is not None else np.empty((0, len(layout.items))),
         np.rint(records.scores * layout.counts).astype(np.int64),
@@ -137,11 +153,11 @@ def summary_dict(values: np.ndarray) -> dict:
     }
 
 
-def correlation_dict(x: np.ndarray, y: np.ndarray) -> dict:
+def correlation_dict(x: np.ndarray, y: np.ndarray, x_ranks: np.ndarray | None = None) -> dict:
     """Pearson r with its Fisher-z CI and p (R cor.test) and Spearman's rho with p (R cor.test
-    method = "spearman", exact = FALSE)."""
+    method = "spearman", exact = FALSE); `x_ranks`: x's average ranks, when already known."""
     pearson = analysis.pearson(x, y)
-    spearman = analysis.spearman(x, y)
+    spearman = analysis.spearman(x, y, x_ranks=x_ranks)
     return {
         "n": int(x.size),
         "pearson_r": pearson.r,
@@ -371,11 +387,12 @@ def _engagement(
     scores, items = data.scores[has], data.items[has]
     line = least_squares_line(x, scores[:, 0])
     items_ranked = _items_ranked(data, x, items)
+    x_ranks = rankdata(x)  # once for the total and every subscale
     return {
-        **correlation_dict(x, scores[:, 0]),
+        **correlation_dict(x, scores[:, 0], x_ranks),
         "suppressed": False,
         "subscales": [
-            {"key": key, **correlation_dict(x, scores[:, index + 1])}
+            {"key": key, **correlation_dict(x, scores[:, index + 1], x_ranks)}
             for index, key in enumerate(data.layout.subscales)
         ],
         "items": items_ranked,

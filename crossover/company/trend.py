@@ -21,6 +21,7 @@ from crossover import analysis
 from crossover.analysis.descriptive import summarise
 from crossover.company import closed_cache
 from crossover.company.models import CompanySurvey, RosterMember, RoundResponse, SurveyRound
+from crossover.company.roster_cache import roster_derived
 from crossover.config import privacy_k
 from crossover.extensions import db
 from crossover.instruments.models import Instrument
@@ -79,19 +80,30 @@ def round_scores(rounds: list[SurveyRound]) -> list[RoundScores]:
     return out
 
 
-def panel_members(earlier: SurveyRound, later: SurveyRound) -> tuple[np.ndarray, np.ndarray]:
-    """Member ids, in both rounds, of the people who answered both (same hashed ref)."""
+def panel_members(earlier: RoundScores, later: RoundScores) -> tuple[np.ndarray, np.ndarray]:
+    """Member ids, in both rounds, of the people who answered both (same hashed ref): the
+    rosters' pairs (kept between uploads, crossover.company.roster_cache) narrowed to those
+    whose records both rounds hold."""
+    first_ids, second_ids = roster_derived(
+        "pairs",
+        [earlier.survey_round, later.survey_round],
+        lambda: roster_pairs(earlier.survey_round, later.survey_round),
+    )
+    both = np.isin(first_ids, earlier.records.ids) & np.isin(second_ids, later.records.ids)
+    return first_ids[both], second_ids[both]
+
+
+def roster_pairs(earlier: SurveyRound, later: SurveyRound) -> tuple[np.ndarray, np.ndarray]:
+    """Member ids, in both rounds, of everyone on both rosters (same hashed ref), in one
+    statement of two index probes a person."""
     first, second = aliased(RosterMember), aliased(RosterMember)
-    first_response, second_response = aliased(RoundResponse), aliased(RoundResponse)
     row = db.session.execute(
         sa.select(*aligned_lists(first.id, second.id))
         .select_from(first)
-        .join(first_response, first_response.member_id == first.id)
         .join(
             second,
             sa.and_(second.person_key == first.person_key, second.round_id == later.id),
         )
-        .join(second_response, second_response.member_id == second.id)
         .where(first.round_id == earlier.id)
     ).one()
     return split_ints(row[0]), split_ints(row[1])
@@ -146,7 +158,7 @@ def _welch(earlier: RoundScores, later: RoundScores, k: int) -> dict:
 
 
 def _panel(earlier: RoundScores, later: RoundScores, k: int) -> dict:
-    first_ids, second_ids = panel_members(earlier.survey_round, later.survey_round)
+    first_ids, second_ids = panel_members(earlier, later)
     if first_ids.size < k:
         return {**dict.fromkeys(PANEL), "suppressed": True, "suppressed_reason": SMALL}
     same_grid = earlier.layout.counts[0] == later.layout.counts[0]

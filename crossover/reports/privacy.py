@@ -72,25 +72,39 @@ def withhold(family: Family, k: int) -> dict[Hashable, str]:
     """Which groups of the family to withhold, and why: SMALL or COMPLEMENTARY."""
     sizes = family.group_sizes()
     reasons = {key: SMALL for key, size in zip(family.keys, sizes, strict=True) if size < k}
+    visible = [i for i, key in enumerate(family.keys) if key not in reasons]
+    matrix = family.membership.astype(float)
+    # Combinations of the visible groups that vanish on every large atom: one decomposition per
+    # family, then updated as groups are withheld (a few thousand atoms made one SVD per step
+    # the bulk of a big company's results).
+    null = _left_null(matrix[visible][:, family.sizes >= k])
     while True:
-        visible = [i for i, key in enumerate(family.keys) if key not in reasons]
-        exposed = isolated_atoms(family.membership[visible], family.sizes, k)
+        exposed = isolated_atoms(matrix[visible], family.sizes, k, null)
         if exposed is None:
             return reasons
-        chosen = _group_to_withhold(family, visible, exposed, sizes)
-        reasons[family.keys[chosen]] = COMPLEMENTARY
+        chosen = _group_to_withhold(family, visible, exposed, sizes, null, k)
+        reasons[family.keys[visible[chosen]]] = COMPLEMENTARY
+        null = _without_group(null, chosen)
+        del visible[chosen]
 
 
-def isolated_atoms(membership: np.ndarray, sizes: np.ndarray, k: int) -> list[int] | None:
-    """Atoms totalling 1..k−1 people on which alone some combination of the groups is nonzero."""
+def isolated_atoms(
+    membership: np.ndarray, sizes: np.ndarray, k: int, large_null: np.ndarray | None = None
+) -> list[int] | None:
+    """Atoms totalling 1..k−1 people on which alone some combination of the groups is nonzero.
+
+    `large_null`, when the caller has it: an orthonormal basis (as columns) of the combinations
+    of the groups that vanish on every atom of k people or more.
+    """
     shown = membership.any(axis=0)  # atoms in no visible group cannot be singled out
     small = np.flatnonzero(shown & (sizes < k))
     if small.size == 0:
         return None
     matrix = membership.astype(float)
-    large = np.flatnonzero(shown & (sizes >= k))
-    # Combinations that vanish on every large atom, seen on the small atoms only.
-    on_small = _left_null(matrix[:, large]).T @ matrix[:, small]
+    if large_null is None:
+        large_null = _left_null(matrix[:, sizes >= k])
+    # Those combinations, seen on the small atoms only.
+    on_small = large_null.T @ matrix[:, small]
     reach = np.abs(on_small).max(axis=0, initial=0) > _TOLERANCE
     if not reach.any():
         return None
@@ -99,7 +113,7 @@ def isolated_atoms(membership: np.ndarray, sizes: np.ndarray, k: int) -> list[in
         # Too many light sets to try each (a roster with hundreds of tiny unit × cell atoms):
         # every small atom some combination reaches counts as exposed. The caller withholds
         # until no combination vanishing on the large atoms reaches a small one, which is safe
-        # (possibly more than needed) and costs one decomposition per withheld group.
+        # (possibly more than needed) and costs one small decomposition per withheld group.
         return [int(atom) for atom in small[reach]]
     found = _lightest_dependent_rows_by_component(
         _right_null(on_small), components, sizes[small], k
@@ -166,9 +180,15 @@ def _lightest_dependent_rows_by_component(
     order = np.argsort(weights, kind="stable")
     position = np.empty_like(order)
     position[order] = np.arange(order.size)
-    members = [np.flatnonzero(components == label) for label in np.unique(components)]
+    single = _dependent_single_rows(rows, weights, k)
+    if single.size:
+        return [int(single[np.argmin(position[single])])]
+    # Larger sets: only components of two rows or more can hold one (a company's count family
+    # has a thousand one-row components, checked above in one pass).
+    labels, counts = np.unique(components, return_counts=True)
+    members = [np.flatnonzero(components == label) for label in labels[counts > 1]]
     ranks: dict[int, int] = {}  # per component, computed when first needed
-    for size in range(1, k):
+    for size in range(2, k):
         found = []
         for index, member in enumerate(members):
             if member.size < size or np.sort(weights[member])[:size].sum() >= k:
@@ -183,6 +203,12 @@ def _lightest_dependent_rows_by_component(
         if not (np.sort(weights)[:size].sum() < k):
             return None  # every set of this size weighs k or more, and larger ones weigh more
     return None
+
+
+def _dependent_single_rows(rows: np.ndarray, weights: np.ndarray, k: int) -> np.ndarray:
+    """Rows that alone are dependent (zero) and weigh under k: the same test as the Gram
+    matrices below, for every row at once."""
+    return np.flatnonzero((np.einsum("ij,ij->i", rows, rows) <= _TOLERANCE) & (weights < k))
 
 
 def _rank(rows: np.ndarray) -> int:
@@ -234,19 +260,66 @@ def _batches(first: np.ndarray, rest):
 
 
 def _group_to_withhold(
-    family: Family, visible: list[int], exposed: list[int], sizes: np.ndarray
+    family: Family,
+    visible: list[int],
+    exposed: list[int],
+    sizes: np.ndarray,
+    large_null: np.ndarray,
+    k: int,
 ) -> int:
-    """The visible group that takes part in a combination exposing `exposed`: first by the
-    family's priority, then the smallest (the total last)."""
-    others = np.setdiff1d(np.arange(family.sizes.size), exposed)
+    """The position in `visible` of the group to withhold: one that takes part in a combination
+    exposing `exposed`; one that ends that exposure alone before one that does not; then by the
+    family's priority, then the smallest (the total last).
+
+    Such combinations vanish on every atom but the exposed ones: within `large_null` (which
+    vanish on the large atoms), those that also vanish on the other small atoms.
+    """
+    others = np.setdiff1d(np.flatnonzero(family.sizes < k), exposed)
     matrix = family.membership[visible].astype(float)
-    involved = np.linalg.norm(_left_null(matrix[:, others]), axis=1) > _TOLERANCE
-    candidates = [group for group, used in zip(visible, involved, strict=True) if used]
+    exposing = large_null @ _left_null(large_null.T @ matrix[:, others])
+    involved = np.flatnonzero(np.linalg.norm(exposing, axis=1) > _TOLERANCE)
+    ends = _ends_exposure_alone(exposing, matrix[:, exposed])
     rank = family.priority or (lambda key: 0)
     return min(
-        candidates,
-        key=lambda g: (_is_total(family, g), rank(family.keys[g]), sizes[g], g),
+        involved.tolist(),
+        key=lambda i: (
+            _is_total(family, visible[i]),
+            not ends[i],
+            rank(family.keys[visible[i]]),
+            sizes[visible[i]],
+            visible[i],
+        ),
     )
+
+
+def _ends_exposure_alone(exposing: np.ndarray, on_exposed: np.ndarray) -> np.ndarray:
+    """Per group: whether withholding it alone leaves no combination nonzero on the exposed atoms.
+
+    `exposing` is an orthonormal basis Z (groups × d) of the combinations that vanish everywhere
+    else. Withholding group g keeps the combinations Z·w with Z[g]·w = 0; their values on the
+    exposed atoms are wᵀP (P = Zᵀ·on_exposed). All of these vanish iff P has rank one, spanning
+    a direction u, and Z[g] is parallel to u. (Withholding the fewest groups gives up fewer
+    cells of the map, and takes fewer steps.)
+    """
+    values = exposing.T @ on_exposed
+    u, singular, _ = np.linalg.svd(values, full_matrices=False)
+    if singular.size == 0 or np.sum(singular > _TOLERANCE * max(1.0, singular[0])) != 1:
+        return np.zeros(exposing.shape[0], dtype=bool)
+    along = exposing @ u[:, 0]
+    across = np.linalg.norm(exposing - np.outer(along, u[:, 0]), axis=1)
+    return (np.abs(along) > _TOLERANCE) & (across <= _TOLERANCE)
+
+
+def _without_group(null: np.ndarray, row: int) -> np.ndarray:
+    """From a basis (as columns) of combinations, those that leave out group `row`, on the
+    other groups: still orthonormal, and the same space a new decomposition would give."""
+    weights = null[row]
+    if np.linalg.norm(weights) > _TOLERANCE:
+        # An orthonormal basis of the vectors orthogonal to `weights`: every combination of
+        # them gives the row a zero weight.
+        _, _, vt = np.linalg.svd(weights[None, :])
+        null = null @ vt[1:].T
+    return np.delete(null, row, axis=0)
 
 
 def _is_total(family: Family, group: int) -> bool:

@@ -102,17 +102,22 @@ def test_v2_shows_what_it_safely_can(app, client, users):
     )
 
 
-def test_v3_hides_the_age_band_that_equals_a_hidden_phase(app, client, users):
-    pilot_id = build_pilot(app, v3_people())
+def test_v3_withholds_the_one_group_that_ends_the_exposure(app, client, users):
+    """Total − management − specialists leaves the one post-off person, and so does total −
+    band 50-54 − specialists (the band holds exactly the managers). Withholding the
+    specialists ends both at once; withholding the band or management alone ends neither, so
+    the search gives up one group here, where it used to give up two (band and management)."""
+    crowd = v3_people()
+    pilot_id = build_pilot(app, crowd)
     report = _report(client, users.reviewer, pilot_id)
     bands = {g["key"]: g for g in report["subgroups"]["age_band"]}
     phases = {g["key"]: g for g in report["subgroups"]["career_phase"]}
-    assert (
-        bands["50-54"]["suppressed"] is True
-        and bands["50-54"]["suppressed_reason"] == "complementary"
-    )
-    assert phases["specialist"]["n"] == 6 and phases["specialist"]["suppressed"] is False
+    assert phases["specialist"]["suppressed"] is True and phases["specialist"]["n"] is None
+    assert phases["specialist"]["suppressed_reason"] == "complementary"
+    assert phases["in_management"]["n"] == 5 and phases["in_management"]["suppressed"] is False
+    assert bands["50-54"]["n"] == 5 and bands["50-54"]["suppressed"] is False
     assert phases["post_off"]["suppressed_reason"] == "small"
+    assert_no_one_singled_out(report, crowd)
 
 
 def test_concern_tables_are_complemented(app, client, users):

@@ -102,10 +102,9 @@ def test_hundreds_of_tiny_atoms_are_protected_without_trying_every_set():
     assert "total" not in reasons and len(reasons) < len(family.keys) // 2
 
 
-def test_a_copy_of_the_total_is_withheld_last_and_priority_decides_before_size():
-    """Everyone has an engagement score, so the engaged group equals the total: withholding it
-    would protect nobody. A family's priority picks which group gives way first (here the
-    margin, though it is larger than the cell beside the small one)."""
+def _two_rows_three_cells(with_second_row: bool) -> dict:
+    """40 people, everyone with an engagement score (so the engaged group equals the total);
+    cell 0 holds 3 people, row 0 = cells 0 and 1, row 1 = cell 2."""
     people = np.arange(40)
     masks = {
         "total": np.ones(40, dtype=bool),
@@ -116,12 +115,31 @@ def test_a_copy_of_the_total_is_withheld_last_and_priority_decides_before_size()
         ("cell", 1): (people >= 3) & (people < 20),
         ("cell", 2): people >= 20,
     }
+    if not with_second_row:
+        del masks[("row", 1)], masks[("cell", 2)]
+    return masks
+
+
+def _withhold_rows_first(masks: dict) -> dict:
     order = {"row": 0, "cell": 1}
     family = Family.from_masks(masks, anchor="total")
     family.priority = lambda key: order.get(key[0], 2) if isinstance(key, tuple) else 2
     reasons = withhold(family, 5)
-    assert reasons[("cell", 0)] == SMALL
-    assert "engaged" not in reasons and "total" not in reasons
-    assert reasons.get(("row", 0)) == COMPLEMENTARY  # by priority, though larger than cell 1
     visible = {str(k): m.astype(np.int64) for k, m in masks.items() if k not in reasons}
     assert find_leak("family", visible, 5) is None
+    return reasons
+
+
+def test_a_copy_of_the_total_is_withheld_last_and_priority_decides_before_size():
+    """Row 0 − cell 1 gives cell 0 away; withholding either ends it. Withholding the engaged
+    group (a copy of the total) would protect nobody; the family's priority picks the margin,
+    though it is larger than the cell."""
+    reasons = _withhold_rows_first(_two_rows_three_cells(with_second_row=False))
+    assert reasons == {("cell", 0): SMALL, ("row", 0): COMPLEMENTARY}
+
+
+def test_a_group_that_ends_the_exposure_alone_goes_before_priority():
+    """With row 1 shown as well, total − row 1 − cell 1 gives cell 0 away too: withholding row
+    0 (first by priority) would end neither combination, so cell 1 goes, and only it."""
+    reasons = _withhold_rows_first(_two_rows_three_cells(with_second_row=True))
+    assert reasons == {("cell", 0): SMALL, ("cell", 1): COMPLEMENTARY}
