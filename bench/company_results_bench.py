@@ -30,7 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from crossover import create_app
 from crossover.auth.models import Role
 from crossover.auth.services import create_org, create_user
-from crossover.company import consortium, results, trend
+from crossover.company import consortium, disclosure, results, trend
 from crossover.company.bands import AGE_BANDS, TENURE_BANDS
 from crossover.company.models import RosterMember, RoundResponse
 from crossover.extensions import db
@@ -190,6 +190,10 @@ def main() -> None:
                 )
                 ms, count = timed(fn, args.repeat, statements)
                 print(f"{name}, closed and unchanged (cached): p50 {ms:.0f} ms, {count} statements")
+            ms, count = timed(afresh(lambda: disclosure.rows_for(latest)), args.repeat, statements)
+            print(f"disclosure rows (3 rounds), cold: p50 {ms:.0f} ms, {count} statements")
+            ms, count = timed(lambda: disclosure.rows_for(latest), args.repeat, statements)
+            print(f"disclosure rows (3 rounds), warm: p50 {ms:.0f} ms, {count} statements")
             app.extensions.pop("company_round_aggregates", None)
             ms, count = timed(
                 lambda: (
