@@ -18,6 +18,7 @@ import numpy as np
 
 from crossover import audit
 from crossover.auth.models import User
+from crossover.company import closed_cache
 from crossover.company import results as round_results
 from crossover.company.models import CompanySurvey, SurveyRound
 from crossover.company.trend import rounds_of
@@ -61,10 +62,15 @@ def rows_for(survey_round: SurveyRound) -> list[dict]:
 
 
 def _row(survey_round: SurveyRound) -> dict:
-    data = round_results.gather(survey_round)
-    result = round_results.round_results(survey_round, data)
+    result = round_results.round_results(survey_round)
     total, participation = result["total"], result["participation"]
     shown = not total["suppressed"]
+    # Kept like the results for a closed round: an export reads no responses for those.
+    favourable = closed_cache.closed_or_computed(
+        "favourable",
+        [survey_round],
+        lambda: {"share": favourable_share(round_results.gather(survey_round))},
+    )["share"]
     engagement = result["engagement"]
     return {
         "label": survey_round.label,
@@ -77,7 +83,7 @@ def _row(survey_round: SurveyRound) -> dict:
         "sd": _fixed(total["sd"]),
         "ci_low": _fixed(total["ci_low"]),
         "ci_high": _fixed(total["ci_high"]),
-        "favourable": _percent(favourable_share(data)) if shown else None,
+        "favourable": _percent(favourable) if shown else None,
         "engagement_r": None if engagement["suppressed"] else _fixed(engagement["pearson_r"]),
     }
 

@@ -242,16 +242,16 @@ def judge_privacy(data: RoundData, bins: np.ndarray, k: int) -> Privacy:
     return Privacy(reasons, respondents, invited)
 
 
-def round_results(survey_round: SurveyRound, data: RoundData | None = None) -> dict:
+def round_results(survey_round: SurveyRound) -> dict:
     """Everything GET /rounds/<id>/results answers, with small groups withheld; a closed round's
     answer is computed once per change (crossover.company.closed_cache)."""
     return closed_cache.closed_or_computed(
-        "results", [survey_round], lambda: _computed_results(survey_round, data)
+        "results", [survey_round], lambda: _computed_results(survey_round)
     )
 
 
-def _computed_results(survey_round: SurveyRound, data: RoundData | None) -> dict:
-    data = data or gather(survey_round)
+def _computed_results(survey_round: SurveyRound) -> dict:
+    data = gather(survey_round)
     k = privacy_k()
     edges = engagement_edges(data.engagement, k)
     bins = engagement_bins(data.engagement, edges)
