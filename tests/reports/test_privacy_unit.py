@@ -143,3 +143,34 @@ def test_a_group_that_ends_the_exposure_alone_goes_before_priority():
     0 (first by priority) would end neither combination, so cell 1 goes, and only it."""
     reasons = _withhold_rows_first(_two_rows_three_cells(with_second_row=True))
     assert reasons == {("cell", 0): SMALL, ("cell", 1): COMPLEMENTARY}
+
+
+def _exposing_after_withholding(matrix: np.ndarray, exposed: list[int], group: int) -> bool:
+    """Brute force: with `group` withheld, is some combination of the other groups zero off
+    the exposed atoms and nonzero on them?"""
+    rest = np.delete(matrix, group, axis=0)
+    others = np.setdiff1d(np.arange(matrix.shape[1]), exposed)
+    combos = privacy._left_null(rest[:, others])
+    return bool(np.abs(combos.T @ rest[:, exposed]).max(initial=0) > 1e-9)
+
+
+def test_the_groups_said_to_end_an_exposure_alone_do_and_the_others_do_not():
+    """_ends_exposure_alone's closed form against withholding each group and looking again."""
+    rng = np.random.default_rng(11)
+    checked = 0
+    for _ in range(200):
+        family = Family.from_masks(_random_family(rng), anchor="total")
+        k = 5
+        visible = [i for i, size in enumerate(family.group_sizes()) if size >= k]
+        matrix = family.membership[visible].astype(float)
+        null = privacy._left_null(matrix[:, family.sizes >= k])
+        exposed = privacy.isolated_atoms(matrix, family.sizes, k, null)
+        if exposed is None:
+            continue
+        others = np.setdiff1d(np.flatnonzero(family.sizes < k), exposed)
+        exposing = null @ privacy._left_null(null.T @ matrix[:, others])
+        ends = privacy._ends_exposure_alone(exposing, matrix[:, exposed])
+        for group in range(len(visible)):
+            assert ends[group] == (not _exposing_after_withholding(matrix, exposed, group))
+            checked += 1
+    assert checked > 100
