@@ -22,7 +22,7 @@ from crossover.company.roster_cache import roster_derived
 from crossover.config import privacy_k
 from crossover.extensions import db
 from crossover.instruments.models import Instrument
-from crossover.reports.aggregates import aligned_lists, concat_bytes, split_floats, split_ints
+from crossover.reports.aggregates import concat_bytes, interleaved, split_floats
 from crossover.reports.privacy import withheld
 from crossover.surveys.packed import RecordLayout
 
@@ -76,7 +76,7 @@ class Roster:
 
 def read_roster(survey_round: SurveyRound) -> Roster:
     """The round's roster, in one statement: rows grouped by age, tenure and unit, each group
-    listing its members' ids and engagement scores."""
+    listing its members' ids and engagement scores in pairs."""
     engagement_text = sa.func.coalesce(sa.cast(RosterMember.engagement, sa.Text), "nan")
     rows = db.session.execute(
         sa.select(
@@ -84,7 +84,7 @@ def read_roster(survey_round: SurveyRound) -> Roster:
             RosterMember.tenure_band,
             RosterMember.unit,
             sa.func.count(),
-            *aligned_lists(RosterMember.id, engagement_text),
+            interleaved(RosterMember.id, engagement_text),
         )
         .where(RosterMember.round_id == survey_round.id)
         .group_by(RosterMember.age_band, RosterMember.tenure_band, RosterMember.unit)
@@ -94,7 +94,9 @@ def read_roster(survey_round: SurveyRound) -> Roster:
     units = sorted({row.unit for row in rows})
     unit_index = {name: i for i, name in enumerate(units)}
     counts = np.array([row[3] for row in rows], dtype=np.int64)
-    member_ids = split_ints(",".join(row[4] for row in rows))
+    # (id, engagement) per member; ids below 2^53 parse exactly as floats
+    pairs = split_floats(",".join(row[4] for row in rows)).reshape(-1, 2)
+    member_ids = pairs[:, 0].astype(np.int64)
     order = np.argsort(member_ids, kind="stable")
 
     def per_member(codes: np.ndarray) -> np.ndarray:
@@ -106,7 +108,7 @@ def read_roster(survey_round: SurveyRound) -> Roster:
         per_member(_codes([row.age_band for row in rows], AGE_BANDS)),
         per_member(_codes([row.tenure_band for row in rows], TENURE_BANDS)),
         per_member(np.array([unit_index[row.unit] for row in rows], dtype=np.int64)),
-        split_floats(",".join(row[5] for row in rows))[order],
+        pairs[order, 1],
     )
 
 

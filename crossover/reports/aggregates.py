@@ -28,6 +28,22 @@ def aligned_lists(key, *columns) -> list:
     return [sa.func.group_concat(column, ",") for column in (key, *columns)]
 
 
+def interleaved(*columns):
+    """One aggregate listing every row's columns in turn, ',' between all values.
+
+    A row's values stay together on every engine with no ordering inside the aggregate
+    (PostgreSQL's ordered aggregates of aligned_lists sort each group once per list: 400 ms for
+    a 100,000-row roster against 55). Read with split_ints or split_floats, then
+    reshape(-1, len(columns)); every value must print without ','.
+    """
+    joined = sa.cast(columns[0], sa.Text)
+    for column in columns[1:]:
+        joined = joined.concat(",").concat(sa.cast(column, sa.Text))
+    if _postgresql():
+        return sa.func.string_agg(joined, sa.literal_column("','"))
+    return sa.func.group_concat(joined, ",")
+
+
 def concat_bytes(column):
     """An aggregate concatenating a binary column over a group, as hex, in no particular order."""
     if _postgresql():

@@ -3,11 +3,13 @@ upload (the round's data version) or a new response makes them fresh. An open ro
 follow every answer; what its roster rows give (crossover.company.roster_cache) is read again
 after each upload."""
 
+from datetime import timedelta
 import io
 
 import sqlalchemy as sa
 
-from crossover.company.models import RosterMember
+from crossover.company.models import RosterMember, SurveyRound
+from crossover.config import local_today
 from crossover.extensions import db
 from tests.company.flows import ANSWERS, roster_csv, setup_round, upload
 
@@ -110,3 +112,26 @@ def test_trend_of_closed_rounds_follows_the_survey_title_and_uploads(app, client
     again = client.get(url, headers=users.owner).json
     assert again["survey"]["title"] == "New"  # read fresh, never from the cache
     assert again["rounds"] == first["rounds"] and again["changes"] == first["changes"]
+
+
+def _closes(app, round_id: int, days_from_today: int) -> None:
+    with app.app_context():
+        survey_round = db.session.get(SurveyRound, round_id)
+        survey_round.closes_on = local_today() + timedelta(days=days_from_today)
+        db.session.commit()
+        db.session.remove()
+
+
+def test_an_answer_stored_as_the_window_closed_refreshes_the_results(app, client, users):
+    """A round that closed yesterday may still get the answer that was being stored at
+    midnight: its response count is part of what the cache checks."""
+    round_id, tokens = _open_round_with_roster(client, users)
+    refs = sorted(tokens)
+    for ref in refs[:6]:
+        _answer(client, tokens[ref])
+    _closes(app, round_id, -1)
+    assert _results(client, users, round_id)["participation"]["responded"] == 6
+    _closes(app, round_id, 0)  # the late answer's request began inside the window
+    _answer(client, tokens[refs[6]])
+    _closes(app, round_id, -1)
+    assert _results(client, users, round_id)["participation"]["responded"] == 7
