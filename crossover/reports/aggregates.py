@@ -34,7 +34,8 @@ def interleaved(*columns):
     A row's values stay together on every engine with no ordering inside the aggregate
     (PostgreSQL's ordered aggregates of aligned_lists sort each group once per list: 400 ms for
     a 100,000-row roster against 55). Read with split_ints or split_floats, then
-    reshape(-1, len(columns)); every value must print without ','.
+    reshape(-1, len(columns)). Every value must be non-null (a NULL would drop its whole row)
+    and print without ','.
     """
     joined = sa.cast(columns[0], sa.Text)
     for column in columns[1:]:
