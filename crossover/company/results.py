@@ -22,7 +22,7 @@ from crossover.company.roster_cache import roster_derived
 from crossover.config import privacy_k
 from crossover.extensions import db
 from crossover.instruments.models import Instrument
-from crossover.reports.aggregates import concat_bytes, interleaved, split_floats
+from crossover.reports.aggregates import concat_bytes, listed_together, split_together
 from crossover.reports.privacy import withheld
 from crossover.surveys.packed import RecordLayout
 
@@ -84,7 +84,7 @@ def read_roster(survey_round: SurveyRound) -> Roster:
             RosterMember.tenure_band,
             RosterMember.unit,
             sa.func.count(),
-            interleaved(RosterMember.id, engagement_text),
+            *listed_together(RosterMember.id, engagement_text),
         )
         .where(RosterMember.round_id == survey_round.id)
         .group_by(RosterMember.age_band, RosterMember.tenure_band, RosterMember.unit)
@@ -95,7 +95,8 @@ def read_roster(survey_round: SurveyRound) -> Roster:
     unit_index = {name: i for i, name in enumerate(units)}
     counts = np.array([row[3] for row in rows], dtype=np.int64)
     # (id, engagement) per member; ids below 2^53 parse exactly as floats
-    pairs = split_floats(",".join(row[4] for row in rows)).reshape(-1, 2)
+    lists = [",".join(column) for column in zip(*(row[4:] for row in rows), strict=True)]
+    pairs = split_together(lists, 2)
     member_ids = pairs[:, 0].astype(np.int64)
     order = np.argsort(member_ids, kind="stable")
 

@@ -25,7 +25,7 @@ from crossover.company.roster_cache import roster_derived
 from crossover.config import privacy_k
 from crossover.extensions import db
 from crossover.instruments.models import Instrument
-from crossover.reports.aggregates import concat_bytes, interleaved, split_ints
+from crossover.reports.aggregates import concat_bytes, listed_together, split_together
 from crossover.reports.privacy import SMALL
 from crossover.surveys.packed import RecordLayout, Records
 
@@ -97,16 +97,16 @@ def roster_pairs(earlier: SurveyRound, later: SurveyRound) -> tuple[np.ndarray, 
     """Member ids, in both rounds, of everyone on both rosters (same hashed ref), in one
     statement of two index probes a person."""
     first, second = aliased(RosterMember), aliased(RosterMember)
-    listed = db.session.scalar(
-        sa.select(interleaved(first.id, second.id))
+    lists = db.session.execute(
+        sa.select(*listed_together(first.id, second.id))
         .select_from(first)
         .join(
             second,
             sa.and_(second.person_key == first.person_key, second.round_id == later.id),
         )
         .where(first.round_id == earlier.id)
-    )
-    pairs = split_ints(listed).reshape(-1, 2)
+    ).one()
+    pairs = split_together(lists, 2, np.int64)
     return pairs[:, 0], pairs[:, 1]
 
 

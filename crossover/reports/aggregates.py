@@ -1,5 +1,7 @@
 """Group-wise concatenation in SQL, parsed at C speed: how reports and the board read many rows."""
 
+from collections.abc import Sequence
+
 import numpy as np
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import aggregate_order_by
@@ -28,21 +30,33 @@ def aligned_lists(key, *columns) -> list:
     return [sa.func.group_concat(column, ",") for column in (key, *columns)]
 
 
-def interleaved(*columns):
-    """One aggregate listing every row's columns in turn, ',' between all values.
+def listed_together(*columns) -> list:
+    """Aggregates listing the columns over a group so that a row's values stay together; read
+    them back with split_together.
 
-    A row's values stay together on every engine with no ordering inside the aggregate
-    (PostgreSQL's ordered aggregates of aligned_lists sort each group once per list: 400 ms for
-    a 100,000-row roster against 55). Read with split_ints or split_floats, then
-    reshape(-1, len(columns)). Every value must be non-null (a NULL would drop its whole row)
-    and print without ','.
+    SQLite steps every aggregate of a query over the group's rows in one pass: one list per
+    column lines up (and costs less than building one string per row: 87 ms against 149 for
+    100,000 pairs). PostgreSQL computes each aggregate apart: one list of every row's values in
+    turn keeps them together without ordering each list (an ordered list sorts the group once
+    per list: 400 ms against 55 for a 100,000-row roster). Every value must be non-null (a NULL
+    would drop its value or its row) and print without ','.
     """
+    if not _postgresql():
+        return [sa.func.group_concat(column, ",") for column in columns]
     joined = sa.cast(columns[0], sa.Text)
     for column in columns[1:]:
         joined = joined.concat(",").concat(sa.cast(column, sa.Text))
-    if _postgresql():
-        return sa.func.string_agg(joined, sa.literal_column("','"))
-    return sa.func.group_concat(joined, ",")
+    return [sa.func.string_agg(joined, sa.literal_column("','"))]
+
+
+def split_together(lists: Sequence[str | None], count: int, dtype=float) -> np.ndarray:
+    """What listed_together(…`count` columns) gave, as a rows × count array of `dtype`."""
+    parse = split_ints if dtype == np.int64 else split_floats
+    if not lists:
+        return np.empty((0, count), dtype=dtype)
+    if len(lists) == count and not _postgresql():
+        return np.column_stack([parse(text) for text in lists]).reshape(-1, count)
+    return parse(lists[0]).reshape(-1, count)
 
 
 def concat_bytes(column):
