@@ -1,5 +1,6 @@
 """Fixtures: an app on a throw-away database (SQLite, or PostgreSQL when asked), clients, users."""
 
+import copy
 import os
 import threading
 
@@ -7,11 +8,13 @@ import pytest
 import sqlalchemy as sa
 from werkzeug.serving import make_server
 
-from crossover import create_app
+from crossover import create_app, extensions
 from crossover.auth import services as auth_services
 from crossover.auth.models import Role
 from crossover.extensions import db
 from crossover.seed import seed_all
+from crossover.surveys import frozen
+from tests.seeded import seed_of
 
 # Set by scripts/test.sh to run the whole suite against a scratch PostgreSQL database.
 POSTGRES_URL = os.environ.get("CROSSOVER_TEST_DATABASE_URL")
@@ -33,7 +36,7 @@ def _test_config(**overrides) -> dict:
 
 @pytest.fixture(scope="session")
 def _postgres_schema():
-    """Create the schema once per run on PostgreSQL; tests then only empty the tables."""
+    """Create the schema once per run on PostgreSQL; tests then get the seeded rows copied back."""
     if not POSTGRES_URL:
         yield
         return
@@ -51,15 +54,32 @@ def _empty_tables() -> None:
     db.session.commit()
 
 
-def fresh_app(**overrides):
-    """An app with extra config on an empty, seeded database (call after _postgres_schema)."""
-    app = create_app(_test_config(**overrides))
-    with app.app_context():
+_seed = None  # the seeded database, kept by the first fresh_app of the run (tests/seeded.py)
+
+
+def _seed_database() -> None:
+    """Give the app's database the seeded state: seeded once per run, copied back after that."""
+    global _seed
+    if _seed is None:
         if POSTGRES_URL:
             _empty_tables()
         else:
             db.create_all()
         seed_all()
+        db.session.remove()
+        _seed = seed_of(db.engine)
+    else:
+        _seed.restore(db.engine)
+    # Rows of the copied seed keep their ids and timestamps from one test to the next, so a
+    # process-wide cache keyed on them could hand a test another test's rows.
+    frozen._cache.clear()
+
+
+def fresh_app(**overrides):
+    """An app with extra config on a freshly seeded database (call after _postgres_schema)."""
+    app = create_app(_test_config(**overrides))
+    with app.app_context():
+        _seed_database()
     return app
 
 
@@ -71,7 +91,7 @@ def dispose(app) -> None:
 
 @pytest.fixture
 def make_app(_postgres_schema):
-    """Build an app with extra config; the database is fresh for every test."""
+    """Build an app with extra config; the app and its seeded database are new for every test."""
     apps = []
 
     def factory(**overrides):
@@ -83,10 +103,45 @@ def make_app(_postgres_schema):
         dispose(app)
 
 
+class ReusedApp:
+    """The app with the default test config, built once per run and reset before each test to
+    what a new one would be: seeded database, config, per-app caches, extension singletons."""
+
+    # Extension singletons that keep the state of the app initialised last: the limiter checks
+    # its own `enabled`, the Api serves its own spec. Other tests build apps in between.
+    SINGLETONS = (extensions.limiter, extensions.api)
+
+    def __init__(self):
+        self.app = fresh_app()
+        self.config = copy.deepcopy(dict(self.app.config))
+        self.extensions = set(self.app.extensions)
+        self.singletons = [(ext, dict(vars(ext))) for ext in self.SINGLETONS]
+
+    def reset(self):
+        self.app.config.clear()
+        self.app.config.update(copy.deepcopy(self.config))
+        for key in set(self.app.extensions) - self.extensions:  # caches made while serving
+            del self.app.extensions[key]
+        for ext, state in self.singletons:
+            vars(ext).clear()
+            vars(ext).update(state)
+        with self.app.app_context():
+            _seed_database()
+        return self.app
+
+
+@pytest.fixture(scope="session")
+def _reused_app(_postgres_schema):
+    reused = ReusedApp()
+    yield reused
+    dispose(reused.app)
+
+
 @pytest.fixture
-def app(make_app):
+def app(_reused_app):
     # Yielded outside an app context, so each test-client request gets its own (STACK.md).
-    return make_app()
+    # Tests that add routes or need other config build their own with make_app.
+    return _reused_app.reset()
 
 
 @pytest.fixture

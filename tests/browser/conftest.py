@@ -24,14 +24,24 @@ if not Path(CHROMIUM).exists():
     collect_ignore_glob = ["test_*.py"]  # Debian's chromium is not installed: no browser tests here
 
 
-@pytest.fixture
-def browser():
+@pytest.fixture(scope="package")
+def _chromium():
+    """One Chromium for the browser tests: starting Playwright and Chromium takes seconds."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
         instance = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
         yield instance
         instance.close()
+
+
+@pytest.fixture
+def browser(_chromium):
+    """Chromium; each page a test opens has a context of its own (cookies, storage, cache),
+    closed when the test ends."""
+    yield _chromium
+    for context in _chromium.contexts:
+        context.close()
 
 
 class ConsoleWatch:
