@@ -219,7 +219,8 @@ def live(make_app, tmp_path):
     uri = POSTGRES_URL or f"sqlite:///{tmp_path / 'live.sqlite'}"
     app = make_app(SQLALCHEMY_DATABASE_URI=uri, WTF_CSRF_ENABLED=True)
     server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    # shutdown() waits for the loop's next poll: 0.5 s by default, at the end of every test.
+    thread = threading.Thread(target=server.serve_forever, args=(0.02,), daemon=True)
     thread.start()
     yield app, f"http://127.0.0.1:{server.server_port}"
     server.shutdown()
