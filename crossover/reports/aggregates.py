@@ -55,7 +55,7 @@ def split_together(lists: Sequence[str | None], count: int, dtype=float) -> np.n
     if not lists:
         return np.empty((0, count), dtype=dtype)
     if len(lists) == count and not _postgresql():
-        return np.column_stack([parse(text) for text in lists]).reshape(-1, count)
+        return np.column_stack([parse(text) for text in lists])
     return parse(lists[0]).reshape(-1, count)
 
 

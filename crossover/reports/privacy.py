@@ -79,10 +79,11 @@ def withhold(family: Family, k: int) -> dict[Hashable, str]:
     # the bulk of a big company's results).
     null = _left_null(matrix[visible][:, family.sizes >= k])
     while True:
-        exposed = isolated_atoms(matrix[visible], family.sizes, k, null)
+        shown = matrix[visible]
+        exposed = isolated_atoms(shown, family.sizes, k, null)
         if exposed is None:
             return reasons
-        chosen = _group_to_withhold(family, visible, exposed, sizes, null, k)
+        chosen = _group_to_withhold(family, visible, shown, exposed, sizes, null, k)
         reasons[family.keys[visible[chosen]]] = COMPLEMENTARY
         null = _without_group(null, chosen)
         del visible[chosen]
@@ -100,7 +101,7 @@ def isolated_atoms(
     small = np.flatnonzero(shown & (sizes < k))
     if small.size == 0:
         return None
-    matrix = membership.astype(float)
+    matrix = np.asarray(membership, dtype=float)  # no copy when the caller's is float already
     if large_null is None:
         large_null = _left_null(matrix[:, sizes >= k])
     # Those combinations, seen on the small atoms only.
@@ -262,6 +263,7 @@ def _batches(first: np.ndarray, rest):
 def _group_to_withhold(
     family: Family,
     visible: list[int],
+    matrix: np.ndarray,
     exposed: list[int],
     sizes: np.ndarray,
     large_null: np.ndarray,
@@ -272,10 +274,10 @@ def _group_to_withhold(
     family's priority, then the smallest (the total last).
 
     Such combinations vanish on every atom but the exposed ones: within `large_null` (which
-    vanish on the large atoms), those that also vanish on the other small atoms.
+    vanish on the large atoms), those that also vanish on the other small atoms. `matrix`: the
+    visible groups' memberships, as floats.
     """
     others = np.setdiff1d(np.flatnonzero(family.sizes < k), exposed)
-    matrix = family.membership[visible].astype(float)
     exposing = large_null @ _left_null(large_null.T @ matrix[:, others])
     involved = np.flatnonzero(np.linalg.norm(exposing, axis=1) > _TOLERANCE)
     ends = _ends_exposure_alone(exposing, matrix[:, exposed])
