@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Install crossover with its test dependencies, run ruff check, then the suite on SQLite and on
 # PostgreSQL.
+# The two engines run side by side, one per core.
 # PostgreSQL: CROSSOVER_TEST_POSTGRES (default: postgres@127.0.0.1:5432) gets a scratch database
 # that this script creates and drops. Unreachable: skipped on a laptop, a failure under CI=true.
 set -euo pipefail
@@ -22,9 +23,6 @@ if [ "${CI:-}" = "true" ] && [ ! -x /usr/bin/chromium ] && command -v apt-get >/
     || (apt-get update -q >/dev/null && apt-get install -y -q chromium fonts-noto-cjk >/dev/null))
 fi
 
-echo "== tests on SQLite"
-python -m pytest "$@"
-
 PG_BASE=${CROSSOVER_TEST_POSTGRES:-postgresql+psycopg://postgres@127.0.0.1:5432/postgres}
 SCRATCH="crossover_test_$$_$RANDOM"
 pg() {  # run one statement on the maintenance database
@@ -42,12 +40,29 @@ if ! pg "SELECT 1" 2>/dev/null; then
     echo "PostgreSQL is unreachable at $PG_BASE; CI requires it." >&2
     exit 1
   fi
+  echo "== tests on SQLite"
+  python -m pytest "$@"
   echo "== PostgreSQL unreachable at $PG_BASE: skipped the PostgreSQL run (SQLite passed)."
   exit 0
 fi
 
-echo "== tests on PostgreSQL (scratch database $SCRATCH)"
+# The two engines' runs share nothing (SQLite in memory or tmp_path, a scratch PostgreSQL
+# database, Redis keys with a run id), so they run side by side, one per core; each run's
+# output is kept in a log and printed whole when both have finished.
+LOGS=$(mktemp -d)
 pg "CREATE DATABASE \"$SCRATCH\""
-trap 'pg "DROP DATABASE IF EXISTS \"$SCRATCH\" WITH (FORCE)" || true' EXIT
-CROSSOVER_TEST_DATABASE_URL=$(python -c "import sys; from sqlalchemy.engine import make_url; print(make_url(sys.argv[1]).set(database=sys.argv[2]).render_as_string(hide_password=False))" "$PG_BASE" "$SCRATCH") \
-  python -m pytest "$@"
+trap 'pg "DROP DATABASE IF EXISTS \"$SCRATCH\" WITH (FORCE)" || true; rm -rf "$LOGS"' EXIT
+PG_URL=$(python -c "import sys; from sqlalchemy.engine import make_url; print(make_url(sys.argv[1]).set(database=sys.argv[2]).render_as_string(hide_password=False))" "$PG_BASE" "$SCRATCH")
+
+python -m pytest -p no:cacheprovider "$@" >"$LOGS/sqlite.log" 2>&1 &
+SQLITE_PID=$!
+CROSSOVER_TEST_DATABASE_URL=$PG_URL python -m pytest -p no:cacheprovider "$@" >"$LOGS/postgres.log" 2>&1 &
+POSTGRES_PID=$!
+status=0
+wait $SQLITE_PID || status=1
+echo "== tests on SQLite"
+cat "$LOGS/sqlite.log"
+wait $POSTGRES_PID || status=1
+echo "== tests on PostgreSQL (scratch database $SCRATCH)"
+cat "$LOGS/postgres.log"
+exit $status
