@@ -74,7 +74,11 @@ def _number(value: float) -> str:
     return f"{value:g}"
 
 
-EFFECT_NAMES = {"dz": "dz", "hedges_g": "Hedges’ g", "ancova_d": _l("standardised d (ANCOVA)")}
+EFFECT_NAMES = {
+    "dz": "dz",
+    "hedges_g": "Hedges\u2019 g",
+    "ancova_d": _l("standardised d (ANCOVA)"),
+}
 
 
 def effect_label(effect_name: str) -> str:
@@ -129,11 +133,15 @@ def _where(rule: Rule, direction: str) -> str:
     if direction == "two-sided":
         return _("with a rise") if rise else _("with a fall")
     if hoped_way:
-        return _("in the preregistered direction (a rise)") if rise else _(
-            "in the preregistered direction (a fall)"
+        return (
+            _("in the preregistered direction (a rise)")
+            if rise
+            else _("in the preregistered direction (a fall)")
         )
-    return _("against the preregistered direction (a rise)") if rise else _(
-        "against the preregistered direction (a fall)"
+    return (
+        _("against the preregistered direction (a rise)")
+        if rise
+        else _("against the preregistered direction (a fall)")
     )
 
 
