@@ -51,7 +51,7 @@ def test_one_sided_success_reads_one_way_in_headline_rule_and_details(app, clien
     assert details.count("<dd>") == 5
     assert "Holm法" in _section(page, 'id="subscales"')
     # p is one-sided, intervals two-sided: said beside the tables that show both
-    assert "（片側）" in _section(page, 'id="followups"') and 'id="followup-sided-note"' in page
+    assert "p（片側）" in _section(page, 'id="followups"') and 'id="followup-sided-note"' in page
     # scores with two decimals, effects with three
     primary = _section(page, 'id="primary"')
     c = report["primary"]
