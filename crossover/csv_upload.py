@@ -126,7 +126,7 @@ def read_rows(
             if len(rows) > max_rows:
                 raise Invalid("Too many rows.", {"file": [f"At most {max_rows} rows per file."]})
     except csv.Error as error:  # a field over csv.field_size_limit() (128 KiB)
-        line = reader.line_num + 1  # line_num counts the lines of the records read whole
+        line = reader.line_num  # the line being read when the field outgrew the limit
         raise Invalid(f"Line {line}: {error}.", {f"line {line}": [f"{error}."]}) from None
     if not rows:
         raise Invalid("The file has no rows.", {"file": [empty]})

@@ -155,3 +155,11 @@ def test_randomised_report_labels_strata_and_its_effect(app, client, users):
     assert "標準化効果 d（ANCOVA） = " in effect
     test = _section(page, 'id="headline-test">', "</dd>")
     assert test.startswith("共分散分析") and "片側検定" in test
+
+
+def test_evidence_board_filter_names_formats_by_their_labels(client, users):
+    users.login("reviewer@example.com")
+    page = client.get("/evidence", headers=JA).get_data(as_text=True)
+    select = _section(page, '<select id="format"', "</select>")
+    assert ">社外メンタリング</option>" in select and ">越境キャリア・インタビュー</option>" in select
+    assert ">mentoring<" not in select and ">career_interview<" not in select
