@@ -56,11 +56,12 @@ def handle_http_error(error: http.HTTPException):
         db.session.rollback()
     if request.path.startswith("/api/"):
         return api.handle_http_exception(error)
+    from crossover.messages import translate  # pages only: the message in the reader's language
+
     message = (getattr(error, "data", None) or {}).get("message") or error.description
-    return (
-        render_template("errors/error.html", code=error.code, name=error.name, message=message),
-        error.code,
-    )
+    # A participant's survey link (/s/<token>): no account, so no way into the staff pages.
+    template = "errors/participant.html" if request.path.startswith("/s/") else "errors/error.html"
+    return render_template(template, code=error.code, message=translate(message)), error.code
 
 
 UNCHECKED_INPUT = "Input reached the database unchecked"

@@ -10,6 +10,7 @@ A message no pattern knows is passed through gettext, then shown as it is.
 
 import re
 
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -114,9 +115,19 @@ _PATTERNS = [
         _l("A session can only be logged once it has been held."),
     ),
     (
+        r"Unknown (?P<kind>age band|career phase|arm) '(?P<value>[^']*)'; "
+        r"valid codes: (?P<codes>.*)\.",
+        _l("“%(value)s” is not one of the options. Valid codes: %(codes)s."),
+    ),
+    (
         r"Unknown (?:age band|career phase|arm) '?(?P<value>[^']*)'?\.",
         _l("“%(value)s” is not one of the options."),
     ),
+    (
+        r"The primary outcome is not one of the questionnaire's outcomes\.",
+        _l("The primary outcome must be the total or a subscale of the chosen questionnaire."),
+    ),
+    (r"Use one of the outcomes: (?P<outcomes>.*)\.", _l("Choose one of: %(outcomes)s.")),
     (
         r"(?:Age band|Career phase) (?P<value>\S+) is not eligible for this pilot "
         r"\(eligible: (?P<allowed>.*)\)\.",
@@ -163,8 +174,14 @@ _PATTERNS = [
     ),
     (r"Missing CSV columns\.", _l("Columns are missing from the CSV.")),
     (r"Missing column\(s\): (?P<value>.*)\.", _l("Missing column(s): %(value)s.")),
-    (r"The file is not UTF-8 text\.", _l("The file is not UTF-8 text.")),
-    (r"Save the CSV as UTF-8\.", _l("Save the CSV as UTF-8.")),
+    (r"Line (?P<line>\d+) cannot be read as text\.", _l("Line %(line)s cannot be read as text.")),
+    (
+        r"Unreadable bytes: the line is not UTF-8, Shift_JIS \(cp932\) or UTF-16 text\.",
+        _l(
+            "Unreadable characters: save the file from the spreadsheet again as CSV "
+            "(UTF-8 or Shift_JIS) or as Unicode text."
+        ),
+    ),
     (r"The file has no rows\.", _l("The file has no rows.")),
     (r"No participants in the file\.", _l("No participants in the file.")),
     (
@@ -177,15 +194,56 @@ _COMPILED = [(re.compile(pattern), wording) for pattern, wording in _PATTERNS]
 _FIELD_PREFIX = re.compile(r"(?P<field>[a-z_]+): (?P<rest>.+)")
 
 
+def _option_label(kind: str, code: str) -> str | None:
+    from crossover.catalogue.services import options  # pages only: the catalogue's labels
+    from crossover.ui import label
+
+    if kind == "arm":
+        text = label("arm", code)
+        return None if text == code else text
+    lang = str(get_locale())
+    return next((getattr(o, f"label_{lang}") for o in options(kind) if o.key == code), None)
+
+
+def _codes(kind: str, text: str) -> str:
+    """'45-49, 50-54' → '45-49 (45–49 years old), 50-54 (…)': each code with its label."""
+    kind = kind.replace(" ", "_")
+    out = []
+    for code in text.split(", "):
+        name = _option_label(kind, code)
+        out.append(code if name is None else _("%(code)s (%(label)s)", code=code, label=name))
+    return _(", ").join(out)
+
+
+def _outcomes(text: str) -> str:
+    """'total, vision' → the total's and each subscale's label, as the form lists them."""
+    from crossover.ui import subscale_label  # the shipped scale's subscale names
+
+    return _(", ").join(
+        str(_("Total score")) if key == "total" else subscale_label(key) for key in text.split(", ")
+    )
+
+
+def _values(found: re.Match) -> dict:
+    values = {}
+    for key, value in found.groupdict().items():
+        if key == "field":
+            value = field_label(value)
+        elif key == "codes":
+            value = _codes(found["kind"], value)
+        elif key == "outcomes":
+            value = _outcomes(value)
+        values[key] = value
+    return values
+
+
 def translate(message: str) -> str:
     """One API or service message in the page's language, fields named by their labels."""
     message = str(message)
     for pattern, wording in _COMPILED:
         found = pattern.fullmatch(message)
         if found:
-            values = {
-                k: field_label(v) if k == "field" else v for k, v in found.groupdict().items()
-            }
+            values = _values(found)
             return str(wording) % values if values else str(wording)
     prefixed = _FIELD_PREFIX.fullmatch(message)
     if prefixed and prefixed["field"] in FIELD_LABELS:

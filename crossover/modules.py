@@ -2,7 +2,17 @@
 
 from flask import Flask
 
-from crossover import auth, catalogue, evidence, instruments, mentoring, pilots, reports, surveys
+from crossover import (
+    auth,
+    catalogue,
+    csv_templates,
+    evidence,
+    instruments,
+    mentoring,
+    pilots,
+    reports,
+    surveys,
+)
 from crossover.audit import api as audit_api
 from crossover.auth import accounts
 from crossover.company import api as company_api
@@ -27,6 +37,7 @@ MODULES = (
     company_api,
     company_pages,
     company_dashboard,
+    csv_templates,
 )
 
 

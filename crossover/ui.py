@@ -99,6 +99,33 @@ def number(value, digits: int = 2) -> str:
     return f"{0:.{digits}f}" if float(text) == 0 else text
 
 
+def score_number(value) -> str:
+    """A score, a change of score or its interval: two decimals."""
+    return number(value, 2)
+
+
+def effect_number(value) -> str:
+    """An effect size (dz, g, d, r) or its interval: three decimals."""
+    return number(value, 3)
+
+
+def option_label(kind: str, key: str | None) -> str:
+    """The page-language label of a reference option (format, age band, career phase…)."""
+    from crossover.catalogue.services import options  # the catalogue imports this module's peers
+
+    if not key:
+        return ""
+    lang = str(get_locale())
+    found = next((o for o in options(kind) if o.key == key), None)
+    return key if found is None else getattr(found, f"label_{lang}")
+
+
+def stratum_label(stratum: str) -> str:
+    """'age_band=45-49|career_phase=in_management' → '45〜49歳 × 管理職'."""
+    parts = [part.partition("=") for part in stratum.split("|")]
+    return " × ".join(option_label(kind, value) for kind, _eq, value in parts)
+
+
 def p_value(value) -> str:
     """p for a table cell: '<' and its figure joined by a no-break space so they never wrap."""
     if value is None:
@@ -125,6 +152,15 @@ def init_app(app: Flask) -> None:
         label=label,
         field_label=field_label,
         subscale_label=subscale_label,
+        option_label=option_label,
+        stratum_label=stratum_label,
         waves=waves,
     )
-    app.jinja_env.filters.update(num=number, pval=p_value, pstat=p_statement, pct=percent)
+    app.jinja_env.filters.update(
+        num=number,
+        score=score_number,
+        effect=effect_number,
+        pval=p_value,
+        pstat=p_statement,
+        pct=percent,
+    )

@@ -1,5 +1,7 @@
 """Every API error has the DESIGN.md shape; pages get HTML."""
 
+from flask import abort
+
 
 def assert_error_shape(response, code):
     assert response.status_code == code
@@ -113,3 +115,67 @@ def test_page_errors_are_html(client):
     response = client.get("/no-such-page")
     assert response.status_code == 404
     assert response.content_type.startswith("text/html")
+
+
+# --- error pages: Japanese titles, a way back that fits the reader ------------------------------
+
+JA = {"Accept-Language": "ja"}
+
+
+def _title_and_heading(page: str) -> tuple[str, str]:
+    title = page.split("<title>")[1].split("</title>")[0]
+    heading = page.split("<h1>")[1].split("</h1>")[0].strip()
+    return title, heading
+
+
+def test_page_404_is_japanese_with_a_way_back(client, users):
+    page = client.get("/no-such-page", headers=JA).get_data(as_text=True)
+    assert _title_and_heading(page) == (
+        "ページが見つかりません · crossover",
+        "ページが見つかりません",
+    )
+    assert "Not Found" not in page and "404 ·" not in page
+    assert 'id="way-back" href="/login"' in page or 'href="/login" id="way-back"' in page
+    users.login("owner@acme.example")
+    page = client.get("/no-such-page", headers=JA).get_data(as_text=True)
+    assert 'id="way-back"' in page and "カタログに戻る" in page
+
+
+def test_page_403_is_japanese(client, users):
+    users.login("reviewer@example.com")
+    response = client.get("/pilots/new", headers=JA)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 403
+    assert _title_and_heading(page)[1] == "このページを開く権限がありません"
+    assert "Forbidden" not in page
+
+
+def test_participant_errors_offer_no_way_into_staff_pages(client):
+    response = client.get("/s/not-a-real-token", headers=JA)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 404
+    assert _title_and_heading(page)[1] == "ページが見つかりません"
+    assert "アンケートのリンクは無効です" in page
+    assert "/catalogue" not in page and 'href="/"' not in page and "/login" not in page
+    assert 'class="site-header"' not in page  # the survey's own header: brand and language only
+
+
+def test_page_410_and_500_are_japanese(make_app):
+    app = make_app()
+
+    @app.get("/gone")
+    def gone():
+        abort(410)
+
+    @app.get("/s/explode/thanks")
+    def explode():
+        raise RuntimeError("boom")
+
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+    client = app.test_client()
+    page = client.get("/gone", headers=JA).get_data(as_text=True)
+    assert _title_and_heading(page)[1] == "このページはもう利用できません" and "Gone" not in page
+    response = client.get("/s/explode/thanks", headers=JA)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 500 and "boom" not in page and "Internal" not in page
+    assert _title_and_heading(page)[1] == "エラーが発生しました" and "/login" not in page

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from crossover import audit, waves
 from crossover.auth.models import Role, User
 from crossover.catalogue.models import Initiative
-from crossover.catalogue.services import option_keys
+from crossover.catalogue.services import option_keys, options
 from crossover.config import local_today
 from crossover.csv_upload import read_rows
 from crossover.db import utcnow
@@ -165,8 +165,8 @@ def _check_outcome(pilot: Pilot, instrument: Instrument) -> None:
     allowed = ["total", *instrument.subscales]
     if pilot.outcome not in allowed:
         raise Invalid(
-            "Unknown outcome.",
-            {"preregistration.outcome": [f"Use one of: {', '.join(allowed)}."]},
+            "The primary outcome is not one of the questionnaire's outcomes.",
+            {"preregistration.outcome": [f"Use one of the outcomes: {', '.join(allowed)}."]},
         )
 
 
@@ -347,14 +347,17 @@ def new_code() -> str:
     return "P-" + "".join(secrets.choice(CODE_ALPHABET) for _ in range(8))  # ~39 bits
 
 
-def _known_options() -> dict[str, set[str]]:
-    return {kind: option_keys(kind) for kind in ("age_band", "career_phase")}
+def _known_options() -> dict[str, list[str]]:
+    """The keys of each option list, in display order (an error lists them so)."""
+    return {kind: [o.key for o in options(kind)] for kind in ("age_band", "career_phase")}
 
 
-def _rule_error(value: str, known: set[str], allowed: list[str], name: str) -> list[str]:
-    """Why a value breaks an eligibility rule (unknown key, or not among the allowed)."""
+def _rule_error(value: str, known: list[str], allowed: list[str], name: str) -> list[str]:
+    """Why a value breaks an eligibility rule (unknown key, or not among the allowed); an unknown
+    key is told the codes this pilot accepts."""
     if value not in known:
-        return [f"Unknown {name} {value!r}."]
+        valid = allowed or known
+        return [f"Unknown {name} {value!r}; valid codes: {', '.join(valid)}."]
     if allowed and value not in allowed:
         return [
             f"{name.capitalize()} {value} is not eligible for this pilot (eligible: "
@@ -364,7 +367,7 @@ def _rule_error(value: str, known: set[str], allowed: list[str], name: str) -> l
 
 
 def _eligibility_errors(
-    pilot: Pilot, row: dict, known: dict[str, set[str]] | None = None
+    pilot: Pilot, row: dict, known: dict[str, list[str]] | None = None
 ) -> dict[str, list[str]]:
     known = known or _known_options()
     errors: dict[str, list[str]] = {}
@@ -480,7 +483,7 @@ def _csv_rows(content: bytes) -> list[tuple[int, dict]]:
     )
 
 
-def _csv_row_errors(pilot: Pilot, raw: dict, known: dict[str, set[str]]) -> tuple[dict, list[str]]:
+def _csv_row_errors(pilot: Pilot, raw: dict, known: dict[str, list[str]]) -> tuple[dict, list[str]]:
     row = {
         "age_band": raw.get("age_band", ""),
         "career_phase": raw.get("career_phase", ""),
@@ -493,7 +496,8 @@ def _csv_row_errors(pilot: Pilot, raw: dict, known: dict[str, set[str]]) -> tupl
     ]
     row["arm"] = row["arm"] or Arm.PARTICIPANT.value
     if row["arm"] not in {a.value for a in Arm}:
-        problems.append(f"arm: Unknown arm {row['arm']!r}.")
+        valid = [a.value for a in Arm] if pilot.has_comparison else [Arm.PARTICIPANT.value]
+        problems.append(f"arm: Unknown arm {row['arm']!r}; valid codes: {', '.join(valid)}.")
     if row["email"]:
         try:
             ma.validate.Email()(row["email"])

@@ -8,9 +8,11 @@ from markupsafe import Markup
 
 from crossover.auth.access import actor, page_auth
 from crossover.auth.models import Role
+from crossover.config import local_today
 from crossover.pilots.services import get_owned_pilot, get_pilot
 from crossover.reports import charts, export, services
 from crossover.reports.gather import gather
+from crossover.reports.verdicts import effect_label
 
 pages_bp = Blueprint("reports", __name__)
 
@@ -51,6 +53,8 @@ def pilot_report(pilot_id: int):
         report=report,
         chart=chart,
         is_owner=actor().role is Role.OWNER,
+        effect_name=effect_label,
+        printed_on=local_today(),
     )
 
 

@@ -9,9 +9,11 @@ import math
 
 from flask_babel import force_locale
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from crossover import analysis
 from crossover.analysis import Rule
+from crossover.ui import effect_number, p_statement
 
 
 def verdict_block(
@@ -68,15 +70,29 @@ def verdict_block(
 
 
 def _number(value: float) -> str:
-    return f"{value:.3g}" if abs(value) < 0.001 else f"{value:.3f}".rstrip("0").rstrip(".")
+    """A threshold as it was preregistered (0.05, 0.2): no padding zeros."""
+    return f"{value:g}"
+
+
+EFFECT_NAMES = {
+    "dz": "dz",
+    "hedges_g": "Hedges\u2019 g",
+    "ancova_d": _l("standardised d (ANCOVA)"),
+}
+
+
+def effect_label(effect_name: str) -> str:
+    """The readable name of an effect key ('ancova_d' is for programs, not readers)."""
+    return str(EFFECT_NAMES.get(effect_name, effect_name))
 
 
 def _p_phrase(p: float | None, alpha: float) -> str:
+    # p printed as on every page (crossover.ui.p_statement): "p < 0.001", "p = 0.012".
     if p is None:
         return _("no p (the test is undefined when every change is the same)")
     if p < alpha:
-        return _("p %(p)s < α %(alpha)s", p=_number(p), alpha=_number(alpha))
-    return _("p %(p)s ≥ α %(alpha)s", p=_number(p), alpha=_number(alpha))
+        return _("%(p)s, below α %(alpha)s", p=p_statement(p), alpha=_number(alpha))
+    return _("%(p)s, not below α %(alpha)s", p=p_statement(p), alpha=_number(alpha))
 
 
 def _effect_phrase(
@@ -89,19 +105,43 @@ def _effect_phrase(
     if effect is None and constant_change:
         return _(
             "every change is the same (%(change)s), which meets the effect condition",
-            change=f"{constant_change:+.3f}",
+            change=f"{constant_change:+.2f}",
         )
     hoped = -effect if direction == "decrease" else effect
-    name = f"−{effect_name}" if direction == "decrease" else effect_name
+    name = effect_label(effect_name)
+    name = f"−{name}" if direction == "decrease" else name
     if math.isfinite(hoped) and hoped >= min_effect:
         return _(
-            "%(name)s %(effect)s ≥ %(min)s",
+            "%(name)s = %(effect)s ≥ %(min)s",
             name=name,
-            effect=_number(hoped),
+            effect=effect_number(hoped),
             min=_number(min_effect),
         )
     return _(
-        "%(name)s %(effect)s < %(min)s", name=name, effect=_number(hoped), min=_number(min_effect)
+        "%(name)s = %(effect)s < %(min)s",
+        name=name,
+        effect=effect_number(hoped),
+        min=_number(min_effect),
+    )
+
+
+def _where(rule: Rule, direction: str) -> str:
+    """Which way the result went. A one-sided preregistration names its direction; a two-sided
+    one hoped for nothing in particular, so only the observed way is said (a rise, a fall)."""
+    hoped_way = rule is not Rule.SIGNIFICANT_WRONG_WAY
+    rise = hoped_way != (direction == "decrease")
+    if direction == "two-sided":
+        return _("with a rise") if rise else _("with a fall")
+    if hoped_way:
+        return (
+            _("in the preregistered direction (a rise)")
+            if rise
+            else _("in the preregistered direction (a fall)")
+        )
+    return (
+        _("against the preregistered direction (a rise)")
+        if rise
+        else _("against the preregistered direction (a fall)")
     )
 
 
@@ -115,24 +155,28 @@ def rule_sentence(
         return _("No effect size could be computed: no evidence either way.")
     p_words = _p_phrase(p, alpha)
     effect_words = _effect_phrase(effect, effect_name, min_effect, direction, constant_change)
+    where = _where(rule, direction)
     if rule is Rule.SIGNIFICANT_AND_LARGE:
         return _(
-            "%(p)s in the hoped direction and %(effect)s: a small success.",
+            "%(p)s %(where)s, and %(effect)s: a small success.",
             p=p_words,
+            where=where,
             effect=effect_words,
         )
     if rule is Rule.SIGNIFICANT_BUT_SMALL:
         return _(
-            "%(p)s in the hoped direction, but %(effect)s: no evidence of a change that matters.",
+            "%(p)s %(where)s, but %(effect)s: no evidence of a change that matters.",
             p=p_words,
+            where=where,
             effect=effect_words,
         )
     if rule is Rule.SIGNIFICANT_WRONG_WAY:
-        return _("%(p)s against the hoped direction: adverse.", p=p_words)
+        return _("%(p)s %(where)s: adverse.", p=p_words, where=where)
     if rule is Rule.LARGE_NOT_SIGNIFICANT:
         return _(
-            "%(effect)s in the hoped direction, but %(p)s: promising.",
+            "%(effect)s %(where)s, but %(p)s: promising.",
             p=p_words,
+            where=where,
             effect=effect_words,
         )
     return _("%(p)s and %(effect)s: no evidence.", p=p_words, effect=effect_words)

@@ -6,7 +6,7 @@ from flask import Blueprint, redirect, render_template, request, url_for
 from flask_babel import get_locale
 
 from crossover import waves
-from crossover.config import privacy_k
+from crossover.config import local_today, privacy_k
 from crossover.errors import DomainError, Invalid
 from crossover.forms import whole_number
 from crossover.surveys import services
@@ -35,7 +35,10 @@ def _keep_draft(invitation, payload: dict) -> None:
 
 
 def _render(template: str, view: dict, token: str, status: int = 200, **context):
-    return render_template(f"surveys/{template}.html", view=view, token=token, **context), status
+    # today: a closed page must not say a survey "was open until" a date still to come
+    return render_template(
+        f"surveys/{template}.html", view=view, token=token, today=local_today(), **context
+    ), status
 
 
 @pages_bp.route(TOKEN, methods=["GET", "POST"])

@@ -217,13 +217,17 @@ def survey_view(link: Link, lang: str) -> dict:
 def _check_open(link: Link) -> None:
     if link.answered:
         raise Conflict("This survey has already been answered; a response cannot be changed.")
-    window = link.window
+    window, today = link.window, local_today()
+    if link.pilot_closed and today <= window.closes_on:  # closed early: no "was open until" ahead
+        raise Conflict(
+            f"The pilot was closed before this survey's planned end ({window.closes_on}); "
+            "it no longer accepts answers."
+        )
     if link.pilot_closed:
         raise Conflict(
             f"The pilot is closed. This survey was open from {window.opens_on} to "
             f"{window.closes_on}."
         )
-    today = local_today()
     if not window.opens_on <= today <= window.closes_on:
         raise Conflict(
             f"This survey is open from {window.opens_on} to {window.closes_on}, not on {today}."

@@ -52,6 +52,11 @@ def test_owner_pages_and_roster_upload_in_japanese(live, browser, tmp_path):
     download.value.save_as(saved)
     text = saved.read_text(encoding="utf-8-sig")
     assert text.startswith("employee_ref,url") and "E00010" in text
+    # The success takes the place of the earlier error, and the counts are the new ones.
+    page.wait_for_selector("#roster-errors", state="detached")
+    assert "2人を追加しました" in page.locator("p.flash").inner_text()
+    assert page.locator("#invited").inner_text() == "5"
+    assert_accessible(page, "round page after a good roster (ja)")
     console.assert_clean()
 
     survey = browser.new_page(locale="ja-JP")

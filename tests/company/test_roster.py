@@ -76,7 +76,7 @@ def test_a_ref_already_on_the_round_is_named(client, users, round_):
 @pytest.mark.parametrize(
     "data, key, text",
     [
-        (b"\xff\xfe", "file", "Save the CSV as UTF-8."),
+        (HEADER.encode() + b"\nE1,30-34,6-10,\x81\x20,,,\n", "line 2", "Unreadable bytes"),
         (b"employee_ref,age_band\nE1,30-34\n", "file", "Missing column(s): tenure_band, unit."),
         (HEADER.encode() + b"\n", "file", "No employees in the file."),
         (HEADER.encode() + b"\nE1,30-34,6-10,\x00,,,\n", "line 2", "NUL characters"),

@@ -427,16 +427,19 @@ def test_api_export_names_its_charset_once(app, client, users):
     assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
 
 
-def test_report_page_prints_p_once_and_names_effect_sizes_in_words(app, client, users):
+def test_report_page_prints_p_once_and_names_the_effect_as_the_verdict_does(app, client, users):
     pilot_id = _simulated(app, users, n=60, effect=0.9)
     users.login("owner@acme.example")
     ja = client.get(f"/pilots/{pilot_id}/report", headers={"Accept-Language": "ja"}).get_data(
         as_text=True
     )
     assert "p = <" not in ja and "p = &lt;" not in ja and "p &lt; 0.001" in ja
-    words = ja.split('id="primary-effect-words">')[1].split("<")[0]
-    assert words in {"小さい効果", "中程度の効果", "大きい効果"} and 'id="effect-thresholds"' in ja
-    assert "0.5 以上は中程度" in ja
+    # The verdict's rule names the headline effect (not Cohen's small / medium / large, which
+    # could read 「中程度の効果」 beside 「小さな成功」); the rule of thumb is explained in details.
+    words = ja.split('id="headline-effect-words">')[1].split("<")[0]
+    assert words == "意味のある大きさの効果（事前登録した最小効果 0.2 以上）"
+    details = ja.split('id="effect-details">')[1].split("</details>")[0]
+    assert 'id="effect-thresholds"' in details and "0.5 を中" in details
 
 
 def test_report_page_names_subscales_by_their_labels(app, client, users):
@@ -480,7 +483,8 @@ def test_randomised_report_page_leads_with_the_ancova_and_shows_the_allocation(a
     assert "無作為割り付けの比較" in headline and f"{ancova['coefficient']:.2f} 点" in headline
     assert "キャリアオーナーシップは平均" not in headline  # not the paired sentence
     section = page.split('id="ancova">')[1].split("</section>")[0]
-    assert f"{ancova['coefficient']:.3f}" in section and f"t({ancova['df']})" in section
+    # a difference of scores: two decimals, as every score on the page
+    assert f"{ancova['coefficient']:.2f} [" in section and f"t({ancova['df']})" in section
     allocation = page.split('id="allocation">')[1].split("</section>")[0]
     assert "くじ" in allocation and "割り付けのシード" in allocation  # closed: the seed is shown
 
