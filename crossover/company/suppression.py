@@ -185,12 +185,24 @@ def protect(
     """
     reasons: dict[tuple, str] = {key: SMALL for key, n in respondents.items() if n < k}
     for atoms, keys in ((score_atoms, score_keys), (count_atoms, count_keys)):
-        shown = [key for key in keys if key not in reasons]
-        if shown:
-            found = withhold(family(atoms, shown), k)
-            if found.get(TOTAL) == COMPLEMENTARY:
-                # The headline stays: everything else of this family gives way (the total
-                # alone is a sum over at least K people).
-                found = {key: COMPLEMENTARY for key in shown if key != TOTAL}
-            reasons.update(found)
+        # The page's own groups first, then the engagement groups and the panel beside what
+        # stays: they give way only to exposures they add (a greedy search that may withhold
+        # them first would lose the engagement relation to a small map cell it did not cause).
+        own = [key for key in keys if key[0] not in ADDED]
+        for stage in (own, keys):
+            shown = [key for key in stage if key not in reasons]
+            if shown:
+                reasons.update(_withheld_keeping_total(atoms, shown, k))
     return reasons
+
+
+ADDED = ("bin", "panel")
+
+
+def _withheld_keeping_total(atoms: Atoms, shown: list[tuple], k: int) -> dict[tuple, str]:
+    found = withhold(family(atoms, shown), k)
+    if found.get(TOTAL) == COMPLEMENTARY:
+        # The headline stays: everything else of this family gives way (the total alone is a
+        # sum over at least K people).
+        found = {key: COMPLEMENTARY for key in shown if key != TOTAL}
+    return found

@@ -115,7 +115,7 @@ def test_same_person_has_the_same_key_in_every_round_of_the_organisation(app, cl
 def test_answering_a_roster_link_stores_a_round_response_with_total_and_packed_record(
     app, client, users
 ):
-    _, round_, answer = setup_round(client, users.owner, rows=2)
+    _, round_, _ = setup_round(client, users.owner, rows=2)
     token = member_tokens(app, round_["id"])[0]
     survey = client.get(f"/api/v1/surveys/{token}?lang=en")
     assert survey.status_code == 200
