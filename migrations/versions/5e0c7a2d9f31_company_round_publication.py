@@ -10,7 +10,6 @@ Create Date: 2026-12-04 19:10:00.000000
 from alembic import op
 import sqlalchemy as sa
 
-
 # revision identifiers, used by Alembic.
 revision = "5e0c7a2d9f31"
 down_revision = "9b3e5d7f2c18"
