@@ -104,6 +104,29 @@ def _duplicate_problem(key: str, line: int, seen: dict[str, int], on_roster: set
     return []
 
 
+def _email_problem(email: str, line: int, seen: dict[str, int], taken: set[str]) -> list:
+    """One link per mailbox: several rows sent to one address would give whoever reads it
+    several answers (the owner inventing employees that share its own mailbox)."""
+    if not email:
+        return []
+    address = email.lower()
+    if address in taken:
+        return ["email: Already the address of another employee of this round."]
+    if (first := seen.setdefault(address, line)) != line:
+        return [f"email: Same address as line {first}."]
+    return []
+
+
+def _round_emails(round_id: int) -> set[str]:
+    return set(
+        db.session.scalars(
+            sa.select(RosterContact.email)
+            .join(RosterMember, RosterMember.id == RosterContact.member_id)
+            .where(RosterMember.round_id == round_id)
+        )
+    )
+
+
 def _round_keys(round_id: int) -> set[str]:
     return set(
         db.session.scalars(
@@ -124,6 +147,7 @@ def _checked_rows(round_: SurveyRound, content: bytes, progress: Progress | None
     rows = read_rows(content, REQUIRED, MAX_ROSTER_ROWS, "No employees in the file.")
     phases = option_keys("career_phase")
     on_roster, seen = _round_keys(round_.id), {}
+    taken, seen_emails = _round_emails(round_.id), {}
     checked, errors = [], {}
     for done, (line, raw) in enumerate(rows, start=1):
         ref = raw.get("employee_ref", "")
@@ -131,6 +155,7 @@ def _checked_rows(round_: SurveyRound, content: bytes, progress: Progress | None
         problems = _row_problems(raw, phases)
         if ref:
             problems += _duplicate_problem(key, line, seen, on_roster)
+        problems += _email_problem(raw.get("email", ""), line, seen_emails, taken)
         if problems:
             errors[f"line {line}"] = problems
         else:

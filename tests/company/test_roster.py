@@ -69,7 +69,20 @@ def test_a_ref_already_on_the_round_is_named(client, users, round_):
     assert upload(client, users.owner, round_["id"], roster_csv(2)).status_code == 201
     again = upload(client, users.owner, round_["id"], roster_csv(2, start=1))
     assert again.status_code == 422
-    assert again.json["errors"] == {"line 2": ["employee_ref: Already on this round's roster."]}
+    assert again.json["errors"] == {
+        "line 2": [
+            "employee_ref: Already on this round's roster.",
+            "email: Already the address of another employee of this round.",
+        ]
+    }
+
+
+def test_one_mailbox_gets_one_link(client, users, round_):
+    """F4 at its cheapest: invented employees sharing the owner's own mailbox."""
+    data = HEADER + "\nA1,30-34,6-10,開発,,hr@example.com,\nA2,30-34,6-10,開発,,HR@example.com,\n"
+    refused = upload(client, users.owner, round_["id"], data.encode())
+    assert refused.status_code == 422
+    assert refused.json["errors"] == {"line 3": ["email: Same address as line 2."]}
 
 
 @pytest.mark.parametrize(
