@@ -106,9 +106,10 @@ def group(engagement: np.ndarray, responded: np.ndarray, k: int, count: int) -> 
 
 
 def regroup(engagement: np.ndarray, highs: list[float]) -> np.ndarray:
-    """Group codes of raw scores from a publication's stored group tops (-1: no score)."""
+    """Group codes of raw scores from a publication's stored group tops (-1: no score; without
+    groups, every score in group 0: the engaged respondents)."""
     if not highs:
-        return np.full(engagement.size, -1)
+        return np.where(np.isfinite(engagement), 0, -1)
     tops = np.asarray(highs)
     codes = np.searchsorted(tops, np.nan_to_num(engagement), side="left")
     codes = np.minimum(codes, tops.size - 1)

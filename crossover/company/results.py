@@ -182,13 +182,20 @@ class Privacy:
 
 
 def judge_privacy(
-    data: RoundData, bins: np.ndarray, k: int, panel: np.ndarray | None = None
+    data: RoundData,
+    bins: np.ndarray,
+    k: int,
+    panel: np.ndarray | None = None,
+    settled: dict | None = None,
 ) -> Privacy:
     """Withhold small groups and those that would give a small one away (see suppression).
 
-    `bins`: each roster row's engagement group (-1: none); `panel`: 1 for roster rows who also
-    answered the previous round (None: no panel is published with this round)."""
+    `bins`: each roster row's engagement group (-1: no score; all 0: the engaged respondents
+    as one group); `panel`: 1 for roster rows who also answered the previous round (None: no
+    panel is published with this round); `settled`: the reasons judged without engagement
+    groups and panel (see suppression.protect)."""
     n_bins = int(bins.max()) + 1 if bins.size and bins.max() >= 0 else 0
+    n_bins = n_bins if n_bins >= 2 else 0  # one group is the engaged respondents themselves
     ages, tenures = range(len(AGE_BANDS)), range(len(TENURE_BANDS))
     score_keys = [
         groups.TOTAL,
@@ -234,6 +241,7 @@ def judge_privacy(
         [key for key in count_keys if key in present],
         {key: respondents[key] for key in present},
         k,
+        settled,
     )
     return Privacy(reasons, respondents, invited)
 
@@ -264,19 +272,23 @@ def compute(survey_round: SurveyRound, panel: np.ndarray | None = None) -> Compu
     k = privacy_k()
     responded = np.zeros(data.member_ids.size, dtype=bool)
     responded[data.respondent_rows] = True
+    # The map, margins and participation first (the same for every grouping tried), then each
+    # grouping of the engagement scores, fewer and larger groups in turn, with the panel.
+    no_groups = np.where(np.isfinite(data.engagement), 0, -1)
+    settled = judge_privacy(data, no_groups, k).reasons
     chosen, privacy = None, None
     for count in engagement.GROUP_COUNTS:
         grouping = engagement.group(data.engagement, responded, k, count)
         if grouping.count < 2:
             continue
-        privacy = judge_privacy(data, grouping.codes, k, panel)
+        privacy = judge_privacy(data, grouping.codes, k, panel, settled)
         bins = [groups.engagement_bin(b) for b in range(grouping.count)]
         if privacy.shown(groups.ENGAGED) and not any(key in privacy.reasons for key in bins):
             chosen = grouping
             break
     if chosen is None:
         chosen = engagement.NO_GROUPS
-        privacy = judge_privacy(data, np.full(data.member_ids.size, -1), k, panel)
+        privacy = judge_privacy(data, no_groups, k, panel, settled)
     results = {
         "round": round_header(survey_round, data.instrument, k),
         "participation": _participation(data, privacy),

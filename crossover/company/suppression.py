@@ -176,20 +176,30 @@ def protect(
     count_keys: list[tuple],
     respondents: dict[tuple, int],
     k: int,
+    settled: dict[tuple, str] | None = None,
 ) -> dict[tuple, str]:
     """Reasons (SMALL or COMPLEMENTARY) for every group to withhold.
 
     `score_keys` are the groups publishing scores (over respondents); `count_keys` those
     publishing a response count (over the invited), a superset that adds the units;
-    `respondents` the respondents of each count group.
+    `respondents` the respondents of each count group; `settled`: the reasons found for the
+    same round without engagement groups or panel (then only those are added to the search).
     """
     reasons: dict[tuple, str] = {key: SMALL for key, n in respondents.items() if n < k}
+    if settled is not None:
+        # The page's own groups were judged already (with the same roster and respondents):
+        # only what the engagement groups and the panel add is searched.
+        reasons.update(settled)
+        shown = [key for key in score_keys if key not in reasons]
+        if shown:
+            reasons.update(_withheld_keeping_total(score_atoms, shown, k))
+        return reasons
     for atoms, keys in ((score_atoms, score_keys), (count_atoms, count_keys)):
         # The page's own groups first, then the engagement groups and the panel beside what
         # stays: they give way only to exposures they add (a greedy search that may withhold
         # them first would lose the engagement relation to a small map cell it did not cause).
         own = [key for key in keys if key[0] not in ADDED]
-        for stage in (own, keys):
+        for stage in (own, keys) if len(own) < len(keys) else (keys,):
             shown = [key for key in stage if key not in reasons]
             if shown:
                 reasons.update(_withheld_keeping_total(atoms, shown, k))
