@@ -116,3 +116,31 @@ def test_demo_adds_company_surveys_once(app, runner):
     with app.app_context():
         assert _company_counts() == first
         db.session.remove()
+
+
+def test_demo_closed_rounds_publish_and_its_open_round_shows_no_scores(app, runner):
+    from crossover.demo import DEMO_PASSWORD
+
+    assert runner.invoke(args=["crossover", "demo"]).exit_code == 0
+    client = app.test_client()
+    token = client.post(
+        "/api/v1/auth/token",
+        json={"email": "owner@kaede-denki.example", "password": DEMO_PASSWORD},
+    ).json["token"]
+    headers = {"Authorization": f"Bearer {token}"}
+    (survey,) = client.get("/api/v1/company-surveys", headers=headers).json
+    by_label = {r["label"]: r["id"] for r in survey["rounds"]}
+    for label in ("2024", "2025"):
+        results = client.get(f"/api/v1/rounds/{by_label[label]}/results", headers=headers)
+        assert results.status_code == 200
+        assert not results.json["total"]["suppressed"] and results.json["total"]["n"] >= 5
+        assert not results.json["engagement"]["suppressed"]
+        again = client.get(f"/api/v1/rounds/{by_label[label]}/results", headers=headers).json
+        assert again == results.json  # published once
+    open_round = client.get(f"/api/v1/rounds/{by_label['2026']}/results", headers=headers)
+    assert open_round.status_code == 409
+    trend = client.get(f"/api/v1/company-surveys/{survey['id']}/trend", headers=headers).json
+    assert [r["label"] for r in trend["rounds"]] == ["2024", "2025"]
+    counts = client.get(f"/api/v1/rounds/{by_label['2026']}/participation", headers=headers)
+    assert counts.status_code == 200 and counts.json["status"] == "open"
+    assert "mean" not in counts.json

@@ -111,3 +111,20 @@ def test_trend_follows_the_survey_title_and_keeps_its_figures(client, users, com
     again = client.get(url, headers=users.owner).json
     assert again["survey"]["title"] == "New"
     assert again["rounds"] == first["rounds"] and again["changes"] == first["changes"]
+
+
+def test_an_open_round_s_pages_show_counts_and_no_scores(app, client, users):
+    round_id, tokens = _open_round(client, users, app)
+    for token in tokens[:6]:
+        _answer(client, token)
+    users.login("owner@acme.example")
+    results = client.get(f"/company/rounds/{round_id}/results", headers={"Accept-Language": "ja"})
+    assert results.status_code == 302 and results.headers["Location"].endswith(
+        f"/company/rounds/{round_id}"
+    )
+    page = client.get(f"/company/rounds/{round_id}", headers={"Accept-Language": "ja"})
+    html = page.get_data(as_text=True)
+    assert "締め切り後に公開されます" in html and 'id="answered">6<' in html
+    assert "/results" not in html.split('id="privacy-note"', 1)[1].split("</section>", 1)[0]
+    csv_export = client.get(f"/company/rounds/{round_id}/disclosure.csv")
+    assert csv_export.status_code == 409
