@@ -14,6 +14,7 @@ from crossover.company.access import owned_round, owned_survey
 from crossover.company.api import allow_large_roster, participation_view
 from crossover.company.bands import AGE_BAND_LABELS, TENURE_BAND_LABELS
 from crossover.company.schemas import CompanySurveyCreateSchema, RoundCreateSchema
+from crossover.config import privacy_k
 from crossover.errors import DomainError, Invalid
 from crossover.forms import FormNumbers, blank_to_none, flash_error, load, whole_number
 from crossover.instruments.services import list_instruments
@@ -90,6 +91,7 @@ def _render_survey(survey, form=None, errors=None, status=200):
         survey=survey,
         rounds=[(r, services.round_counts(r)) for r in rounds],
         closed_ids={r.id for r in rounds if round_state.is_closed(r)},
+        k=privacy_k(),
         form=form or {},
         errors=errors or {},
     ), status

@@ -169,3 +169,10 @@ def test_check_constraint_allows_exactly_one_subject(mail_app):
             db.session.commit()
         db.session.rollback()
         db.session.remove()
+
+
+def test_a_round_closed_early_gets_no_more_mail(mail_app):
+    client, users, round_, _ = _setup(mail_app)
+    closed = client.post(f"/api/v1/rounds/{round_['id']}/close", headers=users.owner)
+    assert closed.status_code == 200
+    assert "Nothing due." in _run(mail_app).output and not mail_app.inbox.messages
