@@ -151,11 +151,11 @@ def _distinct_columns(membership: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return membership[:, first], inverse.ravel()
 
 
-# When a group must be withheld to protect another, the map's cells go last: the trend's panel,
+# When a group must be withheld to protect another, the map's cells go last: the trend's panel
 # the engagement groups, the unit breakdown and the engaged group are given up first, then age
 # and tenure margins.
 WITHHOLDING_ORDER = {
-    "panel": 0,
+    "panel": -1,  # the trend's panel before the engagement relation
     "bin": 0,
     "unit": 1,
     "engaged": 2,
