@@ -113,21 +113,12 @@ def send_invitations_command(dry_run: bool) -> None:
 @crossover.command("import-roster")
 @click.argument("round_id", type=int)
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
-@click.option(
-    "--links",
-    "links_path",
-    type=click.Path(dir_okay=False, writable=True),
-    help="Where to write the employee_ref,url CSV (default: FILE with .links.csv).",
-)
-def import_roster_command(round_id: int, file: str, links_path: str | None) -> None:
-    """Add a company survey round's roster CSV (every row checked first), with progress."""
-    from crossover.company.models import SurveyRound
-    from crossover.company.rosters import import_roster, write_links
-    from crossover.extensions import db
+def import_roster_command(round_id: int, file: str) -> None:
+    """Add a company survey round's roster CSV (every row checked first), with progress. The
+    links go only by e-mail (or, without e-mail, `export-links`)."""
+    from crossover.company.rosters import import_roster
 
-    round_ = db.session.get(SurveyRound, round_id)
-    if round_ is None:
-        raise click.ClickException(f"No survey round {round_id}.")
+    round_ = _survey_round(round_id)
     with open(file, "rb") as f:
         content = f.read()
 
@@ -138,10 +129,54 @@ def import_roster_command(round_id: int, file: str, links_path: str | None) -> N
         result = import_roster(round_, content, actor=None, progress=progress)
     except DomainError as error:
         _fail(error)
-    links_path = links_path or f"{file.removesuffix('.csv')}.links.csv"
-    with open(links_path, "w", encoding="utf-8-sig", newline="") as out:
-        write_links(out, result.invitations)
     click.echo(
-        f"Added {result.added:,} employees to round {round_.label} (id {round_.id}). "
-        f"Their links: {links_path} (employee_ref, url; the refs are not stored, keep this file)."
+        f"Added {result.added:,} employees to round {round_.label} (id {round_.id}); "
+        f"{result.without_email:,} without an e-mail address get no link by mail."
+    )
+
+
+def _survey_round(round_id: int):
+    from crossover.company.models import SurveyRound
+    from crossover.extensions import db
+
+    round_ = db.session.get(SurveyRound, round_id)
+    if round_ is None:
+        raise click.ClickException(f"No survey round {round_id}.")
+    return round_
+
+
+@crossover.command("export-links")
+@click.argument("round_id", type=int)
+@click.argument("file", type=click.Path(dir_okay=False, writable=True))
+@click.option(
+    "--refs",
+    "refs_path",
+    type=click.Path(exists=True, dir_okay=False),
+    help="The roster CSV again: each line then carries its employee_ref (matched by keyed hash).",
+)
+def export_links_command(round_id: int, file: str, refs_path: str | None) -> None:
+    """Write the survey links of a round's employees without an e-mail address to FILE, for
+    sealed paper delivery (audited; the round's pages then say paper links were issued)."""
+    import getpass
+    import os
+
+    from crossover.company.paper import export_links
+
+    round_ = _survey_round(round_id)
+    refs = None
+    if refs_path:
+        with open(refs_path, "rb") as f:
+            refs = f.read()
+    try:
+        with open(file, "x", encoding="utf-8-sig", newline="") as out:
+            os.chmod(file, 0o600)
+            count = export_links(round_, out, refs, operator=getpass.getuser())
+    except FileExistsError:
+        raise click.ClickException(f"{file} exists; choose a new file.") from None
+    except DomainError as error:
+        os.remove(file)
+        _fail(error)
+    click.echo(
+        f"Wrote {count:,} links of round {round_.label} (id {round_.id}) to {file}. Print and "
+        "deliver each in a sealed envelope, then delete the file."
     )

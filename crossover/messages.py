@@ -150,6 +150,14 @@ _PATTERNS = [
     (r"Duplicate of line (?P<line>\d+)\.", _l("The same employee as on line %(line)s.")),
     (r"Already on this round's roster\.", _l("Already on this round's roster.")),
     (
+        r"Same address as line (?P<line>\d+)\.",
+        _l("The same e-mail address as on line %(line)s: each employee needs their own."),
+    ),
+    (
+        r"Already the address of another employee of this round\.",
+        _l("Already the e-mail address of another employee of this round."),
+    ),
+    (
         r"(?P<n>\d+) row\(s\) have errors; nobody was added\.",
         _l("%(n)s row(s) have errors; nobody was added."),
     ),

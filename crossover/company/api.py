@@ -10,8 +10,9 @@ from flask.views import MethodView
 from crossover.api import Blueprint
 from crossover.auth.access import actor, api_auth
 from crossover.auth.models import Role
-from crossover.company import rosters, services
+from crossover.company import participation, publication, rosters, round_state, services
 from crossover.company.access import owned_round, owned_survey
+from crossover.company.models import SurveyRound
 from crossover.company.schemas import (
     CompanySurveyCreateSchema,
     CompanySurveySchema,
@@ -21,12 +22,14 @@ from crossover.company.schemas import (
     EngagementResultSchema,
     FileSchema,
     InvitationRowSchema,
+    ParticipationSchema,
     RosterResultSchema,
     RosterUploadRecordSchema,
     RoundCreateSchema,
     RoundSchema,
     SendResultSchema,
 )
+from crossover.config import privacy_k
 from crossover.db import MAX_OFFSET
 
 api_blp = Blueprint(
@@ -124,9 +127,11 @@ class RoundRoster(MethodView):
     @api_blp.alt_response(
         409, schema=DuplicateRosterUploadSchema, description="This file was already added"
     )
+    @api_blp.alt_response(409, description="The roster is fixed: an invitation has gone out")
     @api_blp.doc(
         summary="Add everyone in a roster CSV, or nobody: bad rows are reported by line and "
-        "column; the answer gives each row's link by its employee_ref (not stored)"
+        "column. The answer counts the rows; no token or link ever comes back (links go only "
+        "to each employee's e-mail address)"
     )
     def post(self, files, round_id):
         round_ = owned_round(round_id, actor())
@@ -141,10 +146,8 @@ class RoundRoster(MethodView):
                 "result": RosterUploadRecordSchema().dump(duplicate.upload),
             }
             return jsonify(body), 409
-        # Built directly (the schema documents it): dumping 100,000 links field by field costs
-        # seconds, and each link is already three plain strings.
         upload = RosterUploadRecordSchema().dump(result.upload)
-        body = {"added": result.added, "upload": upload, "invitations": result.invitations}
+        body = {"added": result.added, "upload": upload, "without_email": result.without_email}
         return jsonify(body), 201
 
 
@@ -153,8 +156,10 @@ class RoundEngagement(MethodView):
     @api_auth(Role.OWNER)
     @api_blp.arguments(EngagementFileSchema, location="files")
     @api_blp.response(200, EngagementResultSchema)
+    @api_blp.alt_response(409, description="Engagement was already given, or the round closed")
     def post(self, files, round_id):
-        """Set engagement scores from a CSV of employee_ref, engagement (all rows checked first)"""
+        """Set engagement scores from a CSV of employee_ref, engagement (all rows checked first;
+        once per round, before it closes)"""
         round_ = owned_round(round_id, actor())
         return rosters.upload_engagement(round_, files["file"].read(), actor=actor())
 
@@ -165,7 +170,7 @@ class RoundInvitations(MethodView):
     @api_blp.response(200, InvitationRowSchema(many=True))
     @api_blp.paginate()
     def get(self, round_id, pagination_parameters):
-        """Roster rows with their status and e-mail delivery (no refs, no addresses)"""
+        """Roster rows with their e-mail delivery (no refs, no addresses, and not who answered)"""
         round_ = owned_round(round_id, actor())
         if (pagination_parameters.page - 1) * pagination_parameters.page_size > MAX_OFFSET:
             pagination_parameters.item_count = 0
@@ -175,6 +180,34 @@ class RoundInvitations(MethodView):
         )
         pagination_parameters.item_count = total
         return rows
+
+
+@api_blp.route(f"{ROUND}/close")
+class RoundClose(MethodView):
+    @api_auth(Role.OWNER)
+    @api_blp.response(200, RoundSchema)
+    @api_blp.alt_response(409, description="Already closed")
+    def post(self, round_id):
+        """Close the round before its window ends: no more answers; its results are published"""
+        return services.close_round(owned_round(round_id, actor()), actor=actor())
+
+
+@api_blp.route(f"{ROUND}/participation")
+class RoundParticipation(MethodView):
+    @api_auth(Role.OWNER)
+    @api_blp.response(200, ParticipationSchema)
+    def get(self, round_id):
+        """Who answered, only as counts: overall and by groups of at least K invited"""
+        return participation_view(owned_round(round_id, actor()))
+
+
+def participation_view(round_: SurveyRound) -> dict:
+    """The round's participation counts: live while open, its publication's once closed."""
+    if round_state.is_closed(round_):
+        counts = publication.published(round_)["results"]["participation"]
+    else:
+        counts = participation.open_participation(round_)
+    return {**counts, "status": services.round_status(round_), "privacy_k": privacy_k()}
 
 
 @api_blp.route(f"{ROUND}/roster/<id:member_id>/contact")

@@ -251,7 +251,7 @@ def box_plots(
     No whiskers: the lowest and highest company means would each be one company's figure.
 
     `labels`: title, axis."""
-    rows = [r for r in labels_rows if r.get("shown")]
+    rows = [r for r in labels_rows if r.get("shown") and r.get("q1") is not None]
     width, left, right, top, step = 600, 90, 570, 20, 40
     height = top + step * len(rows) + 50
     low, high = _value_range(

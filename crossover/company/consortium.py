@@ -1,12 +1,16 @@
 """The consortium view: per round label, how the member companies' means are spread.
 
-Only rounds whose window has closed count (a running round's figures change as people answer,
-so two reads would differ by the newest answers — the pilot rule). A company counts for a label
-when its closed rounds of that label hold at least K respondents together; a label is shown only
-when at least three companies count. Quartiles are R's default ``quantile(type = 7)`` of the
-company means; the pooled mean is over every counted respondent. No company is named, and an
-owner sees only the quartile band its own mean falls in, never a figure of another company or
-a rank.
+Only closed rounds count (a running round's figures change as people answer, so two reads would
+differ by the newest answers — the pilot rule). Each company-round contributes on its own, only
+with at least K respondents (its total, which its own publication always shows): pooling a
+company's rounds of one label across its surveys would let a one-person round move the pooled
+figure by exactly that person. A label is shown only when at least five companies contribute:
+then its count of contributions, respondents and pooled mean. Quartiles only from ten
+companies, and never an order statistic (with R's default ``quantile(type = 7)`` a quartile
+whose position falls on one contribution — the median of 11, the first quartile of 13 — would
+be that company's mean; such a quartile is the midpoint of its two neighbours instead), so no
+company's mean can be computed from the view. No company is named, and an owner sees only the
+quartile band its own rounds fall in, never a figure of another company or a rank.
 
 The aggregate is computed in SQL over ``round_responses(round_id, total)`` (count, sum, sum of
 squares per round, an index-only scan), and a closed round's aggregate is kept per application:
@@ -24,10 +28,12 @@ import sqlalchemy as sa
 from crossover.analysis.descriptive import quartiles
 from crossover.auth.models import Role, User
 from crossover.company.models import RoundResponse, SurveyRound
+from crossover.company.round_state import closed_filter
 from crossover.config import local_today, privacy_k
 from crossover.extensions import db
 
-MIN_COMPANIES = 3
+MIN_COMPANIES = 5
+MIN_FOR_QUARTILES = 10
 BANDS = ("below_q1", "q1_to_median", "median_to_q3", "above_q3")
 _CACHE_KEY = "company_round_aggregates"
 _LOCK = threading.Lock()
@@ -38,7 +44,7 @@ def _cache() -> dict:
 
 
 def closed_rounds(today: date) -> list[tuple[int, str, int, date]]:
-    """(round id, label, organisation, closes_on) of every round whose window has closed."""
+    """(round id, label, organisation, closes_on) of every closed round."""
     return [
         tuple(row)
         for row in db.session.execute(
@@ -47,7 +53,7 @@ def closed_rounds(today: date) -> list[tuple[int, str, int, date]]:
                 SurveyRound.label,
                 SurveyRound.organization_id,
                 SurveyRound.closes_on,
-            ).where(SurveyRound.closes_on < today)
+            ).where(closed_filter(today))
         )
     ]
 
@@ -82,39 +88,53 @@ def round_aggregates(
     return {r[0]: cache[(r[0], r[3])] for r in rounds}
 
 
-def company_means(today: date | None = None) -> dict[str, dict[int, tuple[int, float]]]:
-    """label → organisation → (respondents, sum of totals) over its closed rounds."""
+def company_means(today: date | None = None) -> dict[str, list[tuple[int, int, float]]]:
+    """label → every closed company-round of that label: (organisation, respondents, sum of
+    totals)."""
     rounds = closed_rounds(today or local_today())
     aggregates = round_aggregates(rounds)
-    out: dict[str, dict[int, list]] = defaultdict(lambda: defaultdict(lambda: [0, 0.0]))
+    out: dict[str, list] = defaultdict(list)
     for round_id, label, organization_id, _closes in rounds:
         n, total, _squares = aggregates[round_id]
-        entry = out[label][organization_id]
-        entry[0] += n
-        entry[1] += total
-    return {
-        label: {org: (n, total) for org, (n, total) in companies.items()}
-        for label, companies in out.items()
-    }
+        out[label].append((organization_id, n, total))
+    return dict(out)
 
 
-def distribution(companies: dict[int, tuple[int, float]], k: int) -> dict | None:
-    """Count, quartiles and pooled mean of the counted companies' means, or None when fewer than
-    three companies have K respondents."""
-    counted = {org: (n, total) for org, (n, total) in companies.items() if n >= k}
-    if len(counted) < MIN_COMPANIES:
+def private_quartiles(values: np.ndarray) -> tuple[float, float, float]:
+    """R type 7 quartiles, except that one falling exactly on an order statistic (an integer
+    position) is the midpoint of its two neighbours: never one company's own mean."""
+    x = np.sort(values)
+    out = []
+    for p, value in zip((0.25, 0.5, 0.75), quartiles(x), strict=True):
+        h = (x.size - 1) * p  # 0-based position
+        if float(h).is_integer():
+            i = int(h)
+            value = float((x[i - 1] + x[i + 1]) / 2)
+        out.append(value)
+    return tuple(out)
+
+
+def distribution(contributions: list[tuple[int, int, float]], k: int) -> dict | None:
+    """Count, pooled mean and (from ten companies) quartiles of the company-rounds with K
+    respondents, or None when fewer than five companies contribute."""
+    counted = [(org, n, total) for org, n, total in contributions if n >= k]
+    companies = len({org for org, _, _ in counted})
+    if companies < MIN_COMPANIES:
         return None
-    means = np.array([total / n for n, total in counted.values()])
-    q1, median, q3 = quartiles(means)
-    respondents = sum(n for n, _ in counted.values())
-    return {
-        "companies": len(counted),
+    respondents = sum(n for _, n, _ in counted)
+    spread = {
+        "companies": companies,
+        "contributions": len(counted),
         "respondents": respondents,
-        "q1": q1,
-        "median": median,
-        "q3": q3,
-        "pooled_mean": sum(total for _, total in counted.values()) / respondents,
+        "q1": None,
+        "median": None,
+        "q3": None,
+        "pooled_mean": sum(total for _, _, total in counted) / respondents,
     }
+    if companies >= MIN_FOR_QUARTILES:
+        means = np.array([total / n for _, n, total in counted])
+        spread["q1"], spread["median"], spread["q3"] = private_quartiles(means)
+    return spread
 
 
 def band(mean: float, spread: dict) -> str:
@@ -129,23 +149,33 @@ def band(mean: float, spread: dict) -> str:
 
 
 def consortium_view(actor: User) -> dict:
-    """GET /consortium/company-surveys: the distribution (reviewers, admins) or the owner's own
-    band per label."""
+    """GET /consortium/company-surveys: the distribution (reviewers, admins) or, per label, the
+    band of each of the owner's own contributing rounds."""
     k = privacy_k()
     labels = []
-    for label, companies in sorted(company_means().items()):
-        spread = distribution(companies, k)
+    for label, contributions in sorted(company_means().items()):
+        spread = distribution(contributions, k)
         if actor.role is Role.OWNER:
-            own = companies.get(actor.organization_id)
-            if spread is None or own is None or own[0] < k:
+            own = [
+                (n, total)
+                for org, n, total in contributions
+                if org == actor.organization_id and n >= k
+            ]
+            if spread is None or spread["q1"] is None or not own:
                 continue
-            labels.append({"label": label, "band": band(own[1] / own[0], spread)})
+            for n, total in own:
+                labels.append({"label": label, "band": band(total / n, spread)})
         else:
-            labels.append(
-                {"label": label, "shown": spread is not None, **(spread or _hidden(companies))}
-            )
-    return {"privacy_k": k, "min_companies": MIN_COMPANIES, "labels": labels}
+            labels.append({"label": label, "shown": spread is not None, **(spread or _hidden())})
+    return {
+        "privacy_k": k,
+        "min_companies": MIN_COMPANIES,
+        "min_for_quartiles": MIN_FOR_QUARTILES,
+        "labels": labels,
+    }
 
 
-def _hidden(companies: dict) -> dict:
-    return dict.fromkeys(["companies", "respondents", "q1", "median", "q3", "pooled_mean"])
+def _hidden() -> dict:
+    return dict.fromkeys(
+        ["companies", "contributions", "respondents", "q1", "median", "q3", "pooled_mean"]
+    )

@@ -1,7 +1,7 @@
 """The company survey's pages: a round's results, the trend across rounds, the disclosure CSV
 with the session, and the consortium's distribution of company means."""
 
-from flask import Blueprint, current_app, render_template, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -9,7 +9,7 @@ from markupsafe import Markup
 
 from crossover.auth.access import actor, page_auth
 from crossover.auth.models import Role
-from crossover.company import charts, consortium, disclosure, results, trend
+from crossover.company import charts, consortium, disclosure, results, round_state, trend
 from crossover.company.access import owned_round, owned_survey
 from crossover.company.bands import AGE_BAND_LABELS, TENURE_BAND_LABELS
 from crossover.company.results_api import request_language
@@ -113,6 +113,16 @@ def _item_texts(instrument_id: int) -> dict[str, str]:
 def round_page(round_id: int):
     """A round's results: participation, scores, the map and the engagement relation."""
     survey_round = owned_round(round_id, actor())
+    if not round_state.is_closed(survey_round):
+        flash(
+            _(
+                "Results of round %(label)s are published once it closes; until then only "
+                "participation counts are shown.",
+                label=survey_round.label,
+            ),
+            "info",
+        )
+        return redirect(url_for("company.round_detail", round_id=survey_round.id))
     result = results.round_results(survey_round)
     head = result["round"]
     engagement = result["engagement"]
@@ -200,7 +210,7 @@ def consortium_page():
     view = consortium.consortium_view(actor())
     chart = None
     is_owner = actor().role is Role.OWNER
-    if not is_owner and any(row["shown"] for row in view["labels"]):
+    if not is_owner and any(row["shown"] and row["q1"] is not None for row in view["labels"]):
         chart = Markup(
             charts.box_plots(
                 view["labels"],

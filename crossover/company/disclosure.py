@@ -3,7 +3,8 @@ human-capital report (人的資本情報開示) cites.
 
 UTF-8 with a BOM (Excel opens it as UTF-8), never cached, audit-logged. The header is in the
 reader's language (Japanese or English, as the page's locale); the same key order in both.
-Figures are those of each round's results, withheld the same way; rates and shares are given as
+Figures are those of each closed round's publication (crossover.company.publication), withheld
+the same way; rates and shares are given as
 percentages to one decimal, means, SDs and CIs to two decimals (the scale's own precision is one
 answer step; two decimals keep differences between rounds visible), r to two decimals.
 """
@@ -14,13 +15,12 @@ import io
 from flask import Response as FlaskResponse
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
-import numpy as np
 
 from crossover import audit
 from crossover.auth.models import User
-from crossover.company import closed_cache
-from crossover.company import results as round_results
+from crossover.company import round_state
 from crossover.company.models import CompanySurvey, SurveyRound
+from crossover.company.publication import published
 from crossover.company.trend import rounds_of
 from crossover.downloads import csv_download
 from crossover.extensions import db
@@ -41,36 +41,19 @@ COLUMNS = (
 )
 
 
-def favourable_share(data: round_results.RoundData) -> float | None:
-    """Share of respondents whose total is at least the favourable point (4 on 1–5), compared
-    exactly on the integer item sums: sum · 4 ≥ (4·min + 3·(max − min)) · items."""
-    if not data.sums.shape[0]:
-        return None
-    layout = data.layout
-    threshold = (4 * layout.scale_min + 3 * (layout.scale_max - layout.scale_min)) * int(
-        layout.counts[0]
-    )
-    return float(np.mean(data.sums[:, 0] * 4 >= threshold))
-
-
 def rows_for(survey_round: SurveyRound) -> list[dict]:
-    """The export's rows: the survey's rounds up to and including this one, in time order."""
+    """The export's rows: the survey's closed rounds up to and including this one (409 while
+    this one is open), in time order, each exactly as its publication shows it."""
+    round_state.check_closed(survey_round)
     survey = db.session.get(CompanySurvey, survey_round.company_survey_id)
     rounds = rounds_of(survey)
-    rounds = rounds[: rounds.index(survey_round) + 1]
-    return [_row(r) for r in rounds]
+    rounds = [r for r in rounds[: rounds.index(survey_round) + 1] if round_state.is_closed(r)]
+    return [_row(r, published(r)) for r in rounds]
 
 
-def _row(survey_round: SurveyRound) -> dict:
-    result = round_results.round_results(survey_round)
+def _row(survey_round: SurveyRound, publication: dict) -> dict:
+    result = publication["results"]
     total, participation = result["total"], result["participation"]
-    shown = not total["suppressed"]
-    # Kept like the results for a closed round: an export reads no responses for those.
-    favourable = closed_cache.closed_or_computed(
-        "favourable",
-        [survey_round],
-        lambda: {"share": favourable_share(round_results.gather(survey_round))},
-    )["share"]
     engagement = result["engagement"]
     return {
         "label": survey_round.label,
@@ -83,7 +66,7 @@ def _row(survey_round: SurveyRound) -> dict:
         "sd": _fixed(total["sd"]),
         "ci_low": _fixed(total["ci_low"]),
         "ci_high": _fixed(total["ci_high"]),
-        "favourable": _percent(favourable) if shown else None,
+        "favourable": _percent(publication["favourable"]) if not total["suppressed"] else None,
         "engagement_r": None if engagement["suppressed"] else _fixed(engagement["pearson_r"]),
     }
 

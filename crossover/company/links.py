@@ -39,6 +39,7 @@ class RosterLink:
     instrument_created_at: datetime
     answered: bool
     has_draft: bool
+    closed: bool  # closed early by an owner
 
 
 ROSTER_LINK_QUERY = (
@@ -54,6 +55,7 @@ ROSTER_LINK_QUERY = (
         Instrument.created_at,
         sa.exists().where(RoundResponse.member_id == RosterMember.id),
         sa.exists().where(RoundDraft.member_id == RosterMember.id),
+        SurveyRound.closed_at.is_not(None),
     )
     .join(SurveyRound, SurveyRound.id == RosterMember.round_id)
     .join(CompanySurvey, CompanySurvey.id == SurveyRound.company_survey_id)
@@ -86,22 +88,28 @@ def delete_draft(member_id: int) -> None:
     db.session.execute(sa.delete(RoundDraft).where(RoundDraft.member_id == member_id))
 
 
-def draft_of(member_id: int) -> RoundDraft | None:
-    return db.session.get(RoundDraft, member_id)
+def draft_of(member_id: int, key_hash: str | None) -> RoundDraft | None:
+    """The row's draft, only for the browser that saved it (its cookie key's hash): whoever
+    else holds the link — a forwarded mail, a shared phone — sees none."""
+    draft = db.session.get(RoundDraft, member_id)
+    if draft is None or key_hash is None or draft.key_hash != key_hash:
+        return None
+    return draft
 
 
-def save_draft(member_id: int, has_draft: bool, answers: dict[str, int], saved_at) -> None:
-    """Insert the row's first draft, else update it; commits."""
+def save_draft(
+    member_id: int, has_draft: bool, answers: dict[str, int], saved_at, key_hash: str
+) -> None:
+    """Insert the row's first draft, else replace it (keyed to this browser); commits."""
+    values = {"answers": answers, "saved_at": saved_at, "key_hash": key_hash}
     if not has_draft:
-        db.session.add(RoundDraft(member_id=member_id, answers=answers, saved_at=saved_at))
+        db.session.add(RoundDraft(member_id=member_id, **values))
         try:
             db.session.commit()
             return
         except sa.exc.IntegrityError:
             db.session.rollback()  # another tab saved this row's first draft a moment before
     db.session.execute(
-        sa.update(RoundDraft)
-        .where(RoundDraft.member_id == member_id)
-        .values(answers=answers, saved_at=saved_at)
+        sa.update(RoundDraft).where(RoundDraft.member_id == member_id).values(**values)
     )
     db.session.commit()

@@ -47,10 +47,20 @@ class SurveyRound(db.Model):
     label: Mapped[str] = mapped_column(sa.String(64))
     opens_on: Mapped[date]
     closes_on: Mapped[date]
-    # Bumped by every roster or engagement upload: what a closed round's cached results check.
+    # Bumped by every roster or engagement upload: what cached roster arrays check.
     data_version: Mapped[int] = mapped_column(default=0, server_default="0")
     instrument_id: Mapped[int] = mapped_column(sa.ForeignKey("instruments.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # The owner closed the round before its window ended (POST /rounds/<id>/close).
+    closed_at: Mapped[datetime | None]
+    # When engagement scores were given (with the roster or one later upload): once per round.
+    engagement_given_at: Mapped[datetime | None]
+    # An operator wrote the round's links to a file for sealed paper delivery (export-links).
+    paper_links_at: Mapped[datetime | None]
+    # The round's publication: computed once, at the first read after it closed, and kept
+    # (crossover.company.publication); never recomputed.
+    publication: Mapped[dict | None]
+    published_at: Mapped[datetime | None]
 
     survey: Mapped[CompanySurvey] = relationship(back_populates="rounds")
 
@@ -137,4 +147,7 @@ class RoundDraft(db.Model):
     __tablename__ = "round_drafts"
     member_id: Mapped[int] = mapped_column(sa.ForeignKey("roster_members.id"), primary_key=True)
     answers: Mapped[dict] = mapped_column(default=dict)
+    # SHA-256 of the key in the cookie of the browser that saved it: only that browser gets the
+    # answers back (whoever else holds the link sees no draft).
+    key_hash: Mapped[str | None] = mapped_column(sa.String(64))
     saved_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)

@@ -1,20 +1,20 @@
 """Owner pages of company surveys: the list, a survey's rounds, and a round's roster, engagement
-scores, invitation status and sending. Results live on the round's results page."""
+scores, participation counts, invitation delivery, sending and closing. Results live on the
+round's results page. No page ever shows a company-round link or who answered."""
 
-import io
-
-from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from crossover import messages
 from crossover.auth.access import actor, page_auth
 from crossover.auth.models import Role
-from crossover.company import rosters, services
+from crossover.company import rosters, round_state, services
 from crossover.company.access import owned_round, owned_survey
-from crossover.company.api import allow_large_roster
+from crossover.company.api import allow_large_roster, participation_view
 from crossover.company.bands import AGE_BAND_LABELS, TENURE_BAND_LABELS
 from crossover.company.schemas import CompanySurveyCreateSchema, RoundCreateSchema
+from crossover.config import privacy_k
 from crossover.errors import DomainError, Invalid
 from crossover.forms import FormNumbers, blank_to_none, flash_error, load, whole_number
 from crossover.instruments.services import list_instruments
@@ -32,8 +32,7 @@ pages_bp.url_value_preprocessor(
 STATUS_LABELS = {
     "not_open": _l("Not open yet"),
     "open": _l("Open"),
-    "answered": _l("Answered"),
-    "missed": _l("Missed (closed unanswered)"),
+    "closed": _l("Closed"),
 }
 
 
@@ -91,6 +90,8 @@ def _render_survey(survey, form=None, errors=None, status=200):
         "company/survey.html",
         survey=survey,
         rounds=[(r, services.round_counts(r)) for r in rounds],
+        closed_ids={r.id for r in rounds if round_state.is_closed(r)},
+        k=privacy_k(),
         form=form or {},
         errors=errors or {},
     ), status
@@ -150,6 +151,9 @@ def _render_round(round_, errors=None, which=None, status=200):
         round=round_,
         survey=round_.survey,
         counts=services.round_counts(round_),
+        participation=participation_view(round_),
+        status=services.round_status(round_),
+        roster_fixed=round_state.is_closed(round_) or round_state.invitations_started(round_),
         rows=rows,
         total=total,
         page=page,
@@ -171,23 +175,10 @@ def _uploaded_file() -> bytes:
     return upload.read()
 
 
-def _links_csv(round_, result: rosters.RosterResult) -> Response:
-    """The upload's links by employee_ref: shown this once, since refs are not stored."""
-    out = io.StringIO()
-    out.write("\ufeff")  # Excel opens UTF-8 with a BOM correctly
-    rosters.write_links(out, result.invitations)
-    name = f"roster-links-round-{round_.id}-upload-{result.upload.id}.csv"
-    return Response(
-        out.getvalue(),
-        mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="{name}"'},
-    )
-
-
 @pages_bp.post(f"{ROUND}/roster")
 @page_auth(Role.OWNER)
 def roster_upload(round_id: int):
-    """Add a roster CSV; the answer is the one-time CSV of each employee's link."""
+    """Add a roster CSV; its rows get their links only by e-mail."""
     round_ = owned_round(round_id, actor())
     try:
         result = rosters.import_roster(round_, _uploaded_file(), actor=actor())
@@ -195,23 +186,24 @@ def roster_upload(round_id: int):
         flash(
             _(
                 "This file was already uploaded for this round and added %(n)d employees; "
-                "nobody was added again. Its links were in the CSV downloaded then.",
+                "nobody was added again.",
                 n=duplicate.upload.added,
             ),
             "error",
         )
         return redirect(url_for("company.round_detail", round_id=round_id))
     except DomainError as error:
-        return _render_round(round_, _upload_error(error), "roster", 422)
+        return _render_round(round_, _upload_error(error), "roster", error.status)
     flash(
         _(
-            "%(n)d employees added. Their survey links were downloaded as a CSV "
-            "(employee_ref, url): keep it for your mail merge, it cannot be made again.",
+            "%(n)d employees added. Each gets their own survey link by e-mail when the round "
+            "opens; %(without)d without an e-mail address get no link.",
             n=result.added,
+            without=result.without_email,
         ),
         "success",
     )
-    return _links_csv(round_, result)
+    return redirect(url_for("company.round_detail", round_id=round_id))
 
 
 @pages_bp.post(f"{ROUND}/engagement")
@@ -222,7 +214,7 @@ def engagement_upload(round_id: int):
     try:
         result = rosters.upload_engagement(round_, _uploaded_file(), actor=actor())
     except DomainError as error:
-        return _render_round(round_, _upload_error(error), "engagement", 422)
+        return _render_round(round_, _upload_error(error), "engagement", error.status)
     flash(
         _(
             "Engagement scores set for %(matched)d employees; %(unmatched)d listed employees are "
@@ -240,6 +232,20 @@ def send_invitations(round_id: int):
     """Send the round's due invitations and reminders, by the outbox's rules."""
     counts = services.send_invitations(owned_round(round_id, actor()), actor=actor())
     flash_delivery(counts["invitations"], counts["reminders"], counts["failed"])
+    return redirect(url_for("company.round_detail", round_id=round_id))
+
+
+@pages_bp.post(f"{ROUND}/close")
+@page_auth(Role.OWNER)
+def round_close(round_id: int):
+    """Close the round before its window ends (asked to confirm on the page)."""
+    round_ = owned_round(round_id, actor())
+    try:
+        services.close_round(round_, actor=actor())
+    except DomainError as error:
+        flash(messages.translate(error.message), "error")
+        return redirect(url_for("company.round_detail", round_id=round_id))
+    flash(_("Round %(label)s is closed; its results are published.", label=round_.label), "success")
     return redirect(url_for("company.round_detail", round_id=round_id))
 
 

@@ -14,7 +14,8 @@ import sqlalchemy as sa
 
 from crossover import analysis
 from crossover.analysis.descriptive import least_squares_line, summarise
-from crossover.company import closed_cache
+from crossover.company import engagement
+from crossover.company import participation as participation_counts
 from crossover.company import suppression as groups
 from crossover.company.bands import AGE_BANDS, TENURE_BANDS
 from crossover.company.models import RosterMember, RoundResponse, SurveyRound
@@ -23,15 +24,11 @@ from crossover.config import privacy_k
 from crossover.extensions import db
 from crossover.instruments.models import Instrument
 from crossover.reports.aggregates import concat_bytes, listed_together, split_together
-from crossover.reports.privacy import withheld
+from crossover.reports.privacy import SMALL, withheld
 from crossover.surveys.packed import RecordLayout
 
 SUMMARY = ["n", "mean", "sd", "ci_low", "ci_high"]
 CORRELATION = ["n", "pearson_r", "ci_low", "ci_high", "p_pearson", "spearman_rho", "p_spearman"]
-# The scatter: mean score per bin of the roster's engagement scores, tenths at most, and as many
-# as give each bin some 10·K respondents on average (a smaller bin would mostly be withheld).
-ENGAGEMENT_BINS = 10
-PER_BIN = 10
 
 
 @dataclass
@@ -172,23 +169,6 @@ def correlation_dict(x: np.ndarray, y: np.ndarray, x_ranks: np.ndarray | None = 
     }
 
 
-def engagement_edges(engagement: np.ndarray, k: int) -> np.ndarray:
-    """Bin edges of the scatter: quantiles of the whole roster's engagement scores (the company
-    can compute them itself from its own upload), repeated edges merged."""
-    given = engagement[np.isfinite(engagement)]
-    count = min(ENGAGEMENT_BINS, given.size // (PER_BIN * k))
-    if count < 2:
-        return np.empty(0)
-    inner = np.quantile(given, np.linspace(0, 1, count + 1)[1:-1])
-    return np.unique(inner)
-
-
-def engagement_bins(engagement: np.ndarray, edges: np.ndarray) -> np.ndarray:
-    """Bin index per person (0 … len(edges)); -1 for people without an engagement score."""
-    bins = np.searchsorted(edges, np.nan_to_num(engagement), side="right")
-    return np.where(np.isfinite(engagement), bins, -1)
-
-
 @dataclass
 class Privacy:
     """The groups the round publishes, and which of them to withhold and why."""
@@ -201,9 +181,21 @@ class Privacy:
         return key not in self.reasons and self.respondents.get(key, 0) > 0
 
 
-def judge_privacy(data: RoundData, bins: np.ndarray, k: int) -> Privacy:
-    """Withhold small groups and those that would give a small one away (see suppression)."""
+def judge_privacy(
+    data: RoundData,
+    bins: np.ndarray,
+    k: int,
+    panel: np.ndarray | None = None,
+    settled: dict | None = None,
+) -> Privacy:
+    """Withhold small groups and those that would give a small one away (see suppression).
+
+    `bins`: each roster row's engagement group (-1: no score; all 0: the engaged respondents
+    as one group); `panel`: 1 for roster rows who also answered the previous round (None: no
+    panel is published with this round); `settled`: the reasons judged without engagement
+    groups and panel (see suppression.protect)."""
     n_bins = int(bins.max()) + 1 if bins.size and bins.max() >= 0 else 0
+    n_bins = n_bins if n_bins >= 2 else 0  # one group is the engaged respondents themselves
     ages, tenures = range(len(AGE_BANDS)), range(len(TENURE_BANDS))
     score_keys = [
         groups.TOTAL,
@@ -212,11 +204,15 @@ def judge_privacy(data: RoundData, bins: np.ndarray, k: int) -> Privacy:
         *(groups.tenure_column(t) for t in tenures),
         groups.ENGAGED,
         *(groups.engagement_bin(b) for b in range(n_bins)),
+        *([groups.PANEL] if panel is not None else []),
     ]
+    # Engagement groups publish no count (see below); the panel's count is of people who
+    # answered both rounds, its own variable, and needs K respondents itself.
     count_keys = [
-        *(key for key in score_keys if key[0] != "bin"),  # bins publish no count (see below)
+        *(key for key in score_keys if key[0] not in ("bin", "panel")),
         *(groups.unit_group(u) for u in range(len(data.units))),
     ]
+    score_only = [key for key in score_keys if key[0] in ("bin", "panel")]
     respondent = data.respondent_rows
     engaged = np.where(np.isfinite(data.engagement), 0, -1)
     no_unit = np.full(data.age.size, -1)
@@ -225,12 +221,16 @@ def judge_privacy(data: RoundData, bins: np.ndarray, k: int) -> Privacy:
         data.age[respondent], data.tenure[respondent], data.unit[respondent], engaged[respondent]
     )
     score_atoms = groups.Atoms.of_people(
-        data.age[respondent], data.tenure[respondent], no_unit[respondent], bins[respondent]
+        data.age[respondent],
+        data.tenure[respondent],
+        no_unit[respondent],
+        bins[respondent],
+        panel=None if panel is None else panel[respondent],
     )
-    every_key = [*count_keys, *(key for key in score_keys if key[0] == "bin")]
+    every_key = [*count_keys, *score_only]
     respondents = {
         **answered_atoms.group_sizes(count_keys),
-        **score_atoms.group_sizes(k for k in score_keys if k[0] == "bin"),
+        **score_atoms.group_sizes(score_only),
     }
     invited = invited_atoms.group_sizes(count_keys)
     present = [key for key in every_key if invited.get(key, respondents.get(key, 0)) > 0]
@@ -241,25 +241,55 @@ def judge_privacy(data: RoundData, bins: np.ndarray, k: int) -> Privacy:
         [key for key in count_keys if key in present],
         {key: respondents[key] for key in present},
         k,
+        settled,
     )
     return Privacy(reasons, respondents, invited)
 
 
 def round_results(survey_round: SurveyRound) -> dict:
-    """Everything GET /rounds/<id>/results answers, with small groups withheld; a closed round's
-    answer is computed once per change (crossover.company.closed_cache)."""
-    return closed_cache.closed_or_computed(
-        "results", [survey_round], lambda: _computed_results(survey_round)
-    )
+    """Everything GET /rounds/<id>/results answers: 409 while the round is open; once closed,
+    its publication, computed once and kept (crossover.company.publication)."""
+    from crossover.company.publication import published  # it computes through this module
+
+    return published(survey_round)["results"]
 
 
-def _computed_results(survey_round: SurveyRound) -> dict:
+@dataclass
+class Computed:
+    """A closed round's figures as first computed, with what later judgements need: the score
+    groups it published and how its engagement scores were grouped."""
+
+    results: dict
+    shown_score_keys: list[tuple]
+    engagement_tops: list[float]
+    panel_shown: bool | None  # None: no panel was judged
+    favourable: float | None  # share of respondents at the favourable point (None: withheld)
+
+
+def compute(survey_round: SurveyRound, panel: np.ndarray | None = None) -> Computed:
+    """The round's results with small groups withheld; `panel` as for judge_privacy."""
     data = gather(survey_round)
     k = privacy_k()
-    edges = engagement_edges(data.engagement, k)
-    bins = engagement_bins(data.engagement, edges)
-    privacy = judge_privacy(data, bins, k)
-    return {
+    responded = np.zeros(data.member_ids.size, dtype=bool)
+    responded[data.respondent_rows] = True
+    # The map, margins and participation first (the same for every grouping tried), then each
+    # grouping of the engagement scores, fewer and larger groups in turn, with the panel.
+    no_groups = np.where(np.isfinite(data.engagement), 0, -1)
+    settled = judge_privacy(data, no_groups, k).reasons
+    chosen, privacy = None, None
+    for count in engagement.GROUP_COUNTS:
+        grouping = engagement.group(data.engagement, responded, k, count)
+        if grouping.count < 2:
+            continue
+        privacy = judge_privacy(data, grouping.codes, k, panel, settled)
+        bins = [groups.engagement_bin(b) for b in range(grouping.count)]
+        if privacy.shown(groups.ENGAGED) and not any(key in privacy.reasons for key in bins):
+            chosen = grouping
+            break
+    if chosen is None:
+        chosen = engagement.NO_GROUPS
+        privacy = judge_privacy(data, no_groups, k, panel, settled)
+    results = {
         "round": round_header(survey_round, data.instrument, k),
         "participation": _participation(data, privacy),
         "total": _scale(data, 0, privacy),
@@ -268,8 +298,25 @@ def _computed_results(survey_round: SurveyRound) -> dict:
             for index, key in enumerate(data.layout.subscales)
         ],
         "map": _map(data, privacy),
-        "engagement": _engagement(data, bins, edges, privacy, k),
+        "engagement": _engagement(data, chosen, privacy),
     }
+    shown = [key for key in privacy.respondents if privacy.shown(key) and key[0] != "unit"]
+    panel_shown = None if panel is None else privacy.shown(groups.PANEL)
+    favourable = favourable_share(data) if privacy.shown(groups.TOTAL) else None
+    return Computed(results, shown, chosen.edges(), panel_shown, favourable)
+
+
+def favourable_share(data: RoundData) -> float | None:
+    """Share of respondents whose total is at least the favourable point (4 on 1–5), compared
+    exactly on the integer item sums: sum · 4 ≥ (4·min + 3·(max − min)) · items. A figure of
+    the total group (one more variable over the same people, so it needs only the total's K)."""
+    if not data.sums.shape[0]:
+        return None
+    layout = data.layout
+    threshold = (4 * layout.scale_min + 3 * (layout.scale_max - layout.scale_min)) * int(
+        layout.counts[0]
+    )
+    return float(np.mean(data.sums[:, 0] * 4 >= threshold))
 
 
 def round_header(survey_round: SurveyRound, instrument: Instrument, k: int) -> dict:
@@ -292,45 +339,9 @@ def _withheld(fields: list[str], reason: str, **keep) -> dict:
 
 
 def _participation(data: RoundData, privacy: Privacy) -> dict:
-    def entry(group: tuple, **label) -> dict:
-        invited = privacy.invited.get(group, 0)
-        responded = privacy.respondents.get(group, 0)
-        if group in privacy.reasons:
-            # Invited counts are the company's own roster; only who answered is protected.
-            return {
-                **label,
-                "invited": invited,
-                "responded": None,
-                "rate": None,
-                "suppressed": True,
-                "suppressed_reason": privacy.reasons[group],
-            }
-        return {
-            **label,
-            "invited": invited,
-            "responded": responded,
-            "rate": responded / invited if invited else None,
-            "suppressed": False,
-        }
-
-    return {
-        **entry(groups.TOTAL),
-        "by_age_band": [
-            entry(groups.age_row(a), key=band)
-            for a, band in enumerate(AGE_BANDS)
-            if privacy.invited.get(groups.age_row(a))
-        ],
-        "by_tenure_band": [
-            entry(groups.tenure_column(t), key=band)
-            for t, band in enumerate(TENURE_BANDS)
-            if privacy.invited.get(groups.tenure_column(t))
-        ],
-        "by_unit": [
-            entry(groups.unit_group(u), key=name)
-            for u, name in enumerate(data.units)
-            if privacy.invited.get(groups.unit_group(u))
-        ],
-    }
+    return participation_counts.shaped(
+        privacy.reasons, privacy.respondents, privacy.invited, data.units
+    )
 
 
 def _scale(data: RoundData, column: int, privacy: Privacy) -> dict:
@@ -376,20 +387,20 @@ def _map(data: RoundData, privacy: Privacy) -> dict:
     }
 
 
-def _engagement(
-    data: RoundData, bins: np.ndarray, edges: np.ndarray, privacy: Privacy, k: int
-) -> dict:
+def _engagement(data: RoundData, grouping: engagement.EngagementGroups, privacy: Privacy) -> dict:
+    """The engagement relation over the engagement groups (see crossover.company.engagement):
+    published only while the engaged respondents and every group are."""
     fields = [*CORRELATION, "subscales", "items", "line", "bins"]
-    if groups.ENGAGED in privacy.reasons or not privacy.shown(groups.ENGAGED):
-        reason = privacy.reasons.get(groups.ENGAGED, "small")
-        return {**_withheld(fields, reason), "ranked_by": "pearson_r"}
+    head = {"ranked_by": "pearson_r", "coarsened": grouping.coarsened, "groups": grouping.count}
+    if grouping.count < 2 or not privacy.shown(groups.ENGAGED):
+        reason = privacy.reasons.get(groups.ENGAGED, SMALL)
+        return {**_withheld(fields, reason), **head}
     respondent = data.respondent_rows
-    engagement = data.engagement[respondent]
-    has = np.isfinite(engagement)
-    x = engagement[has]
+    codes = grouping.codes[respondent]
+    has = codes >= 0
+    x = grouping.values[codes[has]]
     scores, items = data.scores[has], data.items[has]
     line = least_squares_line(x, scores[:, 0])
-    items_ranked = _items_ranked(data, x, items)
     x_ranks = rankdata(x)  # once for the total and every subscale
     return {
         **correlation_dict(x, scores[:, 0], x_ranks),
@@ -398,10 +409,10 @@ def _engagement(
             {"key": key, **correlation_dict(x, scores[:, index + 1], x_ranks)}
             for index, key in enumerate(data.layout.subscales)
         ],
-        "items": items_ranked,
-        "ranked_by": "pearson_r",
+        "items": _items_ranked(data, x, items),
+        **head,
         "line": {"intercept": line.intercept, "slope": line.slope},
-        "bins": _bins(data, bins[respondent][has], scores[:, 0], edges, x, privacy),
+        "bins": _bins(grouping, codes[has], scores[:, 0]),
     }
 
 
@@ -429,28 +440,19 @@ def _items_ranked(data: RoundData, x: np.ndarray, items: np.ndarray) -> list[dic
     return [{**entry, "rank": int(rank)} for entry, rank in zip(ordered, ranks, strict=True)]
 
 
-def _bins(
-    data: RoundData,
-    bins: np.ndarray,
-    totals: np.ndarray,
-    edges: np.ndarray,
-    x: np.ndarray,
-    privacy: Privacy,
-) -> list[dict]:
-    """Mean score per engagement bin; a bin's count is not published (see suppression)."""
-    lows = np.concatenate([[x.min()], edges]) if x.size else edges
-    highs = np.concatenate([edges, [x.max()]]) if x.size else edges
-    out = []
-    for b in range(edges.size + 1):
-        key = groups.engagement_bin(b)
-        mask = bins == b
-        if not mask.any():
-            continue
-        # Placed at the bin's middle: the respondents' own mean engagement would be a sum of a
-        # figure the company holds for everyone, over who answered.
-        entry = {"low": float(lows[b]), "high": float(highs[b])}
-        if key in privacy.reasons:
-            out.append({**entry, "mean": None, "suppressed": True})
-        else:
-            out.append({**entry, "mean": float(totals[mask].mean()), "suppressed": False})
-    return out
+def _bins(grouping: engagement.EngagementGroups, codes: np.ndarray, totals: np.ndarray) -> list:
+    """Mean score per engagement group, placed by the group's range of roster scores (the
+    respondents' own mean engagement would be a sum of a figure the company holds for everyone,
+    over who answered); a group's count is not published."""
+    sums = np.bincount(codes, weights=totals, minlength=grouping.count)
+    counts = np.bincount(codes, minlength=grouping.count)
+    return [
+        {
+            "low": float(grouping.lows[b]),
+            "high": float(grouping.highs[b]),
+            "value": float(grouping.values[b]),
+            "mean": float(sums[b] / counts[b]),
+            "suppressed": False,
+        }
+        for b in range(grouping.count)
+    ]

@@ -91,7 +91,9 @@ class CompanyLineSchema(Schema):
 
 
 class CompanyBinSchema(Schema):
-    low, high, mean = F(), F(), F()
+    low, high = F(), F()
+    value = F(metadata={"description": "The engagement value the group stands for"})
+    mean = F()
     suppressed = B()
 
 
@@ -104,6 +106,13 @@ class CompanyEngagementSchema(CompanyCorrelationSchema):
         metadata={"description": "Items ranked by Pearson r with engagement, strongest first"},
     )
     ranked_by = S()
+    coarsened = B(
+        metadata={
+            "description": "The engagement scores were coarsened into ordered groups of at "
+            "least K respondents (ties together) before relating them to scores"
+        }
+    )
+    groups = I(metadata={"description": "How many engagement values the relation uses"})
     line = ma.fields.Nested(CompanyLineSchema, allow_none=True)
     bins = ma.fields.List(ma.fields.Nested(CompanyBinSchema), allow_none=True)
 
@@ -170,12 +179,13 @@ class CompanyConsortiumLabelSchema(Schema):
     label = S()
     shown = B()
     companies, respondents = I(), I()
+    contributions = I(metadata={"description": "Closed company-rounds with K respondents"})
     q1, median, q3, pooled_mean = F(), F(), F(), F()
     band = S(metadata={"enum": list(consortium.BANDS)})
 
 
 class CompanyConsortiumSchema(Schema):
-    privacy_k, min_companies = I(), I()
+    privacy_k, min_companies, min_for_quartiles = I(), I(), I()
     labels = ma.fields.List(ma.fields.Nested(CompanyConsortiumLabelSchema))
 
 
@@ -183,9 +193,10 @@ class CompanyConsortiumSchema(Schema):
 class RoundResults(MethodView):
     @api_auth(Role.OWNER, Role.REVIEWER, Role.ADMIN)
     @api_blp.response(200, CompanyRoundResultsSchema)
+    @api_blp.alt_response(409, description="The round is open: nothing about scores yet")
     @api_blp.doc(
         summary="Participation, total and subscales, the age × tenure map and the engagement "
-        "relation (owners of the company only)"
+        "relation of a closed round, computed once (owners of the company only)"
     )
     def get(self, round_id):
         return results.round_results(owned_round(round_id, actor()))

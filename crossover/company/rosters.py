@@ -2,13 +2,14 @@
 
 The company's own employee id (`employee_ref`) is never stored: each row keeps a keyed hash of
 it (`person_key`), equal for the same person in every round of the organisation, so a panel can
-be linked across rounds. The refs are echoed once, in the upload's answer, beside each row's
-survey link, for the company's mail merge. A later CSV of `employee_ref,engagement` finds rows
-by the same hash.
+be linked across rounds. Nobody but the employee ever holds a row's survey link: the answer to
+an upload counts the rows and those without an e-mail address, and the links leave the service
+only by mail (crossover.outbox) or, for workplaces without e-mail, in an operator's audited
+file for sealed paper delivery (crossover.company.paper). The roster is fixed once the first
+invitation has gone out; engagement scores are given once (crossover.company.round_state).
 """
 
 from collections.abc import Callable
-import csv
 import dataclasses
 from datetime import datetime
 import hashlib
@@ -22,6 +23,7 @@ import sqlalchemy as sa
 from crossover import audit
 from crossover.auth.models import User
 from crossover.catalogue.services import option_keys
+from crossover.company import round_state
 from crossover.company.bands import AGE_BANDS, TENURE_BANDS
 from crossover.company.models import RosterContact, RosterMember, RosterUpload, SurveyRound
 from crossover.csv_upload import read_rows
@@ -102,6 +104,29 @@ def _duplicate_problem(key: str, line: int, seen: dict[str, int], on_roster: set
     return []
 
 
+def _email_problem(email: str, line: int, seen: dict[str, int], taken: set[str]) -> list:
+    """One link per mailbox: several rows sent to one address would give whoever reads it
+    several answers (the owner inventing employees that share its own mailbox)."""
+    if not email:
+        return []
+    address = email.lower()
+    if address in taken:
+        return ["email: Already the address of another employee of this round."]
+    if (first := seen.setdefault(address, line)) != line:
+        return [f"email: Same address as line {first}."]
+    return []
+
+
+def _round_emails(round_id: int) -> set[str]:
+    return set(
+        db.session.scalars(
+            sa.select(RosterContact.email)
+            .join(RosterMember, RosterMember.id == RosterContact.member_id)
+            .where(RosterMember.round_id == round_id)
+        )
+    )
+
+
 def _round_keys(round_id: int) -> set[str]:
     return set(
         db.session.scalars(
@@ -122,6 +147,7 @@ def _checked_rows(round_: SurveyRound, content: bytes, progress: Progress | None
     rows = read_rows(content, REQUIRED, MAX_ROSTER_ROWS, "No employees in the file.")
     phases = option_keys("career_phase")
     on_roster, seen = _round_keys(round_.id), {}
+    taken, seen_emails = _round_emails(round_.id), {}
     checked, errors = [], {}
     for done, (line, raw) in enumerate(rows, start=1):
         ref = raw.get("employee_ref", "")
@@ -129,6 +155,7 @@ def _checked_rows(round_: SurveyRound, content: bytes, progress: Progress | None
         problems = _row_problems(raw, phases)
         if ref:
             problems += _duplicate_problem(key, line, seen, on_roster)
+        problems += _email_problem(raw.get("email", ""), line, seen_emails, taken)
         if problems:
             errors[f"line {line}"] = problems
         else:
@@ -154,10 +181,10 @@ class DuplicateRosterUpload(Conflict):
 
 @dataclasses.dataclass
 class RosterResult:
-    """An accepted upload and each new row's link, by the ref the file gave."""
+    """An accepted upload, and how many of its rows have no e-mail address (no link yet)."""
 
     upload: RosterUpload
-    invitations: list[dict]
+    without_email: int
 
     @property
     def added(self) -> int:
@@ -182,9 +209,8 @@ def earlier_upload(round_id: int, digest: str) -> RosterUpload | None:
     )
 
 
-def _member_values(round_id: int, row: CheckedRow, now: datetime) -> tuple[dict, str]:
+def _member_values(round_id: int, row: CheckedRow, now: datetime) -> dict:
     nonce = tokens.new_nonce()
-    token = tokens.token_for(nonce)
     engagement = row.raw.get("engagement", "")
     values = {
         "round_id": round_id,
@@ -195,10 +221,10 @@ def _member_values(round_id: int, row: CheckedRow, now: datetime) -> tuple[dict,
         "career_phase": row.raw.get("career_phase") or None,
         "engagement": _number(engagement) if engagement else None,
         "nonce": nonce,
-        "token_hash": tokens.hash_token(token),
+        "token_hash": tokens.hash_token(tokens.token_for(nonce)),
         "created_at": now,
     }
-    return values, token
+    return values
 
 
 # SQLite: one executemany per batch (in-process, fast), ids read back by the hashed ref (SQLite
@@ -256,15 +282,11 @@ def _add_members(batch: list[dict]) -> list[int]:
     return ids
 
 
-def _insert_members(
-    round_: SurveyRound, rows: list[CheckedRow], now, progress
-) -> tuple[list[int], list[dict]]:
-    """Insert the rows in batches (Core, no object per row); returns their ids and links."""
-    ids, links, batch = [], [], []
+def _insert_members(round_: SurveyRound, rows: list[CheckedRow], now, progress) -> list[int]:
+    """Insert the rows in batches (Core, no object per row); returns their ids."""
+    ids, batch = [], []
     for done, row in enumerate(rows, start=1):
-        values, token = _member_values(round_.id, row, now)
-        batch.append(values)
-        links.append({"employee_ref": row.ref, "token": token, "url": tokens.survey_url(token)})
+        batch.append(_member_values(round_.id, row, now))
         if len(batch) == BATCH or done == len(rows):
             ids += _add_members(batch)
             batch = []
@@ -279,7 +301,7 @@ def _insert_members(
             ).all()
         )
         ids = [found[row.key] for row in rows]
-    return ids, links
+    return ids
 
 
 def _insert_contacts(ids: list[int], rows: list[CheckedRow]) -> int:
@@ -307,8 +329,10 @@ def _store(round_, digest, rows, actor, progress) -> RosterResult:
     )
     db.session.add(upload)
     db.session.flush()  # first: a simultaneous upload of the same file waits on the unique key
-    ids, links = _insert_members(round_, rows, now, progress)
+    ids = _insert_members(round_, rows, now, progress)
     with_email = _insert_contacts(ids, rows)
+    if any(row.raw.get("engagement") for row in rows):
+        _mark_engagement_given(round_, now)
     bump_data_version(round_)
     audit.record(
         actor,
@@ -320,7 +344,18 @@ def _store(round_, digest, rows, actor, progress) -> RosterResult:
         upload=upload.id,
         sha256=digest,
     )
-    return RosterResult(upload, links)
+    return RosterResult(upload, len(rows) - with_email)
+
+
+def _mark_engagement_given(round_: SurveyRound, now) -> bool:
+    """Record that the round has engagement scores; False when it already had them (one
+    statement, so two uploads at once cannot both be the first)."""
+    changed = db.session.execute(
+        sa.update(SurveyRound)
+        .where(SurveyRound.id == round_.id, SurveyRound.engagement_given_at.is_(None))
+        .values(engagement_given_at=now)
+    ).rowcount
+    return bool(changed)
 
 
 def import_roster(
@@ -334,6 +369,7 @@ def import_roster(
     digest = hashlib.sha256(content).hexdigest()
     if (earlier := earlier_upload(round_.id, digest)) is not None:
         raise DuplicateRosterUpload(earlier)
+    round_state.check_roster_open(round_)
     rows = _checked_rows(round_, content, progress)
     try:
         result = _store(round_, digest, rows, actor, progress)
@@ -404,7 +440,9 @@ def _set_engagement(updates: list[dict]) -> None:
 
 
 def upload_engagement(round_: SurveyRound, content: bytes, *, actor: User) -> dict[str, int]:
-    """Set the engagement score of every listed roster row; refs not on the roster are counted."""
+    """Set the engagement score of every listed roster row; refs not on the roster are counted.
+    Once per round, before it closes (409 otherwise)."""
+    round_state.check_engagement_open(round_)
     scores = _engagement_rows(round_, content)
     members = dict(
         db.session.execute(
@@ -416,16 +454,12 @@ def upload_engagement(round_: SurveyRound, content: bytes, *, actor: User) -> di
     updates = [
         {"member": members[key], "score": score} for key, score in scores.items() if key in members
     ]
+    if not _mark_engagement_given(round_, utcnow()):
+        db.session.rollback()
+        round_state.check_engagement_open(db.session.get(SurveyRound, round_.id))
     _set_engagement(updates)
     bump_data_version(round_)
     result = {"matched": len(updates), "unmatched": len(scores) - len(updates)}
     audit.record(actor, "company.engagement_upload", "survey_round", round_.id, **result)
     db.session.commit()
     return result
-
-
-def write_links(out, invitations: list[dict]) -> None:
-    """The links of an upload as CSV (employee_ref, url): what the owner mail-merges."""
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(["employee_ref", "url"])
-    writer.writerows((i["employee_ref"], i["url"]) for i in invitations)

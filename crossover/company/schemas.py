@@ -34,6 +34,13 @@ class RoundSchema(Schema):
         metadata={"description": "The instrument version this round froze"}
     )
     created_at = ma.fields.DateTime()
+    closed_at = ma.fields.DateTime(
+        allow_none=True, metadata={"description": "When an owner closed it before its window ended"}
+    )
+    paper_links_at = ma.fields.DateTime(
+        allow_none=True,
+        metadata={"description": "When an operator wrote its links for sealed paper delivery"},
+    )
 
 
 class CompanySurveySchema(Schema):
@@ -79,18 +86,14 @@ class RosterUploadRecordSchema(Schema):
     added = ma.fields.Integer()
 
 
-class RosterInvitationSchema(Schema):
-    employee_ref = ma.fields.String(
-        metadata={"description": "As the file gave it; echoed once, never stored"}
-    )
-    token = ma.fields.String()
-    url = ma.fields.String()
-
-
 class RosterResultSchema(Schema):
+    """No token or link: those go only to each employee's own mailbox."""
+
     added = ma.fields.Integer()
     upload = ma.fields.Nested(RosterUploadRecordSchema)
-    invitations = ma.fields.List(ma.fields.Nested(RosterInvitationSchema))
+    without_email = ma.fields.Integer(
+        metadata={"description": "Rows without an e-mail address: they get no link by mail"}
+    )
 
 
 class DuplicateRosterUploadSchema(Schema):
@@ -117,9 +120,32 @@ class InvitationRowSchema(Schema):
     unit = ma.fields.String()
     career_phase = ma.fields.String(allow_none=True)
     has_contact = ma.fields.Boolean()
-    status = ma.fields.String(metadata={"description": "not_open, open, answered or missed"})
-    sent_at = ma.fields.DateTime(allow_none=True)
-    reminded_at = ma.fields.DateTime(allow_none=True)
+    sent_at = ma.fields.DateTime(
+        allow_none=True,
+        metadata={
+            "description": "When the invitation e-mail went out (whether the person "
+            "answered is never shown per row, only as counts)"
+        },
+    )
+
+
+class ParticipationGroupSchema(Schema):
+    key = ma.fields.String()
+    invited = ma.fields.Integer()
+    responded = ma.fields.Integer(allow_none=True)
+    rate = ma.fields.Float(allow_none=True)
+    suppressed = ma.fields.Boolean()
+    suppressed_reason = ma.fields.String(allow_none=True)
+
+
+class ParticipationSchema(ParticipationGroupSchema):
+    """Who answered, only as counts: overall and by groups of at least K invited."""
+
+    status = ma.fields.String(metadata={"description": "not_open, open or closed"})
+    privacy_k = ma.fields.Integer()
+    by_age_band = ma.fields.List(ma.fields.Nested(ParticipationGroupSchema))
+    by_tenure_band = ma.fields.List(ma.fields.Nested(ParticipationGroupSchema))
+    by_unit = ma.fields.List(ma.fields.Nested(ParticipationGroupSchema))
 
 
 class SendResultSchema(Schema):

@@ -1,4 +1,5 @@
-"""Company survey rules: surveys, rounds with a frozen instrument, invitation status, erasure.
+"""Company survey rules: surveys, rounds with a frozen instrument, closing a round early,
+invitation delivery (never who answered, per row), erasure.
 
 Rosters and engagement scores are in crossover.company.rosters; results, trend and the
 consortium view are elsewhere in this package.
@@ -7,10 +8,12 @@ consortium view are elsewhere in this package.
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from flask_babel import gettext as _
 import sqlalchemy as sa
 
 from crossover import audit
 from crossover.auth.models import Role, User
+from crossover.company import round_state
 from crossover.company.models import (
     CompanySurvey,
     RosterContact,
@@ -19,6 +22,7 @@ from crossover.company.models import (
     SurveyRound,
 )
 from crossover.config import local_today
+from crossover.db import utcnow
 from crossover.errors import Conflict, Forbidden, Invalid, NotFound
 from crossover.extensions import db
 from crossover.instruments.models import Instrument
@@ -146,12 +150,44 @@ def create_round(survey: CompanySurvey, data: dict, *, actor: User) -> SurveyRou
     return round_
 
 
-# --- invitation status ---------------------------------------------------------------------------
+# --- closing early ------------------------------------------------------------------------------
+
+
+def close_round(round_: SurveyRound, *, actor: User) -> SurveyRound:
+    """Close the round before its window ends: no more answers, and its results are published
+    (computed once, at the first read). 409 when it is already closed."""
+    if round_state.is_closed(round_):
+        raise Conflict(_("This round is already closed."))
+    changed = db.session.execute(
+        sa.update(SurveyRound)
+        .where(SurveyRound.id == round_.id, SurveyRound.closed_at.is_(None))
+        .values(closed_at=utcnow())
+    ).rowcount
+    if not changed:
+        db.session.rollback()
+        raise Conflict(_("This round is already closed."))
+    audit.record(actor, "company.round_close", "survey_round", round_.id)
+    db.session.commit()
+    db.session.refresh(round_)
+    return round_
+
+
+def round_status(round_: SurveyRound, today: date | None = None) -> str:
+    """not_open, open or closed."""
+    today = today or local_today()
+    if round_state.is_closed(round_, today):
+        return "closed"
+    return "not_open" if today < round_.opens_on else "open"
+
+
+# --- invitation delivery -------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
 class InvitationRow:
-    """One roster row as owners see it: no ref, no e-mail address."""
+    """One roster row as owners see it: no ref, no e-mail address, and not whether the person
+    answered (owners learn that only as counts of groups of at least K invited; a reminder, which
+    goes only to those who have not answered, is counted, never shown per row)."""
 
     id: int
     age_band: str
@@ -159,24 +195,14 @@ class InvitationRow:
     unit: str
     career_phase: str | None
     has_contact: bool
-    status: str
     sent_at: datetime | None
-    reminded_at: datetime | None
-
-
-def row_status(answered: bool, round_: SurveyRound, today: date) -> str:
-    """not_open, open, answered or missed (the window closed unanswered)."""
-    if answered:
-        return "answered"
-    if today < round_.opens_on:
-        return "not_open"
-    return "missed" if today > round_.closes_on else "open"
 
 
 def invitation_page(
     round_: SurveyRound, page: int, size: int = INVITATION_PAGE_SIZE
 ) -> tuple[list[InvitationRow], int]:
-    """One page of the round's roster rows with their status, and how many rows there are."""
+    """One page of the round's roster rows with their invitation e-mail, and how many rows
+    there are."""
     total = db.session.scalar(sa.select(sa.func.count()).where(RosterMember.round_id == round_.id))
     rows = db.session.execute(
         sa.select(
@@ -186,7 +212,6 @@ def invitation_page(
             RosterMember.unit,
             RosterMember.career_phase,
             sa.exists().where(RosterContact.member_id == RosterMember.id),
-            sa.exists().where(RoundResponse.member_id == RosterMember.id),
         )
         .where(RosterMember.round_id == round_.id)
         .order_by(RosterMember.id)
@@ -194,20 +219,12 @@ def invitation_page(
         .limit(size)
     ).all()
     delivered = outbox.roster_delivery_state([row[0] for row in rows])
-    today = local_today()
-    return [
-        InvitationRow(
-            *row[:6],
-            row_status(row[6], round_, today),
-            delivered.get(row[0], {}).get("invitation"),
-            delivered.get(row[0], {}).get("reminder"),
-        )
-        for row in rows
-    ], total
+    return [InvitationRow(*row, delivered.get(row[0], {}).get("invitation")) for row in rows], total
 
 
 def round_counts(round_: SurveyRound) -> dict[str, int]:
-    """Invited, answered, with an e-mail address, with an engagement score."""
+    """Invited, answered, with an e-mail address, with an engagement score, invitations and
+    reminders sent: counts over the whole round only."""
     invited, with_engagement = db.session.execute(
         sa.select(sa.func.count(), sa.func.count(RosterMember.engagement)).where(
             RosterMember.round_id == round_.id
@@ -222,11 +239,21 @@ def round_counts(round_: SurveyRound) -> dict[str, int]:
         .join(RosterMember, RosterMember.id == RosterContact.member_id)
         .where(RosterMember.round_id == round_.id)
     )
+    sent = dict(
+        db.session.execute(
+            sa.select(OutboxMessage.kind, sa.func.count())
+            .join(RosterMember, RosterMember.id == OutboxMessage.roster_member_id)
+            .where(RosterMember.round_id == round_.id, OutboxMessage.status == "sent")
+            .group_by(OutboxMessage.kind)
+        ).all()
+    )
     return {
         "invited": invited,
         "answered": answered,
         "with_contact": with_contact,
         "with_engagement": with_engagement,
+        "invitations_sent": sent.get("invitation", 0),
+        "reminders_sent": sent.get("reminder", 0),
     }
 
 

@@ -4,9 +4,13 @@ A round publishes two variables over groups of its people, and each is its own f
 (crossover.reports.privacy):
 
 - scores, over the respondents: the total, every age × tenure cell of the map, every age band
-  (map rows), every tenure band (map columns), the respondents with an engagement score (the
-  engagement relation) and each engagement bin of the scatter. Means × n give sums, SDs sums of
-  squares, so sums and differences of these groups are figures about the people they leave.
+  (map rows), every tenure band (map columns), the respondents with an engagement score, each
+  engagement group (the company's scores coarsened into ordered groups, crossover.company.
+  engagement) and, when the trend publishes a panel, the respondents who also answered the
+  previous round. Means × n give sums, SDs sums of squares, so sums and differences of these
+  groups are figures about the people they leave. The engagement relation (r, the fitted line,
+  each subscale's and item's r, the scatter) is a function of the engagement groups' sums: the
+  company chose the engagement values, so it is published only while every group is.
 - the response count, over the invited: the same groups (each shows how many responded) and the
   participation breakdown by unit. The invited counts themselves come from the company's own
   roster, so they tell the company nothing it did not upload; what the counts add is who
@@ -16,7 +20,9 @@ A round publishes two variables over groups of its people, and each is its own f
 Every group with fewer than K respondents is withheld first (small); then each family is
 searched for combinations that single out 1..K−1 people, withholding one more group at a time
 (complementary). Withholding more never exposes anything, so the groups withheld for one family
-stay withheld for the other.
+stay withheld for the other. The total of a round with at least K respondents is always
+published: when the search would give it up, every other group of that family gives way instead
+(the total alone singles out nobody).
 """
 
 from collections.abc import Hashable, Iterable
@@ -24,10 +30,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from crossover.reports.privacy import SMALL, Family, withhold
+from crossover.reports.privacy import COMPLEMENTARY, SMALL, Family, withhold
 
 TOTAL = ("total",)
 ENGAGED = ("engaged",)
+PANEL = ("panel",)
 
 
 def cell(age: int, tenure: int) -> tuple:
@@ -55,23 +62,28 @@ class Atoms:
     """People who no published group tells apart, as codes per atom and a head count.
 
     `age`, `tenure`: band indexes; `unit`: unit index (-1 when units are not in the family);
-    `bin`: engagement bin index, -1 for people without an engagement score.
+    `bin`: engagement group index, -1 for people without an engagement score; `panel`: 1 for
+    respondents who also answered the previous round (-1 when no panel is judged).
     """
 
     age: np.ndarray
     tenure: np.ndarray
     unit: np.ndarray
     bin: np.ndarray
+    panel: np.ndarray
     sizes: np.ndarray
 
     @classmethod
-    def of_people(cls, age, tenure, unit, engagement_bin, weights=None) -> "Atoms":
+    def of_people(cls, age, tenure, unit, engagement_bin, weights=None, panel=None) -> "Atoms":
         """Atoms from one row per person (or per group of people with `weights`)."""
-        columns = [np.asarray(c, dtype=np.int64) + 1 for c in (age, tenure, unit, engagement_bin)]
+        panel = np.full(np.asarray(age).size, -1) if panel is None else panel
+        columns = [
+            np.asarray(c, dtype=np.int64) + 1 for c in (age, tenure, unit, engagement_bin, panel)
+        ]
         weights = np.ones(columns[0].size, dtype=np.int64) if weights is None else weights
         if columns[0].size == 0:
             empty = np.empty(0, dtype=np.int64)
-            return cls(empty, empty, empty, empty, empty)
+            return cls(empty, empty, empty, empty, empty, empty)
         # One integer per person (codes shifted by one so that -1 fits), then one pass of unique.
         spans = [int(c.max()) + 1 for c in columns]
         code = columns[0]
@@ -84,9 +96,9 @@ class Atoms:
             decoded.append(distinct % span - 1)
             distinct = distinct // span
         decoded.append(distinct - 1)
-        age_, tenure_, unit_, bin_ = reversed(decoded)
+        age_, tenure_, unit_, bin_, panel_ = reversed(decoded)
         keep = sizes > 0
-        return cls(age_[keep], tenure_[keep], unit_[keep], bin_[keep], sizes[keep])
+        return cls(age_[keep], tenure_[keep], unit_[keep], bin_[keep], panel_[keep], sizes[keep])
 
     def membership(self, key: tuple) -> np.ndarray:
         kind = key[0]
@@ -104,6 +116,8 @@ class Atoms:
             return self.bin >= 0
         if kind == "bin":
             return self.bin == key[1]
+        if kind == "panel":
+            return self.panel == 1
         raise ValueError(f"unknown group {key!r}")
 
     def group_sizes(self, keys: Iterable[tuple]) -> dict[tuple, int]:
@@ -137,9 +151,18 @@ def _distinct_columns(membership: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return membership[:, first], inverse.ravel()
 
 
-# When a group must be withheld to protect another, the map's cells go last: the scatter's bins,
-# the unit breakdown and the engaged group are given up first, then age and tenure margins.
-WITHHOLDING_ORDER = {"bin": 0, "unit": 1, "engaged": 2, "age": 3, "tenure": 3, "cell": 3}
+# When a group must be withheld to protect another, the map's cells go last: the trend's panel
+# the engagement groups, the unit breakdown and the engaged group are given up first, then age
+# and tenure margins.
+WITHHOLDING_ORDER = {
+    "panel": -1,  # the trend's panel before the engagement relation
+    "bin": 0,
+    "unit": 1,
+    "engaged": 2,
+    "age": 3,
+    "tenure": 3,
+    "cell": 3,
+}
 
 
 def withholding_order(key: Hashable) -> int:
@@ -153,16 +176,43 @@ def protect(
     count_keys: list[tuple],
     respondents: dict[tuple, int],
     k: int,
+    settled: dict[tuple, str] | None = None,
 ) -> dict[tuple, str]:
     """Reasons (SMALL or COMPLEMENTARY) for every group to withhold.
 
     `score_keys` are the groups publishing scores (over respondents); `count_keys` those
     publishing a response count (over the invited), a superset that adds the units;
-    `respondents` the respondents of each count group.
+    `respondents` the respondents of each count group; `settled`: the reasons found for the
+    same round without engagement groups or panel (then only those are added to the search).
     """
     reasons: dict[tuple, str] = {key: SMALL for key, n in respondents.items() if n < k}
-    for atoms, keys in ((score_atoms, score_keys), (count_atoms, count_keys)):
-        shown = [key for key in keys if key not in reasons]
+    if settled is not None:
+        # The page's own groups were judged already (with the same roster and respondents):
+        # only what the engagement groups and the panel add is searched.
+        reasons.update(settled)
+        shown = [key for key in score_keys if key not in reasons]
         if shown:
-            reasons.update(withhold(family(atoms, shown), k))
+            reasons.update(_withheld_keeping_total(score_atoms, shown, k))
+        return reasons
+    for atoms, keys in ((score_atoms, score_keys), (count_atoms, count_keys)):
+        # The page's own groups first, then the engagement groups and the panel beside what
+        # stays: they give way only to exposures they add (a greedy search that may withhold
+        # them first would lose the engagement relation to a small map cell it did not cause).
+        own = [key for key in keys if key[0] not in ADDED]
+        for stage in (own, keys) if len(own) < len(keys) else (keys,):
+            shown = [key for key in stage if key not in reasons]
+            if shown:
+                reasons.update(_withheld_keeping_total(atoms, shown, k))
     return reasons
+
+
+ADDED = ("bin", "panel")
+
+
+def _withheld_keeping_total(atoms: Atoms, shown: list[tuple], k: int) -> dict[tuple, str]:
+    found = withhold(family(atoms, shown), k)
+    if found.get(TOTAL) == COMPLEMENTARY:
+        # The headline stays: everything else of this family gives way (the total alone is a
+        # sum over at least K people).
+        found = {key: COMPLEMENTARY for key in shown if key != TOTAL}
+    return found

@@ -18,7 +18,6 @@ import sqlalchemy as sa
 from sqlalchemy.orm import aliased
 
 from crossover import analysis
-from crossover.analysis.descriptive import summarise
 from crossover.company import closed_cache
 from crossover.company.models import CompanySurvey, RosterMember, RoundResponse, SurveyRound
 from crossover.company.roster_cache import roster_derived
@@ -26,7 +25,7 @@ from crossover.config import privacy_k
 from crossover.extensions import db
 from crossover.instruments.models import Instrument
 from crossover.reports.aggregates import concat_bytes, listed_together, split_together
-from crossover.reports.privacy import SMALL
+from crossover.reports.privacy import COMPLEMENTARY, SMALL
 from crossover.surveys.packed import RecordLayout, Records
 
 WELCH = ["t", "df", "p", "ci_low", "ci_high", "g"]
@@ -110,7 +109,8 @@ def roster_pairs(earlier: SurveyRound, later: SurveyRound) -> tuple[np.ndarray, 
     return pairs[:, 0], pairs[:, 1]
 
 
-def _round_entry(scores: RoundScores, k: int) -> dict:
+def _round_entry(scores: RoundScores) -> dict:
+    """A round's point on the trend: exactly its published total (never what results withhold)."""
     r = scores.survey_round
     head = {
         "id": r.id,
@@ -119,23 +119,17 @@ def _round_entry(scores: RoundScores, k: int) -> dict:
         "closes_on": r.closes_on.isoformat(),
         "instrument_version": scores.instrument.version,
     }
-    summary = summarise(scores.totals)
-    if summary.n < k:
-        return {
-            **head,
-            **dict.fromkeys(["n", "mean", "sd", "ci_low", "ci_high"]),
-            "suppressed": True,
-            "suppressed_reason": SMALL,
-        }
+    total = r.publication["results"]["total"]
+    keep = ["n", "mean", "sd", "ci_low", "ci_high", "suppressed"]
     return {
         **head,
-        "n": summary.n,
-        "mean": summary.mean,
-        "sd": summary.sd,
-        "ci_low": summary.ci_low,
-        "ci_high": summary.ci_high,
-        "suppressed": False,
+        **{key: total[key] for key in keep},
+        **({"suppressed_reason": total["suppressed_reason"]} if total["suppressed"] else {}),
     }
+
+
+def _total_shown(scores: RoundScores) -> bool:
+    return not scores.survey_round.publication["results"]["total"]["suppressed"]
 
 
 def _totals_of(scores: RoundScores, member_ids: np.ndarray) -> np.ndarray:
@@ -143,7 +137,8 @@ def _totals_of(scores: RoundScores, member_ids: np.ndarray) -> np.ndarray:
 
 
 def _welch(earlier: RoundScores, later: RoundScores, k: int) -> dict:
-    if min(earlier.totals.size, later.totals.size) < k:
+    """From the two rounds' totals alone (each published: the comparison adds nothing else)."""
+    if not (_total_shown(earlier) and _total_shown(later)):
         return {**dict.fromkeys(WELCH), "suppressed": True, "suppressed_reason": SMALL}
     result = analysis.welch(later.totals, earlier.totals)
     return {
@@ -159,9 +154,13 @@ def _welch(earlier: RoundScores, later: RoundScores, k: int) -> dict:
 
 
 def _panel(earlier: RoundScores, later: RoundScores, k: int) -> dict:
+    """Shown only when the later round's publication judged it (crossover.company.publication)."""
+    from crossover.company.publication import panel_shown
+
     first_ids, second_ids = panel_members(earlier, later)
-    if first_ids.size < k:
-        return {**dict.fromkeys(PANEL), "suppressed": True, "suppressed_reason": SMALL}
+    if first_ids.size < k or not panel_shown(earlier.survey_round, later.survey_round):
+        reason = SMALL if first_ids.size < k else COMPLEMENTARY
+        return {**dict.fromkeys(PANEL), "suppressed": True, "suppressed_reason": reason}
     same_grid = earlier.layout.counts[0] == later.layout.counts[0]
     change = analysis.on_grid(
         _totals_of(later, second_ids) - _totals_of(earlier, first_ids),
@@ -212,9 +211,15 @@ def _change(earlier: RoundScores, later: RoundScores, k: int) -> dict:
 
 
 def trend(survey: CompanySurvey) -> dict:
-    """GET /company-surveys/<id>/trend; over closed rounds computed once per change
+    """GET /company-surveys/<id>/trend: the closed rounds (an open round publishes nothing about
+    scores), each as its publication shows it; the comparisons kept per process
     (crossover.company.closed_cache)."""
-    rounds = rounds_of(survey)
+    from crossover.company.publication import published
+    from crossover.company.round_state import is_closed
+
+    rounds = [r for r in rounds_of(survey) if is_closed(r)]
+    for survey_round in rounds:
+        published(survey_round)
     figures = closed_cache.closed_or_computed("trend", rounds, lambda: _figures(rounds))
     return {"survey": {"id": survey.id, "title": survey.title, "privacy_k": privacy_k()}, **figures}
 
@@ -223,6 +228,6 @@ def _figures(rounds: list[SurveyRound]) -> dict:
     k = privacy_k()
     scores = round_scores(rounds)
     return {
-        "rounds": [_round_entry(s, k) for s in scores],
+        "rounds": [_round_entry(s) for s in scores],
         "changes": [_change(earlier, later, k) for earlier, later in pairwise(scores)],
     }

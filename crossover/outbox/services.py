@@ -158,6 +158,7 @@ def _roster_candidates(today, round_id: int | None):
             RoundResponse.id.is_(None),
             SurveyRound.opens_on <= today,
             SurveyRound.closes_on >= today,
+            SurveyRound.closed_at.is_(None),  # closed early by an owner
             *one_round,
         )
         .order_by(RosterMember.id)

@@ -19,7 +19,7 @@ from crossover.errors import Conflict, Invalid, NotFound
 from crossover.extensions import db
 from crossover.instruments.models import Instrument
 from crossover.pilots.models import Enrollment, Pilot, PilotStatus, WaveWindow
-from crossover.surveys import store, tokens
+from crossover.surveys import draft_keys, store, tokens
 from crossover.surveys.frozen import FrozenInstrument, frozen_instrument
 from crossover.surveys.models import Invitation, Response, SurveyDraft
 
@@ -156,7 +156,7 @@ def _company_link(token: str) -> Link:
         waves.ROUND,
         found.round_id,
         found.survey_title,
-        False,
+        found.closed,
         found.instrument_id,
         found.instrument_created_at,
         (window,),
@@ -224,8 +224,9 @@ def _check_open(link: Link) -> None:
             "it no longer accepts answers."
         )
     if link.pilot_closed:
+        what = "round" if link.kind is LinkKind.COMPANY else "pilot"
         raise Conflict(
-            f"The pilot is closed. This survey was open from {window.opens_on} to "
+            f"The {what} is closed. This survey was open from {window.opens_on} to "
             f"{window.closes_on}."
         )
     if not window.opens_on <= today <= window.closes_on:
@@ -375,7 +376,7 @@ def submit(link: Link, payload: dict) -> Receipt:
 
 def draft_of(link: Link) -> SurveyDraft | None:
     if link.kind is LinkKind.COMPANY:
-        return roster_links.draft_of(link.invitation_id)
+        return roster_links.draft_of(link.invitation_id, draft_keys.current_hash())
     return db.session.get(SurveyDraft, link.invitation_id)
 
 
@@ -405,7 +406,10 @@ def save_draft(link: Link, payload: dict) -> dict:
         }
     saved_at = utcnow()  # also when nothing changed: the participant was here
     if link.kind is LinkKind.COMPANY:
-        roster_links.save_draft(link.invitation_id, link.has_draft, fields["answers"], saved_at)
+        key_hash = draft_keys.ensure()
+        roster_links.save_draft(
+            link.invitation_id, link.has_draft, fields["answers"], saved_at, key_hash
+        )
         return {**fields, "saved_at": saved_at}
     if not link.has_draft:
         db.session.add(SurveyDraft(invitation_id=link.invitation_id, saved_at=saved_at, **fields))

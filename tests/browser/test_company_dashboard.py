@@ -11,7 +11,7 @@ from tests.browser.conftest import ConsoleWatch
 from tests.browser.test_staff_pages import OWNER, _sign_in
 from tests.company import factories
 from tests.company.test_dashboard_pages import small_cell_people
-from tests.company.test_results_consortium import _people
+from tests.company.test_results_consortium import COMPANIES, _people
 from tests.conftest import Users
 
 REVIEWER = "reviewer@example.com"
@@ -19,7 +19,7 @@ REVIEWER = "reviewer@example.com"
 
 def _companies(app) -> dict:
     """acme: two rounds (the second on a new questionnaire version) with a withheld map cell;
-    globex and initech: a 2025 round each, so the consortium shows 2025."""
+    nine other companies: a 2025 round each, so the consortium shows 2025 with its quartiles."""
     users = Users(app, app.test_client())
     users.create(OWNER, Role.OWNER, "acme")
     users.create(REVIEWER, Role.REVIEWER)
@@ -36,9 +36,9 @@ def _companies(app) -> dict:
             closes_on=date(2026, 4, 30),
             instrument=factories.next_version(instrument),
         )
-        for slug, n, level in (("globex", 6, 3), ("initech", 10, 2)):
+        for slug, n, level, lowered in COMPANIES[1:]:
             other = factories.add_survey(factories.organization(slug))
-            factories.add_round(other, "2025", _people(instrument.items, n, level))
+            factories.add_round(other, "2025", _people(instrument.items, n, level, lowered))
         db.session.commit()
         return {"survey": survey.id, "round": first.id}
 

@@ -2,6 +2,10 @@
 
 Run from the worktree root: `python tests/company/dump_for_r.py /tmp`; then
 `Rscript tests/company/reference.R` (it reads /tmp/cs_r1.csv and /tmp/cs_r2.csv).
+
+`engagement_group` is the value the results relate to scores: the company's engagement score
+coarsened into ordered groups of at least K = 5 respondents (crossover.company.engagement, ten
+groups here, as the results report); R computes every correlation from it.
 """
 
 import csv
@@ -10,6 +14,9 @@ import sys
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
+import numpy as np
+
+from crossover.company.engagement import group
 from crossover.seed.instrument import ITEMS
 from crossover.surveys.scoring import ItemKey, recode, score
 from tests.company import people
@@ -21,6 +28,11 @@ def main(folder: str) -> None:
     items = [ItemKey(key, subscale, reverse) for key, subscale, reverse, *_ in ITEMS]
     keys = [item.key for item in items]
     for name, rows in (("r1", people.first_round(keys)), ("r2", people.second_round(keys))):
+        raw = np.array([np.nan if p.engagement is None else p.engagement for p in rows])
+        grouping = group(raw, np.array([p.answers is not None for p in rows]), 5, 10)
+        grouped = [
+            repr(float(grouping.values[c])) if c >= 0 else "" for c in grouping.codes.tolist()
+        ]
         with open(Path(folder) / f"cs_{name}.csv", "w", newline="") as out:
             writer = csv.writer(out)
             writer.writerow(
@@ -30,15 +42,16 @@ def main(folder: str) -> None:
                     "tenure",
                     "unit",
                     "engagement",
+                    "engagement_group",
                     "responded",
                     "total",
                     *SUBSCALES,
                     *keys,
                 ]
             )
-            for p in rows:
+            for p, value in zip(rows, grouped, strict=True):
                 engagement = "" if p.engagement is None else repr(p.engagement)
-                head = [p.ref, p.age_band, p.tenure_band, p.unit, engagement]
+                head = [p.ref, p.age_band, p.tenure_band, p.unit, engagement, value]
                 if p.answers is None:
                     writer.writerow([*head, 0, *[""] * (1 + len(SUBSCALES) + len(keys))])
                     continue

@@ -47,10 +47,36 @@ def upload(client, headers, round_id, data: bytes, what="roster"):
     )
 
 
-def setup_round(client, headers, rows=3, **round_args) -> tuple[dict, dict, dict]:
-    """A survey, a round open today and a roster of `rows`; returns survey, round, upload."""
+def setup_round(client, headers, rows=3, engagement=True, **round_args) -> tuple[dict, dict, dict]:
+    """A survey, a round open today and a roster of `rows` (with engagement scores unless told
+    otherwise); returns survey, round, upload."""
     survey = make_survey(client, headers)
     round_ = make_round(client, headers, survey["id"], **round_args)
-    answer = upload(client, headers, round_["id"], roster_csv(rows))
+    answer = upload(client, headers, round_["id"], roster_csv(rows, engagement=engagement))
     assert answer.status_code == 201, answer.json
     return survey, round_, answer.json
+
+
+def member_tokens(app, round_id: int) -> list[str]:
+    """The round's links as only each employee's mailbox gets them (no owner answer carries
+    one), in roster order (member id: the file's row order)."""
+    import sqlalchemy as sa
+
+    from crossover.company.models import RosterMember
+    from crossover.extensions import db
+    from crossover.surveys import tokens
+
+    with app.app_context():
+        nonces = db.session.scalars(
+            sa.select(RosterMember.nonce)
+            .where(RosterMember.round_id == round_id)
+            .order_by(RosterMember.id)
+        ).all()
+        found = [tokens.token_for(nonce) for nonce in nonces]
+        db.session.remove()
+    return found
+
+
+def close(client, headers, round_id: int) -> None:
+    response = client.post(f"/api/v1/rounds/{round_id}/close", headers=headers)
+    assert response.status_code == 200, response.json

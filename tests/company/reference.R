@@ -9,6 +9,8 @@ for (g in c("30-34","45-49")) for (h in c("3-5","11-20")) cat("cell", g, h, mean
 for (g in c("30-34","45-49")) cat("row", g, mean(a$total[a$age==g]), "\n")
 for (h in c("3-5","11-20")) cat("col", h, mean(a$total[a$tenure==h]), "\n")
 e <- a[!is.na(a$engagement), ]
+# the engagement the results use: the company's scores coarsened into groups of K respondents
+e$engagement <- e$engagement_group
 ct <- function(y) { p <- cor.test(e$engagement, y); s <- cor.test(e$engagement, y, method = "spearman", exact = FALSE); c(p$estimate, p$conf.int, p$p.value, s$estimate, s$p.value) }
 cat("eng total", ct(e$total), "\n")
 for (s in c("vision","agency","learning","connection")) cat("eng", s, ct(e[[s]]), "\n")
@@ -18,6 +20,7 @@ cat("lm", coef(lm(total ~ engagement, data = e)), "\n")
 b <- r2[r2$responded == 1, ]
 cat("round2", ci(b$total), "\n")
 e2 <- b[!is.na(b$engagement), ]
+e2$engagement <- e2$engagement_group
 cat("eng2 n", nrow(e2), cor(e2$engagement, e2$total), "\n")
 w <- t.test(b$total, a$total)
 n1 <- nrow(a); n2 <- nrow(b); df <- n1 + n2 - 2

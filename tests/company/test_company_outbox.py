@@ -11,7 +11,14 @@ from crossover.audit import AuditEvent
 from crossover.auth.models import Role
 from crossover.extensions import db
 from crossover.outbox.models import OutboxMessage
-from tests.company.flows import ANSWERS, make_round, make_survey, roster_csv, upload
+from tests.company.flows import (
+    ANSWERS,
+    make_round,
+    make_survey,
+    member_tokens,
+    roster_csv,
+    upload,
+)
 from tests.conftest import Users
 from tests.factories import TODAY
 from tests.outbox.test_send_invitations import _run, smtp  # noqa: F401  (the SMTP fixture)
@@ -34,7 +41,8 @@ def _setup(app, closes=30):
     round_ = make_round(client, users.owner, survey["id"], closes=closes)
     data = roster_csv(3).replace(b"emp2@example.com", b"")  # the third row has no address
     answer = upload(client, users.owner, round_["id"], data).json
-    return client, users, round_, answer["invitations"]
+    assert answer["without_email"] == 1 and "invitations" not in answer
+    return client, users, round_, member_tokens(app, round_["id"])
 
 
 def test_invites_each_row_with_an_address_once_in_japanese(mail_app):
@@ -46,7 +54,7 @@ def test_invites_each_row_with_an_address_once_in_japanese(mail_app):
     assert sorted(m["To"] for m in messages) == ["emp0@example.com", "emp1@example.com"]
     first = next(m for m in messages if m["To"] == "emp0@example.com")
     assert "ご回答のお願い" in first["Subject"] and "2026" in first["Subject"]
-    assert f"https://crossover.example/s/{links[0]['token']}" in first.get_content()
+    assert f"https://crossover.example/s/{links[0]}" in first.get_content()
     assert "Nothing due." in _run(mail_app).output and len(messages) == 2
     rows = client.get(f"/api/v1/rounds/{round_['id']}/invitations", headers=users.owner).json
     assert [bool(r["sent_at"]) for r in rows] == [True, True, False]
@@ -60,7 +68,7 @@ def test_invites_each_row_with_an_address_once_in_japanese(mail_app):
 def test_one_reminder_near_the_close_only_to_those_who_have_not_answered(mail_app):
     client, users, round_, links = _setup(mail_app, closes=2)
     _run(mail_app)
-    client.post(f"/api/v1/surveys/{links[1]['token']}", json={"answers": ANSWERS})
+    client.post(f"/api/v1/surveys/{links[1]}", json={"answers": ANSWERS})
     with mail_app.app_context():  # pretend the invitations went out a week ago
         for row in db.session.scalars(sa.select(OutboxMessage)):
             row.sent_at -= timedelta(days=7)
@@ -72,8 +80,25 @@ def test_one_reminder_near_the_close_only_to_those_who_have_not_answered(mail_ap
     assert reminder["To"] == "emp0@example.com" and "リマインダー" in reminder["Subject"]
     assert (TODAY + timedelta(days=2)).isoformat() in reminder.get_content()
     assert "Nothing due." in _run(mail_app).output and len(mail_app.inbox.messages) == 3
+    # Owners see reminders only as a count: a reminder goes to those who have not answered.
     rows = client.get(f"/api/v1/rounds/{round_['id']}/invitations", headers=users.owner).json
-    assert [bool(r["reminded_at"]) for r in rows] == [True, False, False]
+    assert all("reminded_at" not in r for r in rows)
+    users.login("owner@acme.example")
+    page = client.get(f"/company/rounds/{round_['id']}").get_data(as_text=True)
+    assert 'id="reminders-sent">1<' in page and 'id="invitations-sent">2<' in page
+
+
+def test_roster_is_fixed_once_the_first_invitation_went_out(mail_app):
+    """F4: fake rows added to a running round, answered by the owner beside one person."""
+    client, users, round_, _ = _setup(mail_app)
+    before = upload(client, users.owner, round_["id"], roster_csv(1, start=10))
+    assert before.status_code == 201  # no invitation yet: the roster can still grow
+    _run(mail_app)
+    fakes = upload(client, users.owner, round_["id"], roster_csv(4, start=20))
+    assert fakes.status_code == 409 and list(fakes.json["errors"]) == ["file"]
+    assert "最初の案内" in fakes.json["message"]
+    rows = client.get(f"/api/v1/rounds/{round_['id']}/invitations", headers=users.owner)
+    assert '"total": 4' in rows.headers["X-Pagination"]
 
 
 def test_rounds_not_open_get_nothing(mail_app):
@@ -144,3 +169,10 @@ def test_check_constraint_allows_exactly_one_subject(mail_app):
             db.session.commit()
         db.session.rollback()
         db.session.remove()
+
+
+def test_a_round_closed_early_gets_no_more_mail(mail_app):
+    client, users, round_, _ = _setup(mail_app)
+    closed = client.post(f"/api/v1/rounds/{round_['id']}/close", headers=users.owner)
+    assert closed.status_code == 200
+    assert "Nothing due." in _run(mail_app).output and not mail_app.inbox.messages

@@ -9,7 +9,12 @@ import sqlalchemy as sa
 
 from crossover.company.models import RoundResponse
 from crossover.extensions import db
-from tests.company.flows import ANSWERS, make_round, make_survey, setup_round
+from tests.company.flows import (
+    ANSWERS,
+    close,
+    member_tokens,
+    setup_round,
+)
 
 JA = {"Accept-Language": "ja"}
 
@@ -51,14 +56,17 @@ def test_nav_list_and_create_forms_in_japanese(client, users):
     assert "この調査の別のラウンドで使われています" in again
 
 
-def test_round_page_lists_status_engagement_and_erases(app, client, users):
-    _, round_, answer = setup_round(client, users.owner, rows=3)
-    client.post(f"/api/v1/surveys/{answer['invitations'][0]['token']}", json={"answers": ANSWERS})
+def test_round_page_lists_counts_engagement_and_erases(app, client, users):
+    _, round_, _ = setup_round(client, users.owner, rows=3, engagement=False)
+    client.post(f"/api/v1/surveys/{member_tokens(app, round_['id'])[0]}", json={"answers": ANSWERS})
     users.login("owner@acme.example")
     url = f"/company/rounds/{round_['id']}"
     page = client.get(url, headers=JA).get_data(as_text=True)
-    assert "名簿に3人" in page and "回答済み" in page and f'href="{url}/results"' in page
+    assert "名簿に3人" in page and "実施中" in page and 'id="close-form"' in page
+    assert f'href="{url}/results"' not in page  # nothing about scores while open
     assert "E00000" not in page  # refs are never shown again
+    # Who answered: no per-row status; three invited are fewer than K, so no count either.
+    assert 'id="answered">—<' in page and "回答済み</td>" not in page
 
     data = b"employee_ref,engagement\nE00000,4\nE99999,3\n"
     done = client.post(
@@ -76,7 +84,8 @@ def test_round_page_lists_status_engagement_and_erases(app, client, users):
         content_type="multipart/form-data",
         headers=JA,
     )
-    assert bad.status_code == 422 and 'id="engagement-errors"' in bad.get_data(as_text=True)
+    assert bad.status_code == 409 and 'id="engagement-errors"' in bad.get_data(as_text=True)
+    assert "一度だけ" in bad.get_data(as_text=True)
 
     rows = client.get(f"/api/v1/rounds/{round_['id']}/invitations", headers=users.owner).json
     erased = client.post(f"{url}/roster/{rows[1]['id']}/erase", headers=JA, follow_redirects=True)
@@ -97,8 +106,8 @@ def test_pages_are_for_owners_of_the_organisation(client, users):
 
 
 def test_roster_link_through_the_pages_opening_confirm_thanks(app, client, users):
-    _, _, answer = setup_round(client, users.owner, rows=1)
-    token = answer["invitations"][0]["token"]
+    _, round_, _ = setup_round(client, users.owner, rows=1)
+    token = member_tokens(app, round_["id"])[0]
     opening = client.get(f"/s/{token}", headers=JA).get_data(as_text=True)
     assert "組織サーベイ（2026）" in opening and "キャリア・オーナーシップ調査" in opening
     assert "5人以上の集団" in opening and "プログラム" not in opening
@@ -112,6 +121,10 @@ def test_roster_link_through_the_pages_opening_confirm_thanks(app, client, users
     assert partial.status_code == 422  # the rest is missing; the given answer is kept as a draft
     resumed = client.get(f"/s/{token}", headers=JA).get_data(as_text=True)
     assert 'value="4" checked' in resumed
+    # F5: another browser with the same link (a forwarded mail) gets no draft back.
+    elsewhere = app.test_client()
+    assert "checked" not in elsewhere.get(f"/s/{token}?start=1", headers=JA).get_data(as_text=True)
+    assert elsewhere.get(f"/api/v1/surveys/{token}").json["draft"] is None
     confirm = client.post(f"/s/{token}", data={**form, "step": "review"}, headers=JA)
     assert confirm.status_code == 200
     assert "回答内容をご確認ください" in confirm.get_data(as_text=True)
@@ -126,11 +139,9 @@ def test_roster_link_through_the_pages_opening_confirm_thanks(app, client, users
         db.session.remove()
 
 
-def test_closed_round_link_shows_the_closed_page(client, users):
-    survey = make_survey(client, users.owner)
-    round_ = make_round(client, users.owner, survey["id"], opens=-20, closes=-2)
-    from tests.company.flows import roster_csv, upload
-
-    token = upload(client, users.owner, round_["id"], roster_csv(1)).json["invitations"][0]["token"]
+def test_closed_round_link_shows_the_closed_page(app, client, users):
+    _, round_, _ = setup_round(client, users.owner, rows=1)
+    close(client, users.owner, round_["id"])
+    token = member_tokens(app, round_["id"])[0]
     page = client.get(f"/s/{token}?lang=en").get_data(as_text=True)
     assert 'id="unavailable"' in page and "This survey is closed" in page

@@ -144,10 +144,11 @@ def test_reviewer_consortium_page_names_no_company(client, users, consortium):  
     users.login(REVIEWER)
     response, html = _page(client, "/consortium/company-surveys")
     assert response.status_code == 200
-    assert "<svg" in html and 'class="num">4</td>' in html  # companies counted
+    assert "<svg" in html and 'class="num">10</td>' in html  # companies counted
     for name in ("Acme", "Globex", "Initech", "Umbrella", "Tiny", "acme"):
         assert name not in html
     assert "2.42" in html and "3.17" in html and "3.92" in html  # quartiles (R type 7)
+    assert 'id="quartile-rule"' in html and "10社以上" in html
     assert "組織サーベイの分布" in html  # the nav entry
 
 
@@ -158,7 +159,7 @@ def test_owner_consortium_page_shows_only_its_band(client, users, consortium):  
     # acme's mean 11/3 lies between the median (3.17) and the third quartile (3.92)
     assert "中央値から第3四分位の間" in html
     assert "第1四分位未満" not in html and "第3四分位以上" not in html
-    for figure in ("2.42", "3.17", "3.92", "2.94", "<svg"):
+    for figure in ("2.42", "3.17", "3.92", "3.06", "2.95", "<svg"):
         assert figure not in html
     assert "組織サーベイの分布" not in html  # reviewers' nav entry only
 

@@ -84,48 +84,50 @@ def test_map_cells_and_margins_match_r(results):
     close(columns["11-20"]["mean"], 3.01633986928105)
 
 
-# p <- cor.test(e$engagement, y); s <- cor.test(e$engagement, y, method = "spearman",
-#   exact = FALSE); c(p$estimate, p$conf.int, p$p.value, s$estimate, s$p.value)
+# e$engagement <- e$engagement_group (the scores coarsened into ten groups of K, see
+#   tests/company/dump_for_r.py); p <- cor.test(e$engagement, y); s <- cor.test(e$engagement,
+#   y, method = "spearman", exact = FALSE); c(p$estimate, p$conf.int, p$p.value, s$estimate,
+#   s$p.value)
 CORRELATIONS = {
     "total": (
-        0.717130484139775,
-        0.607983210715792,
-        0.799674388802744,
-        1.59175571927731e-17,
-        0.631451053037857,
-        8.61420657140535e-13,
+        0.715736835017095,
+        0.606175145080789,
+        0.79863972970214,
+        1.96187972701568e-17,
+        0.632937397143946,
+        7.33809679654249e-13,
     ),
     "vision": (
-        0.565459459760971,
-        0.417636954024979,
-        0.68412056954125,
-        4.87178855695844e-10,
-        0.607607157696343,
-        1.00727776587157e-11,
+        0.591302988367499,
+        0.449178600049053,
+        0.704240236773411,
+        4.82686461791229e-11,
+        0.60128565353997,
+        1.86881324699726e-11,
     ),
     "agency": (
-        0.328279661757872,
-        0.143896790500826,
-        0.490634230139817,
-        0.00071089071725489,
-        0.236349239779726,
-        0.0162359948919171,
+        0.297002836336896,
+        0.109788527859716,
+        0.463865717630833,
+        0.00231508071061523,
+        0.238551937328097,
+        0.015239626979725,
     ),
     "learning": (
-        0.515684682333708,
-        0.357875134771434,
-        0.644854361594091,
-        2.48360605662088e-08,
-        0.54526532861891,
-        2.59462157162593e-09,
+        0.525211727054806,
+        0.369214555202363,
+        0.652423171973037,
+        1.22840026251667e-08,
+        0.542451104088001,
+        3.24729313814117e-09,
     ),
     "connection": (
-        0.398307509549169,
-        0.221886361923952,
-        0.549477193485469,
-        3.08868232750487e-05,
-        0.327601231381468,
-        0.000730324872065935,
+        0.39151806706166,
+        0.214224879181599,
+        0.543837066037178,
+        4.32344288232833e-05,
+        0.34196986241736,
+        0.00040704383442192,
     ),
 }
 FIELDS = ("pearson_r", "ci_low", "ci_high", "p_pearson", "spearman_rho", "p_spearman")
@@ -134,19 +136,20 @@ FIELDS = ("pearson_r", "ci_low", "ci_high", "p_pearson", "spearman_rho", "p_spea
 def test_engagement_relation_matches_r(results):
     engagement = results["engagement"]
     assert not engagement["suppressed"] and engagement["n"] == 103
+    assert engagement["coarsened"] and engagement["groups"] == 10
     scales = {"total": engagement, **{s["key"]: s for s in engagement["subscales"]}}
     for key, values in CORRELATIONS.items():
         for name, expected in zip(FIELDS, values, strict=True):
             close(scales[key][name], expected, rel=1e-6)
     # coef(lm(total ~ engagement, data = e))
-    close(engagement["line"]["intercept"], 1.35352993706142)
-    close(engagement["line"]["slope"], 0.33683525246449)
+    close(engagement["line"]["intercept"], 1.3629192769238)
+    close(engagement["line"]["slope"], 0.335585264056609)
 
 
 def test_items_are_ranked_by_pearson_r_with_ties_sharing_a_rank(results):
     items = results["engagement"]["items"]
     assert results["engagement"]["ranked_by"] == "pearson_r"
-    # cor(e$engagement, e[[i]]) on recoded answers, strongest first
+    # cor(e$engagement, e[[i]]) on recoded answers (engagement grouped), strongest first
     assert [(i["key"], i["rank"]) for i in items[:4]] == [
         ("vision_2", 1),
         ("learning_1", 1),
@@ -154,11 +157,11 @@ def test_items_are_ranked_by_pearson_r_with_ties_sharing_a_rank(results):
         ("connection_2", 3),
     ]
     by_key = {i["key"]: i for i in items}
-    close(by_key["vision_2"]["pearson_r"], 0.683537801840694)
-    close(by_key["vision_2"]["p_pearson"], 1.77731958132356e-15, rel=1e-6)
-    close(by_key["agency_3"]["pearson_r"], -0.373913371989522)
-    close(by_key["learning_2"]["pearson_r"], 0.506051020654969)
-    assert items[-1]["key"] == "connection_3"  # -0.395100650761106, the weakest
+    close(by_key["vision_2"]["pearson_r"], 0.679311870785995)
+    close(by_key["vision_2"]["p_pearson"], 3.0772528029899e-15, rel=1e-6)
+    close(by_key["agency_3"]["pearson_r"], -0.361896004624197)
+    close(by_key["learning_2"]["pearson_r"], 0.465575277299501)
+    assert items[-1]["key"] == "connection_3"  # -0.375126756741464, the weakest
 
 
 def test_trend_matches_r(client, users, company):
@@ -215,9 +218,9 @@ def test_disclosure_csv_has_one_row_per_round_up_to_this_one(app, client, users,
     assert first[:6] == ["2025", "2025-04-01", "2025-04-30", "120", "103", "85.8"]
     # mean, sd, t.test(x)$conf.int, 100 * mean(a$total >= 4), cor(e$engagement, e$total)
     assert first[6:] == ["3.26", "0.58", "3.15", "3.38", "16.5", "0.72"]
-    # mean(b$total >= 4) = 0.160714285714286; cor(e2$engagement, e2$total) = 0.618888713742239
+    # mean(b$total >= 4) = 0.160714285714286; cor(e2$engagement, e2$total) = 0.608422112469531
     assert second[:6] == ["2026", "2026-04-01", "2026-04-30", "120", "112", "93.3"]
-    assert second[10:] == ["16.1", "0.62"]
+    assert second[10:] == ["16.1", "0.61"]
     with app.app_context():
         events = db.session.query(AuditEvent).filter_by(action="round.disclosure_export").all()
         assert [e.target_id for e in events] == [company["second"]]

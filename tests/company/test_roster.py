@@ -1,7 +1,6 @@
 """Roster CSVs: every row checked first with each error named by line and column (API and the
 Japanese page), all or nothing, the same file once (later or at the same moment), big files."""
 
-import csv
 import io
 import threading
 
@@ -12,7 +11,7 @@ from crossover.auth.models import Role
 from crossover.company import rosters
 from crossover.company.models import RosterContact, RosterMember, RosterUpload
 from crossover.extensions import db
-from tests.company.flows import HEADER, make_round, make_survey, roster_csv, upload
+from tests.company.flows import HEADER, make_round, make_survey, member_tokens, roster_csv, upload
 from tests.conftest import Users
 from tests.pilots.test_uploads import _post_file
 
@@ -70,7 +69,20 @@ def test_a_ref_already_on_the_round_is_named(client, users, round_):
     assert upload(client, users.owner, round_["id"], roster_csv(2)).status_code == 201
     again = upload(client, users.owner, round_["id"], roster_csv(2, start=1))
     assert again.status_code == 422
-    assert again.json["errors"] == {"line 2": ["employee_ref: Already on this round's roster."]}
+    assert again.json["errors"] == {
+        "line 2": [
+            "employee_ref: Already on this round's roster.",
+            "email: Already the address of another employee of this round.",
+        ]
+    }
+
+
+def test_one_mailbox_gets_one_link(client, users, round_):
+    """F4 at its cheapest: invented employees sharing the owner's own mailbox."""
+    data = HEADER + "\nA1,30-34,6-10,開発,,hr@example.com,\nA2,30-34,6-10,開発,,HR@example.com,\n"
+    refused = upload(client, users.owner, round_["id"], data.encode())
+    assert refused.status_code == 422
+    assert refused.json["errors"] == {"line 3": ["email: Same address as line 2."]}
 
 
 @pytest.mark.parametrize(
@@ -115,32 +127,21 @@ def test_japanese_page_names_each_line_and_column_and_keeps_the_page(app, client
     assert _counts(app)["roster_members"] == 0
 
 
-def test_page_upload_answers_the_one_time_links_csv_and_the_same_file_adds_nobody(
-    app, client, users, round_
-):
+def test_page_upload_shows_no_link_and_the_same_file_adds_nobody(app, client, users, round_):
     users.login("owner@acme.example")
-    data = roster_csv(3)
+    data = roster_csv(3) + b"E00003,30-34,6-10,Sales,,,\n"
     answer = client.post(
         f"/company/rounds/{round_['id']}/roster",
         data={"file": (io.BytesIO(data), "roster.csv")},
         content_type="multipart/form-data",
         headers=JA,
+        follow_redirects=True,
     )
-    assert answer.status_code == 200 and answer.mimetype == "text/csv"
-    assert "attachment" in answer.headers["Content-Disposition"]
-    text = answer.get_data(as_text=True)
-    assert text.startswith("\ufeff")
-    rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
-    assert rows[0] == ["employee_ref", "url"] and [r[0] for r in rows[1:]] == [
-        "E00000",
-        "E00001",
-        "E00002",
-    ]
-    survey = client.get(rows[1][1].replace("http://127.0.0.1:5000", ""), headers=JA)
-    assert survey.status_code == 200 and "privacy-promise" in survey.get_data(as_text=True)
-
-    page = client.get(f"/company/rounds/{round_['id']}", headers=JA).get_data(as_text=True)
-    assert "3人を追加しました。" in page and 'id="refs-note"' in page
+    assert answer.status_code == 200 and answer.mimetype == "text/html"
+    page = answer.get_data(as_text=True)
+    assert "4名を追加しました。" in page and "メールアドレスのない1名" in page
+    assert 'id="refs-note"' in page and "/s/" not in page
+    assert not any(token in page for token in member_tokens(app, round_["id"]))
     again = client.post(
         f"/company/rounds/{round_['id']}/roster",
         data={"file": (io.BytesIO(data), "roster.csv")},
@@ -149,7 +150,7 @@ def test_page_upload_answers_the_one_time_links_csv_and_the_same_file_adds_nobod
         follow_redirects=True,
     ).get_data(as_text=True)
     assert "このファイルはこのラウンドにアップロード済みで" in again
-    assert _counts(app)["roster_members"] == 3
+    assert _counts(app)["roster_members"] == 4
 
 
 def test_same_file_again_is_409_with_the_earlier_result(app, client, users, round_):

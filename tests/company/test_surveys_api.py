@@ -15,7 +15,15 @@ from crossover.company.rosters import person_key
 from crossover.extensions import db
 from crossover.instruments.models import Instrument
 from crossover.surveys.packed import RecordLayout
-from tests.company.flows import ANSWERS, make_round, make_survey, roster_csv, setup_round, upload
+from tests.company.flows import (
+    ANSWERS,
+    make_round,
+    make_survey,
+    member_tokens,
+    roster_csv,
+    setup_round,
+    upload,
+)
 from tests.factories import TODAY
 
 
@@ -54,17 +62,24 @@ def test_round_freezes_the_instrument_and_refuses_a_reused_label_or_reversed_dat
     assert [r["label"] for r in listed["rounds"]] == ["2026"]
 
 
-def test_roster_answer_echoes_refs_and_stores_only_their_keyed_hash(app, client, users):
-    _, round_, answer = setup_round(client, users.owner, rows=3)
-    assert answer["added"] == 3 and answer["upload"]["added"] == 3
-    assert [i["employee_ref"] for i in answer["invitations"]] == ["E00000", "E00001", "E00002"]
-    assert all(i["url"].endswith("/s/" + i["token"]) for i in answer["invitations"])
+def test_roster_answer_carries_no_link_and_stores_only_keyed_hashes(app, client, users):
+    survey = make_survey(client, users.owner)
+    round_ = make_round(client, users.owner, survey["id"])
+    data = roster_csv(3) + b"E00003,30-34,6-10,Sales,,,\n"
+    response = upload(client, users.owner, round_["id"], data)
+    answer = response.json
+    assert response.status_code == 201 and set(answer) == {"added", "upload", "without_email"}
+    assert answer["added"] == 4 and answer["upload"]["added"] == 4
+    assert answer["without_email"] == 1
+    body = response.get_data(as_text=True)
+    assert not any(token in body for token in member_tokens(app, round_["id"]))
+    assert "/s/" not in body
     with app.app_context():
         members = db.session.scalars(sa.select(RosterMember).order_by(RosterMember.id)).all()
         round_row = db.session.get(SurveyRound, round_["id"])
-        expected = [person_key(round_row.organization_id, f"E{i:05d}") for i in range(3)]
+        expected = [person_key(round_row.organization_id, f"E{i:05d}") for i in range(4)]
         assert [m.person_key for m in members] == expected
-        assert [m.engagement for m in members] == [3.0, 3.5, 4.0]
+        assert [m.engagement for m in members] == [3.0, 3.5, 4.0, None]
         stored = " ".join(
             str(v) for m in members for v in (m.person_key, m.nonce, m.token_hash, m.unit)
         )
@@ -72,7 +87,7 @@ def test_roster_answer_echoes_refs_and_stores_only_their_keyed_hash(app, client,
         event = db.session.scalar(
             sa.select(AuditEvent).where(AuditEvent.action == "company.roster_upload")
         )
-        assert event.details["rows"] == 3 and event.details["with_email"] == 3
+        assert event.details["rows"] == 4 and event.details["with_email"] == 3
         db.session.remove()
 
 
@@ -100,8 +115,8 @@ def test_same_person_has_the_same_key_in_every_round_of_the_organisation(app, cl
 def test_answering_a_roster_link_stores_a_round_response_with_total_and_packed_record(
     app, client, users
 ):
-    _, round_, answer = setup_round(client, users.owner, rows=2)
-    token = answer["invitations"][0]["token"]
+    _, round_, _ = setup_round(client, users.owner, rows=2)
+    token = member_tokens(app, round_["id"])[0]
     survey = client.get(f"/api/v1/surveys/{token}?lang=en")
     assert survey.status_code == 200
     view = survey.json
@@ -112,6 +127,7 @@ def test_answering_a_roster_link_stores_a_round_response_with_total_and_packed_r
     answers = {**ANSWERS, "vision_1": 5, "agency_2": 1, "learning_3": 4}
     draft = client.put(f"/api/v1/surveys/{token}/draft", json={"answers": {"vision_1": 5}})
     assert draft.status_code == 200 and draft.json["answers"] == {"vision_1": 5}
+    # The browser that saved it gets it back (its HttpOnly cookie)...
     assert client.get(f"/api/v1/surveys/{token}").json["draft"]["answers"] == {"vision_1": 5}
 
     stored = client.post(f"/api/v1/surveys/{token}", json={"answers": answers})
@@ -148,9 +164,9 @@ def test_answering_a_roster_link_stores_a_round_response_with_total_and_packed_r
     assert client.get(f"/api/v1/surveys/{token}").json["status"] == "answered"
 
 
-def test_roster_link_checks_each_answer_and_the_window(client, users):
-    _, _, answer = setup_round(client, users.owner, rows=1)
-    token = answer["invitations"][0]["token"]
+def test_roster_link_checks_each_answer_and_the_window(app, client, users):
+    _, round_, _ = setup_round(client, users.owner, rows=1)
+    token = member_tokens(app, round_["id"])[0]
     bad = client.post(
         f"/api/v1/surveys/{token}", json={"answers": {**ANSWERS, "vision_1": 9, "extra": 1}}
     )
@@ -165,9 +181,10 @@ def test_roster_link_checks_each_answer_and_the_window(client, users):
     later = make_round(client, users.owner, survey["id"], opens=3, closes=10)
     closed = make_round(client, users.owner, survey["id"], label="2025", opens=-30, closes=-1)
     for round_, state in ((later, "not_open"), (closed, "closed")):
-        token = upload(client, users.owner, round_["id"], roster_csv(1)).json["invitations"][0][
-            "token"
-        ]
+        assert upload(client, users.owner, round_["id"], roster_csv(1)).status_code in (201, 409)
+        if state == "closed":  # a closed round's roster is fixed: its link is added behind
+            _add_member_behind_the_service(app, round_["id"])
+        token = member_tokens(app, round_["id"])[0]
         assert client.get(f"/api/v1/surveys/{token}").json["status"] == state
         assert client.post(f"/api/v1/surveys/{token}", json={"answers": ANSWERS}).status_code == 409
 
@@ -224,9 +241,10 @@ def test_anonymous_is_401(client, users):
 # --- invitations, engagement, erasure ----------------------------------------------------------
 
 
-def test_invitations_page_without_refs_with_status(client, users):
-    _, round_, answer = setup_round(client, users.owner, rows=3)
-    client.post(f"/api/v1/surveys/{answer['invitations'][1]['token']}", json={"answers": ANSWERS})
+def test_invitations_page_has_no_refs_and_no_per_person_answered_status(app, client, users):
+    _, round_, _ = setup_round(client, users.owner, rows=3)
+    token = member_tokens(app, round_["id"])[1]
+    client.post(f"/api/v1/surveys/{token}", json={"answers": ANSWERS})
     page = client.get(
         f"/api/v1/rounds/{round_['id']}/invitations?page=1&page_size=2", headers=users.owner
     )
@@ -239,31 +257,40 @@ def test_invitations_page_without_refs_with_status(client, users):
         "unit",
         "career_phase",
         "has_contact",
-        "status",
         "sent_at",
-        "reminded_at",
     }
-    assert [r["status"] for r in page.json] == ["open", "answered"]
-    assert "E0000" not in page.get_data(as_text=True)
-    rest = client.get(
-        f"/api/v1/rounds/{round_['id']}/invitations?page=2&page_size=2", headers=users.owner
-    ).json
-    assert [r["status"] for r in rest] == ["open"]
+    assert page.json[0] == {**page.json[1], "id": page.json[0]["id"]} or (
+        page.json[0]["age_band"] != page.json[1]["age_band"]
+    )
+    assert "E0000" not in page.get_data(as_text=True) and "answered" not in page.get_data(
+        as_text=True
+    )
+    counts = client.get(f"/api/v1/rounds/{round_['id']}/participation", headers=users.owner)
+    assert counts.json["responded"] is None  # three invited: fewer than K
 
 
-def test_invitation_status_not_open_and_missed(client, users):
-    survey = make_survey(client, users.owner)
-    for label, opens, closes, state in (("a", 2, 9, "not_open"), ("b", -9, -2, "missed")):
-        round_ = make_round(
-            client, users.owner, survey["id"], label=label, opens=opens, closes=closes
+def _add_member_behind_the_service(app, round_id: int) -> None:
+    from crossover.surveys import tokens
+
+    with app.app_context():
+        nonce = tokens.new_nonce()
+        db.session.add(
+            RosterMember(
+                round_id=round_id,
+                person_key=f"behind-{round_id}",
+                age_band="30-34",
+                tenure_band="6-10",
+                unit="Sales",
+                nonce=nonce,
+                token_hash=tokens.hash_token(tokens.token_for(nonce)),
+            )
         )
-        upload(client, users.owner, round_["id"], roster_csv(1))
-        rows = client.get(f"/api/v1/rounds/{round_['id']}/invitations", headers=users.owner).json
-        assert [r["status"] for r in rows] == [state]
+        db.session.commit()
+        db.session.remove()
 
 
-def test_engagement_upload_matches_refs_on_the_roster(app, client, users):
-    _, round_, _ = setup_round(client, users.owner, rows=3)
+def test_engagement_upload_matches_refs_on_the_roster_once(app, client, users):
+    _, round_, _ = setup_round(client, users.owner, rows=3, engagement=False)
     data = b"employee_ref,engagement\nE00000,72.5\nE00002,-1e2\nNOBODY,3\n"
     answer = upload(client, users.owner, round_["id"], data, what="engagement")
     assert answer.status_code == 200 and answer.json == {"matched": 2, "unmatched": 1}
@@ -272,12 +299,31 @@ def test_engagement_upload_matches_refs_on_the_roster(app, client, users):
             sa.select(RosterMember.engagement).order_by(RosterMember.id)
         ).all()
         db.session.remove()
-    assert scores == [72.5, 3.5, -100.0]
+    assert scores == [72.5, None, -100.0]
+    # F3: engagement is given once per round; a second upload changes nothing.
+    again = upload(
+        client, users.owner, round_["id"], b"employee_ref,engagement\nE00001,1\n", "engagement"
+    )
+    assert again.status_code == 409 and "一度" in again.json["message"], again.json
+    with app.app_context():
+        assert (
+            db.session.scalars(sa.select(RosterMember.engagement).order_by(RosterMember.id)).all()
+            == scores
+        )
+        db.session.remove()
+
+
+def test_engagement_given_with_the_roster_refuses_a_later_upload(client, users):
+    _, round_, _ = setup_round(client, users.owner, rows=3)
+    later = upload(
+        client, users.owner, round_["id"], b"employee_ref,engagement\nE00001,1\n", "engagement"
+    )
+    assert later.status_code == 409 and list(later.json["errors"]) == ["file"]
 
 
 @pytest.mark.parametrize("value", ["nan", "inf", "-Infinity", "high", ""])
 def test_engagement_must_be_a_finite_number(client, users, value):
-    _, round_, _ = setup_round(client, users.owner, rows=1)
+    _, round_, _ = setup_round(client, users.owner, rows=1, engagement=False)
     data = f"employee_ref,engagement\nE00000,{value}\n".encode()
     answer = upload(client, users.owner, round_["id"], data, what="engagement")
     assert answer.status_code == 422 and list(answer.json["errors"]) == ["line 2"]
@@ -303,11 +349,12 @@ def test_erasing_a_contact_is_audited_and_404_for_a_row_of_another_round(app, cl
         db.session.remove()
 
 
-def test_round_window_dates_are_calendar_days_of_the_service(client, users):
+def test_round_window_dates_are_calendar_days_of_the_service(app, client, users):
     survey = make_survey(client, users.owner)
     round_ = make_round(client, users.owner, survey["id"], opens=0, closes=0)
     assert round_["opens_on"] == round_["closes_on"] == TODAY.isoformat()
-    token = upload(client, users.owner, round_["id"], roster_csv(1)).json["invitations"][0]["token"]
+    assert upload(client, users.owner, round_["id"], roster_csv(1)).status_code == 201
+    token = member_tokens(app, round_["id"])[0]
     assert client.get(f"/api/v1/surveys/{token}").json["status"] == "open"
     assert TODAY + timedelta(days=0) == TODAY
 
