@@ -281,7 +281,7 @@ def published_counts(report: dict, people: list[Person]) -> dict[str, np.ndarray
             lambda p, key=key: bool(p.concerns) and p.career_phase == key,
         )
     for variable in ("sessions", "minutes"):
-        correlation = report["dose"][variable]
+        correlation = report["dose"].get(variable) or {}
         for g in correlation.get("groups") or []:
             shown(
                 f"dose {variable} {g['low']}-{g['high']}",
@@ -335,7 +335,7 @@ def rank_leaks(report: dict, people: list[Person]) -> list[Leak]:
     k = report["pilot"]["privacy_k"]
     found = []
     for variable in ("sessions", "minutes"):
-        correlation = report["dose"][variable]
+        correlation = report["dose"].get(variable) or {}
         named = dose_groups(report, people, variable)
         changes = _changes(people)
         if not named or changes is None or len(named) < 2 or sum(p.paired for p in people) > 14:
