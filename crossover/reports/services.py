@@ -515,9 +515,16 @@ DOSE = "dose"
 
 def _dose_values(data: PilotData, ids: np.ndarray) -> dict[str, np.ndarray]:
     """Sessions and minutes logged for each of `ids` (none without a match)."""
-    logged = [data.sessions.get(int(i), (0, 0)) for i in ids.tolist()]
-    sessions = np.array([s for s, _ in logged], dtype=np.int64)
-    minutes = np.array([m for _, m in logged], dtype=np.int64)
+    sessions = np.zeros(ids.size, dtype=np.int64)
+    minutes = np.zeros(ids.size, dtype=np.int64)
+    if data.sessions and ids.size:
+        matched = np.fromiter(data.sessions, dtype=np.int64, count=len(data.sessions))
+        logged = np.array(list(data.sessions.values()), dtype=np.int64).reshape(-1, 2)
+        order = np.argsort(matched)
+        matched, logged = matched[order], logged[order]
+        at = np.minimum(np.searchsorted(matched, ids), matched.size - 1)
+        found = matched[at] == ids
+        sessions[found], minutes[found] = logged[at[found], 0], logged[at[found], 1]
     return {"sessions": sessions, "minutes": minutes}
 
 
