@@ -43,6 +43,9 @@ class Family:
     # Which groups go first when one must be withheld to protect another (lower first; the
     # default 0 for all): a page can keep its main figures and give up secondary ones.
     priority: Callable[[Hashable], int] | None = None
+    # Light sets the exact search may try before the safe shortcut (SEARCH_BUDGET when None): a
+    # family read on every page view can ask for less, withholding more in rare fragmented cases.
+    search_budget: int | None = None
 
     @classmethod
     def from_masks(
@@ -80,7 +83,7 @@ def withhold(family: Family, k: int) -> dict[Hashable, str]:
     null = _left_null(matrix[visible][:, family.sizes >= k])
     while True:
         shown = matrix[visible]
-        exposed = isolated_atoms(shown, family.sizes, k, null)
+        exposed = isolated_atoms(shown, family.sizes, k, null, budget=family.search_budget)
         if exposed is None:
             return reasons
         chosen = _group_to_withhold(family, visible, shown, exposed, sizes, null, k)
@@ -90,7 +93,12 @@ def withhold(family: Family, k: int) -> dict[Hashable, str]:
 
 
 def isolated_atoms(
-    membership: np.ndarray, sizes: np.ndarray, k: int, large_null: np.ndarray | None = None
+    membership: np.ndarray,
+    sizes: np.ndarray,
+    k: int,
+    large_null: np.ndarray | None = None,
+    *,
+    budget: int | None = None,
 ) -> list[int] | None:
     """Atoms totalling 1..k−1 people on which alone some combination of the groups is nonzero.
 
@@ -110,7 +118,7 @@ def isolated_atoms(
     if not reach.any():
         return None
     components = _components(on_small)
-    if _light_set_count(sizes[small], components, k) > SEARCH_BUDGET:
+    if _light_set_count(sizes[small], components, k) > (budget or SEARCH_BUDGET):
         # Too many light sets to try each (a roster with hundreds of tiny unit × cell atoms):
         # every small atom some combination reaches counts as exposed. The caller withholds
         # until no combination vanishing on the large atoms reaches a small one, which is safe

@@ -528,9 +528,17 @@ def _dose_values(data: PilotData, ids: np.ndarray) -> dict[str, np.ndarray]:
     return {"sessions": sessions, "minutes": minutes}
 
 
+DOSE_GROUPS = 5  # at most: each group then holds a fifth of the pairs or more (and K or more)
+
+
 def _dose_labels(values: dict[str, np.ndarray], k: int) -> dict[str, np.ndarray | None]:
-    """Each dose variable's ordered groups of at least k pairs (ties together), or None."""
-    return {variable: ordered_groups(v, k) for variable, v in values.items()}
+    """Each dose variable's ordered groups (ties together) of at least k pairs and at most
+    DOSE_GROUPS of them (a big pilot's minutes would otherwise give a group per value), or
+    None."""
+    return {
+        variable: ordered_groups(v, max(k, -(-v.size // DOSE_GROUPS)))
+        for variable, v in values.items()
+    }
 
 
 def _dose(
