@@ -1,11 +1,13 @@
 """Benchmark: the report of one pilot with N pairs, against the bare statistics on in-memory arrays.
 
     python bench/report_bench.py [--sizes 2500 5000 10000] [--repeat 15] [--database-url URL]
+                                 [--reviewer]
 
 Prints, per size: the report's p50 (whole build_report: queries, statistics, suppression), the
 p50 of the same report computed from arrays already in memory (build_report with the gathered
 data passed in: every statistic, no score loading), their ratio, and the number of SQL
 statements one report issues. DESIGN.md asks for ratio ≤ 5 and p50 < 150 ms at 10,000 pairs.
+--reviewer builds the report as a reviewer reads it (head counts through their own search).
 """
 
 import argparse
@@ -24,9 +26,9 @@ from crossover.seed import seed_all
 from crossover.simulate import PilotSpec, simulate_pilot
 
 
-def bare_statistics(data, pilot) -> None:
+def bare_statistics(data, pilot, reviewer: bool = False) -> None:
     """Every statistic of the report on arrays already in memory (no score loading)."""
-    services.build_report(pilot, data)
+    services.build_report(pilot, data, reviewer_counts=reviewer)
 
 
 def p50(fn, repeat: int) -> float:
@@ -43,6 +45,7 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[2500, 5000, 10000])
     parser.add_argument("--repeat", type=int, default=15)
     parser.add_argument("--database-url")
+    parser.add_argument("--reviewer", action="store_true")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         url = args.database_url or f"sqlite:///{tmp}/bench.sqlite"
@@ -68,14 +71,18 @@ def main() -> None:
                 )
                 pilot = simulate_pilot(spec, seed)
                 db.session.commit()
-                report = services.build_report(pilot)
+                build = lambda pilot=pilot: services.build_report(  # noqa: E731
+                    pilot, reviewer_counts=args.reviewer
+                )
+                report = build()
                 data = gather(pilot)
                 statements.clear()
-                services.build_report(pilot)
+                build()
                 queries = len(statements)
-                report_ms = p50(lambda pilot=pilot: services.build_report(pilot), args.repeat)
+                report_ms = p50(build, args.repeat)
                 bare_ms = p50(
-                    lambda data=data, pilot=pilot: bare_statistics(data, pilot), args.repeat
+                    lambda data=data, pilot=pilot: bare_statistics(data, pilot, args.reviewer),
+                    args.repeat,
                 )
                 print(
                     f"{report['counts']['pairs']:>7} {report_ms:>9.1f}ms {bare_ms:>7.1f}ms "

@@ -54,6 +54,7 @@ def mentor_list():
     return render_template(
         "mentoring/list.html",
         mentors=mentors,
+        counted={m.id for m in mentors if services.sees_match_count(m, actor())},
         errors=errors,
         form=form,
         q=request.args.get("q", ""),

@@ -3,6 +3,8 @@
 import marshmallow as ma
 
 from crossover.api import Id, Schema
+from crossover.auth.access import actor
+from crossover.mentoring import services
 
 _tag = ma.fields.String(validate=ma.validate.Length(1, 60))
 _lang = ma.fields.String(validate=ma.validate.OneOf(["ja", "en", "zh", "ko", "other"]))
@@ -41,8 +43,25 @@ class MentorSchema(Schema):
     expertise = ma.fields.List(ma.fields.String())
     languages = ma.fields.List(ma.fields.String())
     capacity = ma.fields.Integer()
-    active_matches = ma.fields.Integer()
+    active_matches = ma.fields.Method(
+        "_active_matches",
+        allow_none=True,
+        metadata={
+            "type": "integer",
+            "description": "Running matches: shown to the mentor's own organization (and admins); "
+            "null for other organizations, which see availability only",
+        },
+    )
+    availability = ma.fields.Method(
+        "_availability", metadata={"type": "string", "enum": ["available", "full"]}
+    )
     active = ma.fields.Boolean()
+
+    def _active_matches(self, mentor):
+        return mentor.active_matches if services.sees_match_count(mentor, actor()) else None
+
+    def _availability(self, mentor):
+        return services.availability(mentor)
 
 
 class MatchInputSchema(Schema):

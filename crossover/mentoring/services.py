@@ -36,6 +36,19 @@ def list_mentors(
     return mentors
 
 
+def sees_match_count(mentor: Mentor, viewer: User) -> bool:
+    """Whether the viewer reads a mentor's running count of matches: the mentor's own
+    organization and the operator do. Matches always cross organizations, so another
+    organization's owner watching the count would see when that organization's participants
+    are matched and released; they see only whether the mentor is available or full."""
+    return viewer.role is Role.ADMIN or viewer.organization_id == mentor.organization_id
+
+
+def availability(mentor: Mentor) -> str:
+    """ "available" while the mentor has a free place, else "full"."""
+    return "available" if mentor.active_matches < mentor.capacity else "full"
+
+
 def get_mentor(mentor_id: int) -> Mentor:
     mentor = db.session.get(Mentor, mentor_id)
     if mentor is None:

@@ -40,6 +40,7 @@ class PilotData:
     intake_respondents: dict[str, int]  # career phase → intake respondents
     sessions: dict[int, tuple[int, int]]  # enrollment → (sessions, minutes)
     items: dict[str, int]  # scale → number of items it averages (scores lie on a grid of 1/items)
+    intake_ids: np.ndarray  # enrollment ids of the intake respondents, ascending
 
     def attribute(self, name: str, ids: np.ndarray) -> np.ndarray:
         """arm / age_band / career_phase of the given enrollment ids."""
@@ -60,7 +61,8 @@ def _wave_scores(pilot: Pilot, layout: RecordLayout) -> dict[str, WaveScores]:
 
 
 def _concerns(pilot: Pilot, ids: np.ndarray, phases: np.ndarray):
-    """Concern counts and intake respondents per career phase (every intake names ≥ 1 concern)."""
+    """Concern counts, intake respondents per career phase (every intake names ≥ 1 concern) and
+    the respondents' ids."""
     rows = db.session.execute(
         sa.select(ResponseConcern.concern, *aligned_lists(ResponseConcern.enrollment_id))
         .where(ResponseConcern.pilot_id == pilot.id)
@@ -79,7 +81,7 @@ def _concerns(pilot: Pilot, ids: np.ndarray, phases: np.ndarray):
         np.unique(np.concatenate(respondents)) if respondents else np.empty(0, dtype=np.int64)
     )
     names, sizes = np.unique(phases[np.searchsorted(ids, everyone)], return_counts=True)
-    return counts, dict(zip(names.tolist(), sizes.tolist(), strict=True))
+    return counts, dict(zip(names.tolist(), sizes.tolist(), strict=True)), everyone
 
 
 def gather(pilot: Pilot) -> PilotData:
@@ -101,7 +103,7 @@ def gather(pilot: Pilot) -> PilotData:
         split_strings(phases),
     )
     order = np.argsort(ids, kind="stable")
-    concern_counts, intake_respondents = _concerns(pilot, ids[order], phases[order])
+    concern_counts, intake_respondents, intake_ids = _concerns(pilot, ids[order], phases[order])
     sessions = {
         enrollment_id: (int(count), int(minutes or 0))
         for enrollment_id, count, minutes in db.session.execute(
@@ -128,4 +130,5 @@ def gather(pilot: Pilot) -> PilotData:
         intake_respondents,
         sessions,
         dict(zip(layout.scales, layout.counts.astype(int).tolist(), strict=True)),
+        intake_ids,
     )

@@ -25,7 +25,8 @@ def pilot_report(pilot_id: int):
     if not services.may_read_figures(pilot, actor()):
         return render_template("reports/not_closed.html", pilot=pilot)  # no figures until it closes
     data = gather(pilot)
-    report = services.build_report(pilot, data)
+    own_counts = services.sees_own_counts(pilot, actor())
+    report = services.build_report(pilot, data, reviewer_counts=not own_counts)
     chart = None
     if not report["primary"]["suppressed"]:
         _ids, pre, post = services.pairs(data, pilot.outcome)

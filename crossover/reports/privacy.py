@@ -43,6 +43,9 @@ class Family:
     # Which groups go first when one must be withheld to protect another (lower first; the
     # default 0 for all): a page can keep its main figures and give up secondary ones.
     priority: Callable[[Hashable], int] | None = None
+    # Light sets the exact search may try before the safe shortcut (SEARCH_BUDGET when None): a
+    # family read on every page view can ask for less, withholding more in rare fragmented cases.
+    search_budget: int | None = None
 
     @classmethod
     def from_masks(
@@ -80,7 +83,7 @@ def withhold(family: Family, k: int) -> dict[Hashable, str]:
     null = _left_null(matrix[visible][:, family.sizes >= k])
     while True:
         shown = matrix[visible]
-        exposed = isolated_atoms(shown, family.sizes, k, null)
+        exposed = isolated_atoms(shown, family.sizes, k, null, budget=family.search_budget)
         if exposed is None:
             return reasons
         chosen = _group_to_withhold(family, visible, shown, exposed, sizes, null, k)
@@ -90,7 +93,12 @@ def withhold(family: Family, k: int) -> dict[Hashable, str]:
 
 
 def isolated_atoms(
-    membership: np.ndarray, sizes: np.ndarray, k: int, large_null: np.ndarray | None = None
+    membership: np.ndarray,
+    sizes: np.ndarray,
+    k: int,
+    large_null: np.ndarray | None = None,
+    *,
+    budget: int | None = None,
 ) -> list[int] | None:
     """Atoms totalling 1..k−1 people on which alone some combination of the groups is nonzero.
 
@@ -110,7 +118,7 @@ def isolated_atoms(
     if not reach.any():
         return None
     components = _components(on_small)
-    if _light_set_count(sizes[small], components, k) > SEARCH_BUDGET:
+    if _light_set_count(sizes[small], components, k) > (budget or SEARCH_BUDGET):
         # Too many light sets to try each (a roster with hundreds of tiny unit × cell atoms):
         # every small atom some combination reaches counts as exposed. The caller withholds
         # until no combination vanishing on the large atoms reaches a small one, which is safe
@@ -349,6 +357,56 @@ def _right_null(matrix: np.ndarray) -> np.ndarray:
     _, singular, vt = np.linalg.svd(matrix, full_matrices=rows < columns)
     rank = int(np.sum(singular > _TOLERANCE * max(1.0, singular[0])))
     return vt[rank:].T
+
+
+# --- groups an owner chooses, and families of many groups ----------------------------------------
+
+VALUES_UNDER_K = "values_under_k"  # an owner-set variable's values do not form two groups of K
+
+
+def ordered_groups(values: np.ndarray, k: int) -> np.ndarray | None:
+    """Ordered groups of a per-person variable an owner chooses (sessions, minutes, engagement):
+    a group index per person, or None when the values do not form two groups of k or more.
+
+    Equal values always share a group; consecutive distinct values are joined, from the lowest,
+    until a group holds k people, and a short last group joins the one before it. A statistic
+    relating the variable to scores is then computed from the group index, so what the owner set
+    reaches the figures only through groups of at least k people.
+    """
+    values = np.asarray(values)
+    if values.size == 0:
+        return None
+    distinct, inverse, counts = np.unique(values, return_inverse=True, return_counts=True)
+    label = np.empty(distinct.size, dtype=np.int64)
+    group, held = 0, 0
+    for index, count in enumerate(counts.tolist()):
+        label[index] = group
+        held += count
+        if held >= k:
+            group, held = group + 1, 0
+    if held and group:  # the last group is short: it joins the one before
+        label[label == group] = group - 1
+    if group < 2:  # groups complete at k people: fewer than two relate nothing to anything
+        return None
+    return label[inverse.ravel()]
+
+
+def family_of(
+    masks: dict[Hashable, np.ndarray],
+    anchor: Hashable | None = None,
+    priority: Callable[[Hashable], int] | None = None,
+) -> Family:
+    """Groups as boolean masks over the same people, any number of them (Family.from_masks packs
+    a person's memberships into one 64-bit integer; this packs them into bytes)."""
+    keys = list(masks)
+    people = len(next(iter(masks.values()), ()))
+    matrix = np.array([masks[key] for key in keys], dtype=bool).reshape(len(keys), people)
+    if people == 0:
+        return Family(keys, matrix, np.zeros(0, dtype=np.int64), anchor, priority)
+    packed = np.packbits(matrix, axis=0)
+    rows = np.ascontiguousarray(packed.T).view(np.dtype((np.void, packed.shape[0]))).ravel()
+    _, first, sizes = np.unique(rows, return_index=True, return_counts=True)
+    return Family(keys, matrix[:, first], sizes.astype(np.int64), anchor, priority)
 
 
 # --- how withheld figures look -------------------------------------------------------------------

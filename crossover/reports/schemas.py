@@ -15,9 +15,22 @@ def REASON():
         metadata={
             "description": "Why the figures are withheld: small (the group holds fewer than K "
             "people) or complementary (withheld so that a small group cannot be recovered by "
-            "combining the visible ones); null when shown",
-            "enum": ["small", "complementary", None],
+            "combining the visible ones) or values_under_k (dose: the values the owner set per "
+            "person do not form two ordered groups of at least K pairs); null when shown",
+            "enum": ["small", "complementary", "values_under_k", None],
         }
+    )
+
+
+def REASONS():
+    return ma.fields.Dict(
+        keys=ma.fields.String(),
+        values=ma.fields.String(),
+        metadata={
+            "description": "Reviewers: each head count withheld (its field null) and why: small "
+            "(fewer than K people) or complementary (it would give away a smaller count by "
+            "difference); empty for the pilot's owners, who read their own counts"
+        },
     )
 
 
@@ -107,6 +120,7 @@ class AttritionSchema(Schema):
     enrolled, with_post, without_post = I(), I(), I()
     rate, completers_pre_mean, non_completers_pre_mean = F(), F(), F()
     welch = ma.fields.Nested(WelchSchema)
+    suppressed_counts = REASONS()
     suppressed = ma.fields.Boolean()
     suppressed_reason = REASON()
 
@@ -155,12 +169,31 @@ class AllocationSchema(Schema):
     balance = ma.fields.List(ma.fields.Nested(StratumBalanceSchema))
 
 
+class OrderedGroupSchema(Schema):
+    low, high, n = I(), I(), I()
+
+
 class CorrelationSchema(Schema):
+    """Spearman's rho of change against a dose variable coarsened into ordered groups."""
+
     rho, p, note = F(), F(), S()
+    groups = ma.fields.List(
+        ma.fields.Nested(OrderedGroupSchema),
+        allow_none=True,
+        metadata={
+            "description": "The ordered groups rho is computed over (values low to high, n "
+            "pairs): equal values share a group, each holds at least K pairs. The owner chooses "
+            "sessions and minutes per person, so raw values could fix one person's rank"
+        },
+    )
+    suppressed = ma.fields.Boolean()
+    suppressed_reason = REASON()
 
 
 class DoseSchema(Schema):
-    n, total_sessions, total_minutes = I(), I(), I()
+    n = I()
+    total_sessions = I(metadata={"description": "Null when the sessions correlation is withheld"})
+    total_minutes = I(metadata={"description": "Null when the minutes correlation is withheld"})
     sessions = ma.fields.Nested(CorrelationSchema, allow_none=True)
     minutes = ma.fields.Nested(CorrelationSchema, allow_none=True)
     suppressed = ma.fields.Boolean()
@@ -229,6 +262,8 @@ class VerdictSchema(Schema):
 
 class CountsSchema(Schema):
     enrolled, pre, post, pairs = I(), I(), I(), I()
+    suppressed = ma.fields.Boolean(metadata={"description": "Some count is withheld"})
+    suppressed_counts = REASONS()
 
 
 class ReportPilotSchema(Schema):

@@ -13,8 +13,17 @@ from crossover.pilots import allocation
 from crossover.pilots.cells import cell_of
 from crossover.pilots.models import Allocation, Arm, Pilot, PilotStatus
 from crossover.pilots.services import get_pilot
+from crossover.reports import head_counts
 from crossover.reports.gather import PilotData, gather
-from crossover.reports.privacy import SMALL, Family, withheld, withhold
+from crossover.reports.head_counts import CORRELATION_FIELDS, DOSE_VARIABLES
+from crossover.reports.privacy import (
+    SMALL,
+    VALUES_UNDER_K,
+    Family,
+    ordered_groups,
+    withheld,
+    withhold,
+)
 from crossover.reports.verdicts import verdict_block
 
 OUTCOME_FIELDS = [
@@ -69,7 +78,13 @@ def report_for(pilot_id: int, actor: User) -> dict:
     if not may_read_figures(pilot, actor):
         # 409, not 403: the role may read this report, the pilot's state does not allow it yet.
         raise Conflict(NOT_CLOSED, {"status": [f"The pilot is {pilot.status.value}, not closed."]})
-    return build_report(pilot)
+    return build_report(pilot, reviewer_counts=not sees_own_counts(pilot, actor))
+
+
+def sees_own_counts(pilot: Pilot, actor: User) -> bool:
+    """Owners read their own pilot's head counts as they are (get_pilot lets them reach no
+    other); everyone else reads them through the head-count search."""
+    return actor.role is Role.OWNER and actor.organization_id == pilot.organization_id
 
 
 def may_read_figures(pilot: Pilot, actor: User) -> bool:
@@ -225,16 +240,39 @@ def _cells(data: PilotData, ids: np.ndarray, breakdowns: dict) -> dict:
     return masks
 
 
-def _subgroups(data: PilotData, k: int, ids: np.ndarray, pre: np.ndarray, post: np.ndarray) -> dict:
-    """Change by career phase and by age band.
+def _family_priority(key) -> int:
+    """The score family: the dose's groups go before the subgroup cells when one must go."""
+    return 0 if key[0] == DOSE else 1
 
-    Both breakdowns and the total publish the same changes, so they are suppressed as one family
-    (an age band may equal a phase group minus one person). The total is never withheld for
-    another group's sake: a combination only it takes part in is the total itself, then small.
+
+def _score_reasons(data: PilotData, k: int, cells: dict, dose_labels: dict) -> dict:
+    """What the paired changes' family withholds: the total, every career-phase and age-band cell
+    and each ordered group of the dose (an owner-set variable relates to the changes only through
+    them), searched as one family (an age band may equal a phase group minus one person, a dose
+    group a phase group with one person swapped)."""
+    masks = dict(cells)
+    for variable, labels in dose_labels.items():
+        if labels is not None:
+            masks.update({(DOSE, variable, g): labels == g for g in range(int(labels.max()) + 1)})
+    family = Family.from_masks(masks, anchor=TOTAL)
+    family.priority = _family_priority
+    return withhold(family, k)
+
+
+def _subgroups(
+    data: PilotData,
+    k: int,
+    pre: np.ndarray,
+    post: np.ndarray,
+    breakdowns: dict,
+    cells: dict,
+    reasons: dict,
+) -> dict:
+    """Change by career phase and by age band, as the score family's search allows.
+
+    The total is never withheld for another group's sake: a combination only it takes part in is
+    the total itself, then small.
     """
-    breakdowns = {dimension: options(dimension) for dimension in SUBGROUP_DIMENSIONS}
-    cells = _cells(data, ids, breakdowns)
-    reasons = withhold(Family.from_masks(cells, anchor=TOTAL), k)
     result = {}
     for dimension, dimension_options in breakdowns.items():
         groups = []
@@ -314,6 +352,7 @@ def _attrition(data: PilotData, k: int) -> dict:
         "with_post": int(participants.size) - without_post,
         "without_post": without_post,
         "rate": without_post / participants.size if participants.size else None,
+        "suppressed_counts": {},
     }
     completers = dropped = np.empty(0)
     if waves.PRE in data.waves:
@@ -471,27 +510,93 @@ def _allocation(data: PilotData, k: int) -> dict | None:
     return section
 
 
-def _dose(data: PilotData, k: int) -> dict:
-    ids, pre, post = pairs(data, data.pilot.outcome)
-    if len(ids) < k:
-        return withheld(["n", "sessions", "minutes"])
-    change = analysis.changes(pre, post, grid=data.items[data.pilot.outcome])
-    sessions = [data.sessions.get(int(i), (0, 0))[0] for i in ids]
-    minutes = [data.sessions.get(int(i), (0, 0))[1] for i in ids]
+DOSE = "dose"
 
-    def corr(dose):
-        result = analysis.spearman(change, dose)
-        return {"rho": result.rho, "p": result.p, "note": result.note}
 
+def _dose_values(data: PilotData, ids: np.ndarray) -> dict[str, np.ndarray]:
+    """Sessions and minutes logged for each of `ids` (none without a match)."""
+    sessions = np.zeros(ids.size, dtype=np.int64)
+    minutes = np.zeros(ids.size, dtype=np.int64)
+    if data.sessions and ids.size:
+        matched = np.fromiter(data.sessions, dtype=np.int64, count=len(data.sessions))
+        logged = np.array(list(data.sessions.values()), dtype=np.int64).reshape(-1, 2)
+        order = np.argsort(matched)
+        matched, logged = matched[order], logged[order]
+        at = np.minimum(np.searchsorted(matched, ids), matched.size - 1)
+        found = matched[at] == ids
+        sessions[found], minutes[found] = logged[at[found], 0], logged[at[found], 1]
+    return {"sessions": sessions, "minutes": minutes}
+
+
+DOSE_GROUPS = 5  # at most: each group then holds a fifth of the pairs or more (and K or more)
+
+
+def _dose_labels(values: dict[str, np.ndarray], k: int) -> dict[str, np.ndarray | None]:
+    """Each dose variable's ordered groups (ties together) of at least k pairs and at most
+    DOSE_GROUPS of them (a big pilot's minutes would otherwise give a group per value), or
+    None."""
     return {
-        "n": len(ids),
-        "sessions": corr(sessions),
-        "minutes": corr(minutes),
-        "total_sessions": int(sum(sessions)),
-        "total_minutes": int(sum(minutes)),
-        "suppressed": False,
-        "suppressed_reason": None,
+        variable: ordered_groups(v, max(k, -(-v.size // DOSE_GROUPS)))
+        for variable, v in values.items()
     }
+
+
+def _dose(
+    data: PilotData,
+    k: int,
+    pre: np.ndarray,
+    post: np.ndarray,
+    values: dict[str, np.ndarray],
+    labels: dict,
+    reasons: dict,
+) -> dict:
+    """Spearman's rho of change against each dose variable, coarsened into its ordered groups.
+
+    Who is matched and how many sessions or minutes each person gets is the owner's choice: with
+    raw values, one mentored person among six pairs fixes that person's rank of change. So rho is
+    computed over the groups (each of at least K pairs, and in the score family's search), and a
+    variable whose values do not form two such groups publishes nothing, saying why.
+    """
+    if pre.size < k:
+        return {
+            **withheld(["n", "total_sessions", "total_minutes"]),
+            **{variable: withheld(CORRELATION_FIELDS) for variable in DOSE_VARIABLES},
+        }
+    change = analysis.changes(pre, post, grid=data.items[data.pilot.outcome])
+    section: dict = {"n": int(pre.size)}
+    for variable in DOSE_VARIABLES:
+        label, value = labels[variable], values[variable]
+        count = 0 if label is None else int(label.max()) + 1
+        reason = VALUES_UNDER_K if label is None else None
+        reason = reason or next(
+            (reasons[(DOSE, variable, g)] for g in range(count) if (DOSE, variable, g) in reasons),
+            None,
+        )
+        if reason:
+            section[variable] = withheld(CORRELATION_FIELDS, reason)
+            section[f"total_{variable}"] = None
+            continue
+        result = analysis.spearman(change, label)
+        section[variable] = {
+            "rho": result.rho,
+            "p": result.p,
+            "note": result.note,
+            "groups": [
+                {
+                    "low": int(value[label == g].min()),
+                    "high": int(value[label == g].max()),
+                    "n": int(np.sum(label == g)),
+                }
+                for g in range(count)
+            ],
+            "suppressed": False,
+            "suppressed_reason": None,
+        }
+        section[f"total_{variable}"] = int(value.sum())
+    shown = [v for v in DOSE_VARIABLES if not section[v]["suppressed"]]
+    section["suppressed"] = not shown
+    section["suppressed_reason"] = None if shown else section["sessions"]["suppressed_reason"]
+    return section
 
 
 def _concern_table(counts: Counter, n: int, concern_options, k: int) -> dict:
@@ -592,8 +697,14 @@ def _verdict(
     )
 
 
-def build_report(pilot: Pilot, data: PilotData | None = None) -> dict:
-    """The full report of one pilot (from `data` when the caller has gathered it already)."""
+def build_report(
+    pilot: Pilot, data: PilotData | None = None, *, reviewer_counts: bool = False
+) -> dict:
+    """The full report of one pilot (from `data` when the caller has gathered it already).
+
+    `reviewer_counts`: for anyone but the pilot's owners, every head count joins one more
+    suppression search (see head_counts), so no count under K is shown or can be differenced out.
+    """
     k = privacy_k()
     data = data or gather(pilot)
     ids, pre, post = pairs(data, pilot.outcome)
@@ -602,30 +713,40 @@ def build_report(pilot: Pilot, data: PilotData | None = None) -> dict:
     def answered(wave):
         return int(np.isin(participants, data.waves[wave].ids).sum()) if wave in data.waves else 0
 
+    breakdowns = {dimension: options(dimension) for dimension in SUBGROUP_DIMENSIONS}
+    cells = _cells(data, ids, breakdowns)
+    dose_values = _dose_values(data, ids)
+    dose_labels = _dose_labels(dose_values, k) if ids.size >= k else dict.fromkeys(DOSE_VARIABLES)
+    reasons = _score_reasons(data, k, cells, dose_labels)
     primary = outcome_result(pre, post, pilot.outcome, pilot, k, data.items[pilot.outcome])
     comparison = _comparison(data, k)
     ancova = _ancova(data, k)
-    return {
+    report = {
         "pilot": _pilot_header(pilot, k),
         "counts": {
             "enrolled": int(participants.size),
             "pre": answered(waves.PRE),
             "post": answered(waves.POST),
             "pairs": int(pre.size),
+            "suppressed": False,
+            "suppressed_counts": {},
         },
         "primary": primary,
         "subscales": _subscales(data, k),
         "followups": _followups(data, k),
-        "subgroups": _subgroups(data, k, ids, pre, post),
+        "subgroups": _subgroups(data, k, pre, post, breakdowns, cells, reasons),
         "reliability": _reliability(data, k),
         "attrition": _attrition(data, k),
         "comparison": comparison,
         "ancova": ancova,
         "allocation": _allocation(data, k),
-        "dose": _dose(data, k),
+        "dose": _dose(data, k, pre, post, dose_values, dose_labels, reasons),
         "concerns": _concerns(data, k),
         "verdict": _verdict(data, primary, comparison, ancova, k),
     }
+    if reviewer_counts:
+        head_counts.protect(report, data, k, ids, dose_labels)
+    return report
 
 
 def _pilot_header(pilot: Pilot, k: int) -> dict:

@@ -150,7 +150,8 @@ def rule_sentence(
 ) -> str:
     """The branch taken, with its numbers, in the current locale."""
     if rule is Rule.TOO_FEW_PAIRS:
-        return _("%(n)s complete pairs, fewer than %(k)s: too few to judge.", n=n, k=k)
+        # Without n: a reviewer reads no head count under K (the pairs, or the smaller arm's).
+        return _("Fewer than %(k)s complete pairs: too few to judge.", k=k)
     if rule is Rule.NO_EFFECT_SIZE:
         return _("No effect size could be computed: no evidence either way.")
     p_words = _p_phrase(p, alpha)

@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 
+from crossover.auth.models import Role
 from tests.factories import ASSIGNED, TODAY, enroll, make_mentor, make_pilot
 
 
@@ -42,10 +43,12 @@ def test_match_across_organizations(client, users):
         json={"enrollment_id": people[0]["id"], "mentor_id": outside["id"]},
     )
     assert response.status_code == 201
-    assert (
-        response.json["mentor"]["active_matches"] == 1
-        and response.json["enrollment_code"] == people[0]["code"]
-    )
+    assert response.json["enrollment_code"] == people[0]["code"]
+    # The mentor is globex's: acme reads whether a place is free, globex reads the count.
+    assert response.json["mentor"]["availability"] == "full"
+    assert response.json["mentor"]["active_matches"] is None
+    mine = client.get(f"/api/v1/mentors/{outside['id']}", headers=users.owner2).json
+    assert mine["active_matches"] == 1 and mine["availability"] == "full"
 
 
 def test_same_organization_mentor_is_409(client, users):
@@ -79,10 +82,11 @@ def test_full_mentor_is_409_and_ending_frees_a_place(client, users):
     )
     assert again.status_code == 409
     ended = client.post(f"/api/v1/matches/{first.json['id']}/end", headers=users.owner)
+    assert ended.status_code == 200 and ended.json["ended_at"]
+    assert ended.json["mentor"]["availability"] == "available"
     assert (
-        ended.status_code == 200
-        and ended.json["ended_at"]
-        and ended.json["mentor"]["active_matches"] == 0
+        client.get(f"/api/v1/mentors/{outside['id']}", headers=users.owner2).json["active_matches"]
+        == 0
     )
     assert (
         client.post(
@@ -190,3 +194,41 @@ def test_a_session_before_the_pilots_start_is_refused(client, users):
         follow_redirects=True,
     ).get_data(as_text=True)
     assert "実施日: パイロットの開始日（" in page
+
+
+def test_other_organizations_see_availability_not_running_match_counts(client, users):
+    """Issue 26: owner A watching organization C's mentor's active_matches saw when C's
+    participants were matched and released. Other organizations now read available / full
+    only, in the pool (list and one mentor), in matches and on the pool page; the mentor's own
+    organization and admins still read the count."""
+    pilot, people, outside, _ = _setup(client, users, capacity=3)
+    client.post(
+        f"/api/v1/pilots/{pilot['id']}/matches",
+        headers=users.owner,
+        json={"enrollment_id": people[0]["id"], "mentor_id": outside["id"]},
+    )
+    users.create("owner@initech.example", Role.OWNER, "initech")
+    url = f"/api/v1/mentors/{outside['id']}"
+    for headers in (users.owner, users.headers("owner@initech.example")):
+        pool = client.get("/api/v1/mentors", headers=headers).json
+        theirs = next(m for m in pool if m["id"] == outside["id"])
+        one = client.get(url, headers=headers).json
+        for shown in (theirs, one):
+            assert shown["active_matches"] is None and shown["availability"] == "available"
+            assert shown["capacity"] == 3
+    matches = client.get(f"/api/v1/pilots/{pilot['id']}/matches", headers=users.owner).json
+    assert matches[0]["mentor"]["active_matches"] is None
+    for headers in (users.owner2, users.admin):
+        assert client.get(url, headers=headers).json["active_matches"] == 1
+    own = next(
+        m
+        for m in client.get("/api/v1/mentors", headers=users.owner).json
+        if m["organization"] == "acme"
+    )
+    assert own["active_matches"] == 0  # acme's own mentor: acme reads its count
+    users.login("owner@acme.example")
+    for lang, word in (("en", "available"), ("ja", "空きあり")):
+        page = client.get("/mentors", headers={"Accept-Language": lang}).get_data(as_text=True)
+        theirs = page[page.index("Globex mentor") :].split("</tr>")[0]
+        assert word in theirs and "/ 3" not in theirs, theirs
+        assert "2 / 2" in page[page.index("Acme mentor") :].split("</tr>")[0]

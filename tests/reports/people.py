@@ -14,6 +14,7 @@ from crossover.auth.models import Organization
 from crossover.catalogue.models import Initiative
 from crossover.extensions import db
 from crossover.instruments.models import Instrument
+from crossover.mentoring.models import Match, Mentor, MentoringSession, SessionMode
 from crossover.pilots.models import (
     Allocation,
     Arm,
@@ -32,20 +33,60 @@ FOLLOWUP_DAYS = [30, 60]
 
 
 def build_pilot(
-    app, people: list[Person], *, seed: int = 0, status: str = "closed", org: str = "acme"
+    app,
+    people: list[Person],
+    *,
+    seed: int = 0,
+    status: str = "closed",
+    org: str = "acme",
+    allocation: str = "assigned",
 ) -> int:
-    """A pilot holding exactly `people` (comparison arm if any has one); returns its id."""
+    """A pilot holding exactly `people` (comparison arm if any has one; the test picks the arms,
+    labelled `allocation`), with their matches and sessions; returns its id."""
     rng = np.random.default_rng(seed)
     with app.app_context():
-        pilot = _pilot(org, status, has_comparison=any(p.arm == "comparison" for p in people))
+        pilot = _pilot(
+            org,
+            status,
+            has_comparison=any(p.arm == "comparison" for p in people),
+            allocation=Allocation(allocation),
+        )
         instrument = db.session.get(Instrument, pilot.instrument_id)
+        mentor = _mentor(org) if any(p.matched or p.sessions for p in people) else None
         for index, person in enumerate(people):
-            add_person(pilot, instrument, person, rng, code=f"T{pilot.id}-{index}")
+            add_person(pilot, instrument, person, rng, code=f"T{pilot.id}-{index}", mentor=mentor)
         db.session.commit()
         return pilot.id
 
 
-def add_person(pilot: Pilot, instrument: Instrument, person: Person, rng, code: str) -> None:
+def _mentor(org_slug: str) -> Mentor:
+    """A mentor of another organization than the pilot's (the match rule)."""
+    other = db.session.scalar(sa.select(Organization).where(Organization.slug != org_slug))
+    mentor = Mentor(organization_id=other.id, name="Shaped mentor", capacity=50)
+    db.session.add(mentor)
+    db.session.flush()
+    return mentor
+
+
+def _answers(instrument: Instrument, person: Person, wave: str, rng) -> dict:
+    """The person's set answer to every item of the wave, else random ones."""
+    fixed = (person.answers or {}).get(wave)
+    return {
+        item.key: int(fixed)
+        if fixed is not None
+        else int(rng.integers(instrument.scale_min, instrument.scale_max + 1))
+        for item in instrument.items
+    }
+
+
+def add_person(
+    pilot: Pilot,
+    instrument: Instrument,
+    person: Person,
+    rng,
+    code: str,
+    mentor: Mentor | None = None,
+) -> None:
     """Enrol one person and store their answers (intake concerns, scale waves)."""
     start = datetime.combine(pilot.starts_on - timedelta(days=14), time(10), UTC)
     enrollment = Enrollment(
@@ -84,19 +125,24 @@ def add_person(pilot: Pilot, instrument: Instrument, person: Person, rng, code: 
         )
     for wave in waves.scale_waves(FOLLOWUP_DAYS):
         if person.answered(wave):
-            answers = {
-                item.key: int(rng.integers(instrument.scale_min, instrument.scale_max + 1))
-                for item in instrument.items
-            }
+            answers = _answers(instrument, person, wave, rng)
             responses.append(
                 scored_response(
                     instrument, answers, invitation_id=by_wave[wave].id, wave=wave, **common
                 )
             )
     add_with_copies(db.session, responses)
+    if person.matched or person.sessions:
+        match = Match(pilot_id=pilot.id, enrollment_id=enrollment.id, mentor_id=mentor.id)
+        match.sessions = [
+            MentoringSession(held_on=pilot.starts_on, minutes=minutes, mode=SessionMode.ONLINE)
+            for minutes in person.sessions
+        ]
+        db.session.add(match)
+        db.session.flush()
 
 
-def _pilot(org_slug: str, status: str, *, has_comparison: bool) -> Pilot:
+def _pilot(org_slug: str, status: str, *, has_comparison: bool, allocation: Allocation) -> Pilot:
     org = db.session.scalar(sa.select(Organization).where(Organization.slug == org_slug))
     initiative = db.session.scalar(
         sa.select(Initiative).where(Initiative.key == "community-external-mentoring")
@@ -118,7 +164,8 @@ def _pilot(org_slug: str, status: str, *, has_comparison: bool) -> Pilot:
         starts_on=starts_on,
         ends_on=ends_on,
         followup_days=FOLLOWUP_DAYS,
-        allocation=Allocation.ASSIGNED if has_comparison else None,
+        allocation=allocation if has_comparison else None,
+        allocation_seed="shaped" if has_comparison else None,
     )  # the test picks arms
     for position, window in enumerate(waves.default_schedule(starts_on, ends_on, FOLLOWUP_DAYS)):
         pilot.waves.append(WaveWindow(position=position, **window))

@@ -174,3 +174,56 @@ def test_the_groups_said_to_end_an_exposure_alone_do_and_the_others_do_not():
             assert ends[group] == (not _exposing_after_withholding(matrix, exposed, group))
             checked += 1
     assert checked > 100
+
+
+# --- groups an owner chooses (issue 26) ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("values", "groups"),
+    [
+        ([0] * 5 + [1, 1, 2, 3, 3], [0] * 5 + [1] * 5),  # none / 1–3
+        ([0] * 5 + [1] * 4 + [2] * 5 + [3], [0] * 5 + [1] * 10),  # a short last group joins
+        ([3, 0, 0, 3, 0, 3, 0, 3, 0, 3], [1, 0, 0, 1, 0, 1, 0, 1, 0, 1]),  # order of people kept
+        ([0] * 4 + [1] * 6, [0] * 4 + [0] * 6),  # ties together: 0 and 1 join, one group
+        ([0] * 5 + [60], None),  # the issue's six pairs: one mentored person
+        ([0] * 5 + [2] * 4, None),  # the second group would hold four
+        ([], None),
+    ],
+)
+def test_ordered_groups_hold_k_each_with_ties_together(values, groups):
+    found = privacy.ordered_groups(np.array(values), 5)
+    if groups is None or len(set(groups)) < 2:
+        assert found is None
+    else:
+        assert found.tolist() == groups
+
+
+def test_ordered_groups_never_split_a_value_and_hold_k():
+    rng = np.random.default_rng(26)
+    for _ in range(200):
+        values = rng.integers(0, int(rng.integers(1, 8)), size=int(rng.integers(0, 40)))
+        labels = privacy.ordered_groups(values, 5)
+        if labels is None:
+            continue
+        assert labels.max() >= 1 and np.bincount(labels).min() >= 5
+        for value in np.unique(values):
+            assert np.unique(labels[values == value]).size == 1  # ties together
+        lows = [values[labels == g].min() for g in range(labels.max() + 1)]
+        highs = [values[labels == g].max() for g in range(labels.max() + 1)]
+        assert all(h < low for h, low in zip(highs, lows[1:], strict=False))  # ordered
+
+
+def test_family_of_many_groups_matches_from_masks():
+    """family_of packs memberships into bytes (any number of groups); for a family that fits
+    from_masks' 63 bits it decides the same, and it takes 100 groups too."""
+    rng = np.random.default_rng(7)
+    for _ in range(30):
+        masks = _random_family(rng)
+        packed = privacy.family_of(masks, anchor="total")
+        assert withhold(packed, 5) == withhold(Family.from_masks(masks, anchor="total"), 5)
+    people = 300
+    many = {"total": np.ones(people, dtype=bool)}
+    many.update({i: rng.random(people) < 0.5 for i in range(100)})
+    family = privacy.family_of(many, anchor="total")
+    assert family.membership.shape[0] == 101 and family.sizes.sum() == people

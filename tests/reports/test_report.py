@@ -136,9 +136,11 @@ def test_followups_reliability_attrition_dose_concerns(app, client, users):
     assert 0.5 < report["reliability"][0]["alpha"] < 1
     attrition = report["attrition"]
     assert attrition["enrolled"] == 40 and attrition["with_post"] + attrition["without_post"] == 40
-    assert (
-        report["dose"]["n"] == report["counts"]["pairs"] and report["dose"]["total_sessions"] == 0
-    )  # no mentors
+    dose = report["dose"]
+    assert dose["n"] == report["counts"]["pairs"]
+    # No mentors: every pair had no session, one value, so nothing relates sessions to change.
+    assert dose["suppressed"] and dose["sessions"]["suppressed_reason"] == "values_under_k"
+    assert dose["total_sessions"] is None and dose["sessions"]["rho"] is None
     overall = report["concerns"]["overall"]
     assert overall["n"] == 40 and sum(1 for i in overall["items"] if i["rank"] == 1) >= 1
     ranks = [i["rank"] for i in overall["items"]]
@@ -245,7 +247,14 @@ def test_dose_correlation_uses_logged_sessions(client, users):
                 json={"held_on": TODAY.isoformat(), "minutes": 30, "mode": "online"},
             )
     report = client.get(f"/api/v1/pilots/{pilot['id']}/report", headers=users.owner).json
-    assert report["counts"] == {"enrolled": 6, "pre": 6, "post": 0, "pairs": 0}
+    assert report["counts"] == {
+        "enrolled": 6,
+        "pre": 6,
+        "post": 0,
+        "pairs": 0,
+        "suppressed": False,  # the owner reads their own counts, even under K
+        "suppressed_counts": {},
+    }
     assert report["dose"]["suppressed"] is True  # no post answers yet: no pairs
 
 
