@@ -123,6 +123,5 @@ class InvitationRowSchema(Schema):
 
 
 class SendResultSchema(Schema):
-    invitations = ma.fields.Integer()
-    reminders = ma.fields.Integer()
-    failed = ma.fields.Integer()
+    invitations = ma.fields.Integer(metadata={"description": "Invitations queued"})
+    reminders = ma.fields.Integer(metadata={"description": "Reminders queued"})
