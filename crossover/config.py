@@ -42,6 +42,10 @@ class Defaults:
     # Use redis://… with several workers: memory:// counts in each process apart.
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = True
+    # Redis down: limits are counted in memory (per process) until it is back, requests are
+    # still served (Flask-Limiter's documented fallback).
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    RATELIMIT_SWALLOW_ERRORS = True
     # Failed sign-ins (page and token endpoint together) per client address and account …
     AUTH_RATE_LIMIT = "10 per minute"
     # … and per client address over all accounts (against trying one password on many).

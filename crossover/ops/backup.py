@@ -26,12 +26,15 @@ def sqlite_path(engine) -> Path:
 
 
 def _check(connection: sqlite3.Connection, what: str) -> None:
-    result = connection.execute("PRAGMA integrity_check").fetchone()[0]
+    try:
+        result = connection.execute("PRAGMA integrity_check").fetchone()[0]
+    except sqlite3.DatabaseError as error:
+        raise Invalid(f"{what} is not a SQLite database: {error}", {}) from None
     if result != "ok":
         raise Invalid(f"{what} failed SQLite's integrity check: {result}", {})
     tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master")}
-    if "alembic_version" not in tables:
-        raise Invalid(f"{what} is not a crossover database (no alembic_version table).", {})
+    if not {"users", "pilots", "outbox_messages"} <= tables:
+        raise Invalid(f"{what} is not a crossover database (no users, pilots, outbox).", {})
 
 
 def backup(engine, target: Path) -> int:

@@ -3,6 +3,7 @@ per-request hooks: request id, JSON log line, latency histogram."""
 
 import hmac
 import logging
+import re
 import time
 
 from flask import Blueprint, Flask, current_app, g, jsonify, request
@@ -13,6 +14,7 @@ from crossover.extensions import db, limiter
 from crossover.ops import logs, metrics
 
 pages_bp = Blueprint("ops", __name__)
+CONVERTER = re.compile(r"<(?:[^<>]*:)?(\w+)>")
 request_log = logging.getLogger(logs.REQUEST_LOGGER)
 
 
@@ -118,7 +120,9 @@ def _finish_request(response):
     if started is None:
         return response
     seconds = time.perf_counter() - started
-    rule = request.url_rule.rule if request.url_rule is not None else "(unmatched)"
+    rule = "(unmatched)"
+    if request.url_rule is not None:  # /s/<string(maxlength=128):token> → /s/<token>
+        rule = CONVERTER.sub(r"<\1>", request.url_rule.rule)
     endpoint = request.endpoint or "(unmatched)"
     if endpoint != "ops.prometheus_metrics":
         metrics.observe_request(endpoint, request.method, response.status_code, seconds)

@@ -10,7 +10,6 @@ from email.headerregistry import Address
 from email.message import EmailMessage
 import re
 import smtplib
-import socket
 
 from flask import current_app
 
@@ -92,9 +91,13 @@ def _failure_for_reply(code: int, detail: str) -> DeliveryFailure:
 
 
 def _connection_failure(error: BaseException) -> TemporaryFailure:
+    # smtplib reports a timeout while reading a reply as "Connection unexpectedly closed".
+    cause = error.__context__
+    if isinstance(error, smtplib.SMTPServerDisconnected) and isinstance(cause, TimeoutError):
+        error = cause
     if isinstance(error, ConnectionRefusedError):
         return TemporaryFailure(REFUSED, f"Connection refused: {error}")
-    if isinstance(error, socket.timeout | TimeoutError):
+    if isinstance(error, TimeoutError):  # socket.timeout too
         return TemporaryFailure(TIMEOUT, f"Timed out: {error}")
     if isinstance(error, smtplib.SMTPResponseException):
         return TemporaryFailure(CONNECTION, _reply(error))
