@@ -105,9 +105,7 @@ def request_lines():
         logger.removeHandler(handler)
 
 
-def test_one_json_line_per_request_and_job_without_tokens_or_addresses(
-    make_app, request_lines
-):
+def test_one_json_line_per_request_and_job_without_tokens_or_addresses(make_app, request_lines):
     app = make_app(MAIL_BACKEND="dev")
     client = app.test_client()
     users = Users(app, client)
@@ -151,7 +149,8 @@ def test_backup_restored_into_a_fresh_instance_reads_the_same_report(make_app, t
     assert made.exit_code == 0 and "Backed up" in made.output, made.output
 
     fresh = make_app(SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'fresh.sqlite'}")
-    assert fresh.test_client().get(f"/api/v1/pilots/{pilot['id']}", headers=owner).status_code == 401
+    before = fresh.test_client().get(f"/api/v1/pilots/{pilot['id']}", headers=owner)
+    assert before.status_code == 401  # the fresh instance knows neither the token nor the pilot
     restored = fresh.test_cli_runner().invoke(args=["crossover", "restore", str(backup), "--yes"])
     assert restored.exit_code == 0 and "Restored" in restored.output, restored.output
     again = fresh.test_client().get(f"/api/v1/pilots/{pilot['id']}/report", headers=owner)

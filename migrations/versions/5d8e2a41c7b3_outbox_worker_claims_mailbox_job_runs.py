@@ -55,7 +55,9 @@ def upgrade():
 def downgrade():
     op.drop_table("job_runs")
     op.drop_table("mailbox_messages")
-    op.execute("UPDATE outbox_messages SET status = 'pending' WHERE status IN ('queued', 'sending')")
+    op.execute(
+        "UPDATE outbox_messages SET status = 'pending' WHERE status IN ('queued', 'sending')"
+    )
     with op.batch_alter_table("outbox_messages", schema=None) as batch_op:
         batch_op.drop_index("ix_outbox_messages_due")
         batch_op.drop_column("next_attempt_at")
