@@ -21,9 +21,7 @@ def upgrade():
     with op.batch_alter_table("outbox_messages", schema=None) as batch_op:
         batch_op.add_column(sa.Column("failure", sa.String(length=16), nullable=True))
         batch_op.add_column(sa.Column("claim", sa.String(length=32), nullable=True))
-        batch_op.add_column(
-            sa.Column("next_attempt_at", sa.DateTime(timezone=True), nullable=True)
-        )
+        batch_op.add_column(sa.Column("next_attempt_at", sa.DateTime(timezone=True), nullable=True))
         batch_op.create_index("ix_outbox_messages_due", ["status", "next_attempt_at"])
     # A pending row was claimed by a run that may have died: its lease now decides. A failed
     # row was waiting for the next run: it is queued again.
