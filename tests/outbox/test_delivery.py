@@ -146,11 +146,11 @@ def test_a_5xx_answer_is_recorded_and_never_retried(make_app, sink):
 
 
 def test_a_bad_address_fails_for_good_without_a_connection(make_app, sink):
-    with pytest.raises(mailer.PermanentFailure) as raised:
-        make_app().app_context().push()
-        mailer.build_message("nobody-at-example.com", "s", "b")
-    assert raised.value.kind == "bad-address"
     app = make_app(SMTP_PORT=sink.port)
+    for bad in ("nobody-at-example.com", "a b@example.com", "x@", "@example.com"):
+        with app.app_context(), pytest.raises(mailer.PermanentFailure) as raised:
+            mailer.build_message(bad, "s", "b")
+        assert raised.value.kind == "bad-address"
     _round(app, 2)
     with app.app_context():
         outbox.enqueue_due()
