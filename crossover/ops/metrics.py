@@ -52,7 +52,7 @@ class StateCollector:
                 sa.select(OutboxMessage.status, sa.func.count()).group_by(OutboxMessage.status)
             ).all()
         )
-        for status in ("queued", "sending", "sent", "failed", "not-configured"):
+        for status in ("queued", "sending", "sent", "failed", "cancelled", "not-configured"):
             messages.add_metric([status], counts.get(status, 0))
         yield messages
         depth = self.worker.pending()

@@ -15,8 +15,9 @@ ONE_SUBJECT = " + ".join(f"(CASE WHEN {c} IS NULL THEN 0 ELSE 1 END)" for c in S
 
 # queued: waits for a worker (from next_attempt_at on); sending: claimed by a worker until its
 # lease ends (claimed_at + OUTBOX_LEASE_SECONDS), then claimable again; sent; failed: for good
-# (a permanent refusal, a bad address, too many tries), with the reason in `failure`.
-QUEUED, SENDING, SENT, FAILED = "queued", "sending", "sent", "failed"
+# (a permanent refusal, a bad address, too many tries), with the reason in `failure`;
+# cancelled: no longer wanted when claimed (the person answered, or their address was erased).
+QUEUED, SENDING, SENT, FAILED, CANCELLED = "queued", "sending", "sent", "failed", "cancelled"
 
 
 class OutboxMessage(db.Model):

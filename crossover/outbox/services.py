@@ -37,7 +37,15 @@ from crossover.config import local_today
 from crossover.db import utcnow
 from crossover.extensions import db
 from crossover.outbox import mailer
-from crossover.outbox.models import FAILED, QUEUED, SENDING, SENT, JobRun, OutboxMessage
+from crossover.outbox.models import (
+    CANCELLED,
+    FAILED,
+    QUEUED,
+    SENDING,
+    SENT,
+    JobRun,
+    OutboxMessage,
+)
 from crossover.pilots.models import Contact, Enrollment, Pilot, PilotStatus, WaveWindow
 from crossover.surveys import tokens
 from crossover.surveys.models import Invitation, Response
@@ -340,6 +348,7 @@ def claim_batch(size: int, ignore_backoff: bool = False) -> tuple[str, list[Clai
         .values(status=SENDING, claim=claim, claimed_at=now, attempts=OutboxMessage.attempts + 1)
         .execution_options(synchronize_session=False)
     )
+    _withdraw(claim)
     db.session.commit()
     rows = db.session.execute(
         sa.select(
@@ -355,6 +364,39 @@ def claim_batch(size: int, ignore_backoff: bool = False) -> tuple[str, list[Clai
     ).all()
     db.session.commit()  # no transaction (on SQLite no write lock) stays open while sending
     return claim, [Claimed(*row) for row in rows]
+
+
+def _withdraw(claim: str) -> None:
+    """Cancel claimed survey mail that is no longer wanted: queued before the person answered,
+    or before their address was erased."""
+    answered_or_erased = (
+        sa.select(Invitation.id)
+        .join(Enrollment, Enrollment.id == Invitation.enrollment_id)
+        .where(
+            sa.or_(
+                Enrollment.erased_at.is_not(None),
+                sa.exists().where(Response.invitation_id == Invitation.id),
+            )
+        )
+    )
+    roster_gone = sa.select(RosterMember.id).where(
+        sa.or_(
+            ~sa.exists().where(RosterContact.member_id == RosterMember.id),
+            sa.exists().where(RoundResponse.member_id == RosterMember.id),
+        )
+    )
+    db.session.execute(
+        sa.update(OutboxMessage)
+        .where(
+            OutboxMessage.claim == claim,
+            sa.or_(
+                OutboxMessage.invitation_id.in_(answered_or_erased),
+                OutboxMessage.roster_member_id.in_(roster_gone),
+            ),
+        )
+        .values(status=CANCELLED, claim=None)
+        .execution_options(synchronize_session=False)
+    )
 
 
 def _backoff(attempts: int) -> timedelta:
@@ -581,7 +623,12 @@ def progress(pilot_id: int | None = None, round_id: int | None = None) -> Progre
             else len(FAILURE_ORDER),
         ),
         by_group=[(name, kind, dict(c)) for (name, kind), c in sorted(groups.items())],
-        last_run=db.session.get(JobRun, "outbox"),
+        last_run=db.session.scalar(  # the schedule's run or a 「送信」's, whichever is later
+            sa.select(JobRun)
+            .where(JobRun.name.in_(("outbox", "send")))
+            .order_by(JobRun.started_at.desc())
+            .limit(1)
+        ),
     )
 
 

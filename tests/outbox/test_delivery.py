@@ -11,12 +11,14 @@ import sqlalchemy as sa
 
 from crossover import worker
 from crossover.auth.models import AccountLink, Role
+from crossover.company.models import RosterMember
 from crossover.db import utcnow
 from crossover.extensions import db
 from crossover.outbox import mailer
 from crossover.outbox import services as outbox
 from crossover.outbox.models import MailboxMessage, OutboxMessage
-from tests.company.flows import make_round, make_survey, roster_csv, upload
+from crossover.surveys import tokens
+from tests.company.flows import ANSWERS, make_round, make_survey, roster_csv, upload
 from tests.conftest import POSTGRES_URL, Users
 from tests.smtp_sink import Sink, free_port
 
@@ -250,3 +252,27 @@ def test_account_mail_whose_link_expired_is_not_sent(make_app):
     row = next(iter(_rows(app).values()))
     assert (row.status, row.failure) == ("failed", "link-expired")
     assert "/account/setup/" not in row.body
+
+
+def test_mail_queued_before_an_answer_or_an_erasure_is_not_sent(make_app, sink):
+    app = make_app(SMTP_PORT=sink.port)
+    client, users, round_ = _round(app, 3)
+    with app.app_context():
+        outbox.enqueue_due()
+        db.session.remove()
+    rows = client.get(f"/api/v1/rounds/{round_['id']}/invitations", headers=users.owner).json
+    erase = f"/api/v1/rounds/{round_['id']}/roster/{rows[0]['id']}/contact"
+    assert client.delete(erase, headers=users.owner).status_code == 204
+    with app.app_context():  # emp1 answers (a link handed over) before the worker gets to it
+        member = db.session.get(RosterMember, rows[1]["id"])
+        token = tokens.token_for(member.nonce)
+        db.session.remove()
+    assert client.post(f"/api/v1/surveys/{token}", json={"answers": ANSWERS}).status_code == 201
+    assert _deliver(app) == {"sent": 1, "batches": 1, "connections": 1}
+    assert list(sink.received) == ["emp2@example.com"]
+    statuses = {r.roster_member_id: r.status for r in _rows(app).values()}
+    assert statuses == {
+        rows[0]["id"]: "cancelled",
+        rows[1]["id"]: "cancelled",
+        rows[2]["id"]: "sent",
+    }
