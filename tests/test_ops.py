@@ -161,9 +161,7 @@ def test_backup_restored_into_a_fresh_instance_reads_the_same_report(make_app, t
 
 
 def test_backup_refuses_what_is_not_a_crossover_sqlite_file(make_app, tmp_path):
-    app = make_app(SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'live.sqlite'}")
-    if POSTGRES_URL:
-        app = make_app()
+    app = make_app(SQLALCHEMY_DATABASE_URI=POSTGRES_URL or f"sqlite:///{tmp_path / 'live.sqlite'}")
     runner = app.test_cli_runner()
     junk = tmp_path / "junk.sqlite"
     junk.write_bytes(b"not a database at all" * 100)

@@ -334,17 +334,23 @@ def claim_batch(size: int, ignore_backoff: bool = False) -> tuple[str, list[Clai
     """Claim up to `size` claimable messages for this worker, oldest first, and commit."""
     now = utcnow()
     claim = secrets.token_hex(16)
-    chosen = (
+    # Chosen and locked first, then claimed by id: on PostgreSQL an IN (… LIMIT … FOR UPDATE
+    # SKIP LOCKED) subquery inside the UPDATE may be run again and claim more than `size` rows.
+    # On SQLite the worker's transaction holds the write lock from its start (BEGIN IMMEDIATE).
+    chosen = db.session.scalars(
         sa.select(OutboxMessage.id)
         .where(_claimable(now, ignore_backoff))
         .order_by(OutboxMessage.id)
         .limit(size)
         .with_for_update(skip_locked=True)  # PostgreSQL: rows another worker holds are skipped
-    )
+    ).all()
+    if not chosen:
+        db.session.commit()
+        return claim, []
     db.session.execute(
         sa.update(OutboxMessage)
-        # The condition again: on PostgreSQL a row claimed meanwhile is re-checked and left out.
-        .where(OutboxMessage.id.in_(chosen.scalar_subquery()), _claimable(now, ignore_backoff))
+        # The condition again: a row claimed meanwhile (a worker without row locks) is left out.
+        .where(OutboxMessage.id.in_(chosen), _claimable(now, ignore_backoff))
         .values(status=SENDING, claim=claim, claimed_at=now, attempts=OutboxMessage.attempts + 1)
         .execution_options(synchronize_session=False)
     )
@@ -416,7 +422,7 @@ def _send_batch(sender, rows: list[Claimed], deadline: float) -> tuple[dict, lis
             outcomes[row.id] = None
         except mailer.DeliveryFailure as failure:
             outcomes[row.id] = failure
-            if failure.kind in (mailer.REFUSED, mailer.TIMEOUT) and sender.smtp is None:
+            if failure.kind in (mailer.REFUSED, mailer.TIMEOUT) and not getattr(sender, "smtp", 1):
                 # Could not (re)connect: the rest of the batch would fail the same way.
                 for rest in rows[index + 1 :]:
                     outcomes[rest.id] = failure
