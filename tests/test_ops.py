@@ -171,3 +171,22 @@ def test_backup_refuses_what_is_not_a_crossover_sqlite_file(make_app, tmp_path):
     if POSTGRES_URL:
         made = runner.invoke(args=["crossover", "backup", str(tmp_path / "b.sqlite")])
         assert made.exit_code != 0 and "pg_dump" in made.output
+
+
+def test_the_schedule_runs_every_interval_in_whole_minutes(make_app, tmp_path):
+    from datetime import datetime
+
+    app = make_app(QUEUE_URL=str(tmp_path / "queue.sqlite"), OUTBOX_INTERVAL_SECONDS=600)
+    huey = worker.get(app).huey
+    due = [
+        minute
+        for minute in range(0, 30)
+        if [t.name for t in huey.read_periodic(datetime(2026, 12, 4, 9, minute))] == ["schedule"]
+    ]
+    assert due == [0, 10, 20]
+    assert (tmp_path / "queue.sqlite").exists()  # the queue is a file: no server needed
+
+
+def test_the_worker_command_needs_a_real_queue(app):
+    result = app.test_cli_runner().invoke(args=["crossover", "worker"])
+    assert result.exit_code == 1 and "memory://" in result.output
