@@ -59,8 +59,10 @@ def _attach(name: str) -> None:
 
 
 def configure_request_logging() -> None:
-    """Request lines to stderr (gunicorn and flask run pass it on)."""
+    """Request lines to stderr (gunicorn and flask run pass it on). The development server's
+    own access lines print paths, survey tokens included: they give way to these."""
     _attach(REQUEST_LOGGER)
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)
 
 
 def configure_worker_logging() -> None:
