@@ -238,6 +238,7 @@ def test_admin_adds_a_user_sees_the_link_and_deactivates(app, client, users):
         data={"email": "new@acme.example", "role": "owner", "organization": "acme"},
     )
     assert added.status_code == 201 and "直接お渡しください" in _text(added)
+    assert "SMTP が未設定か" in _text(added)  # says why nothing was mailed
     url = re.search(r'id="setup-url" type="text" readonly value="([^"]+)"', _text(added)).group(1)
     duplicate = admin.post(
         "/admin/users",
