@@ -266,8 +266,9 @@ def send_invitations(round_: SurveyRound, *, actor: User) -> dict:
             "Mail is off: SMTP is not configured (CROSSOVER_SMTP_HOST), so nothing can be sent.",
             {"mail": ["SMTP is not configured."]},
         )
-    due = outbox.request_send(round_id=round_.id)
+    round_id = round_.id
+    due = outbox.request_send(round_id=round_id)
     counts = {"invitations": due["invitation"], "reminders": due["reminder"]}
-    audit.record(actor, "company.send_invitations", "survey_round", round_.id, **counts)
+    audit.record(actor, "company.send_invitations", "survey_round", round_id, **counts)
     db.session.commit()
-    return {**counts, "nudged": outbox.nudge_send(round_id=round_.id) if due else True}
+    return {**counts, "nudged": outbox.nudge_send(round_id=round_id) if due else True}

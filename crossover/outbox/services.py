@@ -16,7 +16,7 @@ them), so two workers never claim the same row.
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 import re
 import secrets
 import time
@@ -252,12 +252,72 @@ def due_messages(pilot_id: int | None = None, round_id: int | None = None) -> li
 
 
 def count_due(pilot_id: int | None = None, round_id: int | None = None) -> Counter:
-    """How many invitations and reminders are due (nothing rendered, nothing written)."""
-    counts: Counter = Counter()
-    for chunk in _due_chunks(pilot_id, round_id, render=False):
-        counts.update(item.kind for item in chunk)
-        db.session.expunge_all()  # the chunk's ORM rows: memory stays bounded
-    return counts
+    """How many invitations and reminders are due, by the rules of `_kind_due`, in one count
+    per kind (nothing rendered, nothing written): what 「送信」 answers at once."""
+    today = local_today()
+    remind_within = timedelta(days=int(current_app.config["REMINDER_DAYS_BEFORE_CLOSE"]))
+    # sent_at.date() < today, as _kind_due compares them
+    start_of_today = datetime.combine(today, datetime.min.time(), tzinfo=UTC)
+
+    def row_of(column, kind: str):
+        return sa.select(OutboxMessage.id).where(column, OutboxMessage.kind == kind)
+
+    def counts(base, subject, closes_on) -> Counter:
+        invited_sent = row_of(subject, "invitation").where(
+            OutboxMessage.status == SENT, OutboxMessage.sent_at < start_of_today
+        )
+        invitations = db.session.scalar(base.where(~row_of(subject, "invitation").exists()))
+        reminders = db.session.scalar(
+            base.where(
+                closes_on <= today + remind_within,
+                invited_sent.exists(),
+                ~row_of(subject, "reminder").exists(),
+            )
+        )
+        return Counter({"invitation": invitations, "reminder": reminders})
+
+    due: Counter = Counter()
+    if round_id is None:
+        one_pilot = [] if pilot_id is None else [Pilot.id == pilot_id]
+        base = (
+            sa.select(sa.func.count())
+            .select_from(Invitation)
+            .join(Enrollment, Enrollment.id == Invitation.enrollment_id)
+            .join(Pilot, Pilot.id == Enrollment.pilot_id)
+            .join(
+                WaveWindow,
+                sa.and_(WaveWindow.pilot_id == Pilot.id, WaveWindow.wave == Invitation.wave),
+            )
+            .join(Contact, Contact.enrollment_id == Enrollment.id)
+            .where(
+                Pilot.status.in_([PilotStatus.RECRUITING, PilotStatus.RUNNING]),
+                Enrollment.erased_at.is_(None),
+                ~sa.exists().where(Response.invitation_id == Invitation.id),
+                WaveWindow.closes_on >= today,
+                sa.or_(WaveWindow.opens_on.is_(None), WaveWindow.opens_on <= today),
+                *one_pilot,
+            )
+        )
+        subject = OutboxMessage.invitation_id == Invitation.id
+        due.update(counts(base, subject, WaveWindow.closes_on))
+    if pilot_id is None:
+        one_round = [] if round_id is None else [SurveyRound.id == round_id]
+        base = (
+            sa.select(sa.func.count())
+            .select_from(RosterMember)
+            .join(SurveyRound, SurveyRound.id == RosterMember.round_id)
+            .join(RosterContact, RosterContact.member_id == RosterMember.id)
+            .where(
+                ~sa.exists().where(RoundResponse.member_id == RosterMember.id),
+                SurveyRound.opens_on <= today,
+                SurveyRound.closes_on >= today,
+                *one_round,
+            )
+        )
+        subject = OutboxMessage.roster_member_id == RosterMember.id
+        due.update(counts(base, subject, SurveyRound.closes_on))
+    db.session.commit()
+    return +due
 
 
 def _insert_ignoring_duplicates(rows: list[dict]) -> None:

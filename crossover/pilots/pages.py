@@ -522,21 +522,21 @@ def pilot_enroll_csv(pilot_id: int):
 def pilot_send_invitations(pilot_id: int):
     """Queue this pilot's due invitations and reminders for the worker and answer at once (each
     once; a reminder only near the close of a wave still unanswered)."""
-    pilot = services.get_owned_pilot(pilot_id, actor())
+    pilot_id = services.get_owned_pilot(pilot_id, actor()).id
     if mailer.mail_state() == mailer.MAIL_OFF:
         flash_mail_off()
         return _back(pilot_id)
-    due = outbox.request_send(pilot_id=pilot.id)
+    due = outbox.request_send(pilot_id=pilot_id)
     audit.record(
         actor(),
         "pilot.send_invitations",
         "pilot",
-        pilot.id,
+        pilot_id,
         invitations=due["invitation"],
         reminders=due["reminder"],
     )
     db.session.commit()
-    nudged = outbox.nudge_send(pilot_id=pilot.id) if due else True
+    nudged = outbox.nudge_send(pilot_id=pilot_id) if due else True
     flash_delivery(due["invitation"], due["reminder"], nudged)
     return _back(pilot_id)
 

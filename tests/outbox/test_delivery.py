@@ -2,6 +2,7 @@
 timeout, 4xx) retried with backoff, permanent ones (5xx, bad address) recorded and never retried,
 two workers at once, mail off, the development mail box, account mail whose link expired."""
 
+from collections import Counter
 from datetime import timedelta
 import socket
 import threading
@@ -276,3 +277,23 @@ def test_mail_queued_before_an_answer_or_an_erasure_is_not_sent(make_app, sink):
         rows[1]["id"]: "cancelled",
         rows[2]["id"]: "sent",
     }
+
+
+def test_the_count_of_due_mail_agrees_with_what_is_queued(make_app, sink):
+    app = make_app(SMTP_PORT=sink.port)
+    client, users, _ = _round(app, 4)
+    soon = make_round(client, users.owner, make_survey(client, users.owner, "B")["id"], closes=2)
+    assert upload(client, users.owner, soon["id"], roster_csv(3, start=10)).status_code == 201
+    with app.app_context():
+        assert outbox.count_due() == {"invitation": 7}
+        assert outbox.count_due(round_id=soon["id"]) == {"invitation": 3}
+        db.session.remove()
+    _queue_and_deliver(app)
+    with app.app_context():  # a week later, the invitations long sent: reminders near the close
+        for row in db.session.scalars(sa.select(OutboxMessage)):
+            row.sent_at -= timedelta(days=7)
+        db.session.commit()
+        due = outbox.due_messages()
+        assert outbox.count_due() == Counter(i.kind for i in due) == {"reminder": 3}
+        assert outbox.enqueue_due() == {"reminder": 3} and outbox.count_due() == {}
+        db.session.remove()

@@ -1,5 +1,6 @@
 """`crossover send-invitations` against a real SMTP server on 127.0.0.1 (aiosmtpd)."""
 
+from collections import Counter
 from datetime import timedelta
 from email import message_from_bytes, policy
 import socket
@@ -9,6 +10,7 @@ import pytest
 import sqlalchemy as sa
 
 from crossover.extensions import db
+from crossover.outbox import services as outbox
 from crossover.outbox.models import OutboxMessage
 from tests.factories import TODAY, enroll, make_pilot
 
@@ -125,6 +127,10 @@ def test_one_reminder_before_close_to_those_who_have_not_answered(mail_app, user
         headers=users.owner,
         json={"schedule": [{"wave": "pre", "opens_on": None, "closes_on": soon}]},
     )
+    with mail_app.app_context():  # what 「送信」 counts agrees with what would be queued
+        due = outbox.due_messages()
+        assert outbox.count_due() == Counter(i.kind for i in due) == {"reminder": 1}
+        db.session.remove()
     result = _run(mail_app)
     assert "reminder" in result.output and "1 sent" in result.output
     reminder = mail_app.inbox.messages[-1]
