@@ -142,6 +142,8 @@ class SmtpConnection:
         except smtplib.SMTPRecipientsRefused as error:
             code, text = next(iter(error.recipients.values()))
             text = text.decode("utf-8", "replace") if isinstance(text, bytes) else str(text)
+            if code == 421:  # the server is closing the connection: the next message reopens it
+                self.close()
             raise _failure_for_reply(code, f"{code} {text}") from None
         except smtplib.SMTPNotSupportedError as error:  # e.g. a non-ASCII address, no SMTPUTF8
             raise PermanentFailure(BAD_ADDRESS, str(error)) from None

@@ -297,3 +297,12 @@ def test_the_count_of_due_mail_agrees_with_what_is_queued(make_app, sink):
         assert outbox.count_due() == Counter(i.kind for i in due) == {"reminder": 3}
         assert outbox.enqueue_due() == {"reminder": 3} and outbox.count_due() == {}
         db.session.remove()
+
+
+def test_a_connection_the_server_closes_is_opened_again_for_the_rest(make_app, sink):
+    app = make_app(SMTP_PORT=sink.port)
+    _round(app, 3)
+    sink.replies["emp1@example.com"] = "421 4.7.0 Closing the connection"
+    assert _queue_and_deliver(app) == {"sent": 2, "retry": 1, "batches": 1, "connections": 2}
+    assert sorted(sink.received) == ["emp0@example.com", "emp2@example.com"]
+    assert _rows(app)["emp1@example.com"].failure == "temporary"
