@@ -101,7 +101,7 @@ def test_forgot_password_and_team_pages(live, browser):
     assert_accessible(page, "forgot password")
     page.fill("#email", "nobody@example.com")
     page.click("button[type=submit].primary")
-    assert page.locator("h1", has_text="メールを確認してください").count() == 1
+    expect(page.locator("h1", has_text="メールを確認してください")).to_have_count(1)  # waits
     assert_accessible(page, "forgot password sent")
 
     _sign_in(page, base, OWNER)
