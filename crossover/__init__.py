@@ -21,8 +21,10 @@ def create_app(test_config: Mapping[str, Any] | None = None):
         ui,
         web_input,
         web_transactions,
+        worker,
     )
     from crossover.modules import register_blueprints
+    from crossover.ops import views as ops_views
 
     app = Flask(__name__, instance_relative_config=True)
     app.config.from_object(config.Defaults)
@@ -31,10 +33,13 @@ def create_app(test_config: Mapping[str, Any] | None = None):
         app.config.update(test_config)
     config.derive_cookie_flags(app)
     config.check_production_secret(app)
+    config.check_production_mail(app)
     config.limit_blas_threads(app)
     _trust_proxies(app)
 
     _init_extensions(app, extensions, i18n)
+    ops_views.init_app(app)  # first hooks: the request id and timing cover the others
+    worker.init_app(app)
     web_transactions.init_app(app)  # SQLite: requests that may write take the lock up front
     web_input.init_app(app)  # before the blueprints: their routes use its <id:...> converter
     register_blueprints(app, extensions.api)

@@ -94,20 +94,76 @@ def demo_command() -> None:
 @crossover.command("send-invitations")
 @click.option("--dry-run", is_flag=True, help="List what would be sent; send nothing.")
 def send_invitations_command(dry_run: bool) -> None:
-    """Send due survey invitations and reminders over SMTP (each at most once)."""
+    """Queue due survey invitations and reminders and send them now (each at most once; the
+    worker does the same on its schedule)."""
+    from crossover.outbox import mailer
     from crossover.outbox.services import send_due
 
+    if not dry_run and mailer.mail_state() == mailer.MAIL_OFF:
+        raise click.ClickException(
+            "Mail is off: set CROSSOVER_SMTP_HOST (or CROSSOVER_MAIL_BACKEND=dev for a demo)."
+        )
     results = send_due(dry_run=dry_run)
     for item, outcome in results:
-        click.echo(f"{outcome:<8} {item.kind:<10} {item.about} → {item.recipient}")
-    counts = {
-        o: sum(1 for _, x in results if x == o) for o in ("sent", "failed", "skipped", "dry-run")
-    }
+        click.echo(f"{outcome:<8} {item.kind:<10} {item.about}")  # no addresses in output
+    outcomes = ("sent", "retry", "failed", "skipped", "dry-run")
+    counts = {o: sum(1 for _, x in results if x == o) for o in outcomes}
     click.echo(
         "Nothing due." if not results else ", ".join(f"{n} {o}" for o, n in counts.items() if n)
     )
-    if counts["failed"]:
+    if counts["failed"] or counts["retry"]:
         raise SystemExit(1)
+
+
+@crossover.command("worker")
+@click.option("--threads", default=1, show_default=True, help="Jobs run side by side.")
+@click.option(
+    "--schedule/--no-schedule",
+    default=True,
+    help="Run the schedule here (with several workers on Redis, one schedule is enough).",
+)
+def worker_command(threads: int, schedule: bool) -> None:
+    """Run the background worker in the foreground: due mail every
+    CROSSOVER_OUTBOX_INTERVAL_SECONDS, account mail at once, expired links."""
+    from flask import current_app
+
+    from crossover import worker
+
+    try:
+        worker.run(current_app._get_current_object(), threads=threads, schedule=schedule)
+    except RuntimeError as error:
+        raise click.ClickException(str(error)) from None
+
+
+@crossover.command("backup")
+@click.argument("path", type=click.Path(dir_okay=False, writable=True))
+def backup_command(path: str) -> None:
+    """Copy the SQLite database to PATH while the service keeps running."""
+    from crossover.extensions import db
+    from crossover.ops import backup
+
+    try:
+        size = backup.backup(db.engine, path)
+    except DomainError as error:
+        _fail(error)
+    click.echo(f"Backed up {backup.sqlite_path(db.engine)} to {path} ({size:,} bytes).")
+
+
+@crossover.command("restore")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.confirmation_option(
+    prompt="This replaces the whole database with the backup. Is the service stopped?"
+)
+def restore_command(path: str) -> None:
+    """Replace the SQLite database with the backup at PATH (stop the service and worker first)."""
+    from crossover.extensions import db
+    from crossover.ops import backup
+
+    try:
+        size = backup.restore(db.engine, path)
+    except DomainError as error:
+        _fail(error)
+    click.echo(f"Restored {path} into {backup.sqlite_path(db.engine)} ({size:,} bytes).")
 
 
 @crossover.command("import-roster")

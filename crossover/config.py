@@ -42,6 +42,10 @@ class Defaults:
     # Use redis://… with several workers: memory:// counts in each process apart.
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = True
+    # Redis down: limits are counted in memory (per process) until it is back, requests are
+    # still served (Flask-Limiter's documented fallback).
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    RATELIMIT_SWALLOW_ERRORS = True
     # Failed sign-ins (page and token endpoint together) per client address and account …
     AUTH_RATE_LIMIT = "10 per minute"
     # … and per client address over all accounts (against trying one password on many).
@@ -53,15 +57,30 @@ class Defaults:
     API_TOKEN_DAYS = 30
     PASSWORD_HASH_METHOD = "scrypt"  # tests use a cheap pbkdf2 round count
     PRIVACY_K = 5
-    SMTP_HOST = "127.0.0.1"
+    # Mail: smtp (through CROSSOVER_SMTP_HOST; without a host, mail is off and pages say so) or
+    # dev (kept in a mail box an admin reads: scripts/serve.sh's demo, never production).
+    MAIL_BACKEND = "smtp"
+    SMTP_HOST = ""
     SMTP_PORT = 25
     SMTP_USERNAME = ""
     SMTP_PASSWORD = ""
     SMTP_STARTTLS = False
+    SMTP_TIMEOUT_SECONDS = 30
     MAIL_FROM = "crossover <no-reply@crossover.invalid>"
-    # Mail setup and password-reset links at once (CROSSOVER_ACCOUNT_MAIL=true once SMTP_*
-    # point at a real server); off, the links are only shown to whoever created them.
-    ACCOUNT_MAIL = False
+    # Mail setup and password-reset links (when mail is on); off, the links are only shown to
+    # whoever created them.
+    ACCOUNT_MAIL = True
+    # The background worker's queue: a SQLite file in instance/ by default, redis://… for
+    # workers on several machines, memory:// to run jobs in place (tests).
+    QUEUE_URL = ""
+    OUTBOX_INTERVAL_SECONDS = 300  # the schedule: due mail queued and sent (whole minutes)
+    OUTBOX_BATCH_SIZE = 100  # messages claimed, and sent over one connection, at a time
+    # A claimed batch not recorded within this time is taken over by another worker (its own
+    # worker died): at most one batch per killed worker goes out twice.
+    OUTBOX_LEASE_SECONDS = 600
+    OUTBOX_RETRY_SECONDS = 60  # first wait after a temporary failure, doubled each time
+    OUTBOX_MAX_ATTEMPTS = 8  # then the message has failed for good
+    METRICS_TOKEN = ""  # a bearer token for /metrics besides admins' API tokens
     REMINDER_DAYS_BEFORE_CLOSE = 3
     TIMEZONE = "Asia/Tokyo"  # survey windows are calendar days where the participants live
     PUBLIC_BASE_URL = "http://127.0.0.1:5000"
@@ -92,6 +111,15 @@ def check_production_secret(app: Flask) -> None:
     ):
         raise RuntimeError(
             "Set CROSSOVER_SECRET_KEY (or CROSSOVER_ALLOW_DEV_SECRET=1 for a local demo)."
+        )
+
+
+def check_production_mail(app: Flask) -> None:
+    """Refuse the development mail box where sessions are HTTPS-only (production)."""
+    if str(app.config["MAIL_BACKEND"]).lower() == "dev" and app.config["SESSION_COOKIE_SECURE"]:
+        raise RuntimeError(
+            "CROSSOVER_MAIL_BACKEND=dev keeps mail instead of sending it: not for production "
+            "(CROSSOVER_SESSION_COOKIE_SECURE is set). Configure CROSSOVER_SMTP_HOST instead."
         )
 
 

@@ -20,7 +20,9 @@ from crossover.company import dashboard as company_dashboard
 from crossover.company import models as company_models  # noqa: F401  (mapped for migrations)
 from crossover.company import pages as company_pages
 from crossover.company import results_api as company_results_api
+from crossover.ops import views as ops_views
 from crossover.outbox import models as outbox_models  # noqa: F401  (mapped for migrations)
+from crossover.outbox import pages as outbox_pages
 
 MODULES = (
     auth,
@@ -38,6 +40,8 @@ MODULES = (
     company_pages,
     company_dashboard,
     csv_templates,
+    outbox_pages,
+    ops_views,
 )
 
 

@@ -59,6 +59,7 @@ NAV = [
     ("accounts.organizations", _l("Organizations"), {"admin"}),
     ("accounts.users", _l("Users"), {"admin"}),
     ("audit.events", _l("Audit log"), {"admin"}),
+    ("outbox.mail", _l("Mail"), {"admin"}),
     ("accounts.account", _l("Account"), {"owner", "admin", "reviewer"}),
 ]
 

@@ -29,6 +29,10 @@ def _test_config(**overrides) -> dict:
         "RATELIMIT_ENABLED": False,
         "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
         "SQLALCHEMY_DATABASE_URI": POSTGRES_URL or "sqlite://",
+        # Mail tests point SMTP_PORT at a sink; jobs run in place, at once (no worker).
+        "SMTP_HOST": "127.0.0.1",
+        "ACCOUNT_MAIL": False,
+        "QUEUE_URL": "memory://",
     }
     config.update(overrides)
     return config

@@ -222,7 +222,8 @@ class RosterContact(MethodView):
 @api_blp.route(f"{ROUND}/send-invitations")
 class RoundSendInvitations(MethodView):
     @api_auth(Role.OWNER)
-    @api_blp.response(200, SendResultSchema)
+    @api_blp.response(202, SendResultSchema)
     def post(self, round_id):
-        """Send the round's due invitations and reminders (each at most once per roster row)"""
+        """Queue the round's due invitations and reminders for the background worker (each at
+        most once per roster row); 409 when mail is off"""
         return services.send_invitations(owned_round(round_id, actor()), actor=actor())

@@ -18,7 +18,8 @@ from crossover.config import privacy_k
 from crossover.errors import DomainError, Invalid
 from crossover.forms import FormNumbers, blank_to_none, flash_error, load, whole_number
 from crossover.instruments.services import list_instruments
-from crossover.outbox.flashes import flash_delivery
+from crossover.outbox import mailer
+from crossover.outbox.flashes import flash_delivery, flash_mail_off
 
 pages_bp = Blueprint("company", __name__, url_prefix="/company")
 SURVEY = "/surveys/<id:survey_id>"
@@ -229,9 +230,13 @@ def engagement_upload(round_id: int):
 @pages_bp.post(f"{ROUND}/send-invitations")
 @page_auth(Role.OWNER)
 def send_invitations(round_id: int):
-    """Send the round's due invitations and reminders, by the outbox's rules."""
-    counts = services.send_invitations(owned_round(round_id, actor()), actor=actor())
-    flash_delivery(counts["invitations"], counts["reminders"], counts["failed"])
+    """Queue the round's due invitations and reminders for the worker, by the outbox's rules."""
+    round_ = owned_round(round_id, actor())
+    if mailer.mail_state() == mailer.MAIL_OFF:
+        flash_mail_off()
+    else:
+        counts = services.send_invitations(round_, actor=actor())
+        flash_delivery(counts["invitations"], counts["reminders"], counts["nudged"])
     return redirect(url_for("company.round_detail", round_id=round_id))
 
 

@@ -149,6 +149,5 @@ class ParticipationSchema(ParticipationGroupSchema):
 
 
 class SendResultSchema(Schema):
-    invitations = ma.fields.Integer()
-    reminders = ma.fields.Integer()
-    failed = ma.fields.Integer()
+    invitations = ma.fields.Integer(metadata={"description": "Invitations queued"})
+    reminders = ma.fields.Integer(metadata={"description": "Reminders queued"})

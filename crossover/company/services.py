@@ -27,6 +27,7 @@ from crossover.errors import Conflict, Forbidden, Invalid, NotFound
 from crossover.extensions import db
 from crossover.instruments.models import Instrument
 from crossover.instruments.services import get_instrument
+from crossover.outbox import mailer
 from crossover.outbox import services as outbox
 from crossover.outbox.models import OutboxMessage
 from crossover.pilots.services import default_instrument
@@ -284,15 +285,17 @@ def erase_contact(round_: SurveyRound, member_id: int, *, actor: User) -> None:
     db.session.commit()
 
 
-def send_invitations(round_: SurveyRound, *, actor: User) -> dict[str, int]:
-    """Send the round's due invitations and reminders by the outbox's rules; audit-logged."""
-    results = outbox.send_due(round_id=round_.id)
-    counts = {"invitations": 0, "reminders": 0, "failed": 0}
-    for item, outcome in results:
-        if outcome == "sent":
-            counts["invitations" if item.kind == "invitation" else "reminders"] += 1
-        elif outcome == "failed":
-            counts["failed"] += 1
-    audit.record(actor, "company.send_invitations", "survey_round", round_.id, **counts)
+def send_invitations(round_: SurveyRound, *, actor: User) -> dict:
+    """Queue the round's due invitations and reminders for the worker (by the outbox's rules)
+    and answer at once with what was queued; audit-logged."""
+    if mailer.mail_state() == mailer.MAIL_OFF:
+        raise Conflict(
+            "Mail is off: SMTP is not configured (CROSSOVER_SMTP_HOST), so nothing can be sent.",
+            {"mail": ["SMTP is not configured."]},
+        )
+    round_id = round_.id
+    due = outbox.request_send(round_id=round_id)
+    counts = {"invitations": due["invitation"], "reminders": due["reminder"]}
+    audit.record(actor, "company.send_invitations", "survey_round", round_id, **counts)
     db.session.commit()
-    return counts
+    return {**counts, "nudged": outbox.nudge_send(round_id=round_id) if due else True}

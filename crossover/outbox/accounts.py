@@ -1,18 +1,23 @@
-"""Account mail (setup and password-reset links), recorded in the outbox and sent at once.
+"""Account mail (setup and password-reset links), queued in the outbox for the worker.
 
-Sent only when CROSSOVER_ACCOUNT_MAIL is on (an SMTP server is configured); otherwise the
-row is still recorded, marked `not-configured`, and the creator hands the link over.
+Queued only when account mail is on (CROSSOVER_ACCOUNT_MAIL, and mail itself: an SMTP host or
+the development mail box); otherwise the row is still recorded, marked `not-configured`, and the
+creator hands the link over. The link stays in the queued body until the message is out.
 """
 
 from flask import current_app, render_template
 from flask_babel import force_locale
 
-from crossover.db import utcnow
 from crossover.extensions import db
-from crossover.outbox.mailer import send_mail
-from crossover.outbox.models import OutboxMessage
+from crossover.outbox import mailer
+from crossover.outbox.models import QUEUED, OutboxMessage
 
 NOT_CONFIGURED = "not-configured"
+
+
+def account_mail_on() -> bool:
+    """Whether setup and reset links can be mailed at all."""
+    return bool(current_app.config.get("ACCOUNT_MAIL")) and mailer.mail_state() != mailer.MAIL_OFF
 
 
 def _render(kind: str, url: str) -> tuple[str, str]:
@@ -23,27 +28,24 @@ def _render(kind: str, url: str) -> tuple[str, str]:
 
 
 def send_link(account_link_id: int, kind: str, recipient: str, url: str) -> str:
-    """Record the message, send it when mail is configured; returns the row's status."""
+    """Record the message and queue it when mail is on; returns the row's status (queued, or
+    sent/failed when the worker has already run it, or not-configured)."""
     subject, body = _render(kind, url)
-    # The link itself is not kept in the outbox: the body stored is without it.
     row = OutboxMessage(
         account_link_id=account_link_id,
         kind=kind,
         recipient=recipient,
         subject=subject,
-        body=body.replace(url, "<link>"),
+        body=body,
         attempts=0,
+        status=QUEUED,
     )
     db.session.add(row)
-    if not current_app.config.get("ACCOUNT_MAIL"):
-        row.status = NOT_CONFIGURED
+    if not account_mail_on():
+        row.status, row.body = NOT_CONFIGURED, body.replace(url, "<link>")
         db.session.commit()
         return row.status
-    row.attempts = 1
-    try:
-        send_mail(recipient, subject, body)
-        row.status, row.sent_at = "sent", utcnow()
-    except Exception as error:  # smtplib and sockets raise many kinds; the link is shown anyway
-        row.status, row.error = "failed", f"{type(error).__name__}: {error}"[:2000]
     db.session.commit()
+    current_app.extensions["worker"].nudge("deliver")
+    db.session.refresh(row)
     return row.status

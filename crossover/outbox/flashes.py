@@ -1,11 +1,23 @@
-"""The message a page shows after sending due invitations and reminders (pilots and rounds)."""
+"""The message a page shows after 「送信」 (pilots and rounds): what was queued, or plainly
+that mail is off."""
 
 from flask import flash
 from flask_babel import gettext as _
 
 
-def flash_delivery(invitations: int, reminders: int, failed: int) -> None:
-    if not invitations and not reminders and not failed:
+def flash_mail_off() -> None:
+    flash(
+        _(
+            "Mail is off: SMTP is not configured (CROSSOVER_SMTP_HOST), so nothing was sent. "
+            "Hand the survey links over yourself, or ask your administrator to set up SMTP."
+        ),
+        "error",
+    )
+
+
+def flash_delivery(invitations: int, reminders: int, nudged: bool = True) -> None:
+    """Say how many invitations and reminders were queued for the worker."""
+    if not invitations and not reminders:
         flash(
             _(
                 "Nothing is due: every open invitation was already sent, and no reminder is due "
@@ -13,17 +25,18 @@ def flash_delivery(invitations: int, reminders: int, failed: int) -> None:
             ),
             "success",
         )
-    elif invitations or reminders:
+        return
+    flash(
+        _(
+            "Queued %(i)d invitation(s) and %(r)d reminder(s); the worker sends them in the "
+            "background. Progress is shown below.",
+            i=invitations,
+            r=reminders,
+        ),
+        "success",
+    )
+    if not nudged:
         flash(
-            _(
-                "Sent %(i)d invitation(s) and %(r)d reminder(s).",
-                i=invitations,
-                r=reminders,
-            ),
-            "success",
-        )
-    if failed:
-        flash(
-            _("%(n)d message(s) could not be sent; they will be tried again next time.", n=failed),
+            _("The queue could not be reached: the worker's next scheduled run sends them."),
             "error",
         )

@@ -1,7 +1,6 @@
 """Owner pages: register and edit a pilot (with the power planner), lifecycle, enrolment,
 invitation links and status, matching and session logs."""
 
-from collections import Counter
 from collections.abc import Callable
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -35,8 +34,9 @@ from crossover.forms import (
 )
 from crossover.instruments.services import list_instruments
 from crossover.mentoring import services as mentoring
+from crossover.outbox import mailer
 from crossover.outbox import services as outbox
-from crossover.outbox.flashes import flash_delivery
+from crossover.outbox.flashes import flash_delivery, flash_mail_off
 from crossover.pilots import services
 from crossover.pilots.cells import cell_of
 from crossover.pilots.models import PilotStatus
@@ -520,23 +520,24 @@ def pilot_enroll_csv(pilot_id: int):
 @pages_bp.post(f"{PILOT}/send-invitations")
 @page_auth(Role.OWNER)
 def pilot_send_invitations(pilot_id: int):
-    """Send this pilot's due invitations and reminders now, by the outbox's rules (each once;
-    a reminder only near the close of a wave still unanswered)."""
-    pilot = services.get_owned_pilot(pilot_id, actor())
-    results = outbox.send_due(pilot_id=pilot.id)
-    sent = Counter(item.kind for item, outcome in results if outcome == "sent")
-    failed = sum(1 for _item, outcome in results if outcome == "failed")
+    """Queue this pilot's due invitations and reminders for the worker and answer at once (each
+    once; a reminder only near the close of a wave still unanswered)."""
+    pilot_id = services.get_owned_pilot(pilot_id, actor()).id
+    if mailer.mail_state() == mailer.MAIL_OFF:
+        flash_mail_off()
+        return _back(pilot_id)
+    due = outbox.request_send(pilot_id=pilot_id)
     audit.record(
         actor(),
         "pilot.send_invitations",
         "pilot",
-        pilot.id,
-        invitations=sent["invitation"],
-        reminders=sent["reminder"],
-        failed=failed,
+        pilot_id,
+        invitations=due["invitation"],
+        reminders=due["reminder"],
     )
     db.session.commit()
-    flash_delivery(sent["invitation"], sent["reminder"], failed)
+    nudged = outbox.nudge_send(pilot_id=pilot_id) if due else True
+    flash_delivery(due["invitation"], due["reminder"], nudged)
     return _back(pilot_id)
 
 

@@ -37,7 +37,17 @@ def _actions(app) -> list[str]:
 # ---- forgot password ---------------------------------------------------------------------
 
 
-def test_forgot_password_answers_the_same_for_unknown_addresses(client, users):
+@pytest.fixture
+def mail_on(make_app):
+    """Account mail on, kept in the development mail box (nothing leaves the test)."""
+    app = make_app(ACCOUNT_MAIL=True, MAIL_BACKEND="dev")
+    client = app.test_client()
+    create_users(app, client)
+    return app, client
+
+
+def test_forgot_password_answers_the_same_for_unknown_addresses(mail_on):
+    _app, client = mail_on
     known = client.post("/password/forgot", data={"email": OWNER}, headers=JA)
     unknown = client.post("/password/forgot", data={"email": "nobody@acme.example"}, headers=JA)
     assert known.status_code == unknown.status_code == 200
@@ -45,11 +55,23 @@ def test_forgot_password_answers_the_same_for_unknown_addresses(client, users):
     assert "メールを確認してください" in _text(known)
 
 
-def test_forgot_password_does_its_work_after_answering(app, client, users):
+def test_forgot_password_does_its_work_after_answering(mail_on):
+    app, client = mail_on
     known = client.post("/password/forgot", data={"email": OWNER})
     assert _links(app) == 0  # the answer left before anything was looked up or stored
     known.close()
     assert _links(app) == 1
+
+
+def test_forgot_password_says_plainly_when_mail_is_off(app, client, users):
+    page = client.get("/password/forgot", headers=JA)
+    assert "SMTP が未設定" in _text(page) and 'name="email"' not in _text(page)
+    known = client.post("/password/forgot", data={"email": OWNER}, headers=JA)
+    unknown = client.post("/password/forgot", data={"email": "nobody@acme.example"}, headers=JA)
+    assert _text(known) == _text(unknown) == _text(page)  # the same for every address
+    assert "リンクを送りました" not in _text(known) and "メールを確認" not in _text(known)
+    known.close()
+    assert _links(app) == 0  # nothing is issued that nobody could receive
 
 
 def _links(app) -> int:
@@ -103,7 +125,7 @@ def test_forgot_password_is_rate_limited(make_app):
 
 
 def test_account_forms_need_csrf_tokens(make_app):
-    app = make_app(WTF_CSRF_ENABLED=True)
+    app = make_app(WTF_CSRF_ENABLED=True, ACCOUNT_MAIL=True, MAIL_BACKEND="dev")
     client = app.test_client()
     assert client.post("/password/forgot", data={"email": OWNER}).status_code == 400
     for path in (
@@ -216,6 +238,7 @@ def test_admin_adds_a_user_sees_the_link_and_deactivates(app, client, users):
         data={"email": "new@acme.example", "role": "owner", "organization": "acme"},
     )
     assert added.status_code == 201 and "直接お渡しください" in _text(added)
+    assert "SMTP が未設定か" in _text(added)  # says why nothing was mailed
     url = re.search(r'id="setup-url" type="text" readonly value="([^"]+)"', _text(added)).group(1)
     duplicate = admin.post(
         "/admin/users",

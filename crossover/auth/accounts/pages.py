@@ -26,6 +26,7 @@ from crossover.db import page_of, utcnow
 from crossover.errors import DomainError
 from crossover.extensions import db
 from crossover.forms import whole_number
+from crossover.outbox import accounts as account_mail
 
 pages_bp = Blueprint("accounts", __name__)
 
@@ -111,7 +112,10 @@ def choose_password(purpose: str, token: str):
 @password_reset_limit
 @password_reset_address_limit
 def forgot_password():
-    """Mail a reset link; the answer is the same whether or not the address has an account."""
+    """Mail a reset link; the answer is the same whether or not the address has an account.
+    With mail off the page says so instead of promising a link (for every address alike)."""
+    if not account_mail.account_mail_on():
+        return render_template("accounts/forgot.html", mail_off=True)
     if request.method == "POST":
         response = make_response(render_template("accounts/forgot_sent.html"))
         # The work (and the mail) happens after the answer has gone out, so neither the answer

@@ -44,7 +44,9 @@ class CreatedUserSchema(Schema):
     organization = ma.fields.String(allow_none=True)
     active = ma.fields.Boolean()
     setup_url = ma.fields.String()
-    mail = ma.fields.String(metadata={"description": "sent, failed or not-configured"})
+    mail = ma.fields.String(
+        metadata={"description": "queued (the worker mails it), sent, failed or not-configured"}
+    )
 
 
 class SetupLinkSchema(Schema):

@@ -30,7 +30,7 @@ UNUSABLE_PASSWORD = "!"  # never matches: the user has not chosen a password yet
 @dataclass(frozen=True)
 class IssuedLink:
     url: str
-    mail_status: str  # sent | failed | not-configured
+    mail_status: str  # queued | sent | failed | not-configured
 
 
 def _hash(token: str) -> str:
