@@ -29,6 +29,7 @@ OUTBOX = "outbox"  # the scheduled run: queue what is due, send what is queued
 DELIVER = "deliver"  # send what is queued (account mail, at once)
 SEND = "send"  # one pilot's or round's due mail (the owner's 「送信」)
 EXPIRE = "expire-links"  # account mail whose link ended is not sent; dead sessions go
+PUBLISH = "publish-rounds"  # closed company rounds get their one publication made
 
 
 def _outbox_run(pilot_id: int | None = None, round_id: int | None = None) -> dict:
@@ -72,11 +73,31 @@ def _expire_run() -> dict:
     return {"cancelled_mail": cancelled, "sessions_removed": sessions}
 
 
+def _publish_run() -> dict:
+    """Make the publication of every closed round that has none yet, so that the first owner
+    to read a round after its close does not wait for it (the figures are the same either way:
+    a closed round's data no longer change)."""
+    from crossover.company import publication, round_state
+    from crossover.company.models import SurveyRound
+    from crossover.config import local_today
+
+    today = local_today()
+    waiting = db.session.scalars(
+        sa.select(SurveyRound.id).where(
+            SurveyRound.publication.is_(None), round_state.closed_filter(today)
+        )
+    ).all()
+    for round_id in waiting:
+        publication.published(db.session.get(SurveyRound, round_id))
+    return {"published": len(waiting)}
+
+
 JOBS: dict[str, Callable[..., dict]] = {
     OUTBOX: _outbox_run,
     DELIVER: _deliver_run,
     SEND: _outbox_run,
     EXPIRE: _expire_run,
+    PUBLISH: _publish_run,
 }
 
 
@@ -130,6 +151,7 @@ class Worker:
         runs at once only cost work (the outbox's claims keep each message single)."""
         self.run_job(OUTBOX)
         self.run_job(EXPIRE)
+        self.run_job(PUBLISH)
 
     def run_job(self, name: str, request_id: str | None = None, **kwargs) -> dict:
         """Run one job in an app context; its run is recorded and logged as one JSON line."""

@@ -128,3 +128,17 @@ def test_an_open_round_s_pages_show_counts_and_no_scores(app, client, users):
     assert "/results" not in html.split('id="privacy-note"', 1)[1].split("</section>", 1)[0]
     csv_export = client.get(f"/company/rounds/{round_id}/disclosure.csv")
     assert csv_export.status_code == 409
+
+
+def test_the_worker_publishes_closed_rounds_before_anyone_reads_them(app, client, users, company):
+    from crossover import worker
+    from crossover.company.models import SurveyRound
+
+    jobs = worker.get(app)
+    assert jobs.run_job(worker.PUBLISH)["published"] == 2
+    assert jobs.run_job(worker.PUBLISH)["published"] == 0  # made once
+    with app.app_context():
+        stored = db.session.get(SurveyRound, company["first"]).publication
+        db.session.remove()
+    assert stored is not None
+    assert _results(client, users, company["first"])["total"] == stored["results"]["total"]
