@@ -238,6 +238,7 @@ def disclosure_page(round_id: int):
         k=result["round"]["privacy_k"],
         printed_on=local_today().isoformat(),
         reasons=NOT_COMPARABLE,
+        columns={key: str(title) for key, title in disclosure.COLUMNS},
     )
 
 

@@ -200,7 +200,9 @@ def test_f8_one_publication_the_total_always_and_nothing_another_view_withholds(
     row, blank = _csv_rows(client, users, second)
     assert (row["Responded"], row["Mean"]) == ("130", f"{total['mean']:.2f}")
     assert blank["Responded"] == blank["Mean"] == blank["SD"] == blank["Favourable (%)"] == ""
-    assert _get(client, users, f"/api/v1/rounds/{second}/results")["total"]["suppressed"]
+    tiny_results = _get(client, users, f"/api/v1/rounds/{second}/results")
+    assert tiny_results["total"]["suppressed"] and tiny_results["item_distribution"] == []
+    assert len(results["item_distribution"]) == 12
 
 
 # --- the random-roster attacker over everything published ---------------------------------------
@@ -274,6 +276,10 @@ def _round_families(results: dict, people: list[Employee], panel: np.ndarray | N
     shown: dict[str, np.ndarray] = {}
     if _shown(results["total"]):
         shown["total"] = everyone
+    # Each item's favourable / neutral / unfavourable counts are more sums over the total group:
+    # published only with it (so the total's membership below covers them).
+    assert bool(results["item_distribution"]) == _shown(results["total"])
+    assert all(item["n"] == results["total"]["n"] for item in results["item_distribution"])
     grid = results["map"]
     for c in grid["cells"]:
         if _shown(c):
