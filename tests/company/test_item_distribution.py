@@ -132,9 +132,7 @@ def _crowd(keys, n, answered, level, prefix):
     ]
 
 
-def test_small_or_low_response_rounds_are_not_comparable_and_never_called_real(
-    app, client, users
-):
+def test_small_or_low_response_rounds_are_not_comparable_and_never_called_real(app, client, users):
     """40 of 50 answered, then 15 of 48 (31%, the issue's case), then 40 of 100: only the
     first is comparable; the changes are significant (p < 0.001) but never judged real."""
     with app.app_context():
@@ -197,14 +195,12 @@ def test_rounds_of_one_survey_may_not_overlap_api_and_page(app, client, users):
 
 
 def test_disclosure_csv_definitions_read_back_with_csv(app, client, users):
-    _survey_id, (first, second) = _survey(
+    _survey_id, (_first, second) = _survey(
         app,
         ("2025", VISION_1, VISION_3, FIRST, 3),
         ("2026", VISION_1, VISION_3, SECOND, 5),
     )
-    response = client.get(
-        f"/api/v1/rounds/{second}/disclosure.csv", headers={**users.owner, **EN}
-    )
+    response = client.get(f"/api/v1/rounds/{second}/disclosure.csv", headers={**users.owner, **EN})
     body = response.data
     assert body.startswith("\ufeff".encode())
     definitions, header, rows = disclosure_table(body.decode("utf-8-sig"))
@@ -231,7 +227,7 @@ def test_disclosure_csv_definitions_read_back_with_csv(app, client, users):
 
 @pytest.mark.parametrize("lang", ["ja", "en"])
 def test_printable_disclosure_page(app, client, users, lang):
-    survey_id, (first, second) = _survey(
+    _survey_id, (_first, second) = _survey(
         app,
         ("2025", VISION_1, VISION_3, FIRST, 3),
         ("2026", VISION_1, VISION_3, SECOND, 4),
@@ -250,7 +246,7 @@ def test_printable_disclosure_page(app, client, users, lang):
     assert "print.css" in html and f'lang="{lang}"' in html
     assert "2026-04-01" in html  # the round's dates
     words = {
-        "ja": ("質問票: ", "人的資本の開示での引用のしかた", "時点の数値", "いいえ: 回答者30人未満"),
+        "ja": ("質問票: ", "人的資本の開示での引用のしかた", "時点の数値", "いいえ: 回答者30人"),
         "en": ("Questionnaire: ", "How to cite these figures", "Figures as of", "No: under 30"),
     }[lang]
     for text in words:
