@@ -114,7 +114,7 @@ def test_a_small_round_publishes_no_item_shares_and_no_change(app, client, users
     users.login("owner@acme.example")
     html = client.get(f"/company/rounds/{second}/results", headers=JA).get_data(as_text=True)
     section = html.split('id="item-distribution"', 1)[1].split("</section>", 1)[0]
-    assert "stack" not in section and "n < 5" in section
+    assert "likert-bar" not in section and "n < 5" in section
 
 
 def _crowd(keys, n, answered, level, prefix):
@@ -252,7 +252,7 @@ def test_printable_disclosure_page(app, client, users, lang):
     for text in words:
         assert text in html, text
     assert html.count('id="cite-title"') == 1
-    # a reviewer has no printable page of a company's round; an open round has none yet
+    # a reviewer has no printable page of a company's round
     client.post("/logout")
     users.login("reviewer@example.com")
     assert client.get(link).status_code == 403
