@@ -180,6 +180,18 @@ _PATTERNS = [
         r"Not a version of this survey's questionnaire\.",
         _l("Not a version of this survey's questionnaire."),
     ),
+    (
+        r"The dates overlap round '(?P<value>.*)' of this survey \((?P<opens>[0-9-]+) to "
+        r"(?P<closes>[0-9-]+)\)\.",
+        _l(
+            "The dates overlap round “%(value)s” of this survey (%(opens)s to %(closes)s): "
+            "rounds of one survey follow each other."
+        ),
+    ),
+    (
+        r"Overlaps round '(?P<value>.*)' \((?P<opens>[0-9-]+) to (?P<closes>[0-9-]+)\)\.",
+        _l("Overlaps round “%(value)s” (%(opens)s to %(closes)s)."),
+    ),
     (r"Missing CSV columns\.", _l("Columns are missing from the CSV.")),
     (r"Missing column\(s\): (?P<value>.*)\.", _l("Missing column(s): %(value)s.")),
     (r"Line (?P<line>\d+) cannot be read as text\.", _l("Line %(line)s cannot be read as text.")),

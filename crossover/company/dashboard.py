@@ -1,20 +1,26 @@
 """The company survey's pages: a round's results, the trend across rounds, the disclosure CSV
 with the session, and the consortium's distribution of company means."""
 
+from types import SimpleNamespace
+
 from flask import Blueprint, current_app, flash, redirect, render_template, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
+import numpy as np
 
 from crossover.auth.access import actor, page_auth
 from crossover.auth.models import Role
 from crossover.company import charts, consortium, disclosure, results, round_state, trend
 from crossover.company.access import owned_round, owned_survey
 from crossover.company.bands import AGE_BAND_LABELS, TENURE_BAND_LABELS
+from crossover.company.models import CompanySurvey
 from crossover.company.results_api import request_language
+from crossover.config import local_today
 from crossover.extensions import db
 from crossover.instruments.models import Instrument
+from crossover.ui import number
 
 pages_bp = Blueprint("company_dashboard", __name__)
 
@@ -34,6 +40,10 @@ MAP_WORDS = {
     "small_rise": _l("Slightly above the company mean"),
     "medium_rise": _l("Above the company mean"),
     "large_rise": _l("Far above the company mean"),
+}
+NOT_COMPARABLE = {
+    "response_rate": _l("under half of those invited answered"),
+    "respondents": _l("under 30 respondents"),
 }
 BAND_WORDS = {
     "below_q1": _l("Below the first quartile"),
@@ -97,6 +107,33 @@ def _map_view(result: dict) -> dict:
     }
 
 
+def share(value: float | None) -> str:
+    """A share as a percentage to one decimal (the disclosure's rule)."""
+    return "—" if value is None else f"{number(100 * value, 1)}%"
+
+
+def points(value: float) -> str:
+    """A change of share in percentage points, signed."""
+    text = number(100 * value, 1)
+    return _("%(value)s pt", value=text if text.startswith("-") or text == "0.0" else f"+{text}")
+
+
+def answer_bands(scale_min: int, scale_max: int) -> dict[str, str]:
+    """The answers of each band on the scale ("4–5", "3", "1–2" on 1–5), for the page's words."""
+    values = np.arange(scale_min, scale_max + 1)
+    layout = SimpleNamespace(scale_min=scale_min, scale_max=scale_max)
+    codes = results.item_bands(layout, values)
+
+    def span(code: int) -> str:
+        chosen = values[codes == code]
+        if not chosen.size:
+            return "—"
+        low, high = int(chosen.min()), int(chosen.max())
+        return str(low) if low == high else f"{low}–{high}"
+
+    return {"favourable": span(1), "neutral": span(0), "unfavourable": span(-1)}
+
+
 def _owner_page(endpoint: str, **values) -> str | None:
     """The URL of the owners' survey or round page (crossover.company.pages), when registered."""
     return url_for(endpoint, **values) if endpoint in current_app.view_functions else None
@@ -154,6 +191,9 @@ def round_page(round_id: int):
         correlation_words=correlation_words,
         answer=engagement_answer(engagement) if not engagement["suppressed"] else None,
         item_texts=_item_texts(head["instrument_id"]),
+        bands=answer_bands(head["scale_min"], head["scale_max"]),
+        share=share,
+        points=points,
         back_url=_owner_page("company.round_detail", round_id=survey_round.id),
     )
 
@@ -166,6 +206,40 @@ def disclosure_csv(round_id: int):
     lang = request_language()
     body = disclosure.export_csv(survey_round, actor=actor(), lang=lang)
     return disclosure.csv_response(survey_round, body, lang)
+
+
+@pages_bp.route("/company/rounds/<id:round_id>/disclosure", endpoint="disclosure_page")
+@page_auth(Role.OWNER)
+def disclosure_page(round_id: int):
+    """A printable A4 page of the round and the rounds before it, with the definitions and how
+    to cite them in a human-capital report: the disclosure CSV's figures, on paper."""
+    survey_round = owned_round(round_id, actor())
+    if not round_state.is_closed(survey_round):
+        return redirect(url_for("company_dashboard.round", round_id=survey_round.id))
+    rows = disclosure.rows_for(survey_round)
+    rounds = disclosure.rounds_up_to(survey_round)
+    survey = db.session.get(CompanySurvey, survey_round.company_survey_id)
+    entries = {entry["id"]: entry for entry in trend.trend(survey)["rounds"]}
+    result = results.round_results(survey_round)
+    instrument = db.session.get(Instrument, survey_round.instrument_id)
+    this = rows[-1]
+    return render_template(
+        "company/disclosure_print.html",
+        survey=survey,
+        survey_round=survey_round,
+        instrument=instrument,
+        rows=[
+            {**row, "not_comparable": entries[r.id]["not_comparable"]}
+            for row, r in zip(rows, rounds, strict=True)
+        ],
+        this=this,
+        total=result["total"],
+        definitions=disclosure.definitions(survey_round, rounds),
+        k=result["round"]["privacy_k"],
+        printed_on=local_today().isoformat(),
+        reasons=NOT_COMPARABLE,
+        columns={key: str(title) for key, title in disclosure.COLUMNS},
+    )
 
 
 @pages_bp.route("/company/surveys/<id:survey_id>/trend", endpoint="trend")
@@ -199,6 +273,7 @@ def trend_page(survey_id: int):
         survey=survey,
         chart=chart,
         alpha=ALPHA,
+        reasons=NOT_COMPARABLE,
         back_url=_owner_page("company.survey_detail", survey_id=survey.id),
     )
 

@@ -1,12 +1,17 @@
 """The disclosure export: one CSV row per round up to the chosen one, the figures a
 human-capital report (人的資本情報開示) cites.
 
-UTF-8 with a BOM (Excel opens it as UTF-8), never cached, audit-logged. The header is in the
-reader's language (Japanese or English, as the page's locale); the same key order in both.
+UTF-8 with a BOM (Excel opens it as UTF-8), never cached, audit-logged. It opens with its
+definitions, one labelled row each (questionnaire and version, scale, what "favourable" means,
+the K rule, the CI method, the decimals), then an empty row, then the table: a header in the
+reader's language (Japanese or English, as the page's locale; the same key order in both) and
+one row per round. Python's csv module reads it back as it is (a definitions row is
+[label, text]; the empty row is []).
+
 Figures are those of each closed round's publication (crossover.company.publication), withheld
-the same way; rates and shares are given as
-percentages to one decimal, means, SDs and CIs to two decimals (the scale's own precision is one
-answer step; two decimals keep differences between rounds visible), r to two decimals.
+the same way (an empty cell). One rule for decimals: rates and shares as percentages to one
+decimal (85.0, never 85), means, SDs, CIs and r to two decimals (3.10, never 3.1; the scale's own
+precision is one answer step, two decimals keep differences between rounds visible).
 """
 
 import csv
@@ -14,6 +19,7 @@ import io
 
 from flask import Response as FlaskResponse
 from flask_babel import force_locale
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from crossover import audit
@@ -22,8 +28,11 @@ from crossover.company import round_state
 from crossover.company.models import CompanySurvey, SurveyRound
 from crossover.company.publication import published
 from crossover.company.trend import rounds_of
+from crossover.config import local_today, privacy_k
 from crossover.downloads import csv_download
 from crossover.extensions import db
+from crossover.instruments.models import Instrument
+from crossover.ui import number, score_number
 
 COLUMNS = (
     ("label", _l("Round")),
@@ -45,10 +54,14 @@ def rows_for(survey_round: SurveyRound) -> list[dict]:
     """The export's rows: the survey's closed rounds up to and including this one (409 while
     this one is open), in time order, each exactly as its publication shows it."""
     round_state.check_closed(survey_round)
+    return [_row(r, published(r)) for r in rounds_up_to(survey_round)]
+
+
+def rounds_up_to(survey_round: SurveyRound) -> list[SurveyRound]:
+    """The survey's closed rounds up to and including this one, in time order."""
     survey = db.session.get(CompanySurvey, survey_round.company_survey_id)
     rounds = rounds_of(survey)
-    rounds = [r for r in rounds[: rounds.index(survey_round) + 1] if round_state.is_closed(r)]
-    return [_row(r, published(r)) for r in rounds]
+    return [r for r in rounds[: rounds.index(survey_round) + 1] if round_state.is_closed(r)]
 
 
 def _row(survey_round: SurveyRound, publication: dict) -> dict:
@@ -71,12 +84,81 @@ def _row(survey_round: SurveyRound, publication: dict) -> dict:
     }
 
 
-def _fixed(value, digits: int = 2):
-    return None if value is None else round(float(value), digits)
+def _fixed(value) -> str | None:
+    return None if value is None else score_number(float(value))
 
 
-def _percent(value):
-    return None if value is None else round(100 * float(value), 1)
+def _percent(value) -> str | None:
+    return None if value is None else number(100 * float(value), 1)
+
+
+def definitions(survey_round: SurveyRound, rounds: list[SurveyRound]) -> list[tuple[str, str]]:
+    """The labelled rows that open the export, in the current locale."""
+    rounds = rounds or [survey_round]
+    used: dict[int, list[str]] = {}
+    for r in rounds:
+        used.setdefault(r.instrument_id, []).append(r.label)
+    instruments = {i: db.session.get(Instrument, i) for i in used}
+    first = instruments[survey_round.instrument_id]
+    return [
+        (_("Survey"), db.session.get(CompanySurvey, survey_round.company_survey_id).title),
+        (
+            _("Questionnaire"),
+            "; ".join(
+                _(
+                    "%(name)s, version %(version)s (rounds: %(rounds)s)",
+                    name=i.name,
+                    version=i.version,
+                    rounds=", ".join(used[key]),
+                )
+                for key, i in instruments.items()
+            ),
+        ),
+        (
+            _("Response scale"),
+            _(
+                "%(min)s to %(max)s (%(min)s = lowest, %(max)s = highest; reverse-worded items "
+                "recoded so that higher is always more ownership)",
+                min=first.scale_min,
+                max=first.scale_max,
+            ),
+        ),
+        (
+            _("Score"),
+            _("The mean of a respondent's answers to all items (total) or to a subscale's items."),
+        ),
+        (
+            _("Favourable (percent)"),
+            _(
+                "The percentage of respondents whose total score is 4 or more on the 1 to 5 "
+                "scale (on another scale: at least three quarters of the way from its lowest "
+                "to its highest point)."
+            ),
+        ),
+        (
+            _("Minimum group size (K)"),
+            _(
+                "K = %(k)s people: figures over fewer than %(k)s respondents are left empty, "
+                "and so are figures from which such a group could be worked out.",
+                k=privacy_k(),
+            ),
+        ),
+        (
+            _("95 percent CI"),
+            _(
+                "The 95 percent confidence interval of the mean from the t distribution "
+                "(mean ± t(0.975, n − 1) × SD / √n)."
+            ),
+        ),
+        (
+            _("Decimals"),
+            _(
+                "Means, SDs, confidence intervals and r to two decimals; rates and shares as "
+                "percentages to one decimal."
+            ),
+        ),
+        (_("Exported on"), local_today().isoformat()),
+    ]
 
 
 def export_csv(survey_round: SurveyRound, *, actor: User, lang: str) -> str:
@@ -86,6 +168,9 @@ def export_csv(survey_round: SurveyRound, *, actor: User, lang: str) -> str:
     out.write("\ufeff")
     writer = csv.writer(out, lineterminator="\r\n")
     with force_locale(lang if lang in ("ja", "en") else "en"):
+        for label, text in definitions(survey_round, rounds_up_to(survey_round)):
+            writer.writerow([str(label), _text(text)])
+        writer.writerow([])
         writer.writerow([str(title) for _key, title in COLUMNS])
     for row in rows:
         writer.writerow(["" if row[key] is None else _text(row[key]) for key, _ in COLUMNS])

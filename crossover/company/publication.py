@@ -12,7 +12,9 @@ total). They are judged together, by one attacker (DESIGN.md "Privacy and access
   over its members in each round: in the later round its group joins that round's suppression
   search, and in the earlier round it is checked against everything that round published (which
   is frozen, so the panel gives way when it would expose anyone there);
-- the disclosure's favourable share is one more variable of the total group.
+- the disclosure's favourable share, and each item's favourable / neutral / unfavourable shares,
+  are more variables of the total group (published with the total, withheld with it); an
+  item's change is the difference of two rounds' published shares.
 
 Nothing about a round's scores is computed while it is open (409): two reads a minute apart
 would differ by the newest answer. Once it closes, neither answers nor uploads can change its
@@ -100,6 +102,7 @@ def _compute(survey_round: SurveyRound) -> dict:
             previous, earlier, earlier_members
         )
         panel_previous = {"round_id": previous.id, "shown": shown}
+        _changes_since(computed.results, earlier["results"])
     return {
         "results": computed.results,
         "favourable": computed.favourable,
@@ -107,6 +110,20 @@ def _compute(survey_round: SurveyRound) -> dict:
         "engagement_tops": computed.engagement_tops,
         "panel_previous": panel_previous,
     }
+
+
+def _changes_since(current: dict, earlier: dict) -> None:
+    """Each item's change of favourable share since the previous closed round: the difference
+    of two published shares (nothing new), for items both rounds published on the same scale."""
+    if (current["round"]["scale_min"], current["round"]["scale_max"]) != (
+        earlier["round"]["scale_min"],
+        earlier["round"]["scale_max"],
+    ):
+        return
+    before = {item["key"]: item["favourable"] for item in earlier.get("item_distribution", [])}
+    for item in current["item_distribution"]:
+        if item["key"] in before:
+            item["change_favourable"] = item["favourable"] - before[item["key"]]
 
 
 def _earlier_side_safe(previous: SurveyRound, earlier: dict, members: np.ndarray | None) -> bool:

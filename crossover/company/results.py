@@ -299,6 +299,7 @@ def compute(survey_round: SurveyRound, panel: np.ndarray | None = None) -> Compu
         ],
         "map": _map(data, privacy),
         "engagement": _engagement(data, chosen, privacy),
+        "item_distribution": item_distribution(data) if privacy.shown(groups.TOTAL) else [],
     }
     shown = [key for key in privacy.respondents if privacy.shown(key) and key[0] != "unit"]
     panel_shown = None if panel is None else privacy.shown(groups.PANEL)
@@ -317,6 +318,36 @@ def favourable_share(data: RoundData) -> float | None:
         layout.counts[0]
     )
     return float(np.mean(data.sums[:, 0] * 4 >= threshold))
+
+
+def item_bands(layout: RecordLayout, values: np.ndarray) -> np.ndarray:
+    """Each recoded answer's band: 1 favourable, 0 neutral, -1 unfavourable. On 1–5 these are
+    4–5, 3 and 1–2; on another scale the answer is placed on 0–1, (v − min) / (max − min), and
+    is favourable at 3/4 or more and unfavourable at 1/4 or less (1–7: 6–7, 3–5, 1–2; 1–4: 4,
+    2–3, 1), compared exactly in integers."""
+    position, span = 4 * (values - layout.scale_min), layout.scale_max - layout.scale_min
+    return np.where(position >= 3 * span, 1, np.where(position <= span, -1, 0))
+
+
+def item_distribution(data: RoundData) -> list[dict]:
+    """Per item, the shares of respondents whose recoded answer is favourable, neutral or
+    unfavourable (see item_bands): figures of the total group, like the favourable share, so
+    they need only the total's K. `change_favourable` is filled in by the publication."""
+    bands = item_bands(data.layout, data.items)
+    n = int(bands.shape[0])
+    return [
+        {
+            "key": item.key,
+            "subscale": item.subscale,
+            "reverse": bool(item.reverse),
+            "n": n,
+            "favourable": float(np.mean(bands[:, index] == 1)),
+            "neutral": float(np.mean(bands[:, index] == 0)),
+            "unfavourable": float(np.mean(bands[:, index] == -1)),
+            "change_favourable": None,
+        }
+        for index, item in enumerate(data.layout.items)
+    ]
 
 
 def round_header(survey_round: SurveyRound, instrument: Instrument, k: int) -> dict:

@@ -117,6 +117,28 @@ class CompanyEngagementSchema(CompanyCorrelationSchema):
     bins = ma.fields.List(ma.fields.Nested(CompanyBinSchema), allow_none=True)
 
 
+class CompanyItemDistributionSchema(Schema):
+    key, subscale = S(), S()
+    reverse = B(metadata={"description": "Reverse-keyed: shares are of the recoded answers"})
+    n = I()
+    favourable = F(
+        metadata={
+            "description": "Share (0–1) answering 4–5 on a 1–5 scale; on another scale, at or "
+            "above 3/4 of the way from its minimum to its maximum"
+        }
+    )
+    neutral = F(metadata={"description": "Share (0–1) between favourable and unfavourable"})
+    unfavourable = F(
+        metadata={"description": "Share (0–1) answering 1–2 on 1–5; at or below 1/4 of the way"}
+    )
+    change_favourable = F(
+        metadata={
+            "description": "Favourable share minus the previous closed round's, when both "
+            "rounds published the item on the same scale (null otherwise)"
+        }
+    )
+
+
 class CompanyRoundResultsSchema(Schema):
     round = ma.fields.Nested(CompanyRoundHeaderSchema)
     participation = ma.fields.Nested(CompanyParticipationSchema)
@@ -124,12 +146,23 @@ class CompanyRoundResultsSchema(Schema):
     subscales = ma.fields.List(ma.fields.Nested(CompanySummarySchema))
     map = ma.fields.Nested(CompanyMapSchema)
     engagement = ma.fields.Nested(CompanyEngagementSchema)
+    item_distribution = ma.fields.List(
+        ma.fields.Nested(CompanyItemDistributionSchema),
+        metadata={"description": "Per item; empty when the total is withheld"},
+    )
 
 
 class CompanyTrendRoundSchema(Schema):
     id, label, opens_on, closes_on, instrument_version = I(), S(), S(), S(), I()
     n, mean, sd, ci_low, ci_high = I(), F(), F(), F(), F()
     suppressed, suppressed_reason = B(), REASON()
+    not_comparable = ma.fields.List(
+        ma.fields.String(),
+        metadata={
+            "description": "Why the round is not comparable across rounds (empty: it is): "
+            "response_rate (under 50% answered) or respondents (under 30)"
+        },
+    )
 
 
 class CompanyWelchSchema(Schema):
@@ -160,6 +193,12 @@ class CompanyTrendChangeSchema(Schema):
     to = S()
     difference = F()
     break_ = B(data_key="break", attribute="break")
+    comparable = B(
+        metadata={
+            "description": "Both rounds are comparable (see not_comparable): only then may a "
+            "change be called real"
+        }
+    )
     welch = ma.fields.Nested(CompanyWelchSchema)
     panel = ma.fields.Nested(CompanyPanelSchema)
     note = S()

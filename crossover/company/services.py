@@ -6,8 +6,10 @@ consortium view are elsewhere in this package.
 """
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
+from flask import current_app
 from flask_babel import gettext as _
 import sqlalchemy as sa
 
@@ -110,6 +112,43 @@ def rounds_of(survey: CompanySurvey) -> list[SurveyRound]:
     )
 
 
+def _last_day(survey_round: SurveyRound) -> date:
+    """The round's last day of answers: its closing day, or the day it was closed early (a
+    later round may open that day, since the early-closed one takes no more answers)."""
+    if survey_round.closed_at is None:
+        return survey_round.closes_on
+    tz = ZoneInfo(current_app.config["TIMEZONE"])
+    closed_at = survey_round.closed_at
+    if closed_at.tzinfo is None:  # stored as UTC
+        closed_at = closed_at.replace(tzinfo=UTC)
+    closed = closed_at.astimezone(tz).date()
+    return min(survey_round.closes_on, closed - timedelta(days=1))
+
+
+def _check_no_overlap(survey: CompanySurvey, opens_on: date, closes_on: date) -> None:
+    """Rounds of one survey follow each other (422 naming the dates of the round in the way):
+    the trend compares consecutive rounds, and one person would be invited twice at once."""
+    candidates = db.session.scalars(
+        sa.select(SurveyRound)
+        .where(
+            SurveyRound.company_survey_id == survey.id,
+            SurveyRound.opens_on <= closes_on,
+            SurveyRound.closes_on >= opens_on,
+        )
+        .order_by(SurveyRound.opens_on)
+    )
+    for other in candidates:
+        if _last_day(other) < opens_on:
+            continue
+        last = _last_day(other)
+        dates = f"{other.opens_on.isoformat()} to {last.isoformat()}"
+        problem = f"Overlaps round '{other.label}' ({dates})."
+        raise Invalid(
+            f"The dates overlap round '{other.label}' of this survey ({dates}).",
+            {"opens_on": [problem], "closes_on": [problem]},
+        )
+
+
 def create_round(survey: CompanySurvey, data: dict, *, actor: User) -> SurveyRound:
     """A round of the survey; it freezes the survey's current instrument."""
     label = data["label"].strip()
@@ -129,6 +168,7 @@ def create_round(survey: CompanySurvey, data: dict, *, actor: User) -> SurveyRou
             f"A round labelled {label!r} already exists in this survey.",
             {"label": ["Already used by another round of this survey."]},
         )
+    _check_no_overlap(survey, data["opens_on"], data["closes_on"])
     round_ = SurveyRound(
         company_survey_id=survey.id,
         organization_id=survey.organization_id,

@@ -29,6 +29,11 @@ from crossover.reports.privacy import COMPLEMENTARY, SMALL
 from crossover.surveys.packed import RecordLayout, Records
 
 WELCH = ["t", "df", "p", "ci_low", "ci_high", "g"]
+# A round is comparable on the trend when at least half the invited answered and at least 30
+# did: below either, who answered may differ from who was invited by more than the CI says, so
+# a change involving it is shown but never called real.
+MIN_RESPONSE_RATE = 0.5
+MIN_RESPONDENTS = 30
 PANEL = ["n", "mean_change", "sd_change", "t", "df", "p", "ci_low", "ci_high", "dz"]
 
 
@@ -125,7 +130,22 @@ def _round_entry(scores: RoundScores) -> dict:
         **head,
         **{key: total[key] for key in keep},
         **({"suppressed_reason": total["suppressed_reason"]} if total["suppressed"] else {}),
+        "not_comparable": not_comparable(r.publication["results"]),
     }
+
+
+def not_comparable(results: dict) -> list[str]:
+    """Why a round's figures are not comparable across rounds (empty: comparable), from its
+    publication: "response_rate" under MIN_RESPONSE_RATE, "respondents" under MIN_RESPONDENTS
+    (a withheld count is under K, so under both)."""
+    participation, total = results["participation"], results["total"]
+    rate, n = participation.get("rate"), total.get("n")
+    reasons = []
+    if rate is None or rate < MIN_RESPONSE_RATE:
+        reasons.append("response_rate")
+    if total.get("suppressed") or n is None or n < MIN_RESPONDENTS:
+        reasons.append("respondents")
+    return reasons
 
 
 def _total_shown(scores: RoundScores) -> bool:
@@ -189,7 +209,15 @@ def _change(earlier: RoundScores, later: RoundScores, k: int) -> dict:
         later.instrument.scale_min,
         later.instrument.scale_max,
     )
-    head = {"from": earlier.survey_round.label, "to": later.survey_round.label, "break": broken}
+    head = {
+        "from": earlier.survey_round.label,
+        "to": later.survey_round.label,
+        "break": broken,
+        "comparable": not (
+            not_comparable(earlier.survey_round.publication["results"])
+            or not_comparable(later.survey_round.publication["results"])
+        ),
+    }
     if not same_scale:
         return {
             **head,

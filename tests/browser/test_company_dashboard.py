@@ -56,7 +56,18 @@ def test_company_dashboard_pages_in_japanese_are_accessible(live, browser):
     assert page.locator("#map-legend ul.scale li").count() == 7
     assert page.locator("#engagement svg.scatter circle.point").count() >= 2
     page.click("#engagement details summary")
+    assert page.locator("#distribution-table tbody tr").count() == 12
     assert_accessible(page, "round results (ja, owner)")
+
+    page.click("#disclosure-print-link")
+    page.wait_for_url(f"{base}/company/rounds/{ids['round']}/disclosure")
+    assert "人的資本" in page.locator("#cite-title").inner_text()
+    assert_accessible(page, "printable disclosure (ja, owner)")
+    page.emulate_media(media="print")
+    assert not page.locator("#back").is_visible() and page.locator(".main-nav").count() == 0
+    assert "質問票: " in page.locator("#disclosure-meta").inner_text()
+    page.emulate_media(media="screen")
+    page.goto(f"{base}/company/rounds/{ids['round']}/results")
 
     page.click("#trend-link")
     page.wait_for_url(f"{base}/company/surveys/{ids['survey']}/trend")

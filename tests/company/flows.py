@@ -80,3 +80,16 @@ def member_tokens(app, round_id: int) -> list[str]:
 def close(client, headers, round_id: int) -> None:
     response = client.post(f"/api/v1/rounds/{round_id}/close", headers=headers)
     assert response.status_code == 200, response.json
+
+
+def disclosure_table(text: str) -> tuple[dict[str, str], list[str], list[list[str]]]:
+    """A disclosure CSV (BOM already stripped) read back with the csv module: its definitions
+    (label → text, the rows before the first empty row), the table's header and its rows."""
+    import csv
+
+    rows = list(csv.reader(io.StringIO(text)))
+    blank = rows.index([])
+    definitions = rows[:blank]
+    assert all(len(row) == 2 for row in definitions), definitions
+    header, *table = rows[blank + 1 :]
+    return dict(definitions), header, table

@@ -10,6 +10,7 @@ from crossover.audit import AuditEvent
 from crossover.extensions import db
 from tests.company import factories
 from tests.company.factories import Employee
+from tests.company.flows import disclosure_table
 from tests.company.test_results_consortium import consortium  # noqa: F401  (fixture)
 
 OWNER, OWNER2, REVIEWER = "owner@acme.example", "owner@globex.example", "reviewer@example.com"
@@ -130,9 +131,9 @@ def test_page_export_has_bom_no_store_and_is_audited(app, client, users, company
     assert response.mimetype == "text/csv"
     body = response.get_data()
     assert body.startswith("\ufeff".encode())
-    text = body.decode("utf-8-sig")
-    assert text.splitlines()[0].startswith("回")  # Japanese header
-    assert len(text.splitlines()) == 3  # header + the two rounds
+    definitions, header, rows = disclosure_table(body.decode("utf-8-sig"))
+    assert header[0] == "回" and "質問紙" in definitions  # Japanese header and definitions
+    assert len(rows) == 2  # the two rounds
     with app.app_context():
         logged = db.session.scalars(
             sa.select(AuditEvent).where(AuditEvent.action == "round.disclosure_export")

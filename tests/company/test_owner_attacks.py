@@ -18,9 +18,7 @@ The random-roster attacker at the end reads everything the owner can read about 
 rounds' results, the trend and the disclosure CSV — and combines it (tests/privacy_attacker).
 """
 
-import csv
 from datetime import date
-import io
 
 import numpy as np
 import pytest
@@ -29,7 +27,14 @@ from crossover.company.bands import AGE_BANDS, TENURE_BANDS
 from crossover.extensions import db
 from tests.company import factories
 from tests.company.factories import Employee
-from tests.company.flows import ANSWERS, member_tokens, roster_csv, setup_round, upload
+from tests.company.flows import (
+    ANSWERS,
+    disclosure_table,
+    member_tokens,
+    roster_csv,
+    setup_round,
+    upload,
+)
 from tests.privacy_attacker import find_leak
 
 FIRST = {"opens_on": date(2025, 4, 1), "closes_on": date(2025, 4, 30)}
@@ -157,7 +162,7 @@ def _csv_rows(client, users, round_id) -> list[dict]:
         headers={**users.owner, "Accept-Language": "en"},
     )
     assert response.status_code == 200
-    header, *rows = csv.reader(io.StringIO(response.data.decode("utf-8-sig")))
+    _definitions, header, rows = disclosure_table(response.data.decode("utf-8-sig"))
     return [dict(zip(header, row, strict=True)) for row in rows]
 
 
@@ -193,9 +198,11 @@ def test_f8_one_publication_the_total_always_and_nothing_another_view_withholds(
     assert change["welch"]["suppressed"] and change["difference"] is None
     assert change["panel"]["suppressed"]
     row, blank = _csv_rows(client, users, second)
-    assert (row["Responded"], row["Mean"]) == ("130", f"{round(total['mean'], 2)}")
+    assert (row["Responded"], row["Mean"]) == ("130", f"{total['mean']:.2f}")
     assert blank["Responded"] == blank["Mean"] == blank["SD"] == blank["Favourable (%)"] == ""
-    assert _get(client, users, f"/api/v1/rounds/{second}/results")["total"]["suppressed"]
+    tiny_results = _get(client, users, f"/api/v1/rounds/{second}/results")
+    assert tiny_results["total"]["suppressed"] and tiny_results["item_distribution"] == []
+    assert len(results["item_distribution"]) == 12
 
 
 # --- the random-roster attacker over everything published ---------------------------------------
@@ -269,6 +276,10 @@ def _round_families(results: dict, people: list[Employee], panel: np.ndarray | N
     shown: dict[str, np.ndarray] = {}
     if _shown(results["total"]):
         shown["total"] = everyone
+    # Each item's favourable / neutral / unfavourable counts are more sums over the total group:
+    # published only with it (so the total's membership below covers them).
+    assert bool(results["item_distribution"]) == _shown(results["total"])
+    assert all(item["n"] == results["total"]["n"] for item in results["item_distribution"])
     grid = results["map"]
     for c in grid["cells"]:
         if _shown(c):

@@ -5,13 +5,11 @@ from the same rows (written out with `python tests/company/dump_for_r.py`); each
 carries the R call that gave it.
 """
 
-import csv
-import io
-
 import pytest
 
 from crossover.audit import AuditEvent
 from crossover.extensions import db
+from tests.company.flows import disclosure_table
 
 REL = 1e-7
 
@@ -201,7 +199,8 @@ def test_trend_matches_r(client, users, company):
 
 def _rows(body: bytes) -> list[list[str]]:
     assert body.startswith("\ufeff".encode())
-    return list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
+    _definitions, header, rows = disclosure_table(body.decode("utf-8-sig"))
+    return [header, *rows]
 
 
 def test_disclosure_csv_has_one_row_per_round_up_to_this_one(app, client, users, company):

@@ -49,7 +49,7 @@ def through_the_api(app, client, users):
         app, client, users.owner, survey["id"], "2025", -10, people.first_round(keys)
     )
     second = _run_round(
-        app, client, users.owner, survey["id"], "2026", -5, people.second_round(keys)
+        app, client, users.owner, survey["id"], "2026", 0, people.second_round(keys)
     )
     return {"survey": survey["id"], "first": first, "second": second}
 

@@ -94,7 +94,7 @@ def test_roster_answer_carries_no_link_and_stores_only_keyed_hashes(app, client,
 def test_same_person_has_the_same_key_in_every_round_of_the_organisation(app, client, users):
     survey = make_survey(client, users.owner)
     first = make_round(client, users.owner, survey["id"], label="2025")
-    second = make_round(client, users.owner, survey["id"], label="2026")
+    second = make_round(client, users.owner, survey["id"], label="2026", opens=31, closes=60)
     other_org = make_round(client, users.owner2, make_survey(client, users.owner2)["id"])
     for round_, headers in ((first, users.owner), (second, users.owner), (other_org, users.owner2)):
         assert upload(client, headers, round_["id"], roster_csv(2)).status_code == 201
@@ -332,7 +332,7 @@ def test_engagement_must_be_a_finite_number(client, users, value):
 
 def test_erasing_a_contact_is_audited_and_404_for_a_row_of_another_round(app, client, users):
     survey, round_, _ = setup_round(client, users.owner, rows=2)
-    other = make_round(client, users.owner, survey["id"], label="2027")
+    other = make_round(client, users.owner, survey["id"], label="2027", opens=31, closes=60)
     rows = client.get(f"/api/v1/rounds/{round_['id']}/invitations", headers=users.owner).json
     member_id = rows[0]["id"]
     url = f"/api/v1/rounds/{round_['id']}/roster/{member_id}/contact"
@@ -382,7 +382,7 @@ def test_a_new_instrument_version_applies_to_later_rounds_only(client, users):
         json={"instrument_id": revised["id"]},
     )
     assert moved.status_code == 200 and moved.json["instrument_id"] == revised["id"]
-    second = make_round(client, users.owner, survey["id"], label="2026")
+    second = make_round(client, users.owner, survey["id"], label="2026", opens=31, closes=60)
     assert (first["instrument_id"], second["instrument_id"]) == (instrument["id"], revised["id"])
 
     shipped = make_survey(client, users.owner)["instrument_id"]
