@@ -7,6 +7,7 @@ from crossover import (
     catalogue,
     csv_templates,
     evidence,
+    focus,
     instruments,
     mentoring,
     pilots,
@@ -37,6 +38,7 @@ MODULES = (
     company_api,
     company_pages,
     company_dashboard,
+    focus,
     csv_templates,
 )
 

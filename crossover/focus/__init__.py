@@ -1,0 +1,6 @@
+"""Focus areas: from a company survey's weak spot to actions and pilots, and back to the next
+round's figures."""
+
+from crossover.focus.api import api_blp
+
+__all__ = ["api_blp"]
