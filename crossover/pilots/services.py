@@ -662,6 +662,7 @@ def _fresh_rows(
             arm=e["arm"],
             age_band=e["age_band"],
             career_phase=e["career_phase"],
+            tenure_band=e["tenure_band"],
             consented_at=e["consented_at"],
             created_at=e["created_at"],
             has_contact=bool(row.get("email")),
