@@ -165,7 +165,8 @@ class PilotSchema(Schema):
         lambda p: {
             "age_bands": p.eligible_age_bands,
             "career_phases": p.eligible_career_phases,
-            "tenure_bands": p.eligible_tenure_bands or [],
+            # only pilots that enrol by tenure band (started from a focus area) have the rule
+            **({"tenure_bands": p.eligible_tenure_bands} if p.eligible_tenure_bands else {}),
         }
     )
     followup_days = ma.fields.List(ma.fields.Integer())
