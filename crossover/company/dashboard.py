@@ -155,6 +155,7 @@ def round_page(round_id: int):
         answer=engagement_answer(engagement) if not engagement["suppressed"] else None,
         item_texts=_item_texts(head["instrument_id"]),
         back_url=_owner_page("company.round_detail", round_id=survey_round.id),
+        focus_url=_owner_page("focus.round_focus", round_id=survey_round.id),
     )
 
 

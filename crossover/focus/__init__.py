@@ -2,5 +2,6 @@
 round's figures."""
 
 from crossover.focus.api import api_blp
+from crossover.focus.pages import pages_bp
 
-__all__ = ["api_blp"]
+__all__ = ["api_blp", "pages_bp"]

@@ -15,6 +15,7 @@ from crossover.auth.models import Role, User
 from crossover.catalogue.services import option_keys
 from crossover.company import publication, round_state
 from crossover.company.access import owned_round, owned_survey
+from crossover.company.bands import AGE_BAND_LABELS, TENURE_BAND_LABELS
 from crossover.company.models import CompanySurvey, SurveyRound
 from crossover.company.trend import rounds_of
 from crossover.config import local_today, privacy_k
@@ -26,6 +27,7 @@ from crossover.focus.models import FocusAction, FocusArea
 from crossover.instruments.models import Instrument
 from crossover.pilots import services as pilots
 from crossover.pilots.models import Pilot, PilotStatus
+from crossover.ui import subscale_label
 
 PILOT_WEEKS_AHEAD = 4  # a draft pilot from a focus area starts in four weeks, runs twelve
 PILOT_WEEKS = 12
@@ -209,28 +211,33 @@ def delete_action(focus: FocusArea, action: FocusAction, *, actor: User) -> None
 # --- a pilot from a focus area ----------------------------------------------------------------
 
 
-def describe(focus: FocusArea, round_label: str) -> str:
-    """The focus area in one sentence (the pilot's rationale quotes it)."""
-    what = (
-        _("item %(item)s", item=focus.item)
-        if focus.item
-        else _("the total score")
-        if focus.scale == "total"
-        else _("subscale %(scale)s", scale=focus.scale)
-    )
-    where = []
-    if focus.age_band:
-        where.append(_("age %(band)s", band=focus.age_band))
-    if focus.tenure_band:
-        where.append(_("%(band)s years of service", band=focus.tenure_band))
-    if focus.unit:
-        where.append(_("unit %(unit)s", unit=focus.unit))
+def focus_words(focus: FocusArea) -> str:
+    """What and where, in the page's language: "Agency, aged 45-49 × 11-20 years of service"."""
+    if focus.item:
+        what = _("Item %(item)s", item=focus.item)
+    elif focus.scale == "total":
+        what = _("Total score")
+    else:
+        what = subscale_label(focus.scale)
+    where = [
+        *([str(AGE_BAND_LABELS[focus.age_band])] if focus.age_band else []),
+        *([str(TENURE_BAND_LABELS[focus.tenure_band])] if focus.tenure_band else []),
+        *([_("unit %(unit)s", unit=focus.unit)] if focus.unit else []),
+    ]
     return _(
-        "Focus area %(id)s of round %(round)s: %(what)s, %(where)s.",
-        id=focus.id,
-        round=round_label,
+        "%(what)s, %(where)s",
         what=what,
         where=" × ".join(where) if where else _("whole company"),
+    )
+
+
+def describe(focus: FocusArea, round_label: str) -> str:
+    """The focus area in one sentence (the pilot's rationale quotes it)."""
+    return _(
+        "Focus area %(id)s of round %(round)s: %(words)s.",
+        id=focus.id,
+        round=round_label,
+        words=focus_words(focus),
     )
 
 

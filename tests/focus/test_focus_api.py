@@ -97,7 +97,7 @@ def test_a_focus_adds_no_group_the_round_withheld(app, client, users, thin):
     )
     assert cell.status_code == 422
     assert cell.json["errors"]["rule"] == ["small"]
-    assert "fewer than" in cell.json["errors"]["tenure_band"][0]
+    assert "5 人未満" in cell.json["errors"]["tenure_band"][0]  # K = 5 in tests
     unit = focus(client, users.owner, thin["round"], scale="total", unit="Legal")
     assert unit.status_code == 422 and "unit" in unit.json["errors"]
     empty = focus(client, users.owner, thin["round"], scale="total", age_band="20-24")
