@@ -33,7 +33,12 @@ def test_the_loop_through_the_pages_in_japanese(client, users, company):
     detail_url = made.headers["Location"]
     added = client.post(
         f"{detail_url}/actions",
-        data={"what": "越境研修", "who": "人事部", "starts_on": "2026-05-01", "ends_on": "2026-06-30"},
+        data={
+            "what": "越境研修",
+            "who": "人事部",
+            "starts_on": "2026-05-01",
+            "ends_on": "2026-06-30",
+        },
         headers=JA,
     )
     assert added.status_code == 302
@@ -52,8 +57,8 @@ def test_the_loop_through_the_pages_in_japanese(client, users, company):
 
 
 def test_the_focus_page_in_english_marks_a_round_below_the_thresholds(app, client, users, company):
-    from crossover.extensions import db
     from crossover.company.models import SurveyRound
+    from crossover.extensions import db
 
     users.login("owner@acme.example")
     made = client.post(
