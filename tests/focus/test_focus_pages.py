@@ -48,6 +48,8 @@ def test_the_loop_through_the_pages_in_japanese(client, users, company):
         headers=JA,
     )
     assert pilot.status_code == 302 and "/pilots/" in pilot.headers["Location"]
+    pilot_page = client.get(pilot.headers["Location"], headers=JA).text
+    assert 'id="rationale"' in pilot_page and f'href="{detail_url}"' in pilot_page
 
     story = client.get(detail_url, headers=JA).text
     order = [story.index(marker) for marker in ('id="baseline"', 'id="actions"', 'id="change"')]
