@@ -60,6 +60,10 @@ def _render_round(survey_round, form=None, errors=None, status=200):
         "focus/round.html",
         survey_round=survey_round,
         focus_areas=[(f, services.focus_words(f)) for f in services.focus_of_round(survey_round)],
+        followed=[
+            (f, services.focus_words(f), services.follow_through(f))
+            for f in services.followed_by(survey_round)
+        ],
         subscales=instrument.subscales,
         items=[i["key"] for i in results.get("item_distribution") or []],
         units=[u["key"] for u in results["participation"]["by_unit"] if not u["suppressed"]],

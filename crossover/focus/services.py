@@ -86,6 +86,15 @@ def focus_of_round(survey_round: SurveyRound) -> list[FocusArea]:
     )
 
 
+def followed_by(survey_round: SurveyRound) -> list[FocusArea]:
+    """Focus areas whose follow-through is this round: those of the closed round before it."""
+    rounds = rounds_of(survey_round.survey)
+    earlier = [r for r in rounds[: rounds.index(survey_round)] if round_state.is_closed(r)]
+    if not earlier:
+        return []
+    return focus_of_round(earlier[-1])
+
+
 def pilots_of(focus: FocusArea) -> list[Pilot]:
     return list(
         db.session.scalars(

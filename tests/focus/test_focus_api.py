@@ -201,3 +201,45 @@ def test_a_pilot_cannot_target_an_age_band_pilots_do_not_enrol(client, users, co
         json={"initiative_id": initiative_id(client, users.owner)},
     )
     assert answer.status_code == 422 and "age_band" in answer.json["errors"]
+
+
+def test_an_item_focus_starts_from_the_published_item_distribution(app, client, users, company):
+    """Where a round publishes its item distribution (DESIGN.md "Item distribution"), an item's
+    focus area starts from that item's published n and favourable share."""
+    from crossover.company.models import SurveyRound
+
+    client.get(f"/api/v1/rounds/{company['first']}/results", headers=users.owner)  # publish
+    with app.app_context():
+        first = db.session.get(SurveyRound, company["first"])
+        results = dict(first.publication["results"])
+        results["item_distribution"] = [
+            {
+                "key": "agency_1",
+                "subscale": "agency",
+                "reverse": False,
+                "n": 103,
+                "favourable": 0.4,
+                "neutral": 0.3,
+                "unfavourable": 0.3,
+                "suppressed": False,
+            }
+        ]
+        first.publication = {**first.publication, "results": results}
+        db.session.commit()
+    answer = focus(client, users.owner, company["first"], item="agency_1")
+    assert answer.status_code == 201, answer.json
+    baseline = answer.json["baseline"]
+    assert (baseline["figure"], baseline["n"], baseline["favourable"], baseline["mean"]) == (
+        "agency_1",
+        103,
+        0.4,
+        None,
+    )
+    # the next round publishes no item figures: the follow-through says so, adding none
+    assert answer.json["follow_through"]["withheld"] == "not_published"
+    pilot = client.post(
+        f"/api/v1/focus/{answer.json['id']}/pilot",
+        headers=users.owner,
+        json={"initiative_id": initiative_id(client, users.owner)},
+    ).json
+    assert pilot["preregistration"]["outcome"] == "total"

@@ -57,6 +57,10 @@ def test_the_loop_through_the_pages_in_japanese(client, users, company):
     assert "越境研修" in story and "変化" in story and "2026" in story
     assert "45〜49" in story or "45-49" in story
 
+    # the next round's focus page shows what changed by it
+    later = client.get(f"/company/rounds/{company['second']}/focus", headers=JA).text
+    assert 'id="followed"' in later and detail_url in later
+
 
 def test_the_focus_page_in_english_marks_a_round_below_the_thresholds(app, client, users, company):
     from crossover.company.models import SurveyRound
