@@ -66,5 +66,5 @@ def test_initiative_page_counts_companies_from_three(app, client, users):
     page = client.get(f"/initiatives/{mentoring}", headers={"Accept-Language": "ja"}).text
     section = page[page.index('id="initiative-focus"') :]
     section = section[: section.index("</section>")]
-    assert "3 社が重点課題からパイロットを実施" in section
+    assert "3 社が重点課題から実験を実施" in section
     assert all(name not in section for name in ("Acme", "Globex", "Initech"))
