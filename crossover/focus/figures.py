@@ -141,7 +141,11 @@ def _company_figure(publication: dict, target: Target, k: int) -> dict:
     if target.scale == "total":
         scale, favourable = total, publication.get("favourable")
     else:
-        scale = next(s for s in results["subscales"] if s["key"] == target.scale)
+        scale = next((s for s in results["subscales"] if s["key"] == target.scale), None)
+        if scale is None:  # a later questionnaire version without this subscale
+            raise NotPublished(
+                "scale", "not_published", _("This round's results publish no such subscale.")
+            )
         favourable = None  # the results publish the favourable share of the total only
     return _figure(
         scale["n"],

@@ -243,3 +243,20 @@ def test_an_item_focus_starts_from_the_published_item_distribution(app, client, 
         json={"initiative_id": initiative_id(client, users.owner)},
     ).json
     assert pilot["preregistration"]["outcome"] == "total"
+
+
+def test_a_subscale_the_next_round_does_not_publish_is_withheld_not_an_error(
+    app, client, users, company
+):
+    from crossover.company.models import SurveyRound
+
+    made = focus(client, users.owner, company["first"], scale="agency").json
+    with app.app_context():  # as if the later questionnaire version had dropped the subscale
+        later = db.session.get(SurveyRound, company["second"])
+        results = dict(later.publication["results"])
+        results["subscales"] = [s for s in results["subscales"] if s["key"] != "agency"]
+        later.publication = {**later.publication, "results": results}
+        db.session.commit()
+    answer = client.get(f"/api/v1/focus/{made['id']}", headers=users.owner)
+    assert answer.status_code == 200
+    assert answer.json["follow_through"]["withheld"] == "not_published"
