@@ -6,7 +6,8 @@ import sqlalchemy as sa
 
 from crossover.auth import services as auth_services
 from crossover.auth.models import Organization, Role, User
-from crossover.company.models import CompanySurvey
+from crossover.company.models import CompanySurvey, SurveyRound
+from crossover.company.publication import published
 from crossover.config import local_today
 from crossover.extensions import db
 from crossover.pilots.models import Pilot
@@ -175,6 +176,62 @@ def _demo_company_surveys() -> int:
     return len(DEMO_COMPANIES)
 
 
+DEMO_FOCUS_ROUND = "2024"  # the focus area's round; 2025, also closed, follows it
+DEMO_FOCUS_INITIATIVE = "community-external-mentoring"
+
+
+def _demo_focus() -> int:
+    """The demo owner's company marks its lowest subscale on its 2024 round as a focus area,
+    with one action and a draft pilot from it; its closed 2025 round gives the change. Created
+    once; the rounds' publications are the ones their first read makes."""
+    from crossover.catalogue.models import Initiative
+    from crossover.focus import services as focus
+    from crossover.focus.models import FocusArea
+
+    owner = db.session.scalar(sa.select(User).where(User.email == "owner@kaede-denki.example"))
+    survey = db.session.scalar(
+        sa.select(CompanySurvey).where(
+            CompanySurvey.organization_id == owner.organization_id,
+            CompanySurvey.title == COMPANY_SURVEY_TITLE,
+        )
+    )
+    if survey is None or db.session.scalar(
+        sa.select(sa.exists().where(FocusArea.company_survey_id == survey.id))
+    ):
+        return 0
+    survey_round = db.session.scalar(
+        sa.select(SurveyRound).where(
+            SurveyRound.company_survey_id == survey.id, SurveyRound.label == DEMO_FOCUS_ROUND
+        )
+    )
+    subscales = published(survey_round)["results"]["subscales"]
+    lowest = min((s for s in subscales if not s["suppressed"]), key=lambda s: s["mean"])
+    area = focus.create_focus(
+        survey_round.id,
+        {
+            "scale": lowest["key"],
+            "note": "全社で最も低い下位尺度。社外との接点を増やして伸ばしたい。",
+        },
+        actor=owner,
+    )
+    focus.add_action(
+        area,
+        {
+            "what": "部署横断のキャリア対話会を四半期ごとに開催",
+            "who": "人事部 キャリア開発チーム",
+            "starts_on": date(2025, 1, 15),
+            "ends_on": date(2025, 9, 30),
+            "status": "done",
+        },
+        actor=owner,
+    )
+    initiative = db.session.scalar(
+        sa.select(Initiative).where(Initiative.key == DEMO_FOCUS_INITIATIVE)
+    )
+    focus.start_pilot(area, {"initiative_id": initiative.id}, actor=owner)
+    return 1
+
+
 def load_demo() -> list[tuple[str, str, str]]:
     """Create (or keep) the demo organizations, users, mentors and pilots; return the
     credentials."""
@@ -186,4 +243,5 @@ def load_demo() -> list[tuple[str, str, str]]:
     _demo_mentors(orgs)
     _demo_pilots()
     _demo_company_surveys()
+    _demo_focus()
     return [(email, DEMO_PASSWORD, role.value) for email, role, _ in DEMO_USERS]

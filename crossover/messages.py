@@ -53,6 +53,11 @@ FIELD_LABELS = {
     "tenure_band": _l("Years of service"),
     "unit": _l("Unit"),
     "engagement": _l("Engagement score"),
+    "scale": _l("What to work on"),
+    "item": _l("What to work on"),
+    "note": _l("Why this, and what you hope for"),
+    "what": _l("What"),
+    "who": _l("Who"),
 }
 
 _LIST_INDEX = re.compile(r"\.\d+$")

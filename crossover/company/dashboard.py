@@ -195,6 +195,7 @@ def round_page(round_id: int):
         share=share,
         points=points,
         back_url=_owner_page("company.round_detail", round_id=survey_round.id),
+        focus_url=_owner_page("focus.round_focus", round_id=survey_round.id),
     )
 
 

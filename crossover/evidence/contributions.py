@@ -3,6 +3,8 @@ pages, and the owners' pilot list. Registered on import (see crossover.evidence)
 
 from collections import Counter
 
+import sqlalchemy as sa
+
 from crossover.auth.access import actor
 from crossover.auth.models import Role
 from crossover.catalogue import pages as catalogue_pages
@@ -48,7 +50,28 @@ def initiative(entry: Initiative) -> dict:
         "k": privacy_k(),
         "pilot_rows": _visible_pilots(entry, overview.results),
         "evidence": _evidence(entry, overview.results) if _sees_evidence() else None,
+        "from_focus": from_focus_areas(entry),
     }
+
+
+FOCUS_MIN_COMPANIES = 3  # a smaller count could point at a company
+
+
+def from_focus_areas(entry: Initiative) -> list[tuple[str, int]]:
+    """Per subscale (the pilot's primary outcome), how many companies ran a pilot of this
+    initiative started from a company-survey focus area: counts of at least 3 only, no company
+    named."""
+    rows = db.session.execute(
+        sa.select(Pilot.outcome, sa.func.count(sa.distinct(Pilot.organization_id)))
+        .where(
+            Pilot.initiative_id == entry.id,
+            Pilot.focus_area_id.is_not(None),
+            Pilot.status != PilotStatus.DRAFT,
+        )
+        .group_by(Pilot.outcome)
+        .order_by(Pilot.outcome)
+    ).all()
+    return [(outcome, n) for outcome, n in rows if n >= FOCUS_MIN_COMPANIES]
 
 
 def _visible_pilots(entry: Initiative, results: list[dict]) -> list[dict]:

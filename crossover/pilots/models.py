@@ -81,6 +81,8 @@ class Pilot(db.Model):
     ends_on: Mapped[date]
     eligible_age_bands: Mapped[list] = mapped_column(default=list)  # empty: every band
     eligible_career_phases: Mapped[list] = mapped_column(default=list)  # empty: every phase
+    # Company-survey tenure bands (crossover.company.bands); null: every tenure, unrecorded.
+    eligible_tenure_bands: Mapped[list | None]
     followup_days: Mapped[list] = mapped_column(default=list)  # offsets after ends_on
     # Preregistration: editable in draft, frozen when the pilot leaves draft.
     outcome: Mapped[str] = mapped_column(sa.String(64), default="total")
@@ -90,6 +92,10 @@ class Pilot(db.Model):
         enum_column(PrimaryTest), default=PrimaryTest.PAIRED_T
     )
     min_dz: Mapped[float] = mapped_column(default=0.2)
+    # Started from a company survey's focus area (crossover.focus): the rationale says so and is
+    # frozen with the rest of the preregistration.
+    focus_area_id: Mapped[int | None] = mapped_column(sa.ForeignKey("focus_areas.id"), index=True)
+    rationale: Mapped[str | None] = mapped_column(sa.Text)
     # With a comparison arm: randomised unless preregistered "assigned" (null: the default).
     allocation: Mapped[Allocation | None] = mapped_column(enum_column(Allocation))
     strata: Mapped[list | None]  # enrollment attributes to stratify on; null: DEFAULT_STRATA
@@ -160,6 +166,7 @@ class Enrollment(db.Model):
     allocation_slot: Mapped[int | None]
     age_band: Mapped[str] = mapped_column(sa.String(16))
     career_phase: Mapped[str] = mapped_column(sa.String(32))
+    tenure_band: Mapped[str | None] = mapped_column(sa.String(16))  # pilots with tenure rules
     consented_at: Mapped[datetime]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     erased_at: Mapped[datetime | None]

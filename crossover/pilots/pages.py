@@ -464,6 +464,7 @@ def pilot_enroll(pilot_id: int):
             {
                 "age_band": request.form.get("age_band", ""),
                 "career_phase": request.form.get("career_phase", ""),
+                "tenure_band": blank_to_none(request.form.get("tenure_band")),
                 "consent": checked(request.form, "consent"),
                 "arm": request.form.get("arm") or None,
                 "email": blank_to_none(request.form.get("email")),

@@ -67,6 +67,11 @@ class PreregistrationUpdateSchema(Schema):
 class EligibilitySchema(Schema):
     age_bands = ma.fields.List(_band, validate=ma.validate.Length(max=20))
     career_phases = ma.fields.List(_phase, validate=ma.validate.Length(max=20))
+    tenure_bands = ma.fields.List(
+        _band,
+        validate=ma.validate.Length(max=6),
+        metadata={"description": "company-survey tenure bands; empty: every tenure"},
+    )
 
 
 class WaveWindowSchema(Schema):
@@ -157,7 +162,12 @@ class PilotSchema(Schema):
     starts_on = ma.fields.Date()
     ends_on = ma.fields.Date()
     eligibility = ma.fields.Function(
-        lambda p: {"age_bands": p.eligible_age_bands, "career_phases": p.eligible_career_phases}
+        lambda p: {
+            "age_bands": p.eligible_age_bands,
+            "career_phases": p.eligible_career_phases,
+            # only pilots that enrol by tenure band (started from a focus area) have the rule
+            **({"tenure_bands": p.eligible_tenure_bands} if p.eligible_tenure_bands else {}),
+        }
     )
     followup_days = ma.fields.List(ma.fields.Integer())
     schedule = ma.fields.List(ma.fields.Nested(WaveWindowSchema), attribute="waves")
@@ -173,6 +183,8 @@ class PilotSchema(Schema):
             # the seed is kept from everyone until the pilot is closed
             "allocation_seed": p.allocation_seed if p.status is PilotStatus.CLOSED else None,
             "frozen_at": p.preregistered_at.isoformat() if p.preregistered_at else None,
+            "rationale": p.rationale,
+            "focus_area_id": p.focus_area_id,
         }
     )
     created_at = ma.fields.DateTime()
@@ -185,6 +197,12 @@ class TransitionSchema(Schema):
 class EnrollmentInputSchema(Schema):
     age_band = ma.fields.String(required=True, validate=ma.validate.Length(1, 16))
     career_phase = ma.fields.String(required=True, validate=ma.validate.Length(1, 32))
+    tenure_band = ma.fields.String(
+        load_default=None,
+        allow_none=True,
+        validate=ma.validate.Length(1, 16),
+        metadata={"description": "required when the pilot enrols by tenure band"},
+    )
     consent = ma.fields.Boolean(required=True)
     arm = ma.fields.String(
         load_default=None,
@@ -228,6 +246,7 @@ class EnrollmentSchema(Schema):
     )
     age_band = ma.fields.String()
     career_phase = ma.fields.String()
+    tenure_band = ma.fields.String(allow_none=True)
     consented_at = ma.fields.DateTime()
     created_at = ma.fields.DateTime()
     erased_at = ma.fields.DateTime(allow_none=True)

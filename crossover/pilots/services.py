@@ -13,6 +13,7 @@ from crossover import audit, waves
 from crossover.auth.models import Role, User
 from crossover.catalogue.models import Initiative
 from crossover.catalogue.services import option_keys, options
+from crossover.company.bands import TENURE_BANDS
 from crossover.config import local_today
 from crossover.csv_upload import read_rows
 from crossover.db import utcnow
@@ -140,6 +141,21 @@ def _apply_eligibility(pilot: Pilot, eligibility: dict) -> None:
         pilot.eligible_career_phases = _check_keys(
             eligibility["career_phases"], "career_phase", "eligibility.career_phases"
         )
+    if "tenure_bands" in eligibility:
+        pilot.eligible_tenure_bands = _tenure_bands(eligibility["tenure_bands"])
+
+
+def _tenure_bands(values: list[str] | None) -> list[str] | None:
+    """The company survey's tenure bands a pilot enrols (None or empty: every tenure)."""
+    if not values:
+        return None
+    unknown = sorted(set(values) - set(TENURE_BANDS))
+    if unknown:
+        raise Invalid(
+            "Unknown eligibility.tenure_bands.",
+            {"eligibility.tenure_bands": [f"Unknown key {k!r}." for k in unknown]},
+        )
+    return list(dict.fromkeys(values))
 
 
 def _apply_preregistration(pilot: Pilot, prereg: dict) -> None:
@@ -222,6 +238,9 @@ def register_pilot(data: dict, *, actor: User) -> Pilot:
         followup_days=sorted(set(data.get("followup_days", waves.DEFAULT_FOLLOWUP_DAYS))),
         created_by_id=actor.id,
         status=PilotStatus.DRAFT,
+        # set by crossover.focus only (the API's schema has no such fields)
+        focus_area_id=data.get("focus_area_id"),
+        rationale=data.get("rationale"),
     )
     _default_eligibility(pilot)
     _apply_eligibility(pilot, data.get("eligibility", {}))
@@ -379,6 +398,15 @@ def _eligibility_errors(
         row["career_phase"], known["career_phase"], pilot.eligible_career_phases, "career phase"
     ):
         errors["career_phase"] = problems
+    if pilot.eligible_tenure_bands and (
+        problems := _rule_error(
+            row.get("tenure_band") or "",
+            list(TENURE_BANDS),
+            pilot.eligible_tenure_bands,
+            "tenure band",
+        )
+    ):
+        errors["tenure_band"] = problems
     if row.get("consent") is not True:
         errors["consent"] = ["Consent is required to enrol."]
     if row.get("arm") == Arm.COMPARISON.value and not pilot.has_comparison:
@@ -423,6 +451,7 @@ def _add_enrollment(pilot: Pilot, row: dict) -> Enrollment:
         arm=Arm(row.get("arm") or Arm.PARTICIPANT.value),
         age_band=row["age_band"],
         career_phase=row["career_phase"],
+        tenure_band=row.get("tenure_band") or None,
         consented_at=now,
         created_at=now,
         stratum=row.get("stratum"),
@@ -487,6 +516,7 @@ def _csv_row_errors(pilot: Pilot, raw: dict, known: dict[str, list[str]]) -> tup
     row = {
         "age_band": raw.get("age_band", ""),
         "career_phase": raw.get("career_phase", ""),
+        "tenure_band": raw.get("tenure_band") or None,
         "consent": raw.get("consent", "").lower() in _CSV_TRUE,
         "arm": raw.get("arm") or None,
         "email": raw.get("email") or None,
@@ -560,6 +590,7 @@ def _insert_enrollments(pilot: Pilot, rows: list[dict], now: datetime) -> list[d
             "arm": Arm(row["arm"]),
             "age_band": row["age_band"],
             "career_phase": row["career_phase"],
+            "tenure_band": row.get("tenure_band"),
             "consented_at": now,
             "created_at": now,
             "stratum": row.get("stratum"),
@@ -631,6 +662,7 @@ def _fresh_rows(
             arm=e["arm"],
             age_band=e["age_band"],
             career_phase=e["career_phase"],
+            tenure_band=e["tenure_band"],
             consented_at=e["consented_at"],
             created_at=e["created_at"],
             has_contact=bool(row.get("email")),

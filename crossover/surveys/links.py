@@ -32,6 +32,7 @@ class EnrollmentView:
     pilot: Pilot = dataclasses.field(repr=False)
     links: list[dict] = dataclasses.field(default_factory=list)
     erased_at: datetime | None = None
+    tenure_band: str | None = None
 
     @classmethod
     def of(cls, enrollment: Enrollment, has_contact: bool) -> "EnrollmentView":
@@ -47,6 +48,7 @@ class EnrollmentView:
             has_contact=has_contact,
             pilot=enrollment.pilot,
             erased_at=enrollment.erased_at,
+            tenure_band=enrollment.tenure_band,
         )
 
 

@@ -144,3 +144,28 @@ def _demo_closed_rounds_publish_and_its_open_round_shows_no_scores(app):
     counts = client.get(f"/api/v1/rounds/{by_label['2026']}/participation", headers=headers)
     assert counts.status_code == 200 and counts.json["status"] == "open"
     assert "mean" not in counts.json
+
+
+def test_demo_has_a_focus_area_with_an_action_a_pilot_and_a_following_round(app, runner):
+    assert runner.invoke(args=["crossover", "demo"]).exit_code == 0
+    assert runner.invoke(args=["crossover", "demo"]).exit_code == 0  # added once
+    from crossover.demo import DEMO_PASSWORD
+
+    client = app.test_client()
+    token = client.post(
+        "/api/v1/auth/token",
+        json={"email": "owner@kaede-denki.example", "password": DEMO_PASSWORD},
+    ).json["token"]
+    headers = {"Authorization": f"Bearer {token}"}
+    (survey,) = client.get("/api/v1/company-surveys", headers=headers).json
+    (area,) = client.get(f"/api/v1/company-surveys/{survey['id']}/focus", headers=headers).json
+    assert area["round"]["label"] == "2024" and len(area["actions"]) == 1
+    (pilot,) = area["pilots"]
+    assert pilot["status"] == "draft" and pilot["outcome"] == area["scale"]
+    follow = area["follow_through"]
+    assert follow["round"]["label"] == "2025" and follow["change"]["ci_low"] is not None
+    results = client.get(f"/api/v1/rounds/{area['round']['id']}/results", headers=headers).json
+    published = next(s for s in results["subscales"] if s["key"] == area["scale"])
+    assert area["baseline"]["mean"] == published["mean"]
+    page = client.get(f"/company/focus/{area['id']}")
+    assert page.status_code in (302, 401)  # pages need a signed-in session
