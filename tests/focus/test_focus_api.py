@@ -107,7 +107,17 @@ def test_a_focus_adds_no_group_the_round_withheld(app, client, users, thin):
         client, users.owner, thin["round"], scale="total", unit="Sales", age_band="30-34"
     )
     assert banded.status_code == 422 and banded.json["errors"]["rule"] == ["not_published"]
-    # single items: this round publishes no item figures
+    # single items: a publication made before item shares were published has none to start from
+    from crossover.company.models import SurveyRound
+
+    with app.app_context():
+        stored = db.session.get(SurveyRound, thin["round"])
+        results = {
+            k: v for k, v in stored.publication["results"].items() if k != "item_distribution"
+        }
+        stored.publication = {**stored.publication, "results": results}
+        db.session.commit()
+        db.session.remove()
     item = focus(client, users.owner, thin["round"], item="agency_1")
     assert item.status_code == 422 and item.json["errors"]["rule"] == ["not_published"]
     with app.app_context():
@@ -235,8 +245,16 @@ def test_an_item_focus_starts_from_the_published_item_distribution(app, client, 
         0.4,
         None,
     )
-    # the next round publishes no item figures: the follow-through says so, adding none
-    assert answer.json["follow_through"]["withheld"] == "not_published"
+    # the next round publishes its item shares: the follow-through is the favourable share's change
+    with app.app_context():
+        second = db.session.get(SurveyRound, company["second"]).publication["results"]
+        later = next(i for i in second["item_distribution"] if i["key"] == "agency_1")
+        db.session.remove()
+    follow = answer.json["follow_through"]
+    assert follow["withheld"] is None
+    assert follow["change"]["favourable_change"] == pytest.approx(
+        later["favourable"] - 0.4, abs=1e-9
+    )
     pilot = client.post(
         f"/api/v1/focus/{answer.json['id']}/pilot",
         headers=users.owner,
