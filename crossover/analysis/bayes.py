@@ -8,13 +8,14 @@ accepting and rejecting the null hypothesis"; Morey & Rouder 2011 for one-sided 
 
 from dataclasses import dataclass
 import math
+import sys
 
 import numpy as np
 from numpy.typing import ArrayLike
-from scipy import integrate, special, stats
+from scipy import integrate, optimize, special, stats
 
 from crossover.analysis._checks import as_array, check_direction
-from crossover.analysis.intervals import pt_noncentral
+from crossover.analysis.intervals import _PNT_SERIES_LIMIT, pt_noncentral
 from crossover.analysis.paired import is_constant
 from crossover.analysis.roots import EPSILON
 
@@ -24,6 +25,10 @@ NO_EFFECT, INCONCLUSIVE, EFFECT = "evidence_for_no_effect", "inconclusive", "evi
 # BayesFactor leaves quadrature for its Savage–Dickey approximation of a one-sided prior beyond
 # this |t| (meta.t.bf: "t is large; approximation invoked").
 _ONE_SIDED_APPROXIMATION_T = 5
+_LOG_DOUBLE_MAX = math.log(sys.float_info.max)
+
+
+TOO_LARGE = "BF10 is beyond the largest number a double holds (10^308): overwhelming evidence."
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +48,12 @@ def reading(bf10: float | None) -> str | None:
     return EFFECT if bf10 > 3 else INCONCLUSIVE
 
 
+def _log_reading(log_bf10: float) -> str:
+    if log_bf10 < -math.log(3):
+        return NO_EFFECT
+    return EFFECT if log_bf10 > math.log(3) else INCONCLUSIVE
+
+
 def interval_of(direction: str) -> tuple[float, float] | None:
     """ttestBF's nullInterval for a preregistered direction: the effects the alternative allows."""
     check_direction(direction)
@@ -57,7 +68,21 @@ def jzs_bf10(
     rscale: float = MEDIUM,
 ) -> float:
     """BF10 of a one-sample t statistic on n values (n − 1 df): BayesFactor's ``ttest.tstat(t,
-    n1 = n, nullInterval = interval, rscale = rscale, simple = TRUE)``.
+    n1 = n, nullInterval = interval, rscale = rscale, simple = TRUE)``; ∞ beyond a double's
+    range (see ``jzs_log_bf10``)."""
+    log_bf = jzs_log_bf10(t, n, interval=interval, rscale=rscale)
+    return math.exp(log_bf) if log_bf < _LOG_DOUBLE_MAX else math.inf
+
+
+def jzs_log_bf10(
+    t: float,
+    n: int,
+    *,
+    interval: tuple[float, float] | None = None,
+    rscale: float = MEDIUM,
+) -> float:
+    """log BF10 (BayesFactor's ``ttest.tstat(...)$bf``, which is kept as a log too: a large
+    pilot with a clear change has a BF10 beyond 10³⁰⁸).
 
     The marginal likelihood integrates the noncentral t density of t over δ ~ Cauchy(0, rscale)
     (truncated to `interval` and renormalised), divided by the central t density. For a
@@ -77,8 +102,49 @@ def jzs_bf10(
         posterior = stats.t.cdf((upper - centre) / scale, df) - stats.t.cdf(
             (lower - centre) / scale, df
         )
-        return float(posterior / _cauchy_mass(lower, upper, rscale)) * jzs_bf10(t, n, rscale=rscale)
-    return math.exp(_log_interval_bf(lower, upper, t, n, df, rscale))
+        if posterior <= 0:
+            return -math.inf
+        return math.log(posterior / _cauchy_mass(lower, upper, rscale)) + jzs_log_bf10(
+            t, n, rscale=rscale
+        )
+    if full and abs(t) > _PNT_SERIES_LIMIT:
+        # Beyond R's pt() series its noncentral density is a difference of two approximations
+        # (and BF10 is astronomically large): the same integral in Rouder's g form, exact.
+        return _log_full_bf_by_g(t, n, df, rscale)
+    return _log_interval_bf(lower, upper, t, n, df, rscale)
+
+
+def _log_full_bf_by_g(t: float, n: int, df: int, rscale: float) -> float:
+    """log BF10 of the full Cauchy prior as Rouder et al. (2009, eq. 1) write it: δ | g ~ N(0, g),
+    g ~ inverse-gamma(1/2, r²/2), integrated over u = log g in logs (no overflow at any t)."""
+    log_null = -(df + 1) / 2 * math.log1p(t * t / df)
+    log_prior_const = math.log(rscale / math.sqrt(2 * math.pi))
+
+    log_n = math.log(n)
+
+    def log_integrand(u: float) -> float:
+        log_spread = np.logaddexp(0.0, log_n + u)  # log(1 + n g), safe for any u
+        return float(
+            -0.5 * log_spread
+            - (df + 1) / 2 * math.log1p(t * t / df * math.exp(-log_spread))
+            + log_prior_const
+            - 0.5 * u  # g^(-3/2) dg = e^(-3u/2) e^u du
+            - rscale * rscale / 2 * math.exp(-u)
+        )
+
+    peak_at = optimize.minimize_scalar(
+        lambda u: -log_integrand(u), bounds=(-30.0, 60.0), method="bounded", options={"xatol": 1e-9}
+    ).x
+    peak = log_integrand(peak_at)
+    # Beyond these bounds the integrand is below e^-40 of its peak: e^(-r²/2g) on the left, e^-u/2
+    # at most on the right.
+    total = sum(
+        integrate.quad(
+            lambda u: math.exp(log_integrand(u) - peak), lo, hi, epsabs=0, epsrel=1e-11, limit=200
+        )[0]
+        for lo, hi in ((peak_at - 12.0, peak_at), (peak_at, peak_at + 90.0))
+    )
+    return peak + math.log(total) - log_null
 
 
 def _cauchy_mass(lower: float, upper: float, rscale: float) -> float:
@@ -127,6 +193,7 @@ def log_dt_noncentral(x: float, df: float, ncp: float) -> float:
         gap = abs(
             pt_noncentral(x * math.sqrt((df + 2) / df), df + 2, ncp) - pt_noncentral(x, df, ncp)
         )
+        # The two probabilities agree to the last bit far in a tail: R's density is 0 there.
         return math.log(df) - math.log(abs(x)) + math.log(gap) if gap > 0 else -math.inf
     return float(
         special.gammaln((df + 1) / 2)
@@ -155,6 +222,7 @@ def paired_bf10(
         )
     n = change.size
     t = float(change.mean() / (change.std(ddof=1) / math.sqrt(n)))
-    bf = jzs_bf10(t, n, interval=interval, rscale=rscale)
-    value = bf if np.isfinite(bf) else None
-    return BayesFactor(value, interval, reading(value))
+    log_bf = jzs_log_bf10(t, n, interval=interval, rscale=rscale)
+    if not math.isfinite(log_bf) and log_bf > 0 or log_bf >= _LOG_DOUBLE_MAX:
+        return BayesFactor(None, interval, EFFECT, note=TOO_LARGE)
+    return BayesFactor(math.exp(log_bf), interval, _log_reading(log_bf))

@@ -19,6 +19,7 @@ CONF_LEVEL = 0.95
 # del² > 2 ln 2 · (−DBL_MIN_EXP)), so an interval reaching there is R's only with the same switch.
 _PNT_SERIES_LIMIT = math.sqrt(2 * math.log(2) * 1021)
 WILCOXON_TOL = 1e-4  # wilcox.test's tol.root: uniroot's tolerance for the interval and estimate
+_CACHE_DISTINCT = 400  # distinct changes up to which W's values are shared within a step
 
 
 # --- dz and gz: the noncentral t ---------------------------------------------------------------
@@ -163,8 +164,7 @@ def hodges_lehmann(change: ArrayLike, conf_level: float = CONF_LEVEL) -> HodgesL
     n = x.size
     if n == 0:
         return HodgesLehmann(None, None, None, None, False)
-    ranks = stats.rankdata(np.abs(signif(x)))
-    ties = np.unique(ranks).size != ranks.size
+    ties = np.unique(np.abs(signif(x))).size != n  # tied |changes| share a rank
     if n < 50 and not ties and x.size == change.size:
         return _exact_hodges_lehmann(x, conf_level)
     return _normal_hodges_lehmann(x, conf_level)
@@ -185,37 +185,106 @@ def _exact_hodges_lehmann(x: np.ndarray, conf_level: float) -> HodgesLehmann:
     )
 
 
-def _standardized_rank_sum(x: np.ndarray, d: float, correct: bool) -> float:
+class _StandardizedRankSum:
     """R's W(d) inside wilcox.test: the signed-rank statistic of x − d, standardised (normal
-    approximation with tie correction; continuity correction when `correct`)."""
-    shifted = x - d
-    shifted = shifted[shifted != 0]
-    n = shifted.size
-    ranks = stats.rankdata(np.abs(signif(shifted)))
-    z = float(ranks[shifted > 0].sum()) - n * (n + 1) / 4
-    _, tie_sizes = np.unique(ranks, return_counts=True)
-    sigma = math.sqrt(n * (n + 1) * (2 * n + 1) / 24 - float(np.sum(tie_sizes**3 - tie_sizes)) / 48)
-    numerator = z - (math.copysign(0.5, z) if correct and z != 0 else 0.0)
-    if sigma == 0:  # R divides by zero here: NaN or ±Inf, never a usable value
-        return math.nan if numerator == 0 else math.copysign(math.inf, numerator)
-    return numerator / sigma
+    approximation with tie correction; continuity correction when `correct`).
+
+    Computed over the distinct values of x with their counts: changes are on the scale's grid,
+    so ten thousand changes hold a hundred distinct values, and each of uniroot's steps ranks
+    those instead of every change. Average ranks are half-integers and every sum is exact in
+    doubles, so the figures equal R's per-element ones.
+    """
+
+    def __init__(self, x: np.ndarray):
+        self.values, counts = np.unique(x, return_counts=True)
+        self.counts = counts.astype(float)
+        # W only changes where d crosses a Walsh average (v_i + v_j) / 2 of the distinct values:
+        # there two |v − d| swap order or one v − d is zero. Between them W is one number, so
+        # uniroot's many steps inside one such cell reuse it (see __call__).
+        m = self.values.size
+        self.margin = 1e-6 * (1 + float(np.abs(self.values).max()))
+        # Shared only where distinct values are far apart (changes on a grid): two values closer
+        # than the margin may tie under signif() at some d and not at another in the same cell.
+        apart = m < 2 or float(np.min(np.diff(self.values))) > 4 * self.margin
+        self.breaks = (
+            np.unique(np.add.outer(self.values, self.values)[np.triu_indices(m)] / 2)
+            if m <= _CACHE_DISTINCT and apart
+            else None
+        )
+        self.cells: dict[tuple[int, bool], float] = {}
+
+    def __call__(self, d: float, correct: bool = True) -> float:
+        if self.breaks is None:
+            return self._compute(d, correct)
+        breaks = self.breaks
+        cell = int(np.searchsorted(breaks, d))
+        below = d - breaks[cell - 1] if cell > 0 else math.inf
+        above = breaks[cell] - d if cell < breaks.size else math.inf
+        # Within 1e-6 of a break the 7 significant digits of R's signif() can tie two |v − d|
+        # that are not equal: such points are computed, never shared.
+        if min(below, above) <= self.margin * (1 + abs(d)):
+            return self._compute(d, correct)
+        key = (cell, correct)
+        if key not in self.cells:
+            self.cells[key] = self._compute(d, correct)
+        return self.cells[key]
+
+    def _compute(self, d: float, correct: bool) -> float:
+        shifted = self.values - d
+        keep = shifted != 0
+        shifted, counts = shifted[keep], self.counts[keep]
+        n = int(counts.sum())
+        z = -n * (n + 1) / 4
+        ties = 0.0
+        if n:
+            magnitude = np.abs(shifted)
+            scale = 10.0 ** (6 - np.floor(np.log10(magnitude)))  # R's signif(, 7)
+            magnitude = np.rint(magnitude * scale) / scale
+            order = np.argsort(magnitude, kind="stable")
+            ordered = magnitude[order]
+            starts = np.empty(ordered.size, dtype=bool)  # a new |value| begins a rank group
+            starts[0] = True
+            np.not_equal(ordered[1:], ordered[:-1], out=starts[1:])
+            group = np.cumsum(starts) - 1
+            sizes = np.bincount(group, weights=counts[order])
+            average_rank = np.cumsum(sizes) - (sizes - 1) / 2  # ties share their average rank
+            positive = shifted[order] > 0
+            z += float(average_rank[group[positive]] @ counts[order][positive])
+            ties = float(np.sum(sizes**3 - sizes))
+        sigma = math.sqrt(n * (n + 1) * (2 * n + 1) / 24 - ties / 48)
+        numerator = z - (math.copysign(0.5, z) if correct and z != 0 else 0.0)
+        if sigma == 0:  # R divides by zero here: NaN or ±Inf, never a usable value
+            return math.nan if numerator == 0 else math.copysign(math.inf, numerator)
+        return numerator / sigma
+
+
+def _lower_quantile(p: float) -> float:
+    """R's qnorm(p); NaN beyond 1, where R's loop has stopped widening (see below)."""
+    return float(special.ndtri(p)) if p <= 1 else math.nan
+
+
+def _upper_quantile(p: float) -> float:
+    """R's qnorm(p, lower.tail = FALSE)."""
+    return -float(special.ndtri(p)) if p <= 1 else math.nan
 
 
 def _normal_hodges_lehmann(x: np.ndarray, conf_level: float) -> HodgesLehmann:
+    w = _StandardizedRankSum(x)
     low_end, high_end = float(x.min()), float(x.max())
-    w_low = _standardized_rank_sum(x, low_end, True)
-    w_high = _standardized_rank_sum(x, high_end, True) if math.isfinite(w_low) else math.nan
+    w_low = w(low_end)
+    w_high = w(high_end) if math.isfinite(w_low) else math.nan
     if not math.isfinite(w_high):
         return HodgesLehmann((low_end + high_end) / 2, None, None, None, False)
     alpha = 1 - conf_level
-    while w_low - stats.norm.isf(alpha / 2) < 0 or w_high - stats.norm.ppf(alpha / 2) > 0:
+    # qnorm(alpha / 2, lower.tail = FALSE) and qnorm(alpha / 2)
+    while w_low - _upper_quantile(alpha / 2) < 0 or w_high - _lower_quantile(alpha / 2) > 0:
         alpha *= 2  # R widens the interval until its ends lie inside the data
     if alpha >= 1 or 1 - conf_level < alpha * 0.75:
         conf_level = 1 - min(1.0, alpha)
 
     def root(zq: float) -> float:
         return uniroot(
-            lambda d: _standardized_rank_sum(x, d, True) - zq,
+            lambda d: w(d) - zq,
             low_end,
             high_end,
             f_lower=w_low - zq,
@@ -231,6 +300,6 @@ def _normal_hodges_lehmann(x: np.ndarray, conf_level: float) -> HodgesLehmann:
     else:
         ci_low = ci_high = float(np.median(x))
     estimate = uniroot(
-        lambda d: _standardized_rank_sum(x, d, False), low_end, high_end, tol=WILCOXON_TOL
+        lambda d: w(d, correct=False), low_end, high_end, tol=WILCOXON_TOL
     )
     return HodgesLehmann(float(estimate), float(ci_low), float(ci_high), conf_level, False)

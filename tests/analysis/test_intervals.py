@@ -508,3 +508,19 @@ def test_holm_over_the_twelve_item_correlations():
     # an item that does not vary has no p: not counted among the tests, never selected
     with_missing = holm_select([*p[:11], None])
     assert with_missing.selected[-1] is False and with_missing.adjusted[-1] is None
+
+
+def test_hodges_lehmann_shares_w_only_where_it_cannot_differ():
+    # W(d) is reused within a step between Walsh averages; everywhere it equals the direct
+    # computation, including points on and next to the steps (signif() ties there)
+    from crossover.analysis.intervals import _StandardizedRankSum
+
+    x = np.rint(np.random.default_rng(3).normal(0.3, 0.6, 300) * 12) / 12
+    w = _StandardizedRankSum(x)
+    assert w.breaks is not None
+    probes = np.concatenate(
+        [np.linspace(x.min(), x.max(), 997), w.breaks[::7], w.breaks[::11] + 1e-9]
+    )
+    for d in probes:
+        for correct in (True, False):
+            assert w(d, correct) == w._compute(d, correct)
