@@ -223,6 +223,8 @@ def paired_bf10(
     n = change.size
     t = float(change.mean() / (change.std(ddof=1) / math.sqrt(n)))
     log_bf = jzs_log_bf10(t, n, interval=interval, rscale=rscale)
-    if not math.isfinite(log_bf) and log_bf > 0 or log_bf >= _LOG_DOUBLE_MAX:
+    if math.isnan(log_bf):  # not expected: the integrals are of positive, finite functions
+        return BayesFactor(None, interval, None, note="The Bayes factor could not be computed.")
+    if log_bf >= _LOG_DOUBLE_MAX:  # +∞ included
         return BayesFactor(None, interval, EFFECT, note=TOO_LARGE)
     return BayesFactor(math.exp(log_bf), interval, _log_reading(log_bf))

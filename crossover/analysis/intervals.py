@@ -189,45 +189,57 @@ class _StandardizedRankSum:
     """R's W(d) inside wilcox.test: the signed-rank statistic of x − d, standardised (normal
     approximation with tie correction; continuity correction when `correct`).
 
-    Computed over the distinct values of x with their counts: changes are on the scale's grid,
-    so ten thousand changes hold a hundred distinct values, and each of uniroot's steps ranks
-    those instead of every change. Average ranks are half-integers and every sum is exact in
-    doubles, so the figures equal R's per-element ones.
+    Computed over the distinct values of x with their counts (changes are on the scale's grid:
+    ten thousand changes hold a hundred distinct values). Between two Walsh averages
+    (v_i + v_j) / 2 no |v − d| changes order and none is zero, and there the sum of the
+    positive ranks is the number of Walsh averages of the changes above d — a look-up in their
+    sorted, weighted list. Ranks are half-integers and every sum is an exact double, so W is
+    bit for bit what ranking gives (the property test in tests/analysis checks it); points
+    within 1e-6 of a Walsh average, where R's signif() can tie two |v − d|, are ranked.
     """
 
     def __init__(self, x: np.ndarray):
         self.values, counts = np.unique(x, return_counts=True)
         self.counts = counts.astype(float)
-        # W only changes where d crosses a Walsh average (v_i + v_j) / 2 of the distinct values:
-        # there two |v − d| swap order or one v − d is zero. Between them W is one number, so
-        # uniroot's many steps inside one such cell reuse it (see __call__).
         m = self.values.size
         self.margin = 1e-6 * (1 + float(np.abs(self.values).max()))
-        # Shared only where distinct values are far apart (changes on a grid): two values closer
-        # than the margin may tie under signif() at some d and not at another in the same cell.
+        # Only for values far apart (a grid): two values closer than the margin could tie under
+        # signif() at one d and not at another between the same Walsh averages.
         apart = m < 2 or float(np.min(np.diff(self.values))) > 4 * self.margin
-        self.breaks = (
-            np.unique(np.add.outer(self.values, self.values)[np.triu_indices(m)] / 2)
-            if m <= _CACHE_DISTINCT and apart
-            else None
-        )
-        self.cells: dict[tuple[int, bool], float] = {}
+        self.walsh = None
+        if m <= _CACHE_DISTINCT and apart:
+            i, j = np.triu_indices(m)
+            c = self.counts
+            weights = np.where(i == j, c[i] * (c[i] + 1) / 2, c[i] * c[j])  # pairs of changes
+            averages = (self.values[i] + self.values[j]) / 2
+            order = np.argsort(averages, kind="stable")
+            self.walsh = averages[order]
+            # above[k]: pairs of changes whose average is one of walsh[k:]
+            self.above = np.append(np.cumsum(weights[order][::-1])[::-1], 0.0)
+            self.n = int(c.sum())
+            self.ties = float(np.sum(c**3 - c))
 
     def __call__(self, d: float, correct: bool = True) -> float:
-        if self.breaks is None:
+        walsh = self.walsh
+        if walsh is None:
             return self._compute(d, correct)
-        breaks = self.breaks
-        cell = int(np.searchsorted(breaks, d))
-        below = d - breaks[cell - 1] if cell > 0 else math.inf
-        above = breaks[cell] - d if cell < breaks.size else math.inf
-        # Within 1e-6 of a break the 7 significant digits of R's signif() can tie two |v − d|
-        # that are not equal: such points are computed, never shared.
+        k = int(np.searchsorted(walsh, d))
+        below = d - walsh[k - 1] if k > 0 else math.inf
+        above = walsh[k] - d if k < walsh.size else math.inf
         if min(below, above) <= self.margin * (1 + abs(d)):
             return self._compute(d, correct)
-        key = (cell, correct)
-        if key not in self.cells:
-            self.cells[key] = self._compute(d, correct)
-        return self.cells[key]
+        n = self.n
+        z = -n * (n + 1) / 4
+        z += float(self.above[k])
+        return self._standardise(z, n, self.ties, correct)
+
+    @staticmethod
+    def _standardise(z: float, n: int, ties: float, correct: bool) -> float:
+        sigma = math.sqrt(n * (n + 1) * (2 * n + 1) / 24 - ties / 48)
+        numerator = z - (math.copysign(0.5, z) if correct and z != 0 else 0.0)
+        if sigma == 0:  # R divides by zero here: NaN or ±Inf, never a usable value
+            return math.nan if numerator == 0 else math.copysign(math.inf, numerator)
+        return numerator / sigma
 
     def _compute(self, d: float, correct: bool) -> float:
         shifted = self.values - d
@@ -251,11 +263,7 @@ class _StandardizedRankSum:
             positive = shifted[order] > 0
             z += float(average_rank[group[positive]] @ counts[order][positive])
             ties = float(np.sum(sizes**3 - sizes))
-        sigma = math.sqrt(n * (n + 1) * (2 * n + 1) / 24 - ties / 48)
-        numerator = z - (math.copysign(0.5, z) if correct and z != 0 else 0.0)
-        if sigma == 0:  # R divides by zero here: NaN or ±Inf, never a usable value
-            return math.nan if numerator == 0 else math.copysign(math.inf, numerator)
-        return numerator / sigma
+        return self._standardise(z, n, ties, correct)
 
 
 def _lower_quantile(p: float) -> float:
@@ -299,7 +307,5 @@ def _normal_hodges_lehmann(x: np.ndarray, conf_level: float) -> HodgesLehmann:
         )
     else:
         ci_low = ci_high = float(np.median(x))
-    estimate = uniroot(
-        lambda d: w(d, correct=False), low_end, high_end, tol=WILCOXON_TOL
-    )
+    estimate = uniroot(lambda d: w(d, correct=False), low_end, high_end, tol=WILCOXON_TOL)
     return HodgesLehmann(float(estimate), float(ci_low), float(ci_high), conf_level, False)

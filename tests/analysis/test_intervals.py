@@ -510,16 +510,21 @@ def test_holm_over_the_twelve_item_correlations():
     assert with_missing.selected[-1] is False and with_missing.adjusted[-1] is None
 
 
-def test_hodges_lehmann_shares_w_only_where_it_cannot_differ():
-    # W(d) is reused within a step between Walsh averages; everywhere it equals the direct
-    # computation, including points on and next to the steps (signif() ties there)
+def test_hodges_lehmann_looks_up_w_only_where_it_cannot_differ():
+    # Between Walsh averages W(d) is looked up, not ranked; everywhere it equals ranking bit for
+    # bit, including points on and next to the steps (signif() ties there)
     from crossover.analysis.intervals import _StandardizedRankSum
 
     x = np.rint(np.random.default_rng(3).normal(0.3, 0.6, 300) * 12) / 12
     w = _StandardizedRankSum(x)
-    assert w.breaks is not None
+    assert w.walsh is not None
     probes = np.concatenate(
-        [np.linspace(x.min(), x.max(), 997), w.breaks[::7], w.breaks[::11] + 1e-9]
+        [
+            np.linspace(x.min(), x.max(), 997),
+            w.walsh[::7],
+            w.walsh[::11] + 1e-9,
+            w.walsh[::13] + 3e-6,
+        ]
     )
     for d in probes:
         for correct in (True, False):

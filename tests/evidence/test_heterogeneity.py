@@ -47,7 +47,7 @@ def test_cell_page_reads_the_prediction_and_heterogeneity_in_words(app, client, 
     _pilots(app, THREE)
     users.login("reviewer@example.com")
     en = client.get("/evidence/community/loose", headers=EN).get_data(as_text=True)
-    assert "The next pilot’s effect is expected between" in en and "Cochran’s Q" in en
+    assert "The next pilot\u2019s effect is expected between" in en and "Cochran\u2019s Q" in en
     ja = client.get("/evidence/community/loose", headers=JA).get_data(as_text=True)
     assert "次の実験の効果は" in ja and "CochranのQ" in ja
 
