@@ -529,3 +529,53 @@ def test_hodges_lehmann_looks_up_w_only_where_it_cannot_differ():
     for d in probes:
         for correct in (True, False):
             assert w(d, correct) == w._compute(d, correct)
+
+
+# --- the verdict's rule at the edges ------------------------------------------------------------
+
+# t.test(x, alternative = "greater")$p.value: n2 0.147583617650433, n3 0.185029605825644,
+# one_nonzero 0.186950483150029, steep3 0.000364830402462531; wilcox.test(x, alternative =
+# "greater", digits.rank = 7)$p.value as in R_EDGE_WILCOXON; judged with k = 2 (the privacy K is
+# at least 3 in the service, which withholds n = 2 as insufficient_data before any of this)
+LARGE, SIGNIFICANT = "large_not_significant", "significant_and_large"
+EDGE_VERDICTS = [
+    # name, test, direction, p (R), verdict, rule
+    ("n2", "paired_t", "increase", 0.147583617650433, "promising", LARGE),
+    ("n3", "paired_t", "increase", 0.185029605825644, "promising", LARGE),
+    ("n3", "wilcoxon", "increase", 0.25, "promising", LARGE),
+    ("one_nonzero", "paired_t", "increase", 0.186950483150029, "promising", LARGE),
+    ("one_nonzero", "wilcoxon", "increase", 0.5, "promising", LARGE),
+    ("steep3", "paired_t", "increase", 0.000364830402462531, "small_success", SIGNIFICANT),
+    # a fall hoped for, a steep rise found: pt(37, 2) = 0.999635169597537, one-sided, not adverse
+    ("steep3", "paired_t", "decrease", 0.999635169597537, "no_evidence", "neither"),
+    # no spread: no t, p or dz; the change itself meets the effect condition (DESIGN, 2nd ed.)
+    ("all_equal", "paired_t", "increase", None, "promising", LARGE),
+    ("all_equal", "paired_t", "decrease", None, "no_evidence", "neither"),
+    ("all_equal", "wilcoxon", "increase", 0.00982807862508494, "small_success", SIGNIFICANT),
+    # all zero: no effect at all, whatever the test (Wilcoxon's one-sided p is R's 1)
+    ("all_zero", "paired_t", "increase", None, "no_evidence", "no_effect_size"),
+    ("all_zero", "wilcoxon", "increase", 1, "no_evidence", "no_effect_size"),
+]
+
+
+@pytest.mark.parametrize("name, test, direction, p_r, expected, rule", EDGE_VERDICTS)
+def test_the_verdict_at_the_edges(name, test, direction, p_r, expected, rule):
+    from crossover.analysis import change_effects, judge
+
+    x = np.array(EDGE_CHANGES[name], dtype=float)
+    t = one_sample_t(x, direction=direction)
+    p = t.p if test == "paired_t" else signed_rank(x, direction=direction).p
+    assert p == maybe(p_r)
+    dz = change_effects(x).dz
+    constant = float(x[0]) if t.sd_change == 0 else None
+    judgement = judge(
+        n=x.size,
+        k=2,
+        p=p,
+        effect=dz,
+        alpha=0.05,
+        min_effect=0.2,
+        direction=direction,
+        constant_change=constant,
+    )
+    assert (judgement.verdict.value, judgement.rule.value) == (expected, rule)
