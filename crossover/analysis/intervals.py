@@ -1,12 +1,13 @@
 """Intervals of effects: dz and gz by inverting the noncentral t, the Hodges–Lehmann estimate and
 interval of the signed-rank test, and the normal interval of a between-arm Hedges' g."""
 
+import bisect
 from dataclasses import dataclass
 import math
 
 import numpy as np
 from numpy.typing import ArrayLike
-from scipy import optimize, special, stats
+from scipy import optimize, special
 
 from crossover.analysis._checks import as_array
 from crossover.analysis.effect_sizes import hedges_correction
@@ -164,9 +165,10 @@ def hodges_lehmann(change: ArrayLike, conf_level: float = CONF_LEVEL) -> HodgesL
     n = x.size
     if n == 0:
         return HodgesLehmann(None, None, None, None, False)
-    ties = np.unique(np.abs(signif(x))).size != n  # tied |changes| share a rank
-    if n < 50 and not ties and x.size == change.size:
-        return _exact_hodges_lehmann(x, conf_level)
+    if n < 50 and x.size == change.size:
+        ties = np.unique(np.abs(signif(x))).size != n  # tied |changes| share a rank
+        if not ties:
+            return _exact_hodges_lehmann(x, conf_level)
     return _normal_hodges_lehmann(x, conf_level)
 
 
@@ -213,9 +215,10 @@ class _StandardizedRankSum:
             weights = np.where(i == j, c[i] * (c[i] + 1) / 2, c[i] * c[j])  # pairs of changes
             averages = (self.values[i] + self.values[j]) / 2
             order = np.argsort(averages, kind="stable")
-            self.walsh = averages[order]
+            # Python lists: uniroot asks one point at a time, and bisect beats numpy per call
+            self.walsh = averages[order].tolist()
             # above[k]: pairs of changes whose average is one of walsh[k:]
-            self.above = np.append(np.cumsum(weights[order][::-1])[::-1], 0.0)
+            self.above = np.append(np.cumsum(weights[order][::-1])[::-1], 0.0).tolist()
             self.n = int(c.sum())
             self.ties = float(np.sum(c**3 - c))
 
@@ -223,14 +226,14 @@ class _StandardizedRankSum:
         walsh = self.walsh
         if walsh is None:
             return self._compute(d, correct)
-        k = int(np.searchsorted(walsh, d))
+        k = bisect.bisect_left(walsh, d)  # as np.searchsorted(walsh, d)
         below = d - walsh[k - 1] if k > 0 else math.inf
-        above = walsh[k] - d if k < walsh.size else math.inf
+        above = walsh[k] - d if k < len(walsh) else math.inf
         if min(below, above) <= self.margin * (1 + abs(d)):
             return self._compute(d, correct)
         n = self.n
         z = -n * (n + 1) / 4
-        z += float(self.above[k])
+        z += self.above[k]
         return self._standardise(z, n, self.ties, correct)
 
     @staticmethod
@@ -278,7 +281,7 @@ def _upper_quantile(p: float) -> float:
 
 def _normal_hodges_lehmann(x: np.ndarray, conf_level: float) -> HodgesLehmann:
     w = _StandardizedRankSum(x)
-    low_end, high_end = float(x.min()), float(x.max())
+    low_end, high_end = float(w.values[0]), float(w.values[-1])
     w_low = w(low_end)
     w_high = w(high_end) if math.isfinite(w_low) else math.nan
     if not math.isfinite(w_high):
@@ -302,8 +305,8 @@ def _normal_hodges_lehmann(x: np.ndarray, conf_level: float) -> HodgesLehmann:
 
     if alpha < 1:
         ci_low, ci_high = (
-            root(float(stats.norm.isf(alpha / 2))),
-            root(float(stats.norm.ppf(alpha / 2))),
+            root(_upper_quantile(alpha / 2)),
+            root(_lower_quantile(alpha / 2)),
         )
     else:
         ci_low = ci_high = float(np.median(x))

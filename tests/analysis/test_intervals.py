@@ -521,9 +521,9 @@ def test_hodges_lehmann_looks_up_w_only_where_it_cannot_differ():
     probes = np.concatenate(
         [
             np.linspace(x.min(), x.max(), 997),
-            w.walsh[::7],
-            w.walsh[::11] + 1e-9,
-            w.walsh[::13] + 3e-6,
+            np.array(w.walsh[::7]),
+            np.array(w.walsh[::11]) + 1e-9,
+            np.array(w.walsh[::13]) + 3e-6,
         ]
     )
     for d in probes:
