@@ -1,6 +1,7 @@
 """Pure statistics for crossover: arrays in, frozen dataclasses out. No Flask, no database."""
 
 from crossover.analysis.ancova import Ancova, ancova
+from crossover.analysis.bayes import BayesFactor, jzs_bf10, paired_bf10
 from crossover.analysis.correlation import Pearson, Spearman, pearson, spearman
 from crossover.analysis.effect_sizes import (
     PairedEffects,
@@ -10,6 +11,14 @@ from crossover.analysis.effect_sizes import (
     rank_biserial,
 )
 from crossover.analysis.independent import WelchTest, welch
+from crossover.analysis.intervals import (
+    EffectIntervals,
+    HodgesLehmann,
+    change_intervals,
+    effect_intervals,
+    hodges_lehmann,
+    smd_interval,
+)
 from crossover.analysis.meta import (
     Z_975,
     PooledEffect,
@@ -18,7 +27,7 @@ from crossover.analysis.meta import (
     normal_interval,
     smd_variance,
 )
-from crossover.analysis.multiplicity import benjamini_hochberg, holm
+from crossover.analysis.multiplicity import HolmSelection, benjamini_hochberg, holm, holm_select
 from crossover.analysis.normality import ShapiroWilk, shapiro_wilk
 from crossover.analysis.paired import (
     PairedTTest,
@@ -48,6 +57,10 @@ from crossover.analysis.verdict import Judgement, Rule, Verdict, judge, verdict
 __all__ = [
     "Z_975",
     "Ancova",
+    "BayesFactor",
+    "EffectIntervals",
+    "HodgesLehmann",
+    "HolmSelection",
     "Judgement",
     "PairedEffects",
     "PairedTTest",
@@ -65,17 +78,23 @@ __all__ = [
     "ancova",
     "benjamini_hochberg",
     "change_effects",
+    "change_intervals",
     "changes",
     "competition_ranks",
     "cronbach_alpha",
     "dersimonian_laird",
+    "effect_intervals",
     "gz_variance",
     "hedges_correction",
+    "hodges_lehmann",
     "holm",
+    "holm_select",
     "judge",
+    "jzs_bf10",
     "normal_interval",
     "on_grid",
     "one_sample_t",
+    "paired_bf10",
     "paired_effects",
     "paired_n_for_power",
     "paired_power",
@@ -86,6 +105,7 @@ __all__ = [
     "sign_of_changes",
     "sign_test",
     "signed_rank",
+    "smd_interval",
     "smd_variance",
     "spearman",
     "two_arm_n_for_power",

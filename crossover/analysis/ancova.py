@@ -8,6 +8,7 @@ from numpy.typing import ArrayLike
 from scipy import stats
 
 from crossover.analysis._checks import ALTERNATIVE, as_array, check_direction
+from crossover.analysis.meta import normal_interval
 from crossover.analysis.paired import t_interval, t_p_value
 
 
@@ -28,6 +29,21 @@ class Ancova:
     ci_test_high: float | None = None
     ci_test_sided: str | None = None
     note: str | None = None
+    standardized_ci_low: float | None = None  # standardized ± z(0.975) √variance
+    standardized_ci_high: float | None = None
+    pre_coefficient: float | None = None  # the slope of post on pre, R's coef(fit)["pre"]
+    r_squared: float | None = None  # summary(fit)$r.squared
+    # Homogeneity of slopes: the pre:arm row of anova(lm(post ~ pre * arm)); a p below
+    # SLOPES_ALPHA means the arms' slopes differ and slopes_note says so.
+    slopes_p: float | None = None
+    slopes_note: str | None = None
+
+
+SLOPES_ALPHA = 0.05  # a diagnostic, not a preregistered test: the conventional level
+SLOPES_DIFFER = (
+    "The slope of post on pre differs between the arms (pre × arm interaction p < 0.05): the "
+    "adjusted difference depends on where people started, so read it with care."
+)
 
 
 def ancova(
@@ -43,6 +59,10 @@ def ancova(
     Matches R ``summary(lm(post ~ pre + arm))`` for the coefficient, SE, t and df = n − 3, the
     p-value for the preregistered direction (``pt(t, df, lower.tail = FALSE)`` for an increase,
     ``pt(t, df)`` for a decrease, the two-sided Pr(>|t|) otherwise) and ``confint(fit)["arm", ]``.
+
+    Beside the arm: the pre coefficient, R² (``summary(fit)$r.squared``) and the homogeneity of
+    slopes, the interaction row of ``anova(lm(post ~ pre * arm))`` (its F test on 1 and n − 4
+    df), with a note when p < 0.05; d's 95% interval is d ± z(0.975) √v.
 
     The standardised effect is d = b / s, s the pooled within-arm SD of pre
     (√(((n1 − 1) s1² + (n0 − 1) s0²) / (n − 2))). Its sampling variance, used to pool randomised
@@ -65,7 +85,7 @@ def ancova(
     beta, _, rank, _ = np.linalg.lstsq(design, post_a, rcond=None)
     s = _pooled_sd(pre_a, arm_a)
     if rank < 3:
-        return Ancova(
+        return Ancova(  # the pre coefficient, R² and slopes are not estimable either
             n1,
             n0,
             None,
@@ -80,13 +100,15 @@ def ancova(
             note="Pre does not vary: the adjusted model cannot be fitted.",
         )
     residual = post_a - design @ beta
-    sigma2 = float(residual @ residual) / df
+    rss = float(residual @ residual)
+    sigma2 = rss / df
     b = float(beta[2])
     unscaled = np.linalg.inv(design.T @ design)
     se = math.sqrt(sigma2 * unscaled[2, 2])
     d = b / s if s > 0 else None
+    extras = {"pre_coefficient": float(beta[1]), "r_squared": _r_squared(post_a, rss)}
     if se == 0 or se < 1e-12 * max(1.0, abs(b)):
-        return Ancova(
+        return Ancova(  # an exact fit: no residual left for the slopes' test either
             n1,
             n0,
             b,
@@ -99,6 +121,7 @@ def ancova(
             d,
             None,
             note="The model fits exactly: the test is undefined.",
+            **extras,
         )
     t = b / se
     alternative = ALTERNATIVE[direction]
@@ -106,7 +129,56 @@ def ancova(
     low, high = t_interval(b, se, df, alternative, alpha)
     variance = None if d is None else se**2 / s**2 + d**2 / (2 * (n - 2))
     p = t_p_value(t, df, alternative)
-    return Ancova(n1, n0, b, se, t, df, p, b - half, b + half, d, variance, low, high, alternative)
+    d_low, d_high = normal_interval(d, variance) if d is not None else (None, None)
+    slopes_p = _slopes_p(pre_a, post_a, arm_a, rss)
+    return Ancova(
+        n1,
+        n0,
+        b,
+        se,
+        t,
+        df,
+        p,
+        b - half,
+        b + half,
+        d,
+        variance,
+        low,
+        high,
+        alternative,
+        None,
+        d_low,
+        d_high,
+        slopes_p=slopes_p,
+        slopes_note=SLOPES_DIFFER if slopes_p is not None and slopes_p < SLOPES_ALPHA else None,
+        **extras,
+    )
+
+
+def _r_squared(post: np.ndarray, rss: float) -> float | None:
+    """1 − RSS / TSS, as summary(lm())$r.squared; None when post does not vary (R gives NaN)."""
+    total = float(np.sum((post - post.mean()) ** 2))
+    return None if total == 0 else 1 - rss / total
+
+
+def _slopes_p(pre: np.ndarray, post: np.ndarray, arm: np.ndarray, rss: float) -> float | None:
+    """P of the pre:arm row of anova(lm(post ~ pre * arm)): F = (RSS − RSS_full) / (RSS_full /
+    (n − 4)) on 1 and n − 4 df. None when there is no residual df left, when the interaction
+    cannot be estimated (pre constant in an arm: R's coefficient is NA and the row is missing),
+    or when the full model fits exactly."""
+    n = pre.size
+    if n < 5:
+        return None
+    design = np.column_stack([np.ones(n), pre, arm, pre * arm])
+    beta, _, rank, _ = np.linalg.lstsq(design, post, rcond=None)
+    if rank < 4:
+        return None
+    residual = post - design @ beta
+    rss_full = float(residual @ residual)
+    if rss_full <= 1e-24 * max(1.0, float(post @ post)):
+        return None
+    f = max(0.0, rss - rss_full) / (rss_full / (n - 4))
+    return float(stats.f.sf(f, 1, n - 4))
 
 
 def _pooled_sd(pre: np.ndarray, arm: np.ndarray) -> float:

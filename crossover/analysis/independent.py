@@ -8,6 +8,7 @@ from scipy import stats
 
 from crossover.analysis._checks import ALTERNATIVE, as_array, check_direction
 from crossover.analysis.effect_sizes import hedges_correction_exact
+from crossover.analysis.meta import normal_interval, smd_variance
 from crossover.analysis.paired import t_interval, t_p_value
 
 
@@ -28,6 +29,9 @@ class WelchTest:
     ci_test_low: float | None = None  # t.test(x, y, alternative = ALT, conf.level = 1 - alpha)
     ci_test_high: float | None = None  # (an infinite one-sided bound is None)
     ci_test_sided: str | None = None
+    # 95% interval of hedges_g: g ± z(0.975) √v, v metafor's escalc("SMD") variance
+    hedges_g_ci_low: float | None = None
+    hedges_g_ci_high: float | None = None
 
 
 def welch(
@@ -38,7 +42,8 @@ def welch(
     Matches R ``t.test(x, y, alternative = ALT)`` (var.equal = FALSE) for t, df, p and the
     two-sided ``conf.int`` of ``t.test(x, y)``, and the test's interval with ``conf.level = 1 −
     alpha``. Hedges' g uses the pooled SD and the exact
-    small-sample correction, as metafor ``escalc("SMD", ...)``.
+    small-sample correction, as metafor ``escalc("SMD", ...)``; its interval is g ± z(0.975) √vi
+    with escalc's vi = 1/nx + 1/ny + g² / (2 (nx + ny)) (metafor 3.8, vtype = "LS").
     """
     check_direction(direction)
     xa, ya = as_array(x, name="x"), as_array(y, name="y")
@@ -50,6 +55,7 @@ def welch(
     diff = mx - my
     pooled = math.sqrt(((nx - 1) * vx + (ny - 1) * vy) / (nx + ny - 2))
     g = diff / pooled * hedges_correction_exact(nx + ny - 2) if pooled > 0 else None
+    g_low, g_high = normal_interval(g, smd_variance(g, nx, ny)) if g is not None else (None, None)
     se2 = vx / nx + vy / ny
     if se2 == 0:
         return WelchTest(
@@ -65,6 +71,8 @@ def welch(
             None,
             g,
             note="Neither group varies; the t-test is undefined.",
+            hedges_g_ci_low=g_low,
+            hedges_g_ci_high=g_high,
         )
     se = math.sqrt(se2)
     df = se2**2 / ((vx / nx) ** 2 / (nx - 1) + (vy / ny) ** 2 / (ny - 1))
@@ -89,4 +97,6 @@ def welch(
         low,
         high,
         alternative,
+        g_low,
+        g_high,
     )

@@ -17,8 +17,19 @@ class PooledEffect:
     ci_high: float | None
     tau2: float | None
     i2: float | None  # percent, as metafor reports it
-    q: float | None
-    p: float | None
+    q: float | None  # Cochran's Q of heterogeneity
+    p: float | None  # of the pooled estimate (z test)
+    q_df: int | None = None  # k − 1
+    q_p: float | None = None  # P(χ²(k − 1) ≥ Q); metafor's QEp (1 when k = 1)
+    z: float | None = None  # estimate / se
+    # 95% prediction interval: where the next pilot's true effect is expected, estimate ±
+    # z(0.975) √(se² + τ²) (metafor predict(), normal quantile); None below MIN_PREDICTION_K
+    pi_low: float | None = None
+    pi_high: float | None = None
+
+
+# A prediction interval rests on τ², which two pilots barely estimate: none below three.
+MIN_PREDICTION_K = 3
 
 
 def gz_variance(gz: float, n: int) -> float:
@@ -29,8 +40,8 @@ def gz_variance(gz: float, n: int) -> float:
 def smd_variance(g: float, n1: int, n2: int) -> float:
     """Sampling variance of a between-arm Hedges' g: v = (n1 + n2) / (n1 n2) + g² / (2 (n1 + n2)).
 
-    The large-sample form (Hedges & Olkin 1985; metafor's escalc("SMD") with vtype = "LS" uses
-    n1 + n2 − 2 in the last denominator instead; the board keeps the form it has always used).
+    The large-sample form (Hedges & Olkin 1985), which is metafor 3.8's ``escalc("SMD")`` vi
+    (its default vtype = "LS"; checked against R in tests/analysis/test_other.py).
     """
     return (n1 + n2) / (n1 * n2) + g**2 / (2 * (n1 + n2))
 
@@ -45,9 +56,11 @@ def normal_interval(estimate: float, variance: float) -> tuple[float, float]:
 
 
 def dersimonian_laird(effects: Sequence[float], variances: Sequence[float]) -> PooledEffect:
-    """DerSimonian–Laird random-effects estimate; matches metafor ``rma(yi, vi, method = "DL")``.
+    """DerSimonian–Laird random-effects estimate; matches metafor ``rma(yi, vi, method = "DL")``
+    (estimate, se, zval, pval, ci.lb/ci.ub, tau2, I2, QE on k − 1 df and QEp) and, from k = 3 on,
+    ``predict(fit)`` for pi.lb/pi.ub.
 
-    With one study the estimate is that study (tau² = 0, I² = 0).
+    With one study the estimate is that study (tau² = 0, I² = 0, Q = 0 on 0 df, QEp = 1).
     """
     y, v = np.asarray(effects, dtype=float), np.asarray(variances, dtype=float)
     k = y.size
@@ -68,6 +81,25 @@ def dersimonian_laird(effects: Sequence[float], variances: Sequence[float]) -> P
     # metafor: I² = 100 × tau² / (tau² + s²), s² the "typical" within-study variance (df / c).
     i2 = 100 * tau2 / (tau2 + df / c) if k > 1 and c > 0 else 0.0
     p = float(2 * stats.norm.sf(abs(estimate / se)))
+    q = q if k > 1 else 0.0
+    q_p = float(stats.chi2.sf(q, df)) if df > 0 else 1.0
+    pi_low = pi_high = None
+    if k >= MIN_PREDICTION_K:
+        half = z * math.sqrt(se**2 + tau2)
+        pi_low, pi_high = estimate - half, estimate + half
     return PooledEffect(
-        k, estimate, se, estimate - z * se, estimate + z * se, tau2, i2, q if k > 1 else 0.0, p
+        k,
+        estimate,
+        se,
+        estimate - z * se,
+        estimate + z * se,
+        tau2,
+        i2,
+        q,
+        p,
+        df,
+        q_p,
+        estimate / se,
+        pi_low,
+        pi_high,
     )

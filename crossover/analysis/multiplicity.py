@@ -1,6 +1,7 @@
 """Multiplicity adjustment, as R's p.adjust (missing p-values stay missing and are not counted)."""
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -45,3 +46,17 @@ def benjamini_hochberg(p_values: Sequence[float | None]) -> list[float | None]:
     out = np.empty(n)
     out[order] = adjusted
     return _place(p_values, index, out)
+
+
+@dataclass(frozen=True, slots=True)
+class HolmSelection:
+    adjusted: list[float | None]  # p.adjust(p, "holm"), None where p is None
+    selected: list[bool]  # adjusted p below alpha
+
+
+def holm_select(p_values: Sequence[float | None], alpha: float = 0.05) -> HolmSelection:
+    """Holm-adjust a family of tests (the company survey's 12 item correlations) and keep those
+    whose adjusted p is below alpha: R ``p.adjust(p, "holm") < alpha``. A missing p (an item
+    that does not vary) is neither counted in the family nor selected, as p.adjust leaves NA."""
+    adjusted = holm(p_values)
+    return HolmSelection(adjusted, [p is not None and p < alpha for p in adjusted])

@@ -17,6 +17,7 @@ from crossover.analysis._checks import (
 )
 
 SAME_CHANGE = "Every change is the same; the t-test is undefined."
+ALL_ZERO = "Every change is zero; there is nothing to rank."
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,7 +26,7 @@ class PairedTTest:
     mean_change: float
     sd_change: float
     t: float | None  # None when every change is equal (no spread: t is undefined)
-    df: int
+    df: int | None  # None beside a None t: R's t.test stops there, with no df either
     p: float | None  # for the preregistered direction
     ci_low: float | None  # two-sided 95% CI of the mean change (descriptive)
     ci_high: float | None
@@ -83,8 +84,8 @@ def paired_t(
     Matches R ``t.test(post, pre, paired = TRUE, alternative = ALT)`` for t, df and p, the
     two-sided ``conf.int`` of ``t.test(post, pre, paired = TRUE)`` and, as the test's interval,
     ``t.test(post, pre, paired = TRUE, alternative = ALT, conf.level = 1 - alpha)$conf.int``.
-    Where every change is equal R stops ("data are essentially constant"); here t, p and the CIs
-    are None with a note.
+    Where every change is equal R stops ("data are essentially constant"); here t, df, p and the
+    CIs are None with a note.
     """
     return one_sample_t(
         changes(pre, post, grid=grid, min_n=2), direction=direction, with_ci=with_ci, alpha=alpha
@@ -104,7 +105,7 @@ def one_sample_t(
         raise ValueError("at least 2 pairs are needed")
     n, df = change.size, change.size - 1
     if is_constant(change):
-        return PairedTTest(n, float(change[0]), 0.0, None, df, None, None, None, note=SAME_CHANGE)
+        return PairedTTest(n, float(change[0]), 0.0, None, None, None, None, None, note=SAME_CHANGE)
     mean, sd = float(change.mean()), float(change.std(ddof=1))
     se = sd / math.sqrt(n)
     t = mean / se
@@ -223,22 +224,25 @@ def signed_rank(change: ArrayLike, *, direction: str = "two-sided") -> WilcoxonT
     zeros = int(np.sum(change == 0))
     nonzero = change[change != 0]
     n = nonzero.size
+    alternative = ALTERNATIVE[direction]
     if n == 0:
+        # R ranks nothing: V = 0 and, in its normal approximation, z = (0 − correction) / 0. A
+        # one-sided test gets ∓0.5 / 0 = ∓∞ and p = 1; the two-sided correction is sign(0) · 0.5
+        # = 0, so z = 0 / 0 and R's p is NaN (None here).
         return WilcoxonTest(
             change.size,
             0,
             0.0,
-            None,
+            None if alternative == "two-sided" else 1.0,
             False,
             False,
             zeros,
-            note="Every change is zero; there is nothing to rank.",
+            note=ALL_ZERO,
         )
     ranks = stats.rankdata(np.abs(signif(nonzero)))
     v = float(ranks[nonzero > 0].sum())
     _, tie_sizes = np.unique(ranks, return_counts=True)
     ties = bool(np.any(tie_sizes > 1))
-    alternative = ALTERNATIVE[direction]
     if n < 50 and not ties and zeros == 0:
         p = _exact_p(v, n, alternative)
         return WilcoxonTest(change.size, n, v, p, True, False, zeros)

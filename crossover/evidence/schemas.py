@@ -19,9 +19,29 @@ class EvidenceQueryArgsSchema(Schema):
 
 
 class PooledSchema(Schema):
+    """DerSimonian–Laird pooling as metafor rma(yi, vi, method = "DL") and predict()."""
+
     k = ma.fields.Integer()
     pairs = ma.fields.Integer()
     estimate, ci_low, ci_high, tau2, i2, p = F(), F(), F(), F(), F(), F()
+    se = F(metadata={"description": "Standard error of the pooled estimate"})
+    z = F(metadata={"description": "estimate / se, the test whose two-sided p is p"})
+    q = F(metadata={"description": "Cochran's Q of heterogeneity (metafor QE)"})
+    q_df = ma.fields.Integer(allow_none=True, metadata={"description": "Q's df, k − 1"})
+    q_p = F(
+        metadata={
+            "description": "P(χ²(k − 1) ≥ Q) (metafor QEp; 1 with one pilot): a small p says the "
+            "pilots' effects differ by more than chance"
+        }
+    )
+    pi_low = F(
+        metadata={
+            "description": "95% prediction interval, estimate ± z(0.975) √(se² + τ²) (metafor "
+            "predict()): where the next pilot's effect is expected; null below 3 pilots, which "
+            "cannot estimate how much effects vary"
+        }
+    )
+    pi_high = F()
 
 
 class SummaryFields(Schema):

@@ -278,6 +278,13 @@ def _pool(results: list[dict]) -> dict:
         "tau2": pooled.tau2,
         "i2": pooled.i2,
         "p": pooled.p,
+        "se": pooled.se,
+        "z": pooled.z,
+        "q": pooled.q,
+        "q_df": pooled.q_df,
+        "q_p": pooled.q_p,
+        "pi_low": pooled.pi_low,
+        "pi_high": pooled.pi_high,
     }
 
 

@@ -44,7 +44,53 @@ def TEST_SIDED():
     )
 
 
-class OutcomeSchema(Schema):
+class HodgesLehmannSchema(Schema):
+    """The location estimate of the Wilcoxon test with its two-sided interval, as R
+    wilcox.test(change, conf.int = TRUE, digits.rank = 7) gives them (zero changes dropped)."""
+
+    estimate = F(
+        metadata={
+            "description": "The Hodges–Lehmann estimate (R's (pseudo)median); the midrange of "
+            "the non-zero changes where R gives no interval"
+        }
+    )
+    ci_low = F(metadata={"description": "Null where R gives none (under two distinct changes)"})
+    ci_high = F()
+    conf_level = F(
+        metadata={
+            "description": "The level the interval reaches: 0.95 unless too few changes allow "
+            "it (R widens it then, e.g. 0.75 with 3 pairs)"
+        }
+    )
+    method = S(
+        metadata={
+            "description": "exact (Walsh averages: fewer than 50 changes, no ties, no zeros) or "
+            "normal (the approximation inverted with R's uniroot, tol 1e-4)",
+            "enum": ["exact", "normal", None],
+        }
+    )
+
+
+def EFFECT_INTERVAL(effect: str):
+    return F(
+        metadata={
+            "description": f"Two-sided 95% interval of {effect} by inverting the noncentral t "
+            "(as MBESS conf.limits.nct); null with no spread in the changes"
+        }
+    )
+
+
+class IntervalFields(Schema):
+    """Every effect with its interval: the fields outcomes, follow-ups and subgroups share."""
+
+    dz_ci_low = EFFECT_INTERVAL("dz")
+    dz_ci_high = EFFECT_INTERVAL("dz")
+    gz_ci_low = EFFECT_INTERVAL("gz (dz's interval times J; null below 3 pairs, as gz)")
+    gz_ci_high = EFFECT_INTERVAL("gz (dz's interval times J; null below 3 pairs, as gz)")
+    hodges_lehmann = ma.fields.Nested(HodgesLehmannSchema, allow_none=True)
+
+
+class OutcomeSchema(IntervalFields):
     outcome = ma.fields.String()
     n, pre_mean, post_mean, mean_change, sd_change = I(), F(), F(), F(), F()
     ci_low, ci_high, t, df, p_t = F(), F(), F(), I(), F()
@@ -75,15 +121,36 @@ class OutcomeSchema(Schema):
         metadata={"description": "Sign test: R binom.test(positive, non-zero, alternative = …)"}
     )
     p_holm = F(metadata={"description": "Subscales only: Holm-adjusted within the pilot"})
+    bf10 = F(
+        metadata={
+            "description": "Primary outcome only: the JZS Bayes factor of the paired t-test "
+            '(r = √2/2, BayesFactor::ttestBF(paired = TRUE, rscale = "medium"), one-sided '
+            "by nullInterval for a one-sided preregistration); null with no spread"
+        }
+    )
+    bf10_prior = S(
+        metadata={
+            "description": "The alternative's prior: positive (nullInterval c(0, Inf), an "
+            "increase preregistered), negative (c(-Inf, 0)) or two-sided",
+            "enum": ["positive", "negative", "two-sided", None],
+        }
+    )
+    bf10_reading = S(
+        metadata={
+            "description": "BF10 in words, beside (never instead of) the verdict: "
+            "evidence_for_no_effect (< 1/3), inconclusive, evidence_for_effect (> 3)",
+            "enum": ["evidence_for_no_effect", "inconclusive", "evidence_for_effect", None],
+        }
+    )
     note = S()
     suppressed = ma.fields.Boolean()
     suppressed_reason = REASON()
 
 
-class ChangeSchema(LabelSchema):
+class ChangeSchema(LabelSchema, IntervalFields):
     wave = S()
     days = I()
-    n, mean_change, sd_change, ci_low, ci_high, t, df, p, dz = (
+    n, mean_change, sd_change, ci_low, ci_high, t, df, p, dz, gz = (
         I(),
         F(),
         F(),
@@ -91,9 +158,15 @@ class ChangeSchema(LabelSchema):
         F(),
         F(),
         I(),
+        F(),
         F(),
         F(),
     )
+    ci_test_low = F(
+        metadata={"description": "The test's interval (preregistered side, level 1 − alpha)"}
+    )
+    ci_test_high = F()
+    ci_test_sided = TEST_SIDED()
     suppressed = ma.fields.Boolean()
     suppressed_reason = REASON()
 
@@ -138,6 +211,13 @@ class ComparisonSchema(WelchSchema):
     n_participant, n_comparison = I(), I()
     mean_change_participant, mean_change_comparison = F(), F()
     ci_test_low, ci_test_high, ci_test_sided = F(), F(), TEST_SIDED()
+    hedges_g_ci_low = F(
+        metadata={
+            "description": "95% interval of hedges_g: g ± z(0.975) √vi with metafor's "
+            'escalc("SMD") vi = 1/n1 + 1/n2 + g² / (2 (n1 + n2))'
+        }
+    )
+    hedges_g_ci_high = F()
     label = LABEL()
 
 
@@ -149,6 +229,22 @@ class AncovaSchema(Schema):
     n_participant, n_comparison, df = I(), I(), I()
     coefficient, se, t, p, ci_low, ci_high, standardized = F(), F(), F(), F(), F(), F(), F()
     ci_test_low, ci_test_high, ci_test_sided = F(), F(), TEST_SIDED()
+    standardized_ci_low = F(
+        metadata={
+            "description": "95% interval of standardized: d ± z(0.975) √v, v = SE(b)² / s² + "
+            "d² / (2 (n − 2)) (the variance the evidence board pools with)"
+        }
+    )
+    standardized_ci_high = F()
+    pre_coefficient = F(metadata={"description": 'The slope of post on pre: coef(fit)["pre"]'})
+    r_squared = F(metadata={"description": "summary(lm(post ~ pre + arm))$r.squared"})
+    slopes_p = F(
+        metadata={
+            "description": "Homogeneity of slopes: Pr(>F) of the pre:arm row of "
+            "anova(lm(post ~ pre * arm)); null without a residual df"
+        }
+    )
+    slopes_note = S(metadata={"description": "Set when slopes_p < 0.05: the slopes differ"})
     note = S()
     suppressed = ma.fields.Boolean()
     suppressed_reason = REASON()

@@ -26,6 +26,10 @@ from crossover.reports.privacy import (
 )
 from crossover.reports.verdicts import verdict_block
 
+# Every effect with its interval (DESIGN "third edition"); withheld with the rest of a group.
+INTERVAL_FIELDS = ["dz_ci_low", "dz_ci_high", "gz_ci_low", "gz_ci_high", "hodges_lehmann"]
+# BF10's prior, named by its support: ttestBF's nullInterval c(0, Inf) / c(-Inf, 0) / none
+BF10_PRIOR = {"increase": "positive", "decrease": "negative", "two-sided": "two-sided"}
 OUTCOME_FIELDS = [
     "n",
     "pre_mean",
@@ -54,8 +58,27 @@ OUTCOME_FIELDS = [
     "sign_nonzero",
     "sign_positive",
     "p_sign",
+    *INTERVAL_FIELDS,
+    "bf10",
+    "bf10_prior",
+    "bf10_reading",
 ]
-CHANGE_FIELDS = ["n", "mean_change", "sd_change", "ci_low", "ci_high", "t", "df", "p", "dz"]
+CHANGE_FIELDS = [
+    "n",
+    "mean_change",
+    "sd_change",
+    "ci_low",
+    "ci_high",
+    "t",
+    "df",
+    "p",
+    "dz",
+    "gz",
+    "ci_test_low",
+    "ci_test_high",
+    "ci_test_sided",
+    *INTERVAL_FIELDS,
+]
 UNCONTROLLED_WARNING = (
     "Uncontrolled pre/post: without a comparison arm, a change may come from time, other events or "
     "regression to the mean (people who start low tend to score higher the second time), not from "
@@ -114,10 +137,48 @@ def pairs(
     return common[keep], a.scores[in_a[keep], column], b.scores[in_b[keep], column]
 
 
+def intervals(change: np.ndarray, dz: float | None) -> dict:
+    """The dz and gz intervals (noncentral t) and the Hodges–Lehmann estimate with its interval
+    (wilcox.test(conf.int = TRUE)) of one group's changes."""
+    effect = analysis.effect_intervals(dz, int(change.size))
+    hl = analysis.hodges_lehmann(change)
+    return {
+        "dz_ci_low": effect.dz_low,
+        "dz_ci_high": effect.dz_high,
+        "gz_ci_low": effect.gz_low,
+        "gz_ci_high": effect.gz_high,
+        "hodges_lehmann": {
+            "estimate": hl.estimate,
+            "ci_low": hl.ci_low,
+            "ci_high": hl.ci_high,
+            "conf_level": hl.conf_level,
+            "method": "exact" if hl.exact else "normal",
+        },
+    }
+
+
+def bayes_factor(change: np.ndarray, direction: str) -> dict:
+    """BF10 of the paired changes, its prior's side and its reading in words."""
+    result = analysis.paired_bf10(change, direction=direction)
+    return {
+        "bf10": result.bf10,
+        "bf10_prior": BF10_PRIOR[direction],
+        "bf10_reading": result.reading,
+    }
+
+
 def outcome_result(
-    pre: np.ndarray, post: np.ndarray, outcome: str, pilot: Pilot, k: int, items: int | None = None
+    pre: np.ndarray,
+    post: np.ndarray,
+    outcome: str,
+    pilot: Pilot,
+    k: int,
+    items: int | None = None,
+    *,
+    with_bayes: bool = False,
 ) -> dict:
-    """Every paired statistic of one outcome, or the withheld form below k pairs.
+    """Every paired statistic of one outcome, or the withheld form below k pairs; BF10 with
+    `with_bayes` (the primary outcome), else null.
 
     Changes are put on the scale's grid of 1/items first, so that equal changes are equal.
     """
@@ -162,6 +223,12 @@ def outcome_result(
         "sign_nonzero": sign.n,
         "sign_positive": sign.positive,
         "p_sign": sign.p,
+        **intervals(change, effects.dz),
+        **(
+            bayes_factor(change, direction)
+            if with_bayes
+            else dict.fromkeys(["bf10", "bf10_prior", "bf10_reading"])
+        ),
         "suppressed": False,
         "suppressed_reason": None,
         "note": t.note or w.note,
@@ -169,13 +236,21 @@ def outcome_result(
 
 
 def change_summary(
-    pre: np.ndarray, post: np.ndarray, k: int, direction: str, items: int | None = None, **keep
+    pre: np.ndarray,
+    post: np.ndarray,
+    k: int,
+    direction: str,
+    items: int | None = None,
+    alpha: float = 0.05,
+    **keep,
 ) -> dict:
-    """A compact paired summary (follow-ups, subgroups)."""
+    """A compact paired summary (follow-ups, subgroups), with the test's interval at the pilot's
+    alpha and the effect intervals."""
     if pre.size < k:
         return withheld(CHANGE_FIELDS, **keep)
     change = analysis.changes(pre, post, grid=items)
-    t = analysis.one_sample_t(change, direction=direction)
+    t = analysis.one_sample_t(change, direction=direction, alpha=alpha)
+    effects = analysis.change_effects(change, with_rank_biserial=False)
     return {
         **keep,
         "n": int(pre.size),
@@ -186,7 +261,10 @@ def change_summary(
         "t": t.t,
         "df": t.df,
         "p": t.p,
-        "dz": analysis.change_effects(change, with_rank_biserial=False).dz,
+        "dz": effects.dz,
+        "gz": effects.gz,
+        **_test_ci(t),
+        **intervals(change, effects.dz),
         "suppressed": False,
         "suppressed_reason": None,
     }
@@ -218,6 +296,7 @@ def _followups(data: PilotData, k: int) -> list[dict]:
                 k,
                 data.pilot.direction.value,
                 data.items[data.pilot.outcome],
+                data.pilot.alpha,
                 wave=wave,
                 days=days,
             )
@@ -288,6 +367,7 @@ def _subgroups(
                     k,
                     data.pilot.direction.value,
                     data.items[data.pilot.outcome],
+                    data.pilot.alpha,
                     **label,
                 )
             )
@@ -317,6 +397,7 @@ def _reliability(data: PilotData, k: int) -> list[dict]:
 
 
 WELCH_FIELDS = ["t", "df", "p", "difference", "ci_low", "ci_high", "hedges_g"]
+G_INTERVAL_FIELDS = ["hedges_g_ci_low", "hedges_g_ci_high"]
 TEST_CI_FIELDS = ["ci_test_low", "ci_test_high", "ci_test_sided"]
 
 
@@ -391,6 +472,7 @@ def _comparison(data: PilotData, k: int) -> dict | None:
         "mean_change_comparison",
         *WELCH_FIELDS,
         *TEST_CI_FIELDS,
+        *G_INTERVAL_FIELDS,
     ]
     if a_pre.size < k or c_pre.size < k:
         return withheld(fields, label=_comparison_label(data.pilot))
@@ -408,6 +490,8 @@ def _comparison(data: PilotData, k: int) -> dict | None:
         "mean_change_comparison": test.mean_y,
         **_welch_dict(test),
         **_test_ci(test),
+        "hedges_g_ci_low": test.hedges_g_ci_low,
+        "hedges_g_ci_high": test.hedges_g_ci_high,
         "label": _comparison_label(data.pilot),
         "suppressed": False,
         "suppressed_reason": None,
@@ -427,6 +511,12 @@ ANCOVA_FIELDS = [
     "ci_high",
     "standardized",
     *TEST_CI_FIELDS,
+    "standardized_ci_low",
+    "standardized_ci_high",
+    "pre_coefficient",
+    "r_squared",
+    "slopes_p",
+    "slopes_note",
 ]
 
 
@@ -463,6 +553,12 @@ def _ancova(data: PilotData, k: int) -> dict | None:
         "ci_high": fit.ci_high,
         "standardized": fit.standardized,
         **_test_ci(fit),
+        "standardized_ci_low": fit.standardized_ci_low,
+        "standardized_ci_high": fit.standardized_ci_high,
+        "pre_coefficient": fit.pre_coefficient,
+        "r_squared": fit.r_squared,
+        "slopes_p": fit.slopes_p,
+        "slopes_note": fit.slopes_note,
         "note": fit.note,
         "suppressed": False,
         "suppressed_reason": None,
@@ -718,7 +814,9 @@ def build_report(
     dose_values = _dose_values(data, ids)
     dose_labels = _dose_labels(dose_values, k) if ids.size >= k else dict.fromkeys(DOSE_VARIABLES)
     reasons = _score_reasons(data, k, cells, dose_labels)
-    primary = outcome_result(pre, post, pilot.outcome, pilot, k, data.items[pilot.outcome])
+    primary = outcome_result(
+        pre, post, pilot.outcome, pilot, k, data.items[pilot.outcome], with_bayes=True
+    )
     comparison = _comparison(data, k)
     ancova = _ancova(data, k)
     report = {

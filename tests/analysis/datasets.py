@@ -120,3 +120,58 @@ ANCOVA_ARM = [
     0,
     0,
 ]
+
+# Two arms whose pre–post slopes differ (participants gain more the higher they start), for the
+# slope-homogeneity check of the ANCOVA: anova(lm(post ~ pre * arm)).
+SLOPES_PRE = [2.0, 2.5, 3.0, 3.5, 4.0, 4.5, 2.25, 2.75, 3.25, 3.75, 4.25, 2.0, 2.5, 3.0, 3.5, 4.0]
+SLOPES_POST = [
+    1.75,
+    2.75,
+    3.5,
+    4.5,
+    5.0,
+    6.0,
+    2.25,
+    3.25,
+    4.0,
+    4.75,
+    5.5,
+    3.0,
+    3.25,
+    3.0,
+    3.5,
+    3.25,
+]
+SLOPES_ARM = [1] * 11 + [0] * 5
+
+# Paired changes at the edges: two and three pairs, ties, one non-zero change, all zero, all equal,
+# a near-constant trio whose t (37) takes R's pt() into its normal approximation.
+EDGE_CHANGES = {
+    "n2": [0.25, 0.75],
+    "n3": [0.5, -0.25, 1.0],
+    "n4": [0.5, -0.25, 1.0, 0.75],
+    "tied5": [0.25, 0.25, 0.5, -0.25, 0.5],
+    "one_nonzero": [0, 0, 0, 0.5, 0],
+    "all_zero": [0, 0, 0, 0],
+    "all_equal": [0.25] * 6,
+    "steep3": [1, 1, 13 / 12],
+    "two_values": [1, 1, 1, 2],
+}
+
+# A company survey round: engagement (0–100) and 12 items (1–5) of 20 respondents, for the Holm
+# adjustment of the 12 item correlations ("what to work on").
+ENGAGEMENT = [31, 79, 39, 61, 47, 71, 35, 9, 30, 64, 63, 99, 25, 43, 95, 12, 71, 96, 92, 68]
+ITEMS = [
+    [3, 4, 2, 2, 4, 4, 4, 2, 2, 4, 4, 5, 2, 3, 4, 2, 4, 5, 4, 4],
+    [3, 3, 2, 4, 3, 3, 3, 2, 3, 3, 3, 5, 2, 3, 3, 2, 2, 4, 4, 3],
+    [2, 5, 4, 2, 4, 2, 2, 2, 3, 2, 3, 4, 2, 2, 4, 3, 3, 4, 4, 3],
+    [2, 2, 4, 3, 3, 3, 3, 4, 3, 3, 3, 3, 4, 4, 4, 3, 4, 4, 4, 3],
+    [1, 4, 3, 2, 4, 3, 1, 3, 3, 4, 1, 3, 3, 5, 2, 1, 1, 3, 4, 5],
+    [3, 2, 4, 3, 3, 3, 4, 2, 2, 3, 3, 2, 2, 3, 4, 4, 4, 4, 1, 1],
+    [2, 3, 2, 3, 2, 3, 1, 1, 4, 3, 4, 5, 2, 3, 4, 3, 3, 3, 3, 3],
+    [3, 3, 3, 3, 4, 2, 5, 2, 2, 4, 4, 2, 3, 2, 4, 3, 2, 4, 3, 3],
+    [3, 2, 3, 4, 3, 4, 3, 1, 2, 3, 3, 4, 4, 3, 3, 2, 4, 3, 2, 2],
+    [2, 5, 4, 2, 3, 3, 3, 3, 2, 4, 3, 1, 2, 2, 4, 4, 2, 4, 4, 2],
+    [1, 4, 3, 3, 1, 4, 2, 1, 2, 3, 4, 4, 2, 3, 4, 1, 3, 4, 3, 3],
+    [3, 2, 5, 5, 3, 4, 5, 3, 2, 3, 1, 2, 3, 3, 3, 4, 2, 3, 3, 2],
+]
