@@ -447,6 +447,11 @@ def _engagement(data: RoundData, grouping: engagement.EngagementGroups, privacy:
     }
 
 
+# "What to work on" lists an item only when its correlation with engagement holds after Holm's
+# adjustment over all the items: twelve tests at 0.05 would find one by chance half the time.
+WORK_ON_ALPHA = 0.05
+
+
 def _items_ranked(data: RoundData, x: np.ndarray, items: np.ndarray) -> list[dict]:
     """Items by their Pearson r with engagement, strongest first (recoded answers: a reverse-
     keyed item counts in the scale's direction); ties share the better rank."""
@@ -457,11 +462,17 @@ def _items_ranked(data: RoundData, x: np.ndarray, items: np.ndarray) -> list[dic
             {
                 "key": item.key,
                 "subscale": item.subscale,
+                "reverse": bool(item.reverse),
                 "pearson_r": correlation.r,
                 "p_pearson": correlation.p,
                 "mean": float(items[:, index].mean()),
             }
         )
+    selection = analysis.holm_select([e["p_pearson"] for e in entries], WORK_ON_ALPHA)
+    for entry, adjusted, chosen in zip(
+        entries, selection.adjusted, selection.selected, strict=True
+    ):
+        entry["p_holm"], entry["work_on"] = adjusted, chosen
     ordered = sorted(
         entries, key=lambda e: -e["pearson_r"] if e["pearson_r"] is not None else np.inf
     )

@@ -83,7 +83,10 @@ class CompanyCorrelationSchema(Schema):
 
 class CompanyItemCorrelationSchema(Schema):
     key, subscale = S(), S()
+    reverse = B(metadata={"description": "Reverse-keyed: answers recoded before correlating"})
     pearson_r, p_pearson, mean, rank = F(), F(), F(), I()
+    p_holm = F(metadata={"description": "p adjusted by Holm over the items (R p.adjust)"})
+    work_on = B(metadata={"description": "Listed under what to work on: p_holm below 0.05"})
 
 
 class CompanyLineSchema(Schema):
@@ -168,6 +171,7 @@ class CompanyTrendRoundSchema(Schema):
 class CompanyWelchSchema(Schema):
     t, df, p, ci_low, ci_high = F(), F(), F(), F(), F()
     g = F(metadata={"description": "Hedges' g: pooled SD, exact small-sample correction"})
+    g_ci_low, g_ci_high = F(), F()
     note = S()
     suppressed, suppressed_reason = B(), REASON()
 
@@ -184,6 +188,7 @@ class CompanyPanelSchema(Schema):
         F(),
         F(),
     )
+    gz, dz_ci_low, dz_ci_high, gz_ci_low, gz_ci_high = F(), F(), F(), F(), F()
     note = S()
     suppressed, suppressed_reason = B(), REASON()
 

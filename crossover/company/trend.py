@@ -28,13 +28,28 @@ from crossover.reports.aggregates import concat_bytes, listed_together, split_to
 from crossover.reports.privacy import COMPLEMENTARY, SMALL
 from crossover.surveys.packed import RecordLayout, Records
 
-WELCH = ["t", "df", "p", "ci_low", "ci_high", "g"]
+WELCH = ["t", "df", "p", "ci_low", "ci_high", "g", "g_ci_low", "g_ci_high"]
 # A round is comparable on the trend when at least half the invited answered and at least 30
 # did: below either, who answered may differ from who was invited by more than the CI says, so
 # a change involving it is shown but never called real.
 MIN_RESPONSE_RATE = 0.5
 MIN_RESPONDENTS = 30
-PANEL = ["n", "mean_change", "sd_change", "t", "df", "p", "ci_low", "ci_high", "dz"]
+PANEL = [
+    "n",
+    "mean_change",
+    "sd_change",
+    "t",
+    "df",
+    "p",
+    "ci_low",
+    "ci_high",
+    "dz",
+    "gz",
+    "dz_ci_low",
+    "dz_ci_high",
+    "gz_ci_low",
+    "gz_ci_high",
+]
 
 
 @dataclass
@@ -168,6 +183,9 @@ def _welch(earlier: RoundScores, later: RoundScores, k: int) -> dict:
         "ci_low": result.ci_low,
         "ci_high": result.ci_high,
         "g": result.hedges_g,
+        # g ± z √v with metafor's escalc("SMD") variance, as the board pools comparisons
+        "g_ci_low": result.hedges_g_ci_low,
+        "g_ci_high": result.hedges_g_ci_high,
         "note": result.note,
         "suppressed": False,
     }
@@ -188,6 +206,7 @@ def _panel(earlier: RoundScores, later: RoundScores, k: int) -> dict:
     )
     test = analysis.one_sample_t(change)
     effects = analysis.change_effects(change, with_rank_biserial=False)
+    intervals = analysis.change_intervals(change)
     return {
         "n": test.n,
         "mean_change": test.mean_change,
@@ -198,6 +217,11 @@ def _panel(earlier: RoundScores, later: RoundScores, k: int) -> dict:
         "ci_low": test.ci_low,
         "ci_high": test.ci_high,
         "dz": effects.dz,
+        "gz": effects.gz,
+        "dz_ci_low": intervals.dz_low,
+        "dz_ci_high": intervals.dz_high,
+        "gz_ci_low": intervals.gz_low,
+        "gz_ci_high": intervals.gz_high,
         "note": test.note,
         "suppressed": False,
     }
