@@ -58,6 +58,7 @@ def test_what_to_work_on_lists_only_items_that_survive_holm(client, users, compa
     page = client.get(
         f"/company/rounds/{company['first']}/results", headers={"Accept-Language": "ja"}
     ).get_data(as_text=True)
-    listed = page[page.index('id="items-list"') : page.index("</ol>", page.index('id="items-list"'))]
+    start = page.index('id="items-list"')
+    listed = page[start : page.index("</ol>", start)]
     assert listed.count("<li>") == 10 and "Holm 補正後" in listed and "逆転項目" in listed
     assert "Holm 法" in page
