@@ -271,6 +271,7 @@ def trend_page(survey_id: int):
     return render_template(
         "company/dashboard_trend.html",
         data=data,
+        followed=_focus_followed(survey),
         survey=survey,
         chart=chart,
         alpha=ALPHA,
@@ -305,3 +306,16 @@ def consortium_page():
         is_owner=is_owner,
         band_words=BAND_WORDS,
     )
+
+
+def _focus_followed(survey) -> list:
+    """The survey's focus areas that a later closed round follows, with their change (the trend
+    page shows them beside the rounds' changes)."""
+    from crossover.focus import services as focus  # focus builds on the company survey
+
+    followed = []
+    for area in focus.focus_of_survey(survey):
+        through = focus.follow_through(area)
+        if through.get("round") is not None:
+            followed.append((area, focus.focus_words(area), through))
+    return followed

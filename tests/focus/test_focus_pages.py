@@ -85,3 +85,19 @@ def test_the_focus_page_in_english_marks_a_round_below_the_thresholds(app, clien
 def test_other_companies_and_open_rounds(client, users, company):
     users.login("owner@globex.example")
     assert client.get(f"/company/rounds/{company['first']}/focus", headers=JA).status_code == 404
+
+
+def test_the_trend_shows_each_focus_area_s_change(client, users, company):
+    users.login("owner@acme.example")
+    before = client.get(f"/company/surveys/{company['survey']}/trend", headers=JA).text
+    assert 'id="trend-focus"' not in before
+    made = client.post(
+        f"/company/rounds/{company['first']}/focus",
+        data={"what": "scale:total", "note": "全社"},
+        headers=JA,
+    )
+    assert made.status_code == 302
+    trend = client.get(f"/company/surveys/{company['survey']}/trend", headers=JA).text
+    section = trend[trend.index('id="trend-focus"') :]
+    assert "重点課題：次の回までに何が変わったか" in section
+    assert made.headers["Location"] in section
