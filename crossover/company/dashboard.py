@@ -313,9 +313,10 @@ def _focus_followed(survey) -> list:
     page shows them beside the rounds' changes)."""
     from crossover.focus import services as focus  # focus builds on the company survey
 
+    rounds = trend.rounds_of(survey)  # read once for every focus area
     followed = []
     for area in focus.focus_of_survey(survey):
-        through = focus.follow_through(area)
+        through = focus.follow_through(area, rounds)
         if through.get("round") is not None:
             followed.append((area, focus.focus_words(area), through))
     return followed

@@ -12,6 +12,7 @@ from crossover.company import publication, round_state
 from crossover.company.access import owned_round
 from crossover.company.bands import AGE_BAND_LABELS, AGE_BANDS, TENURE_BAND_LABELS, TENURE_BANDS
 from crossover.company.models import SurveyRound
+from crossover.company.trend import rounds_of
 from crossover.config import privacy_k
 from crossover.errors import DomainError
 from crossover.evidence import progress
@@ -56,12 +57,13 @@ def _render_round(survey_round, form=None, errors=None, status=200):
     published = publication.published(survey_round)
     instrument = db.session.get(Instrument, survey_round.instrument_id)
     results = published["results"]
+    rounds = rounds_of(survey_round.survey)  # read once for every focus area followed
     return render_template(
         "focus/round.html",
         survey_round=survey_round,
         focus_areas=[(f, services.focus_words(f)) for f in services.focus_of_round(survey_round)],
         followed=[
-            (f, services.focus_words(f), services.follow_through(f))
+            (f, services.focus_words(f), services.follow_through(f, rounds))
             for f in services.followed_by(survey_round)
         ],
         subscales=instrument.subscales,
