@@ -1,30 +1,15 @@
 """The new-pilot form offers as primary outcome only the chosen questionnaire's total and
 subscales, by their labels, and refuses another in Japanese naming the field."""
 
-from datetime import timedelta
 import re
 
-from tests.factories import TODAY, initiative_id
+from tests.pilots.test_pages import _register as register
 
 JA = {"Accept-Language": "ja"}
 
 
 def _register(client, users, **overrides):
-    form = {
-        "title": "社外メンタリング 2026",
-        "initiative_id": str(initiative_id(client, users.owner)),
-        "format": "mentoring",
-        "planned_n": "30",
-        "starts_on": (TODAY - timedelta(days=1)).isoformat(),
-        "ends_on": (TODAY + timedelta(days=90)).isoformat(),
-        "followup_days": "30, 60",
-        "outcome": "total",
-        "direction": "increase",
-        "alpha": "0.05",
-        "test": "paired_t",
-        "min_dz": "0.2",
-    }
-    return client.post("/pilots/new", data=form | overrides, headers=JA)
+    return register(client, users, headers=JA, **{"min_dz": "0.2", **overrides})
 
 
 def _instrument(client, headers, subscales) -> dict:

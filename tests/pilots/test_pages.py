@@ -10,7 +10,7 @@ EN = {"Accept-Language": "en"}
 JA = {"Accept-Language": "ja"}
 
 
-def _register(client, users, **overrides):
+def _register(client, users, headers=EN, **overrides):
     form = {
         "title": "社外メンタリング 2026",
         "initiative_id": str(initiative_id(client, users.owner)),
@@ -26,7 +26,7 @@ def _register(client, users, **overrides):
         "min_dz": "0.4",
     }
     form.update(overrides)
-    return client.post("/pilots/new", data=form, headers=EN)
+    return client.post("/pilots/new", data=form, headers=headers)
 
 
 def test_new_pilot_page_shows_power_planner(client, users):
