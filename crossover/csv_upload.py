@@ -24,12 +24,17 @@ from crossover.errors import Invalid
 
 UNREADABLE = "Unreadable bytes: the line is not UTF-8, Shift_JIS (cp932) or UTF-16 text."
 NOTE = "#"
+BOMS = (
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
 
 
-def _line_of(content: bytes, offset: int, unit: int = 1) -> int:
-    """The line (from 1) holding byte `offset`; `unit` is the byte width of a newline."""
-    newline = "\n".encode("utf-16-le") if unit == 2 else b"\n"
-    return content.count(newline, 0, offset - offset % unit) + 1
+def _line_of(content: bytes, offset: int, codec: str = "utf-8") -> int:
+    """The line (from 1) holding byte `offset` of text in `codec`."""
+    newline = "\n".encode(codec)
+    return content.count(newline, 0, offset - offset % len(newline)) + 1
 
 
 def _unreadable(line: int) -> Invalid:
@@ -41,21 +46,13 @@ def _unreadable(line: int) -> Invalid:
 
 def _decode(content: bytes) -> str:
     """The text of the file by the rules above, or Invalid naming the first unreadable line."""
-    for bom, codec in ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le")):
+    for bom, codec in BOMS:
         if content.startswith(bom):
             body = content[len(bom) :]
             try:
                 return body.decode(codec)
             except UnicodeDecodeError as error:
-                unit = 2 if codec == "utf-16-le" else 1
-                raise _unreadable(_line_of(body, error.start, unit)) from None
-    if content.startswith(codecs.BOM_UTF16_BE):
-        try:
-            return content[2:].decode("utf-16-be")
-        except UnicodeDecodeError as error:
-            raise _unreadable(
-                content[2:].count("\n".encode("utf-16-be"), 0, error.start - error.start % 2) + 1
-            ) from None
+                raise _unreadable(_line_of(body, error.start, codec)) from None
     try:
         return content.decode("utf-8")
     except UnicodeDecodeError as error:
