@@ -17,6 +17,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from crossover.reports.privacy import joined_in_order
+
 MAX_GROUPS = 10
 # Tried in turn until no group has to be withheld for another (fewer, larger groups protect
 # more); below two groups there is no relation to show.
@@ -85,19 +87,9 @@ def group(engagement: np.ndarray, responded: np.ndarray, k: int, count: int) -> 
     cut[start[(start > 0) & (start < distinct.size)]] = 1
     piece = np.cumsum(cut)
     # Merge neighbouring pieces until each holds k respondents; a short tail joins the last.
-    per_piece = np.bincount(piece, weights=answered)
-    merged = np.empty(per_piece.size, dtype=np.int64)
-    current, held = 0, 0.0
-    for index, n in enumerate(per_piece):
-        merged[index] = current
-        held += n
-        if held >= k:
-            current, held = current + 1, 0.0
-    tail = merged == current  # a last group short of k (or pieces nobody answered in)
-    if tail.any():
-        if current == 0:
-            return NO_GROUPS
-        merged[tail] = current - 1
+    merged = joined_in_order(np.bincount(piece, weights=answered), k)
+    if merged is None:
+        return NO_GROUPS
     value_group = merged[piece]
     segment = np.full(engagement.size, -1)
     segment[has] = value_group[inverse]

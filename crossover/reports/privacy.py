@@ -376,19 +376,30 @@ def ordered_groups(values: np.ndarray, k: int) -> np.ndarray | None:
     values = np.asarray(values)
     if values.size == 0:
         return None
-    distinct, inverse, counts = np.unique(values, return_inverse=True, return_counts=True)
-    label = np.empty(distinct.size, dtype=np.int64)
-    group, held = 0, 0
-    for index, count in enumerate(counts.tolist()):
-        label[index] = group
-        held += count
-        if held >= k:
-            group, held = group + 1, 0
-    if held and group:  # the last group is short: it joins the one before
-        label[label == group] = group - 1
-    if group < 2:  # groups complete at k people: fewer than two relate nothing to anything
+    _, inverse, counts = np.unique(values, return_inverse=True, return_counts=True)
+    label = joined_in_order(counts, k)
+    if label is None or label.max() < 1:  # fewer than two groups relate nothing to anything
         return None
     return label[inverse.ravel()]
+
+
+def joined_in_order(weights: np.ndarray, k: float) -> np.ndarray | None:
+    """A group per piece of an ordered variable (its distinct values, or runs of them), joining
+    neighbours from the lowest until a group holds k (weights: people per piece); a short last
+    group, or trailing pieces nobody holds, joins the one before. None when no group reaches k."""
+    label = np.empty(len(weights), dtype=np.int64)
+    group, held = 0, 0.0
+    for index, weight in enumerate(np.asarray(weights, dtype=float).tolist()):
+        label[index] = group
+        held += weight
+        if held >= k:
+            group, held = group + 1, 0.0
+    short = label == group
+    if short.any():
+        if group == 0:
+            return None
+        label[short] = group - 1
+    return label
 
 
 def family_of(
