@@ -11,20 +11,12 @@ def create_app(test_config: Mapping[str, Any] | None = None):
     from flask import Flask
     from flask_babel import get_locale
 
-    from crossover import (
-        cli,
-        config,
-        errors,
-        extensions,
-        headers,
-        i18n,
-        ui,
-        web_input,
-        web_transactions,
-        worker,
-    )
+    from crossover import cli, config, extensions, worker
     from crossover.modules import register_blueprints
     from crossover.ops import views as ops_views
+    from crossover.web import errors, headers, i18n, ui
+    from crossover.web import input as web_input
+    from crossover.web import transactions as web_transactions
 
     app = Flask(__name__, instance_relative_config=True)
     app.config.from_object(config.Defaults)

@@ -5,7 +5,7 @@ from flask.cli import AppGroup
 
 from crossover.auth import services as auth_services
 from crossover.auth.models import Role
-from crossover.errors import DomainError
+from crossover.web.errors import DomainError
 
 crossover = AppGroup("crossover", help="crossover administration.")
 

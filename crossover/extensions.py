@@ -8,8 +8,8 @@ from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
 
-from crossover.api import Api
 from crossover.db import Base
+from crossover.web.api import Api
 
 db = SQLAlchemy(model_class=Base)
 migrate = Migrate()

@@ -5,7 +5,6 @@ from flask import Flask
 from crossover import (
     auth,
     catalogue,
-    csv_templates,
     evidence,
     focus,
     instruments,
@@ -17,6 +16,9 @@ from crossover import (
 from crossover.audit import api as audit_api
 from crossover.auth import accounts
 from crossover.company import api as company_api
+from crossover.company import (
+    csv_template as company_csv_template,  # noqa: F401  (routes on company pages)
+)
 from crossover.company import dashboard as company_dashboard
 from crossover.company import models as company_models  # noqa: F401  (mapped for migrations)
 from crossover.company import pages as company_pages
@@ -41,7 +43,6 @@ MODULES = (
     company_pages,
     company_dashboard,
     focus,
-    csv_templates,
     outbox_pages,
     ops_views,
 )

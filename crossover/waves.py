@@ -2,10 +2,11 @@
 
 A pilot asks intake (concerns, no scale), pre and post (the scale), then a follow-up (the scale)
 at each offset in days after it ends, named followup_<days>. Nothing else names a wave: code
-compares against these constants and helpers, templates against the `waves` global (crossover.ui).
+compares against these constants and helpers, templates against the `waves` global
+(crossover.web.ui).
 
 To add a wave kind, touch this module (a constant, wave_names, default_schedule and, if it asks
-no scale, asks_scale), its label in crossover.ui.LABELS["wave"] with its translations, and the
+no scale, asks_scale), its label in crossover.web.ui.LABELS["wave"] with its translations, and the
 wording of the survey templates that speak of the wave (surveys/_heading.html, opening.html).
 """
 

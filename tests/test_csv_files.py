@@ -12,10 +12,10 @@ import pytest
 import sqlalchemy as sa
 
 from crossover.company.models import RosterMember
-from crossover.csv_upload import read_rows
-from crossover.errors import Invalid
 from crossover.extensions import db
 from crossover.pilots.models import Contact, Enrollment
+from crossover.web.csv_upload import read_rows
+from crossover.web.errors import Invalid
 from tests.company.flows import make_round, make_survey
 from tests.factories import make_pilot
 

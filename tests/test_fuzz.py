@@ -15,7 +15,7 @@ import pytest
 import schemathesis
 
 from crossover import create_app
-from crossover.errors import UNCHECKED_INPUT
+from crossover.web.errors import UNCHECKED_INPUT
 from tests.company.flows import make_round, make_survey, roster_csv, upload
 from tests.conftest import _test_config, create_users, dispose, fresh_app
 from tests.factories import ASSIGNED, enroll, make_mentor, make_pilot

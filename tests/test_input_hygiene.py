@@ -12,7 +12,7 @@ import json
 import pytest
 from sqlalchemy import exc as sa_exc
 
-from crossover.errors import UNCHECKED_INPUT
+from crossover.web.errors import UNCHECKED_INPUT
 from tests.factories import enroll, make_mentor, make_pilot
 from tests.test_errors import assert_error_shape
 

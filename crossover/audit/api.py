@@ -10,13 +10,13 @@ from flask_babel import lazy_gettext as _l
 import marshmallow as ma
 import sqlalchemy as sa
 
-from crossover.api import Blueprint, Schema
 from crossover.audit import AuditEvent
 from crossover.auth.access import api_auth, page_auth
 from crossover.auth.models import Role, User
 from crossover.db import page_of
 from crossover.extensions import db
-from crossover.forms import whole_number
+from crossover.web.api import Blueprint, Schema
+from crossover.web.forms import whole_number
 
 api_blp = Blueprint("audit_api", __name__, url_prefix="/audit", description="Audit log (admins)")
 pages_bp = PageBlueprint("audit", __name__)

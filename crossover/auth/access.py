@@ -8,8 +8,8 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from crossover.auth.models import Role, User
 from crossover.auth.services import end_session, start_session, user_for_session, user_for_token
-from crossover.errors import Forbidden, Unauthorized
 from crossover.extensions import login_manager
+from crossover.web.errors import Forbidden, Unauthorized
 
 SESSION_KEY = "sid"  # the browser session's id in Flask's signed cookie
 

@@ -5,12 +5,12 @@ from typing import ClassVar
 from flask import g
 from flask.views import MethodView
 
-from crossover.api import Blueprint
 from crossover.auth import services
 from crossover.auth.access import actor, api_auth
 from crossover.auth.limits import sign_in_address_limit, sign_in_limit
 from crossover.auth.schemas import TokenRequestSchema, TokenSchema, UserSchema
-from crossover.errors import Unauthorized
+from crossover.web.api import Blueprint
+from crossover.web.errors import Unauthorized
 
 api_blp = Blueprint("auth_api", __name__, url_prefix="/auth", description="Bearer tokens")
 

@@ -17,7 +17,7 @@ from flask_babel import gettext as _
 from crossover.auth import services
 from crossover.auth.access import sign_in, sign_out
 from crossover.auth.limits import sign_in_address_limit, sign_in_limit
-from crossover.errors import handle_http_error
+from crossover.web.errors import handle_http_error
 
 pages_bp = Blueprint("auth", __name__)
 

@@ -2,7 +2,7 @@
 
 import marshmallow as ma
 
-from crossover.api import Schema
+from crossover.web.api import Schema
 
 
 class TokenRequestSchema(Schema):

@@ -12,8 +12,8 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from crossover import audit
 from crossover.auth.models import ApiToken, Organization, Role, User, UserSession
 from crossover.db import utcnow
-from crossover.errors import Conflict, Invalid, NotFound, Unauthorized
 from crossover.extensions import db
+from crossover.web.errors import Conflict, Invalid, NotFound, Unauthorized
 
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{1,62}$")
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")

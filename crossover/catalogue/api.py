@@ -2,7 +2,6 @@
 
 from flask.views import MethodView
 
-from crossover.api import Blueprint
 from crossover.auth.access import actor, api_auth
 from crossover.auth.models import Role
 from crossover.catalogue import services
@@ -14,6 +13,7 @@ from crossover.catalogue.schemas import (
     InitiativeUpdateSchema,
     ReferenceSchema,
 )
+from crossover.web.api import Blueprint
 
 api_blp = Blueprint("catalogue_api", __name__, description="The grid and the initiative catalogue")
 

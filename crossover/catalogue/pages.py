@@ -9,8 +9,8 @@ from crossover.auth.access import actor, page_auth
 from crossover.auth.models import Role
 from crossover.catalogue import services
 from crossover.catalogue.schemas import InitiativeCreateSchema, InitiativeUpdateSchema
-from crossover.errors import Forbidden, Invalid
-from crossover.forms import flash_error, load
+from crossover.web.errors import Forbidden, Invalid
+from crossover.web.forms import flash_error, load
 
 pages_bp = Blueprint("catalogue", __name__)
 

@@ -2,8 +2,8 @@
 
 import marshmallow as ma
 
-from crossover.api import LabelSchema, Schema
 from crossover.catalogue.models import InitiativeStatus
+from crossover.web.api import LabelSchema, Schema
 
 STATUSES = [s.value for s in InitiativeStatus]
 _key = ma.validate.Regexp(r"^[a-z0-9_+\-]{1,64}$", error="Not a valid key.")

@@ -1,13 +1,14 @@
 """Catalogue rules: grid counts, filtered listing, creating and editing initiatives."""
 
+from flask_babel import get_locale
 import sqlalchemy as sa
 
 from crossover import audit
 from crossover.auth.models import Role, User
 from crossover.catalogue.models import Initiative, InitiativeStatus, Level, ReferenceOption, Venue
 from crossover.db import page_of
-from crossover.errors import Conflict, Forbidden, Invalid, NotFound
 from crossover.extensions import db
+from crossover.web.errors import Conflict, Forbidden, Invalid, NotFound
 
 REFERENCE_KINDS = {
     "age_bands": "age_band",
@@ -34,6 +35,19 @@ def options(kind: str) -> list[ReferenceOption]:
             .order_by(ReferenceOption.position, ReferenceOption.id)
         )
     )
+
+
+def option_notes(
+    column: str, kind: str, allowed: list[str] | None = None
+) -> list[tuple[str, str, str]]:
+    """A template CSV's notes for one column: each option's code and its label in the page's
+    language (only the allowed ones, when given)."""
+    lang = str(get_locale())
+    return [
+        (column, o.key, getattr(o, f"label_{lang}"))
+        for o in options(kind)
+        if not allowed or o.key in allowed
+    ]
 
 
 def option_keys(kind: str) -> set[str]:

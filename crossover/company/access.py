@@ -8,8 +8,8 @@ import sqlalchemy as sa
 
 from crossover.auth.models import Role, User
 from crossover.company.models import CompanySurvey, SurveyRound
-from crossover.errors import Forbidden, NotFound
 from crossover.extensions import db
+from crossover.web.errors import Forbidden, NotFound
 
 
 def _require_owner(actor: User) -> None:

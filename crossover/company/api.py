@@ -7,7 +7,6 @@ another organisation's ids answer 404.
 from flask import current_app, jsonify, request
 from flask.views import MethodView
 
-from crossover.api import Blueprint
 from crossover.auth.access import actor, api_auth
 from crossover.auth.models import Role
 from crossover.company import participation, publication, rosters, round_state, services
@@ -31,6 +30,7 @@ from crossover.company.schemas import (
 )
 from crossover.config import privacy_k
 from crossover.db import MAX_OFFSET
+from crossover.web.api import Blueprint
 
 api_blp = Blueprint(
     "company_api",

@@ -10,7 +10,7 @@ from html import escape
 import math
 
 from crossover.evidence import charts as board_charts
-from crossover.ui import number
+from crossover.web.ui import number
 
 SVG_HEAD = (
     '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w} {h}" role="img" '

@@ -20,7 +20,7 @@ from crossover.company.results_api import request_language
 from crossover.config import local_today
 from crossover.extensions import db
 from crossover.instruments.models import Instrument
-from crossover.ui import number
+from crossover.web.ui import number
 
 pages_bp = Blueprint("company_dashboard", __name__)
 

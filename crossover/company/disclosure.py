@@ -29,10 +29,10 @@ from crossover.company.models import CompanySurvey, SurveyRound
 from crossover.company.publication import published
 from crossover.company.trend import rounds_of
 from crossover.config import local_today, privacy_k
-from crossover.downloads import csv_download
 from crossover.extensions import db
 from crossover.instruments.models import Instrument
-from crossover.ui import number, score_number
+from crossover.web.downloads import csv_download
+from crossover.web.ui import number, score_number
 
 COLUMNS = (
     ("label", _l("Round")),

@@ -6,7 +6,6 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from crossover import messages
 from crossover.auth.access import actor, page_auth
 from crossover.auth.models import Role
 from crossover.company import rosters, round_state, services
@@ -15,11 +14,12 @@ from crossover.company.api import allow_large_roster, participation_view
 from crossover.company.bands import AGE_BAND_LABELS, TENURE_BAND_LABELS
 from crossover.company.schemas import CompanySurveyCreateSchema, RoundCreateSchema
 from crossover.config import privacy_k
-from crossover.errors import DomainError, Invalid
-from crossover.forms import FormNumbers, blank_to_none, flash_error, load, whole_number
 from crossover.instruments.services import list_instruments
 from crossover.outbox import mailer
 from crossover.outbox.flashes import flash_delivery, flash_mail_off
+from crossover.web import messages
+from crossover.web.errors import DomainError, Invalid
+from crossover.web.forms import FormNumbers, blank_to_none, flash_error, load, whole_number
 
 pages_bp = Blueprint("company", __name__, url_prefix="/company")
 SURVEY = "/surveys/<id:survey_id>"

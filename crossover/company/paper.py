@@ -18,11 +18,11 @@ from crossover import audit
 from crossover.company import round_state
 from crossover.company.models import RosterContact, RosterMember, SurveyRound
 from crossover.company.rosters import MAX_ROSTER_ROWS, person_key
-from crossover.csv_upload import read_rows
 from crossover.db import utcnow
-from crossover.errors import Conflict
 from crossover.extensions import db
 from crossover.surveys import tokens
+from crossover.web.csv_upload import read_rows
+from crossover.web.errors import Conflict
 
 COLUMNS = ("employee_ref", "age_band", "tenure_band", "unit", "url")
 

@@ -6,11 +6,11 @@ from flask.views import MethodView
 from flask_babel import get_locale
 import marshmallow as ma
 
-from crossover.api import Blueprint, Schema
 from crossover.auth.access import actor, api_auth
 from crossover.auth.models import Role
 from crossover.company import consortium, disclosure, results, trend
 from crossover.company.access import owned_round, owned_survey
+from crossover.web.api import Blueprint, Schema
 
 api_blp = Blueprint(
     "company_results_api", __name__, description="Company survey results, trend and disclosure"

@@ -26,11 +26,11 @@ from crossover.catalogue.services import option_keys
 from crossover.company import round_state
 from crossover.company.bands import AGE_BANDS, TENURE_BANDS
 from crossover.company.models import RosterContact, RosterMember, RosterUpload, SurveyRound
-from crossover.csv_upload import read_rows
 from crossover.db import utcnow
-from crossover.errors import Conflict, Invalid
 from crossover.extensions import db
 from crossover.surveys import tokens
+from crossover.web.csv_upload import read_rows
+from crossover.web.errors import Conflict, Invalid
 
 # A 100,000-employee company is a normal case; twice that fits the request body limit
 # (ROSTER_MAX_CONTENT_LENGTH, 32 MiB: about 160 bytes a row).

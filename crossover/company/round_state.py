@@ -13,9 +13,9 @@ import sqlalchemy as sa
 
 from crossover.company.models import RosterMember, SurveyRound
 from crossover.config import local_today
-from crossover.errors import Conflict
 from crossover.extensions import db
 from crossover.outbox.models import OutboxMessage
+from crossover.web.errors import Conflict
 
 
 def is_closed(survey_round: SurveyRound, today: date | None = None) -> bool:

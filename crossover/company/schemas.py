@@ -3,7 +3,7 @@
 from flask_smorest.fields import Upload
 import marshmallow as ma
 
-from crossover.api import Id, Schema
+from crossover.web.api import Id, Schema
 
 ROSTER_COLUMNS = "employee_ref, age_band, tenure_band, unit[, career_phase][, email][, engagement]"
 

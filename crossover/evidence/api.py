@@ -2,11 +2,11 @@
 
 from flask.views import MethodView
 
-from crossover.api import Blueprint
 from crossover.auth.access import api_auth
 from crossover.auth.models import Role
 from crossover.evidence import services
 from crossover.evidence.schemas import EvidenceBoardSchema, EvidenceQueryArgsSchema
+from crossover.web.api import Blueprint
 
 api_blp = Blueprint(
     "evidence_api", __name__, description="Evidence board: pooled results across pilots"

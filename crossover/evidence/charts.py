@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from html import escape
 import math
 
-from crossover.ui import number
+from crossover.web.ui import number
 
 EMPTY = ("#f3f4f6", "#1f2933")  # (background, text) of a cell with no pooled figure
 INK, WHITE = "#1f2933", "#ffffff"

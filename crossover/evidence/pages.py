@@ -10,7 +10,7 @@ from crossover.auth.access import page_auth
 from crossover.auth.models import Role
 from crossover.catalogue import services as catalogue
 from crossover.evidence import charts, services
-from crossover.ui import number
+from crossover.web.ui import number
 
 pages_bp = Blueprint("evidence", __name__)
 SORTS = {

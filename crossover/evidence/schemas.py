@@ -2,7 +2,7 @@
 
 import marshmallow as ma
 
-from crossover.api import Schema
+from crossover.web.api import Schema
 
 F = lambda **kw: ma.fields.Float(allow_none=True, **kw)  # noqa: E731
 

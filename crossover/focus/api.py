@@ -5,7 +5,6 @@ Owners of the organisation only: other roles get 403, another organisation's ids
 
 from flask.views import MethodView
 
-from crossover.api import Blueprint
 from crossover.auth.access import actor, api_auth
 from crossover.auth.models import Role
 from crossover.company.access import owned_survey
@@ -20,6 +19,7 @@ from crossover.focus.schemas import (
     FocusSchema,
 )
 from crossover.pilots.schemas import PilotSchema
+from crossover.web.api import Blueprint
 
 api_blp = Blueprint(
     "focus_api",

@@ -14,16 +14,16 @@ from crossover.company.bands import AGE_BAND_LABELS, AGE_BANDS, TENURE_BAND_LABE
 from crossover.company.models import SurveyRound
 from crossover.company.trend import rounds_of
 from crossover.config import privacy_k
-from crossover.errors import DomainError
 from crossover.evidence import progress
 from crossover.evidence import services as evidence
 from crossover.extensions import db
 from crossover.focus import services
 from crossover.focus.models import ACTION_STATUSES
 from crossover.focus.schemas import FocusActionInputSchema, FocusCreateSchema
-from crossover.forms import blank_to_none, flash_error, load
 from crossover.instruments.models import Instrument
 from crossover.pilots.models import PilotStatus
+from crossover.web.errors import DomainError
+from crossover.web.forms import blank_to_none, flash_error, load
 
 pages_bp = Blueprint("focus", __name__, url_prefix="/company")
 ACTION_LABELS = {

@@ -2,9 +2,9 @@
 
 import marshmallow as ma
 
-from crossover.api import Id, Schema
 from crossover.focus.models import ACTION_STATUSES
 from crossover.pilots.models import PilotFormat
+from crossover.web.api import Id, Schema
 
 _nullable = {"allow_none": True, "load_default": None}
 

@@ -19,7 +19,6 @@ from crossover.company.bands import AGE_BAND_LABELS, TENURE_BAND_LABELS
 from crossover.company.models import CompanySurvey, SurveyRound
 from crossover.company.trend import rounds_of
 from crossover.config import local_today, privacy_k
-from crossover.errors import Conflict, Forbidden, Invalid, NotFound
 from crossover.extensions import db
 from crossover.focus import figures
 from crossover.focus.figures import NotPublished, Target
@@ -27,7 +26,8 @@ from crossover.focus.models import FocusAction, FocusArea
 from crossover.instruments.models import Instrument
 from crossover.pilots import services as pilots
 from crossover.pilots.models import Pilot, PilotStatus
-from crossover.ui import subscale_label
+from crossover.web.errors import Conflict, Forbidden, Invalid, NotFound
+from crossover.web.ui import subscale_label
 
 PILOT_WEEKS_AHEAD = 4  # a draft pilot from a focus area starts in four weeks, runs twelve
 PILOT_WEEKS = 12

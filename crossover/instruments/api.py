@@ -2,11 +2,11 @@
 
 from flask.views import MethodView
 
-from crossover.api import Blueprint
 from crossover.auth.access import actor, api_auth
 from crossover.auth.models import Role
 from crossover.instruments import services
 from crossover.instruments.schemas import InstrumentInputSchema, InstrumentSchema
+from crossover.web.api import Blueprint
 
 api_blp = Blueprint(
     "instruments_api", __name__, url_prefix="/instruments", description="Questionnaires"

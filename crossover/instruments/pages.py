@@ -16,12 +16,12 @@ import sqlalchemy as sa
 
 from crossover.auth.access import actor, page_auth
 from crossover.auth.models import Role
-from crossover.errors import DomainError, Invalid
 from crossover.extensions import db
-from crossover.forms import FormNumbers, checked, load
 from crossover.instruments import services
 from crossover.instruments.models import Instrument
 from crossover.instruments.schemas import InstrumentInputSchema
+from crossover.web.errors import DomainError, Invalid
+from crossover.web.forms import FormNumbers, checked, load
 
 pages_bp = Blueprint("instruments", __name__)
 

@@ -2,7 +2,7 @@
 
 import marshmallow as ma
 
-from crossover.api import Schema
+from crossover.web.api import Schema
 
 _key = ma.validate.Regexp(r"^[a-z][a-z0-9_]{0,63}$", error="Use lowercase letters, digits and '_'.")
 

@@ -7,9 +7,9 @@ import sqlalchemy as sa
 from crossover import audit
 from crossover.auth.models import Organization, Role, User
 from crossover.company.models import SurveyRound
-from crossover.errors import Forbidden, NotFound
 from crossover.extensions import db
 from crossover.instruments.models import Instrument, InstrumentItem
+from crossover.web.errors import Forbidden, NotFound
 
 
 def _visible(actor: User) -> sa.ColumnElement[bool]:

@@ -2,7 +2,6 @@
 
 from flask.views import MethodView
 
-from crossover.api import Blueprint
 from crossover.auth.access import actor, api_auth
 from crossover.auth.models import Role
 from crossover.mentoring import services
@@ -17,6 +16,7 @@ from crossover.mentoring.schemas import (
     SessionSchema,
 )
 from crossover.pilots.services import get_owned_pilot
+from crossover.web.api import Blueprint
 
 api_blp = Blueprint(
     "mentoring_api", __name__, description="The shared mentor pool, matches and sessions"

@@ -6,13 +6,13 @@ from flask_babel import lazy_gettext as _l
 
 from crossover.auth.access import actor, page_auth
 from crossover.auth.models import Role
-from crossover.confirmation import confirmation_page, is_confirmed
-from crossover.errors import DomainError
-from crossover.forms import FormNumbers, flash_error, load, whole_number
 from crossover.mentoring import services
 from crossover.mentoring.schemas import MentorInputSchema, SessionInputSchema
 from crossover.pilots import pages as pilot_pages
 from crossover.pilots.services import get_owned_pilot
+from crossover.web.confirmation import confirmation_page, is_confirmed
+from crossover.web.errors import DomainError
+from crossover.web.forms import FormNumbers, flash_error, load, whole_number
 
 pages_bp = Blueprint("mentoring", __name__)
 MATCH = "/matches/<id:match_id>"

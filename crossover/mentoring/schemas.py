@@ -2,9 +2,9 @@
 
 import marshmallow as ma
 
-from crossover.api import Id, Schema
 from crossover.auth.access import actor
 from crossover.mentoring import services
+from crossover.web.api import Id, Schema
 
 _tag = ma.fields.String(validate=ma.validate.Length(1, 60))
 _lang = ma.fields.String(validate=ma.validate.OneOf(["ja", "en", "zh", "ko", "other"]))

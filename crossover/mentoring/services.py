@@ -6,10 +6,10 @@ from crossover import audit
 from crossover.auth.models import Role, User
 from crossover.config import local_today
 from crossover.db import utcnow
-from crossover.errors import Conflict, Forbidden, Invalid, NotFound
 from crossover.extensions import db
 from crossover.mentoring.models import Match, Mentor, MentoringSession, SessionMode
 from crossover.pilots.models import Arm, Enrollment, Pilot, PilotStatus
+from crossover.web.errors import Conflict, Forbidden, Invalid, NotFound
 
 
 def list_mentors(

@@ -8,7 +8,7 @@ import os
 from pathlib import Path
 import sqlite3
 
-from crossover.errors import Invalid
+from crossover.web.errors import Invalid
 
 
 def sqlite_path(engine) -> Path:

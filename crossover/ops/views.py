@@ -9,9 +9,9 @@ import time
 from flask import Blueprint, Flask, current_app, g, jsonify, request
 import sqlalchemy as sa
 
-from crossover.errors import DomainError
 from crossover.extensions import db, limiter
 from crossover.ops import logs, metrics
+from crossover.web.errors import DomainError
 
 pages_bp = Blueprint("ops", __name__)
 CONVERTER = re.compile(r"<(?:[^<>]*:)?(\w+)>")

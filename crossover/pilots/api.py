@@ -10,10 +10,8 @@ from crossover.analysis import (
     two_arm_n_for_power,
     two_arm_power,
 )
-from crossover.api import Blueprint, Schema
 from crossover.auth.access import actor, api_auth
 from crossover.auth.models import Role
-from crossover.errors import Invalid
 from crossover.pilots import services
 from crossover.pilots.schemas import (
     CsvResultSchema,
@@ -29,6 +27,8 @@ from crossover.pilots.schemas import (
     TransitionSchema,
 )
 from crossover.surveys import links
+from crossover.web.api import Blueprint, Schema
+from crossover.web.errors import Invalid
 
 api_blp = Blueprint("pilots_api", __name__, description="Pilots, enrolment and the power planner")
 

@@ -20,18 +20,7 @@ from crossover.auth.access import actor, page_auth
 from crossover.auth.models import Role
 from crossover.catalogue import services as catalogue
 from crossover.config import local_today
-from crossover.confirmation import confirmation_page, is_confirmed
-from crossover.errors import DomainError, Invalid
 from crossover.extensions import db
-from crossover.forms import (
-    FormNumbers,
-    blank_to_none,
-    checked,
-    decimal_number,
-    flash_error,
-    load,
-    whole_number,
-)
 from crossover.instruments.services import list_instruments
 from crossover.mentoring import services as mentoring
 from crossover.outbox import mailer
@@ -47,7 +36,18 @@ from crossover.pilots.schemas import (
     WaveWindowSchema,
 )
 from crossover.surveys import links
-from crossover.ui import label
+from crossover.web.confirmation import confirmation_page, is_confirmed
+from crossover.web.errors import DomainError, Invalid
+from crossover.web.forms import (
+    FormNumbers,
+    blank_to_none,
+    checked,
+    decimal_number,
+    flash_error,
+    load,
+    whole_number,
+)
+from crossover.web.ui import label
 
 pages_bp = Blueprint("pilots", __name__)
 PILOT = "/pilots/<id:pilot_id>"

@@ -3,7 +3,6 @@
 from flask_smorest.fields import Upload
 import marshmallow as ma
 
-from crossover.api import Id, Schema
 from crossover.pilots.models import (
     STRATUM_FIELDS,
     Allocation,
@@ -13,6 +12,7 @@ from crossover.pilots.models import (
     PilotStatus,
     PrimaryTest,
 )
+from crossover.web.api import Id, Schema
 
 _values = lambda enum_cls: [m.value for m in enum_cls]  # noqa: E731
 _band = ma.fields.String(validate=ma.validate.Length(1, 16))

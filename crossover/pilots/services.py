@@ -15,9 +15,7 @@ from crossover.catalogue.models import Initiative
 from crossover.catalogue.services import option_keys, options
 from crossover.company.bands import TENURE_BANDS
 from crossover.config import local_today
-from crossover.csv_upload import read_rows
 from crossover.db import utcnow
-from crossover.errors import Conflict, Forbidden, Invalid, NotFound
 from crossover.extensions import db
 from crossover.instruments.models import Instrument
 from crossover.instruments.services import get_instrument
@@ -40,6 +38,8 @@ from crossover.seed.instrument import KEY as DEFAULT_INSTRUMENT_KEY
 from crossover.surveys import tokens
 from crossover.surveys.links import EnrollmentView, invitation_status, link
 from crossover.surveys.models import Invitation
+from crossover.web.csv_upload import read_rows
+from crossover.web.errors import Conflict, Forbidden, Invalid, NotFound
 
 NEXT_STATUS = {
     PilotStatus.DRAFT: PilotStatus.RECRUITING,

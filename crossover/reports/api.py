@@ -2,12 +2,12 @@
 
 from flask.views import MethodView
 
-from crossover.api import Blueprint
 from crossover.auth.access import actor, api_auth
 from crossover.auth.models import Role
 from crossover.pilots.services import get_owned_pilot
 from crossover.reports import export, services
 from crossover.reports.schemas import PilotReportSchema
+from crossover.web.api import Blueprint
 
 api_blp = Blueprint("reports_api", __name__, description="Pilot reports and exports")
 PILOT = "/pilots/<id:pilot_id>"

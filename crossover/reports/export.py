@@ -20,12 +20,12 @@ import sqlalchemy as sa
 from crossover import audit
 from crossover.auth.models import User
 from crossover.catalogue import services as catalogue
-from crossover.downloads import csv_download
 from crossover.extensions import db
 from crossover.instruments.models import Instrument
 from crossover.pilots.models import Enrollment, Pilot
 from crossover.surveys.models import Response
-from crossover.ui import label
+from crossover.web.downloads import csv_download
+from crossover.web.ui import label
 
 READABLE_DIGITS = 3
 

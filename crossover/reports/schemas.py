@@ -3,7 +3,7 @@ true)."""
 
 import marshmallow as ma
 
-from crossover.api import LabelSchema, Schema
+from crossover.web.api import LabelSchema, Schema
 
 F = lambda **kw: ma.fields.Float(allow_none=True, **kw)  # noqa: E731
 I = lambda **kw: ma.fields.Integer(allow_none=True, **kw)  # noqa: E731,E741

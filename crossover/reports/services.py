@@ -8,7 +8,6 @@ from crossover import analysis, waves
 from crossover.auth.models import Role, User
 from crossover.catalogue.services import options
 from crossover.config import privacy_k
-from crossover.errors import Conflict, Forbidden
 from crossover.pilots import allocation
 from crossover.pilots.cells import cell_of
 from crossover.pilots.models import Allocation, Arm, Pilot, PilotStatus
@@ -25,6 +24,7 @@ from crossover.reports.privacy import (
     withhold,
 )
 from crossover.reports.verdicts import verdict_block
+from crossover.web.errors import Conflict, Forbidden
 
 # Every effect with its interval (DESIGN "third edition"); withheld with the rest of a group.
 INTERVAL_FIELDS = ["dz_ci_low", "dz_ci_high", "gz_ci_low", "gz_ci_high", "hodges_lehmann"]

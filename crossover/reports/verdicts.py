@@ -13,7 +13,7 @@ from flask_babel import lazy_gettext as _l
 
 from crossover import analysis
 from crossover.analysis import Rule
-from crossover.ui import effect_number, p_statement
+from crossover.web.ui import effect_number, p_statement
 
 
 def verdict_block(
@@ -87,7 +87,7 @@ def effect_label(effect_name: str) -> str:
 
 
 def _p_phrase(p: float | None, alpha: float) -> str:
-    # p printed as on every page (crossover.ui.p_statement): "p < 0.001", "p = 0.012".
+    # p printed as on every page (crossover.web.ui.p_statement): "p < 0.001", "p = 0.012".
     if p is None:
         return _("no p (the test is undefined when every change is the same)")
     if p < alpha:

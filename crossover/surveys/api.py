@@ -2,7 +2,6 @@
 
 from flask.views import MethodView
 
-from crossover.api import Blueprint
 from crossover.surveys import services
 from crossover.surveys.schemas import (
     AnswersInputSchema,
@@ -11,6 +10,7 @@ from crossover.surveys.schemas import (
     SurveyQueryArgsSchema,
     SurveySchema,
 )
+from crossover.web.api import Blueprint
 
 api_blp = Blueprint(
     "surveys_api", __name__, url_prefix="/surveys", description="Participant surveys (by token)"

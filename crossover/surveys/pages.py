@@ -7,9 +7,9 @@ from flask_babel import get_locale
 
 from crossover import waves
 from crossover.config import local_today, privacy_k
-from crossover.errors import DomainError, Invalid
-from crossover.forms import whole_number
 from crossover.surveys import services
+from crossover.web.errors import DomainError, Invalid
+from crossover.web.forms import whole_number
 
 pages_bp = Blueprint("surveys", __name__)
 TOKEN = "/s/<string(minlength=1, maxlength=128):token>"

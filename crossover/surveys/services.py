@@ -15,13 +15,13 @@ from crossover.company import links as roster_links
 from crossover.company.models import RoundResponse
 from crossover.config import local_today
 from crossover.db import utcnow
-from crossover.errors import Conflict, Invalid, NotFound
 from crossover.extensions import db
 from crossover.instruments.models import Instrument
 from crossover.pilots.models import Enrollment, Pilot, PilotStatus, WaveWindow
 from crossover.surveys import draft_keys, store, tokens
 from crossover.surveys.frozen import FrozenInstrument, frozen_instrument
 from crossover.surveys.models import Invitation, Response, SurveyDraft
+from crossover.web.errors import Conflict, Invalid, NotFound
 
 UNKNOWN_LINK = "This survey link is not valid."
 # What the opening screen promises: measured on the shipped 12-item scale, with time to read.

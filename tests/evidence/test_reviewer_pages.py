@@ -12,7 +12,7 @@ from crossover.catalogue.models import Initiative, InitiativeStatus
 from crossover.evidence.charts import BANDS, contrast
 from crossover.extensions import db
 from crossover.simulate import PilotSpec
-from crossover.ui import number, p_value
+from crossover.web.ui import number, p_value
 from tests.evidence.test_board import SPECS, _pilots
 
 # One strong pilot alone in a cell: exactly one small success there.

@@ -3,7 +3,6 @@
 from flask.views import MethodView
 import sqlalchemy as sa
 
-from crossover.api import Blueprint
 from crossover.auth.access import actor, api_auth
 from crossover.auth.accounts import services
 from crossover.auth.accounts.schemas import (
@@ -17,6 +16,7 @@ from crossover.auth.accounts.schemas import (
 from crossover.auth.models import Role
 from crossover.db import page_of
 from crossover.extensions import db
+from crossover.web.api import Blueprint
 
 api_blp = Blueprint("accounts_api", __name__, description="Organizations and users")
 

@@ -21,12 +21,12 @@ from crossover.auth.access import actor, page_auth, sign_in
 from crossover.auth.accounts import services
 from crossover.auth.limits import password_reset_address_limit, password_reset_limit
 from crossover.auth.models import ApiToken, Role
-from crossover.confirmation import confirmation_page, is_confirmed
 from crossover.db import page_of, utcnow
-from crossover.errors import DomainError
 from crossover.extensions import db
-from crossover.forms import whole_number
 from crossover.outbox import accounts as account_mail
+from crossover.web.confirmation import confirmation_page, is_confirmed
+from crossover.web.errors import DomainError
+from crossover.web.forms import whole_number
 
 pages_bp = Blueprint("accounts", __name__)
 

@@ -2,8 +2,8 @@
 
 import marshmallow as ma
 
-from crossover.api import Schema
 from crossover.auth.models import Role
+from crossover.web.api import Schema
 
 ROLES = [role.value for role in Role]
 

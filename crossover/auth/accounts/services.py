@@ -17,9 +17,9 @@ from crossover import audit
 from crossover.auth import services as auth
 from crossover.auth.models import AccountLink, Organization, Role, User
 from crossover.db import utcnow
-from crossover.errors import Conflict, Forbidden, Invalid, NotFound
 from crossover.extensions import db
 from crossover.outbox import accounts as account_mail
+from crossover.web.errors import Conflict, Forbidden, Invalid, NotFound
 
 SETUP = "setup"
 RESET = "reset"

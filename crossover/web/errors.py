@@ -56,7 +56,7 @@ def handle_http_error(error: http.HTTPException):
         db.session.rollback()
     if request.path.startswith("/api/"):
         return api.handle_http_exception(error)
-    from crossover.messages import translate  # pages only: the message in the reader's language
+    from crossover.web.messages import translate  # pages only: the message in the reader's language
 
     message = (getattr(error, "data", None) or {}).get("message") or error.description
     # A participant's survey link (/s/<token>): no account, so no way into the staff pages.
@@ -70,7 +70,7 @@ UNCHECKED_INPUT = "Input reached the database unchecked"
 def handle_data_error(error: sa_exc.DataError):
     """Defence in depth: the database refused a value (out of range, NUL, too long).
 
-    crossover.web_input and the schemas should have refused it at the edge, so this is a
+    crossover.web.input and the schemas should have refused it at the edge, so this is a
     missing check: logged as an error (the fuzz test fails on it), answered 400, not 500."""
     db.session.rollback()
     current_app.logger.error("%s: %s", UNCHECKED_INPUT, error.orig, exc_info=error)

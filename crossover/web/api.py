@@ -5,7 +5,7 @@ import marshmallow as ma
 from webargs import core as webargs_core
 from webargs.flaskparser import FlaskParser, is_json_request
 
-from crossover import json_body
+from crossover.web import json_body
 
 # Every integer column is a PostgreSQL INTEGER; a number outside it must be a 422, not a DataError.
 INT_MIN, INT_MAX = -(2**31), 2**31 - 1

@@ -7,8 +7,8 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 import marshmallow as ma
 
-from crossover import messages
-from crossover.errors import DomainError, Invalid
+from crossover.web import messages
+from crossover.web.errors import DomainError, Invalid
 
 
 def load(schema: ma.Schema, data: dict, errors: dict[str, list[str]] | None = None) -> dict:

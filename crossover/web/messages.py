@@ -221,7 +221,7 @@ _FIELD_PREFIX = re.compile(r"(?P<field>[a-z_]+): (?P<rest>.+)")
 
 def _option_label(kind: str, code: str) -> str | None:
     from crossover.catalogue.services import options  # pages only: the catalogue's labels
-    from crossover.ui import label
+    from crossover.web.ui import label
 
     if kind == "arm":
         text = label("arm", code)
@@ -242,7 +242,7 @@ def _codes(kind: str, text: str) -> str:
 
 def _outcomes(text: str) -> str:
     """'total, vision' → the total's and each subscale's label, as the form lists them."""
-    from crossover.ui import subscale_label  # the shipped scale's subscale names
+    from crossover.web.ui import subscale_label  # the shipped scale's subscale names
 
     return _(", ").join(
         str(_("Total score")) if key == "total" else subscale_label(key) for key in text.split(", ")

@@ -1,5 +1,5 @@
-"""A request's JSON body, parsed once: the input check (crossover.web_input) parses it before any
-view runs and leaves the value here; the API's argument parser (crossover.api) reads it back
+"""A request's JSON body, parsed once: the input check (crossover.web.input) parses it before any
+view runs and leaves the value here; the API's argument parser (crossover.web.api) reads it back
 instead of parsing the same bytes again."""
 
 PARSED_JSON_KEY = "crossover.parsed_json"  # in the request's WSGI environ: one per request

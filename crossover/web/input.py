@@ -7,7 +7,7 @@ before any view runs, so malformed input answers 4xx and never reaches the datab
 - A JSON body nested deeper than MAX_JSON_DEPTH is refused before it is parsed (Python's
   parser recurses until RecursionError): 400.
 - JSON integers beyond 64 bits are refused by name (Python will not even parse more
-  than 4,300 digits); schemas narrow numbers further to their columns (crossover.api).
+  than 4,300 digits); schemas narrow numbers further to their columns (crossover.web.api).
 - <id:...> in routes accepts 1..2**31-1 only, the range of the INTEGER primary keys:
   a larger id is a 404 instead of an out-of-range error from PostgreSQL.
 """
@@ -22,8 +22,8 @@ from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 from werkzeug.routing import IntegerConverter
 
-from crossover import json_body
-from crossover.errors import DomainError, Invalid
+from crossover.web import json_body
+from crossover.web.errors import DomainError, Invalid
 
 MAX_JSON_DEPTH = 32
 MAX_JSON_INT = 2**63 - 1  # BIGINT: anything longer is no number a client means to send

@@ -13,14 +13,14 @@ there) and are skipped; after the header every line is data. Line numbers count 
 file, as a spreadsheet numbers its rows.
 
 Every problem is an Invalid naming where it is: `file` for the whole file, `line N` for one
-line, in the wording crossover.messages translates for pages.
+line, in the wording crossover.web.messages translates for pages.
 """
 
 import codecs
 import csv
 import io
 
-from crossover.errors import Invalid
+from crossover.web.errors import Invalid
 
 UNREADABLE = "Unreadable bytes: the line is not UTF-8, Shift_JIS (cp932) or UTF-16 text."
 NOTE = "#"

@@ -6,8 +6,8 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from crossover import waves
-from crossover.messages import field_label
 from crossover.seed.instrument import SUBSCALE_LABELS
+from crossover.web.messages import field_label
 
 LABELS = {
     "initiative_status": {
