@@ -30,8 +30,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from crossover import create_app
 from crossover.auth.models import Role
 from crossover.auth.services import create_org, create_user
+from crossover.catalogue.bands import AGE_BANDS, TENURE_BANDS
 from crossover.company import consortium, disclosure, results, trend
-from crossover.company.bands import AGE_BANDS, TENURE_BANDS
 from crossover.company.models import RosterMember, RoundResponse
 from crossover.extensions import db
 from crossover.seed import seed_all

@@ -22,8 +22,8 @@ import time
 from enrol_csv_bench import engine_name, owner_app
 from sqlalchemy import event
 
+from crossover.catalogue.bands import AGE_BANDS, TENURE_BANDS
 from crossover.company import rosters
-from crossover.company.bands import AGE_BANDS, TENURE_BANDS
 from crossover.company.models import SurveyRound
 from crossover.extensions import db
 

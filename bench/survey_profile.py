@@ -72,7 +72,7 @@ def timed(app, environs: list[dict], expect: str) -> tuple[float, float]:
 # Where one POST's time goes: each sample counts for the innermost of these it ran under.
 BUCKETS = [  # (label, function name, file path fragment)
     ("gunicorn-less WSGI + Flask dispatch, contexts", "Flask.wsgi_app", "flask/app.py"),
-    ("input hygiene (before_request)", "check_request", "crossover/web_input.py"),
+    ("input hygiene (before_request)", "check_request", "crossover/web/input.py"),
     ("other before_request hooks", "Flask.preprocess_request", "flask/app.py"),
     ("webargs: read JSON + schema load", "wrapper", "webargs/core.py"),
     ("flask-smorest response dump + jsonify", "wrapper", "flask_smorest/response.py"),

@@ -15,6 +15,7 @@ from crossover import (
 )
 from crossover.audit import api as audit_api
 from crossover.auth import accounts
+from crossover.catalogue import labels as catalogue_labels
 from crossover.company import api as company_api
 from crossover.company import (
     csv_template as company_csv_template,  # noqa: F401  (routes on company pages)
@@ -23,6 +24,7 @@ from crossover.company import dashboard as company_dashboard
 from crossover.company import models as company_models  # noqa: F401  (mapped for migrations)
 from crossover.company import pages as company_pages
 from crossover.company import results_api as company_results_api
+from crossover.instruments import labels as instrument_labels
 from crossover.ops import views as ops_views
 from crossover.outbox import models as outbox_models  # noqa: F401  (mapped for migrations)
 from crossover.outbox import pages as outbox_pages
@@ -47,6 +49,9 @@ MODULES = (
     ops_views,
 )
 
+# Rooms that lend the request edge their labels (option and subscale names).
+LABELS = (catalogue_labels, instrument_labels)
+
 
 def register_blueprints(app: Flask, api) -> None:
     from crossover.extensions import csrf
@@ -57,3 +62,5 @@ def register_blueprints(app: Flask, api) -> None:
             csrf.exempt(api_blp)  # the API authenticates by bearer token, not cookie
         if (pages_bp := getattr(module, "pages_bp", None)) is not None:
             app.register_blueprint(pages_bp)
+    for room_labels in LABELS:
+        room_labels.init_app(app)

@@ -15,9 +15,9 @@ import sqlalchemy as sa
 
 from crossover import waves
 from crossover.auth.models import Organization
+from crossover.catalogue.bands import AGE_BANDS as COMPANY_AGE_BANDS
+from crossover.catalogue.bands import TENURE_BANDS as COMPANY_TENURE_BANDS
 from crossover.catalogue.models import Initiative
-from crossover.company.bands import AGE_BANDS as COMPANY_AGE_BANDS
-from crossover.company.bands import TENURE_BANDS as COMPANY_TENURE_BANDS
 from crossover.company.models import (
     CompanySurvey,
     RosterContact,

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Install crossover with its test dependencies, run ruff check, then the suite on SQLite and on
-# PostgreSQL.
+# Install crossover with its test dependencies, run ruff check and the layer contracts, then the
+# suite on SQLite and on PostgreSQL.
 # The two engines run side by side, one per core.
 # PostgreSQL: CROSSOVER_TEST_POSTGRES (default: postgres@127.0.0.1:5432) gets a scratch database
 # that this script creates and drops. Unreachable: skipped on a laptop, a failure under CI=true.
@@ -16,6 +16,9 @@ python -m pip install -q --disable-pip-version-check -e ".[test]"
 
 echo "== ruff check"
 python -m ruff check .  # the venv's ruff; set -e stops the script on any finding
+
+echo "== layers (import-linter contracts in pyproject.toml)"
+lint-imports --no-cache --no-logo
 
 if [ "${CI:-}" = "true" ] && [ ! -x /usr/bin/chromium ] && command -v apt-get >/dev/null; then
   echo "== installing Debian's chromium and CJK fonts for the browser tests"

@@ -1,4 +1,11 @@
-"""Pure statistics for crossover: arrays in, frozen dataclasses out. No Flask, no database."""
+"""Pure statistics for crossover: arrays in, frozen dataclasses out. No Flask, no database.
+
+Owns every test, effect size, interval, Bayes factor, pooled estimate and power calculation the
+reports, the board and the company survey publish, each pinned to R in tests/analysis.
+
+May import: nothing of crossover beyond itself (numpy and scipy only), so a script or a notebook
+can use it without an app.
+"""
 
 from crossover.analysis.ancova import Ancova, ancova
 from crossover.analysis.bayes import BayesFactor, jzs_bf10, paired_bf10

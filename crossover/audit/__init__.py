@@ -1,4 +1,11 @@
-"""Audit log: who did what to which object, and when."""
+"""Audit log: who did what to which object, and when.
+
+Owns the audit_events table, `record` (every room calls it inside its own transaction, the
+caller commits) and the admin's log page and API (crossover.audit.api).
+
+May import: auth (the log's page and API check the admin role), web, db and extensions. Never a
+study.
+"""
 
 from datetime import datetime
 

@@ -11,6 +11,7 @@ from crossover.catalogue import services
 from crossover.catalogue.schemas import InitiativeCreateSchema, InitiativeUpdateSchema
 from crossover.web.errors import Forbidden, Invalid
 from crossover.web.forms import flash_error, load
+from crossover.web.ui import extra_context
 
 pages_bp = Blueprint("catalogue", __name__)
 
@@ -19,13 +20,6 @@ pages_bp = Blueprint("catalogue", __name__)
 # imported by it. Each returns extra template variables.
 grid_context: list[Callable[[], dict]] = []
 initiative_context: list[Callable[[object], dict]] = []
-
-
-def _extras(providers: list[Callable], *args) -> dict:
-    extras: dict = {}
-    for provider in providers:
-        extras.update(provider(*args))
-    return extras
 
 
 @pages_bp.route("/")
@@ -39,7 +33,7 @@ def grid():
         venues=data["venues"],
         levels=data["levels"],
         counts=counts,
-        **_extras(grid_context),
+        **extra_context(grid_context),
     )
 
 
@@ -75,7 +69,7 @@ def initiative_detail(initiative_id: int):
         initiative=initiative,
         effects=effects,
         may_edit=services.may_edit(initiative, actor()),
-        **_extras(initiative_context, initiative),
+        **extra_context(initiative_context, initiative),
     )
 
 

@@ -9,7 +9,7 @@ for WCAG AA contrast), so one legend reads the same on both pages.
 from html import escape
 import math
 
-from crossover.evidence import charts as board_charts
+from crossover.web import charts as board_charts
 from crossover.web.ui import number
 
 SVG_HEAD = (

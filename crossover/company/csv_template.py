@@ -5,8 +5,8 @@ from flask_babel import gettext as _
 
 from crossover.auth.access import page_auth
 from crossover.auth.models import Role
+from crossover.catalogue.bands import AGE_BAND_LABELS, AGE_BANDS, TENURE_BAND_LABELS, TENURE_BANDS
 from crossover.catalogue.services import option_notes
-from crossover.company.bands import AGE_BAND_LABELS, AGE_BANDS, TENURE_BAND_LABELS, TENURE_BANDS
 from crossover.company.pages import pages_bp
 from crossover.web.csv_template import Note, template_csv
 from crossover.web.downloads import csv_download

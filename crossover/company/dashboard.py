@@ -1,6 +1,7 @@
 """The company survey's pages: a round's results, the trend across rounds, the disclosure CSV
 with the session, and the consortium's distribution of company means."""
 
+from collections.abc import Callable
 from types import SimpleNamespace
 
 from flask import Blueprint, current_app, flash, redirect, render_template, url_for
@@ -12,17 +13,22 @@ import numpy as np
 
 from crossover.auth.access import actor, page_auth
 from crossover.auth.models import Role
+from crossover.catalogue.bands import AGE_BAND_LABELS, TENURE_BAND_LABELS
 from crossover.company import charts, consortium, disclosure, results, round_state, trend
 from crossover.company.access import owned_round, owned_survey
-from crossover.company.bands import AGE_BAND_LABELS, TENURE_BAND_LABELS
 from crossover.company.models import CompanySurvey
 from crossover.company.results_api import request_language
 from crossover.config import local_today
 from crossover.extensions import db
 from crossover.instruments.models import Instrument
-from crossover.web.ui import number
+from crossover.web.ui import extra_context, number
 
 pages_bp = Blueprint("company_dashboard", __name__)
+
+# What rooms built on the company survey add to its trend page (focus areas followed by a later
+# round, crossover.focus.follow_up): they import this room, so they register here. Each takes the
+# survey and returns template variables.
+trend_context: list[Callable[[CompanySurvey], dict]] = []
 
 # |r| thresholds of the words used for a correlation (lower bounds, strongest first).
 CORRELATION_WORDS = (
@@ -271,7 +277,7 @@ def trend_page(survey_id: int):
     return render_template(
         "company/dashboard_trend.html",
         data=data,
-        followed=_focus_followed(survey),
+        **extra_context(trend_context, survey),
         survey=survey,
         chart=chart,
         alpha=ALPHA,
@@ -306,17 +312,3 @@ def consortium_page():
         is_owner=is_owner,
         band_words=BAND_WORDS,
     )
-
-
-def _focus_followed(survey) -> list:
-    """The survey's focus areas that a later closed round follows, with their change (the trend
-    page shows them beside the rounds' changes)."""
-    from crossover.focus import services as focus  # focus builds on the company survey
-
-    rounds = trend.rounds_of(survey)  # read once for every focus area
-    followed = []
-    for area in focus.focus_of_survey(survey):
-        through = focus.follow_through(area, rounds)
-        if through.get("round") is not None:
-            followed.append((area, focus.focus_words(area), through))
-    return followed

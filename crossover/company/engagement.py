@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from crossover.reports.privacy import joined_in_order
+from crossover.privacy.suppression import joined_in_order
 
 MAX_GROUPS = 10
 # Tried in turn until no group has to be withheld for another (fewer, larger groups protect

@@ -8,10 +8,10 @@ from flask_babel import lazy_gettext as _l
 
 from crossover.auth.access import actor, page_auth
 from crossover.auth.models import Role
+from crossover.catalogue.bands import AGE_BAND_LABELS, TENURE_BAND_LABELS
 from crossover.company import rosters, round_state, services
 from crossover.company.access import owned_round, owned_survey
 from crossover.company.api import allow_large_roster, participation_view
-from crossover.company.bands import AGE_BAND_LABELS, TENURE_BAND_LABELS
 from crossover.company.schemas import CompanySurveyCreateSchema, RoundCreateSchema
 from crossover.config import privacy_k
 from crossover.instruments.services import list_instruments

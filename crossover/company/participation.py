@@ -11,13 +11,13 @@ its frozen publication is shown instead (crossover.company.publication).
 import numpy as np
 import sqlalchemy as sa
 
+from crossover.catalogue.bands import AGE_BANDS, TENURE_BANDS
 from crossover.company import suppression as groups
-from crossover.company.bands import AGE_BANDS, TENURE_BANDS
 from crossover.company.models import RoundResponse, SurveyRound
 from crossover.company.roster_cache import roster_derived
 from crossover.config import privacy_k
 from crossover.extensions import db
-from crossover.reports.privacy import withhold
+from crossover.privacy.suppression import withhold
 
 
 def open_participation(survey_round: SurveyRound) -> dict:

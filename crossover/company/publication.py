@@ -31,7 +31,7 @@ from crossover.company.trend import roster_pairs, rounds_of
 from crossover.config import privacy_k
 from crossover.db import utcnow
 from crossover.extensions import db
-from crossover.reports.privacy import withhold
+from crossover.privacy.suppression import withhold
 
 
 def published(survey_round: SurveyRound) -> dict:

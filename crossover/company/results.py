@@ -14,17 +14,17 @@ import sqlalchemy as sa
 
 from crossover import analysis
 from crossover.analysis.descriptive import least_squares_line, summarise
+from crossover.catalogue.bands import AGE_BANDS, TENURE_BANDS
 from crossover.company import engagement
 from crossover.company import participation as participation_counts
 from crossover.company import suppression as groups
-from crossover.company.bands import AGE_BANDS, TENURE_BANDS
 from crossover.company.models import RosterMember, RoundResponse, SurveyRound
 from crossover.company.roster_cache import roster_derived
 from crossover.config import privacy_k
 from crossover.extensions import db
 from crossover.instruments.models import Instrument
-from crossover.reports.aggregates import concat_bytes, listed_together, split_together
-from crossover.reports.privacy import SMALL, withheld
+from crossover.privacy.suppression import SMALL, withheld
+from crossover.surveys.bulk import concat_bytes, listed_together, split_together
 from crossover.surveys.packed import RecordLayout
 
 SUMMARY = ["n", "mean", "sd", "ci_low", "ci_high"]

@@ -22,9 +22,9 @@ import sqlalchemy as sa
 
 from crossover import audit
 from crossover.auth.models import User
+from crossover.catalogue.bands import AGE_BANDS, TENURE_BANDS
 from crossover.catalogue.services import option_keys
 from crossover.company import round_state
-from crossover.company.bands import AGE_BANDS, TENURE_BANDS
 from crossover.company.models import RosterContact, RosterMember, RosterUpload, SurveyRound
 from crossover.db import utcnow
 from crossover.extensions import db

@@ -1,7 +1,7 @@
 """Which groups of a round's results to withhold, against an attacker who combines them.
 
 A round publishes two variables over groups of its people, and each is its own family
-(crossover.reports.privacy):
+(crossover.privacy.suppression):
 
 - scores, over the respondents: the total, every age × tenure cell of the map, every age band
   (map rows), every tenure band (map columns), the respondents with an engagement score, each
@@ -30,7 +30,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from crossover.reports.privacy import COMPLEMENTARY, SMALL, Family, withhold
+from crossover.privacy.suppression import COMPLEMENTARY, SMALL, Family, withhold
 
 TOTAL = ("total",)
 ENGAGED = ("engaged",)

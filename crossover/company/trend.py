@@ -24,8 +24,8 @@ from crossover.company.roster_cache import roster_derived
 from crossover.config import privacy_k
 from crossover.extensions import db
 from crossover.instruments.models import Instrument
-from crossover.reports.aggregates import concat_bytes, listed_together, split_together
-from crossover.reports.privacy import COMPLEMENTARY, SMALL
+from crossover.privacy.suppression import COMPLEMENTARY, SMALL
+from crossover.surveys.bulk import concat_bytes, listed_together, split_together
 from crossover.surveys.packed import RecordLayout, Records
 
 WELCH = ["t", "df", "p", "ci_low", "ci_high", "g", "g_ci_low", "g_ci_high"]

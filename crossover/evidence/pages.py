@@ -9,7 +9,8 @@ from markupsafe import Markup
 from crossover.auth.access import page_auth
 from crossover.auth.models import Role
 from crossover.catalogue import services as catalogue
-from crossover.evidence import charts, services
+from crossover.evidence import services
+from crossover.web import charts
 from crossover.web.ui import number
 
 pages_bp = Blueprint("evidence", __name__)

@@ -22,7 +22,7 @@ from crossover.extensions import db
 from crossover.instruments.models import Instrument
 from crossover.pilots.cells import cell_columns
 from crossover.pilots.models import Allocation, Arm, Enrollment, Pilot, PilotStatus
-from crossover.reports.aggregates import aligned_lists, concat_bytes, split_ints, split_strings
+from crossover.surveys.bulk import aligned_lists, concat_bytes, split_ints, split_strings
 from crossover.surveys.models import ResponseScore
 from crossover.surveys.packed import RecordLayout
 

@@ -18,9 +18,9 @@ import math
 from flask_babel import gettext as _
 from scipy import stats
 
-from crossover.company.bands import AGE_BANDS, TENURE_BANDS
+from crossover.catalogue.bands import AGE_BANDS, TENURE_BANDS
 from crossover.config import privacy_k
-from crossover.reports.privacy import COMPLEMENTARY, SMALL
+from crossover.privacy.suppression import COMPLEMENTARY, SMALL
 
 BASELINE = ["n", "mean", "sd", "favourable", "ci_low", "ci_high"]
 # The trend's thresholds: a round under these is not comparable, its change never called real.

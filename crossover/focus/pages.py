@@ -8,9 +8,9 @@ from flask_babel import lazy_gettext as _l
 from crossover.auth.access import actor, page_auth
 from crossover.auth.models import Role
 from crossover.catalogue import services as catalogue
+from crossover.catalogue.bands import AGE_BAND_LABELS, AGE_BANDS, TENURE_BAND_LABELS, TENURE_BANDS
 from crossover.company import publication, round_state
 from crossover.company.access import owned_round
-from crossover.company.bands import AGE_BAND_LABELS, AGE_BANDS, TENURE_BAND_LABELS, TENURE_BANDS
 from crossover.company.models import SurveyRound
 from crossover.company.trend import rounds_of
 from crossover.config import privacy_k

@@ -12,10 +12,10 @@ import sqlalchemy as sa
 
 from crossover import audit
 from crossover.auth.models import Role, User
+from crossover.catalogue.bands import AGE_BAND_LABELS, TENURE_BAND_LABELS
 from crossover.catalogue.services import option_keys
 from crossover.company import publication, round_state
 from crossover.company.access import owned_round, owned_survey
-from crossover.company.bands import AGE_BAND_LABELS, TENURE_BAND_LABELS
 from crossover.company.models import CompanySurvey, SurveyRound
 from crossover.company.trend import rounds_of
 from crossover.config import local_today, privacy_k
@@ -23,11 +23,11 @@ from crossover.extensions import db
 from crossover.focus import figures
 from crossover.focus.figures import NotPublished, Target
 from crossover.focus.models import FocusAction, FocusArea
+from crossover.instruments.labels import subscale_label
 from crossover.instruments.models import Instrument
 from crossover.pilots import services as pilots
 from crossover.pilots.models import Pilot, PilotStatus
 from crossover.web.errors import Conflict, Forbidden, Invalid, NotFound
-from crossover.web.ui import subscale_label
 
 PILOT_WEEKS_AHEAD = 4  # a draft pilot from a focus area starts in four weeks, runs twelve
 PILOT_WEEKS = 12

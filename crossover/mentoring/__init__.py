@@ -1,4 +1,11 @@
-"""The shared mentor pool, cross-organization matches and session logs."""
+"""The shared mentor pool, cross-organization matches and session logs.
+
+Owns mentors (with what other organisations may see of them), matches of enrolled people to
+mentors, and their sessions, with pages and API.
+
+May import: pilots (a match joins an enrolment), the foundation rooms, web, config, db and
+extensions. Never company, reports, evidence or focus.
+"""
 
 from crossover.mentoring.api import api_blp
 from crossover.mentoring.pages import pages_bp

@@ -1,4 +1,13 @@
-"""Pilots: registration, preregistration, lifecycle and enrolment."""
+"""Pilots: registration, preregistration, lifecycle and enrolment.
+
+Owns pilots with their preregistration, schedule of waves and allocation, enrolments (one by
+one and by CSV), contacts, and their pages and API. It lends the collection rooms its survey
+links and mail (registered when the app is built, crossover.modules). Rooms above add to its
+list page through list_context (crossover.pilots.pages).
+
+May import: the collection rooms (surveys, instruments, outbox), the foundation (privacy,
+analysis, catalogue, auth, audit), web, config, db, extensions and waves. Never another study.
+"""
 
 from crossover.pilots import csv_template  # noqa: F401  (its route is on pages_bp)
 from crossover.pilots.api import api_blp

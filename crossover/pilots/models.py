@@ -81,7 +81,7 @@ class Pilot(db.Model):
     ends_on: Mapped[date]
     eligible_age_bands: Mapped[list] = mapped_column(default=list)  # empty: every band
     eligible_career_phases: Mapped[list] = mapped_column(default=list)  # empty: every phase
-    # Company-survey tenure bands (crossover.company.bands); null: every tenure, unrecorded.
+    # Company-survey tenure bands (crossover.catalogue.bands); null: every tenure, unrecorded.
     eligible_tenure_bands: Mapped[list | None]
     followup_days: Mapped[list] = mapped_column(default=list)  # offsets after ends_on
     # Preregistration: editable in draft, frozen when the pilot leaves draft.

@@ -47,7 +47,7 @@ from crossover.web.forms import (
     load,
     whole_number,
 )
-from crossover.web.ui import label
+from crossover.web.ui import extra_context, label
 
 pages_bp = Blueprint("pilots", __name__)
 PILOT = "/pilots/<id:pilot_id>"
@@ -162,10 +162,7 @@ list_context: list[Callable[[list], dict]] = []
 def pilot_list():
     """List the organization's pilots (all pilots for admins)."""
     pilots = services.list_pilots(actor())
-    extras: dict = {}
-    for provider in list_context:
-        extras.update(provider(pilots))
-    return render_template("pilots/list.html", pilots=pilots, **extras)
+    return render_template("pilots/list.html", pilots=pilots, **extra_context(list_context, pilots))
 
 
 @pages_bp.route("/pilots/new", methods=["GET", "POST"])

@@ -11,14 +11,15 @@ import sqlalchemy as sa
 
 from crossover import audit, waves
 from crossover.auth.models import Role, User
+from crossover.catalogue.bands import TENURE_BANDS
 from crossover.catalogue.models import Initiative
 from crossover.catalogue.services import option_keys, options
-from crossover.company.bands import TENURE_BANDS
 from crossover.config import local_today
 from crossover.db import utcnow
 from crossover.extensions import db
 from crossover.instruments.models import Instrument
 from crossover.instruments.services import get_instrument
+from crossover.instruments.shipped import KEY as DEFAULT_INSTRUMENT_KEY
 from crossover.pilots import allocation
 from crossover.pilots.cells import keep_cell
 from crossover.pilots.models import (
@@ -34,7 +35,6 @@ from crossover.pilots.models import (
     PrimaryTest,
     WaveWindow,
 )
-from crossover.seed.instrument import KEY as DEFAULT_INSTRUMENT_KEY
 from crossover.surveys import tokens
 from crossover.surveys.links import EnrollmentView, invitation_status, link
 from crossover.surveys.models import Invitation

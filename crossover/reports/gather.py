@@ -14,7 +14,7 @@ from crossover.extensions import db
 from crossover.instruments.models import Instrument
 from crossover.mentoring.models import Match, MentoringSession
 from crossover.pilots.models import Enrollment, Pilot
-from crossover.reports.aggregates import aligned_lists, concat_bytes, split_ints, split_strings
+from crossover.surveys.bulk import aligned_lists, concat_bytes, split_ints, split_strings
 from crossover.surveys.models import ResponseConcern, ResponseScore
 from crossover.surveys.packed import RecordLayout
 

@@ -5,7 +5,7 @@ answered before and after, the pairs, each follow-up's pairs, each wave's respon
 arms (reliability), the visible career-phase and age-band cells, the comparison arm's pairs, the
 non-completers of the attrition test, the intake respondents overall and per career phase, each
 ordered dose group, and each stratum's participants and comparison members. A count is the sum of
-a 0/1 variable over a group, so these groups form one family (crossover.reports.privacy) over
+a 0/1 variable over a group, so these groups form one family (crossover.privacy.suppression) over
 everyone enrolled: every group under K is withheld, then groups are withheld until no sum or
 difference of the visible counts is about 1..K−1 people. "enrolled 10, post 9" would otherwise
 say that one person did not answer after.
@@ -24,8 +24,8 @@ import numpy as np
 from crossover import waves
 from crossover.pilots import allocation
 from crossover.pilots.models import Arm
+from crossover.privacy.suppression import COMPLEMENTARY, SMALL, family_of, withheld, withhold
 from crossover.reports.gather import PilotData
-from crossover.reports.privacy import COMPLEMENTARY, SMALL, family_of, withheld, withhold
 
 DOSE_VARIABLES = ("sessions", "minutes")  # logged per match by the owner, per person
 CORRELATION_FIELDS = ["rho", "p", "note", "groups"]

@@ -12,10 +12,7 @@ from crossover.pilots import allocation
 from crossover.pilots.cells import cell_of
 from crossover.pilots.models import Allocation, Arm, Pilot, PilotStatus
 from crossover.pilots.services import get_pilot
-from crossover.reports import head_counts
-from crossover.reports.gather import PilotData, gather
-from crossover.reports.head_counts import CORRELATION_FIELDS, DOSE_VARIABLES
-from crossover.reports.privacy import (
+from crossover.privacy.suppression import (
     SMALL,
     VALUES_UNDER_K,
     Family,
@@ -23,6 +20,9 @@ from crossover.reports.privacy import (
     withheld,
     withhold,
 )
+from crossover.reports import head_counts
+from crossover.reports.gather import PilotData, gather
+from crossover.reports.head_counts import CORRELATION_FIELDS, DOSE_VARIABLES
 from crossover.reports.verdicts import verdict_block
 from crossover.web.errors import Conflict, Forbidden
 

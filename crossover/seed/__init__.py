@@ -1,4 +1,11 @@
-"""Idempotent loader for the shipped grid, reference lists and catalogue."""
+"""Idempotent loader for the shipped grid, reference lists and catalogue.
+
+Owns the shipped data (crossover.seed.data) and `seed_all`, which the CLI and the demo call; the
+shipped questionnaire itself belongs to the instruments (crossover.instruments.shipped).
+
+May import: catalogue and instruments (the rows it fills in), extensions. Only the CLI and the
+demo import it.
+"""
 
 import sqlalchemy as sa
 
@@ -73,8 +80,8 @@ def seed_initiatives() -> int:
 
 def seed_instrument() -> int:
     """The default career ownership scale, consortium-wide, version 1."""
+    from crossover.instruments import shipped
     from crossover.instruments.models import Instrument, InstrumentItem
-    from crossover.seed import instrument as shipped
 
     if db.session.scalar(sa.select(Instrument).where(Instrument.key == shipped.KEY)) is not None:
         return 0

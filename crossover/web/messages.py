@@ -10,9 +10,10 @@ A message no pattern knows is passed through gettext, then shown as it is.
 
 import re
 
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+
+from crossover.web import labels
 
 # The label each form shows for a field key (dotted for nested schemas).
 FIELD_LABELS = {
@@ -220,14 +221,12 @@ _FIELD_PREFIX = re.compile(r"(?P<field>[a-z_]+): (?P<rest>.+)")
 
 
 def _option_label(kind: str, code: str) -> str | None:
-    from crossover.catalogue.services import options  # pages only: the catalogue's labels
     from crossover.web.ui import label
 
     if kind == "arm":
         text = label("arm", code)
         return None if text == code else text
-    lang = str(get_locale())
-    return next((getattr(o, f"label_{lang}") for o in options(kind) if o.key == code), None)
+    return labels.lookup(labels.OPTION)(kind, code)
 
 
 def _codes(kind: str, text: str) -> str:
@@ -242,7 +241,7 @@ def _codes(kind: str, text: str) -> str:
 
 def _outcomes(text: str) -> str:
     """'total, vision' → the total's and each subscale's label, as the form lists them."""
-    from crossover.web.ui import subscale_label  # the shipped scale's subscale names
+    subscale_label = labels.lookup(labels.SUBSCALE)  # the shipped scale's subscale names
 
     return _(", ").join(
         str(_("Total score")) if key == "total" else subscale_label(key) for key in text.split(", ")

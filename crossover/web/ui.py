@@ -1,12 +1,12 @@
 """Template helpers shared by every page: navigation and translated enum labels."""
 
+from collections.abc import Callable
+
 from flask import Flask, current_app, url_for
-from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from crossover import waves
-from crossover.seed.instrument import SUBSCALE_LABELS
 from crossover.web.messages import field_label
 
 LABELS = {
@@ -71,12 +71,6 @@ def label(kind: str, value: str) -> str:
     return str(LABELS.get(kind, {}).get(value, value))
 
 
-def subscale_label(key: str) -> str:
-    """The shipped scale's subscale in the page's language; a custom instrument's key as it is."""
-    names = SUBSCALE_LABELS.get(key)
-    return key if names is None else names[0 if str(get_locale()) == "ja" else 1]
-
-
 def status_label(value: str) -> str:
     return label("initiative_status", value)
 
@@ -89,6 +83,19 @@ def nav_items() -> list[dict]:
         for endpoint, text, roles in NAV
         if current_user.role.value in roles and endpoint in current_app.view_functions
     ]
+
+
+def extra_context(providers: list[Callable[..., dict]], *args) -> dict:
+    """The template variables that rooms above a page's own add to it.
+
+    A room cannot import the rooms built on it, so those register a provider in the page's list
+    as they are imported (e.g. the evidence board's figures on the catalogue grid, focus areas on
+    the company trend); each takes the page's objects and returns extra variables.
+    """
+    extras: dict = {}
+    for provider in providers:
+        extras.update(provider(*args))
+    return extras
 
 
 def number(value, digits: int = 2) -> str:
@@ -108,23 +115,6 @@ def score_number(value) -> str:
 def effect_number(value) -> str:
     """An effect size (dz, g, d, r) or its interval: three decimals."""
     return number(value, 3)
-
-
-def option_label(kind: str, key: str | None) -> str:
-    """The page-language label of a reference option (format, age band, career phase…)."""
-    from crossover.catalogue.services import options  # the catalogue imports this module's peers
-
-    if not key:
-        return ""
-    lang = str(get_locale())
-    found = next((o for o in options(kind) if o.key == key), None)
-    return key if found is None else getattr(found, f"label_{lang}")
-
-
-def stratum_label(stratum: str) -> str:
-    """'age_band=45-49|career_phase=in_management' → '45〜49歳 × 管理職'."""
-    parts = [part.partition("=") for part in stratum.split("|")]
-    return " × ".join(option_label(kind, value) for kind, _eq, value in parts)
 
 
 def p_value(value) -> str:
@@ -152,9 +142,6 @@ def init_app(app: Flask) -> None:
         nav_items=nav_items,
         label=label,
         field_label=field_label,
-        subscale_label=subscale_label,
-        option_label=option_label,
-        stratum_label=stratum_label,
         waves=waves,
     )
     app.jinja_env.filters.update(

@@ -17,7 +17,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 import numpy as np
 
 from crossover.company.engagement import group
-from crossover.seed.instrument import ITEMS
+from crossover.instruments.shipped import ITEMS
 from crossover.surveys.scoring import ItemKey, recode, score
 from tests.company import people
 

@@ -16,7 +16,7 @@ from crossover.auth.models import Organization
 from crossover.company.models import CompanySurvey, RosterMember, RoundResponse, SurveyRound
 from crossover.extensions import db
 from crossover.instruments.models import Instrument, InstrumentItem
-from crossover.seed.instrument import KEY as SHIPPED_INSTRUMENT
+from crossover.instruments.shipped import KEY as SHIPPED_INSTRUMENT
 from crossover.surveys.packed import RecordLayout
 from crossover.surveys.scoring import means, scale_sums
 

@@ -23,7 +23,7 @@ from datetime import date
 import numpy as np
 import pytest
 
-from crossover.company.bands import AGE_BANDS, TENURE_BANDS
+from crossover.catalogue.bands import AGE_BANDS, TENURE_BANDS
 from crossover.extensions import db
 from tests.company import factories
 from tests.company.factories import Employee
@@ -68,7 +68,7 @@ def _get(client, users, url):
 
 
 def _total_of(person: Employee, keys: list[str]) -> float:
-    from crossover.seed.instrument import ITEMS
+    from crossover.instruments.shipped import ITEMS
 
     reverse = {key: rev for key, _subscale, rev, *_ in ITEMS}
     values = [6 - person.answers[k] if reverse[k] else person.answers[k] for k in keys]

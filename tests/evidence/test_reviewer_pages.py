@@ -9,9 +9,9 @@ import pytest
 import sqlalchemy as sa
 
 from crossover.catalogue.models import Initiative, InitiativeStatus
-from crossover.evidence.charts import BANDS, contrast
 from crossover.extensions import db
 from crossover.simulate import PilotSpec
+from crossover.web.charts import BANDS, contrast
 from crossover.web.ui import number, p_value
 from tests.evidence.test_board import SPECS, _pilots
 

@@ -4,8 +4,8 @@ attacker."""
 import numpy as np
 import pytest
 
-from crossover.reports import privacy
-from crossover.reports.privacy import COMPLEMENTARY, SMALL, Family, suppress_breakdown, withhold
+from crossover.privacy import suppression as privacy
+from crossover.privacy.suppression import COMPLEMENTARY, SMALL, Family, suppress_breakdown, withhold
 from tests.privacy_attacker import find_leak
 
 

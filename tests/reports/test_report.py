@@ -208,7 +208,7 @@ def test_no_withheld_subgroup_can_be_recovered_by_subtraction(app, client, users
 
 
 def test_complementary_suppression_unit():
-    from crossover.reports.privacy import suppress_breakdown
+    from crossover.privacy.suppression import suppress_breakdown
 
     groups = [
         {"key": "a", "n": 10},

@@ -1,4 +1,5 @@
-"""SVG forest plots and the heat map's colour scale for the evidence board."""
+"""SVG forest plots and the effect colour scale, shared by the evidence board and the company
+survey pages (its map and trend use the same bands)."""
 
 from dataclasses import dataclass
 from html import escape

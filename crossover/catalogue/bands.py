@@ -1,4 +1,5 @@
-"""The company survey's breakdowns: workforce age bands and years of service, in display order.
+"""Workforce breakdowns: age bands and years of service, in display order (company surveys
+break their figures down by them; pilots may limit eligibility to tenure bands).
 
 Wider than the pilots' age bands (40-44 … 65+, a subset of these): a company survey covers the
 whole workforce. Labels go through Babel; keys are what rosters, the API and the map use.
