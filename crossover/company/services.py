@@ -27,11 +27,10 @@ from crossover.config import local_today
 from crossover.db import utcnow
 from crossover.extensions import db
 from crossover.instruments.models import Instrument
-from crossover.instruments.services import get_instrument
+from crossover.instruments.services import default_instrument, get_instrument
 from crossover.outbox import mailer
 from crossover.outbox import services as outbox
 from crossover.outbox.models import OutboxMessage
-from crossover.pilots.services import default_instrument
 from crossover.web.errors import Conflict, Forbidden, Invalid, NotFound
 
 INVITATION_PAGE_SIZE = 50

@@ -8,6 +8,7 @@ from crossover import audit
 from crossover.auth.models import Organization, Role, User
 from crossover.company.models import SurveyRound
 from crossover.extensions import db
+from crossover.instruments import shipped
 from crossover.instruments.models import Instrument, InstrumentItem
 from crossover.web.errors import Forbidden, NotFound
 
@@ -26,6 +27,12 @@ def list_instruments(actor: User) -> list[Instrument]:
         sa.select(Instrument).where(_visible(actor)).order_by(Instrument.family, Instrument.version)
     )
     return _annotate(list(db.session.scalars(query)))
+
+
+def default_instrument() -> Instrument | None:
+    """The shipped career ownership scale, which pilots and company surveys use unless told
+    otherwise; None until `crossover seed` has run."""
+    return db.session.scalar(sa.select(Instrument).where(Instrument.key == shipped.KEY))
 
 
 def get_instrument(instrument_id: int, actor: User) -> Instrument:
