@@ -14,7 +14,7 @@ def create_app(test_config: Mapping[str, Any] | None = None):
     from crossover import cli, config, extensions, worker
     from crossover.modules import register_blueprints
     from crossover.ops import views as ops_views
-    from crossover.web import errors, headers, i18n, ui
+    from crossover.web import errors, headers, i18n, messages, ui
     from crossover.web import input as web_input
     from crossover.web import transactions as web_transactions
 
@@ -39,7 +39,9 @@ def create_app(test_config: Mapping[str, Any] | None = None):
     ui.init_app(app)
     headers.init_app(app)
     app.cli.add_command(cli.crossover)
-    app.jinja_env.globals.update(get_locale=get_locale, localized=i18n.localized)
+    app.jinja_env.globals.update(
+        get_locale=get_locale, localized=i18n.localized, field_label=messages.field_label
+    )
     return app
 
 

@@ -14,6 +14,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from crossover.web import labels
+from crossover.web.ui import label
 
 # The label each form shows for a field key (dotted for nested schemas).
 FIELD_LABELS = {
@@ -221,8 +222,6 @@ _FIELD_PREFIX = re.compile(r"(?P<field>[a-z_]+): (?P<rest>.+)")
 
 
 def _option_label(kind: str, code: str) -> str | None:
-    from crossover.web.ui import label
-
     if kind == "arm":
         text = label("arm", code)
         return None if text == code else text

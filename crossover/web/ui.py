@@ -7,7 +7,6 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from crossover import waves
-from crossover.web.messages import field_label
 
 LABELS = {
     "initiative_status": {
@@ -141,7 +140,6 @@ def init_app(app: Flask) -> None:
         status_label=status_label,
         nav_items=nav_items,
         label=label,
-        field_label=field_label,
         waves=waves,
     )
     app.jinja_env.filters.update(
