@@ -26,6 +26,7 @@ from scipy.sparse import csgraph
 
 SMALL = "small"  # the group itself holds fewer than K people
 COMPLEMENTARY = "complementary"  # withheld only so that another, small group cannot be recovered
+TOTAL = "total"  # the key of the group a partition family splits (and a mask family's anchor)
 _TOLERANCE = 1e-9  # memberships are 0/1, so singular values are either 0 or far from it
 # Candidate sets the exact search may face; beyond it, the safe shortcut in isolated_atoms.
 SEARCH_BUDGET = 100_000
@@ -441,7 +442,7 @@ def suppress_breakdown(groups: Sequence[dict], k: int, blank: Callable[[dict], d
     form; the reason is added to it.
     """
     parts = {index: group["n"] for index, group in enumerate(groups) if group["n"] > 0}
-    reasons = withhold(Family.from_partition(parts, total="total"), k) if parts else {}
+    reasons = withhold(Family.from_partition(parts, total=TOTAL), k) if parts else {}
     return [
         {**blank(g), "suppressed_reason": reasons[i]} if i in reasons else g
         for i, g in enumerate(groups)

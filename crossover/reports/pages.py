@@ -12,6 +12,7 @@ from crossover.config import local_today
 from crossover.pilots.services import get_owned_pilot, get_pilot
 from crossover.reports import charts, export, services
 from crossover.reports.gather import gather
+from crossover.reports.paired import pairs
 from crossover.reports.verdicts import effect_label
 
 pages_bp = Blueprint("reports", __name__)
@@ -29,7 +30,7 @@ def pilot_report(pilot_id: int):
     report = services.build_report(pilot, data, reviewer_counts=not own_counts)
     chart = None
     if not report["primary"]["suppressed"]:
-        _ids, pre, post = services.pairs(data, pilot.outcome)
+        _ids, pre, post = pairs(data, pilot.outcome)
         primary = report["primary"]
         chart = Markup(
             charts.paired_chart(

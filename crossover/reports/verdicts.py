@@ -1,4 +1,5 @@
-"""The verdict block of a report: the judgement, the numbers that decided it, the rule in words.
+"""The verdict block of a report: the judgement, the numbers that decided it, the rule in words,
+on the basis the pilot's design gives (ANCOVA, comparison arm or paired changes).
 
 The rule is carried as ``{"key", "label_ja", "label_en"}`` (the house's key/label triplet): the
 key names the branch of ``analysis.judge`` (stable, for programs), the labels are the sentence a
@@ -13,6 +14,7 @@ from flask_babel import lazy_gettext as _l
 
 from crossover import analysis
 from crossover.analysis import Rule
+from crossover.reports.gather import PilotData
 from crossover.web.ui import effect_number, p_statement
 
 
@@ -181,3 +183,48 @@ def rule_sentence(
             effect=effect_words,
         )
     return _("%(p)s and %(effect)s: no evidence.", p=p_words, effect=effect_words)
+
+
+def report_verdict(
+    data: PilotData, primary: dict, comparison: dict | None, ancova: dict | None, k: int
+) -> dict:
+    """The report's verdict, on the ANCOVA, else the comparison arm, else the paired changes."""
+    pilot = data.pilot
+    common = dict(k=k, alpha=pilot.alpha, min_effect=pilot.min_dz, direction=pilot.direction.value)
+    if ancova is not None:  # a randomised pilot's verdict rests on the ANCOVA
+        n = min(ancova["n_participant"] or 0, ancova["n_comparison"] or 0)
+        return verdict_block(
+            n=n,
+            basis="ancova",
+            test="ancova",
+            p=ancova["p"],
+            effect=ancova["standardized"],
+            effect_name="ancova_d",
+            **common,
+        )
+    if comparison is not None:
+        n = min(comparison["n_participant"] or 0, comparison["n_comparison"] or 0)
+        # both arms without spread: the difference itself decides the effect condition
+        constant = comparison["difference"] if n and comparison["hedges_g"] is None else None
+        return verdict_block(
+            n=n,
+            basis="comparison",
+            test="welch",
+            p=comparison["p"],
+            effect=comparison["hedges_g"],
+            effect_name="hedges_g",
+            constant_change=constant,
+            **common,
+        )
+    n = primary["n"] or 0
+    constant = primary["mean_change"] if n and primary["sd_change"] == 0 else None
+    return verdict_block(
+        n=n,
+        basis="paired",
+        test=pilot.primary_test.value,
+        p=primary["p_primary"],
+        effect=primary["dz"],
+        effect_name="dz",
+        constant_change=constant,
+        **common,
+    )
