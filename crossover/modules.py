@@ -20,12 +20,15 @@ from crossover.company import (
     csv_template as company_csv_template,  # noqa: F401  (routes on company pages)
 )
 from crossover.company import dashboard as company_dashboard
+from crossover.company import mail as company_mail
 from crossover.company import models as company_models  # noqa: F401  (mapped for migrations)
 from crossover.company import pages as company_pages
 from crossover.company import results_api as company_results_api
 from crossover.ops import views as ops_views
 from crossover.outbox import models as outbox_models  # noqa: F401  (mapped for migrations)
 from crossover.outbox import pages as outbox_pages
+from crossover.outbox import sources as mail_sources
+from crossover.pilots import mail as pilot_mail
 
 MODULES = (
     auth,
@@ -57,3 +60,11 @@ def register_blueprints(app: Flask, api) -> None:
             csrf.exempt(api_blp)  # the API authenticates by bearer token, not cookie
         if (pages_bp := getattr(module, "pages_bp", None)) is not None:
             app.register_blueprint(pages_bp)
+    register_mail_sources(app)
+
+
+def register_mail_sources(app: Flask) -> None:
+    """The studies whose people get survey mail from the outbox: pilots first, then company
+    rounds (the order due mail is found and queued in)."""
+    mail_sources.register(app, pilot_mail.SOURCE)
+    mail_sources.register(app, company_mail.SOURCE)
