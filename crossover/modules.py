@@ -21,6 +21,7 @@ from crossover.company import (
     csv_template as company_csv_template,  # noqa: F401  (routes on company pages)
 )
 from crossover.company import dashboard as company_dashboard
+from crossover.company import mail as company_mail
 from crossover.company import models as company_models  # noqa: F401  (mapped for migrations)
 from crossover.company import pages as company_pages
 from crossover.company import results_api as company_results_api
@@ -28,6 +29,8 @@ from crossover.instruments import labels as instrument_labels
 from crossover.ops import views as ops_views
 from crossover.outbox import models as outbox_models  # noqa: F401  (mapped for migrations)
 from crossover.outbox import pages as outbox_pages
+from crossover.outbox import sources as mail_sources
+from crossover.pilots import mail as pilot_mail
 
 MODULES = (
     auth,
@@ -64,3 +67,11 @@ def register_blueprints(app: Flask, api) -> None:
             app.register_blueprint(pages_bp)
     for room_labels in LABELS:
         room_labels.init_app(app)
+    register_mail_sources(app)
+
+
+def register_mail_sources(app: Flask) -> None:
+    """The studies whose people get survey mail from the outbox: pilots first, then company
+    rounds (the order due mail is found and queued in)."""
+    mail_sources.register(app, pilot_mail.SOURCE)
+    mail_sources.register(app, company_mail.SOURCE)

@@ -32,10 +32,12 @@ EXPIRE = "expire-links"  # account mail whose link ended is not sent; dead sessi
 PUBLISH = "publish-rounds"  # closed company rounds get their one publication made
 
 
-def _outbox_run(pilot_id: int | None = None, round_id: int | None = None) -> dict:
+def _outbox_run(**scope: int | None) -> dict:
+    """Queue what is due (of one scope when given: a mail source's key, e.g. pilot_id=…) and
+    send what is queued."""
     from crossover.outbox import services as outbox
 
-    queued = outbox.enqueue_due(pilot_id, round_id)
+    queued = outbox.enqueue_due(**scope)
     sent = outbox.deliver()
     return {
         "invitations": queued["invitation"],

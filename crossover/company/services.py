@@ -258,7 +258,7 @@ def invitation_page(
         .offset((page - 1) * size)
         .limit(size)
     ).all()
-    delivered = outbox.roster_delivery_state([row[0] for row in rows])
+    delivered = outbox.delivery_state([row[0] for row in rows], OutboxMessage.roster_member_id)
     return [InvitationRow(*row, delivered.get(row[0], {}).get("invitation")) for row in rows], total
 
 

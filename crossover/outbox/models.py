@@ -18,6 +18,7 @@ ONE_SUBJECT = " + ".join(f"(CASE WHEN {c} IS NULL THEN 0 ELSE 1 END)" for c in S
 # (a permanent refusal, a bad address, too many tries), with the reason in `failure`;
 # cancelled: no longer wanted when claimed (the person answered, or their address was erased).
 QUEUED, SENDING, SENT, FAILED, CANCELLED = "queued", "sending", "sent", "failed", "cancelled"
+ERASED_RECIPIENT = "(erased)"  # what an outbox row keeps once its address was erased
 
 
 class OutboxMessage(db.Model):

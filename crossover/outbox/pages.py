@@ -38,8 +38,9 @@ def local_time(moment) -> str:
 
 
 @pages_bp.app_template_global("mail_progress")
-def mail_progress(pilot_id: int | None = None, round_id: int | None = None):
-    return services.progress(pilot_id=pilot_id, round_id=round_id)
+def mail_progress(**scope: int):
+    """One scope's mail, by a mail source's key (pilot_id=…, round_id=…)."""
+    return services.progress(**scope)
 
 
 @pages_bp.app_template_global("failure_label")
