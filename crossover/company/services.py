@@ -31,7 +31,7 @@ from crossover.instruments.services import get_instrument
 from crossover.outbox import mailer
 from crossover.outbox import services as outbox
 from crossover.outbox.models import OutboxMessage
-from crossover.pilots.services import default_instrument
+from crossover.pilots.registration import default_instrument
 from crossover.web.errors import Conflict, Forbidden, Invalid, NotFound
 
 INVITATION_PAGE_SIZE = 50

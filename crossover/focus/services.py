@@ -24,8 +24,8 @@ from crossover.focus import figures
 from crossover.focus.figures import NotPublished, Target
 from crossover.focus.models import FocusAction, FocusArea
 from crossover.instruments.models import Instrument
-from crossover.pilots import services as pilots
 from crossover.pilots.models import Pilot, PilotStatus
+from crossover.pilots.registration import register_pilot
 from crossover.web.errors import Conflict, Forbidden, Invalid, NotFound
 from crossover.web.ui import subscale_label
 
@@ -301,7 +301,7 @@ def start_pilot(focus: FocusArea, data: dict, *, actor: User) -> Pilot:
     if payload["ends_on"] < payload["starts_on"]:
         message = _("The end date must not be before the start date.")
         raise Invalid(message, {"ends_on": [message]})
-    return pilots.register_pilot(payload, actor=actor)
+    return register_pilot(payload, actor=actor)
 
 
 # --- follow-through ---------------------------------------------------------------------------

@@ -26,7 +26,7 @@ from crossover.mentoring import services as mentoring
 from crossover.outbox import mailer
 from crossover.outbox import services as outbox
 from crossover.outbox.flashes import flash_delivery, flash_mail_off
-from crossover.pilots import services
+from crossover.pilots import access, enrolment, enrolment_csv, lifecycle, match_picker, registration
 from crossover.pilots.cells import cell_of
 from crossover.pilots.models import PilotStatus
 from crossover.pilots.schemas import (
@@ -161,7 +161,7 @@ list_context: list[Callable[[list], dict]] = []
 @page_auth(Role.OWNER, Role.ADMIN)
 def pilot_list():
     """List the organization's pilots (all pilots for admins)."""
-    pilots = services.list_pilots(actor())
+    pilots = access.list_pilots(actor())
     extras: dict = {}
     for provider in list_context:
         extras.update(provider(pilots))
@@ -197,7 +197,7 @@ def pilot_new():
             # Nothing ticked on a new pilot means the format's default, not "everyone".
             raw["eligibility"] = {k: v for k, v in raw["eligibility"].items() if v}
             data = load(PilotCreateSchema(), raw, numbers.errors)
-            pilot = services.register_pilot(data, actor=actor())
+            pilot = registration.register_pilot(data, actor=actor())
             flash(_("Pilot registered as a draft."), "success")
             return redirect(url_for("pilots.pilot_detail", pilot_id=pilot.id))
         except Invalid as error:
@@ -216,7 +216,7 @@ def pilot_new():
 @page_auth(Role.OWNER)
 def pilot_edit(pilot_id: int):
     """Edit a pilot: everything while it is a draft, only the title afterwards."""
-    pilot = services.get_owned_pilot(pilot_id, actor())
+    pilot = access.get_owned_pilot(pilot_id, actor())
     is_draft = pilot.status is PilotStatus.DRAFT
     form = request.form if request.method == "POST" else _form_from_pilot(pilot)
     errors: dict = {}
@@ -228,7 +228,7 @@ def pilot_edit(pilot_id: int):
                 _pilot_form_data(request.form, numbers, include_design=is_draft),
                 numbers.errors,
             )
-            services.update_pilot(pilot, data, actor=actor())
+            registration.update_pilot(pilot, data, actor=actor())
             flash(_("Pilot saved."), "success")
             return redirect(url_for("pilots.pilot_detail", pilot_id=pilot.id))
         except DomainError as error:
@@ -270,7 +270,7 @@ def _form_from_pilot(pilot) -> dict:
 @page_auth(Role.OWNER, Role.ADMIN)
 def pilot_detail(pilot_id: int):
     """A pilot's page: lifecycle, schedule, enrolment, invitations, matches."""
-    return _render_detail(services.get_pilot(pilot_id, actor()))
+    return _render_detail(access.get_pilot(pilot_id, actor()))
 
 
 def _render_detail(pilot, form=None, errors: dict | None = None, status: int = 200):
@@ -281,11 +281,13 @@ def _render_detail(pilot, form=None, errors: dict | None = None, status: int = 2
     matches = mentoring.list_matches(pilot) if is_owner else []
     matched = {m.enrollment_id for m in matches}
     search = _picker_search(request.args)
-    unmatched = services.unmatched_participants(pilot, matched, search=search) if is_owner else []
+    unmatched = (
+        match_picker.unmatched_participants(pilot, matched, search=search) if is_owner else []
+    )
     # Counted only when the cap is reached: below it the picker already shows everyone.
     unmatched_total = (
-        services.count_unmatched(pilot, matched, search)
-        if len(unmatched) >= services.PICKER_SIZE
+        match_picker.count_unmatched(pilot, matched, search)
+        if len(unmatched) >= match_picker.PICKER_SIZE
         else len(unmatched)
     )
     mentors = [
@@ -294,7 +296,7 @@ def _render_detail(pilot, form=None, errors: dict | None = None, status: int = 2
         if m.organization_id != pilot.organization_id
     ]
     age_bands = catalogue.options("age_band")
-    participants = services.count_participants(pilot) if is_owner else 0
+    participants = enrolment.count_participants(pilot) if is_owner else 0
     return render_template(
         "pilots/detail.html",
         pilot=pilot,
@@ -311,7 +313,7 @@ def _render_detail(pilot, form=None, errors: dict | None = None, status: int = 2
         participants=participants,
         consequence=_next_consequence(pilot, participants) if is_owner else "",
         mentors=mentors,
-        next_status=services.NEXT_STATUS.get(pilot.status),
+        next_status=lifecycle.NEXT_STATUS.get(pilot.status),
         age_bands=age_bands,
         career_phases=catalogue.options("career_phase"),
         default_age_band=_first_eligible(age_bands, pilot.eligible_age_bands),
@@ -321,10 +323,10 @@ def _render_detail(pilot, form=None, errors: dict | None = None, status: int = 2
     ), status
 
 
-def _picker_search(args) -> services.PickerSearch:
+def _picker_search(args) -> match_picker.PickerSearch:
     """The match picker's search as typed (?find_code=&find_age_band=&find_phase=); a value
     that is no known option is ignored rather than refused: it is a search, not a save."""
-    return services.PickerSearch(
+    return match_picker.PickerSearch(
         code=(args.get("find_code") or "").strip()[:32],
         age_band=_known(args.get("find_age_band"), "age_band"),
         career_phase=_known(args.get("find_phase"), "career_phase"),
@@ -350,7 +352,7 @@ def _first_eligible(options, eligible: list[str]) -> str:
 def show_failed_form(pilot_id: int, error: DomainError):
     """Show the pilot page again with the error at the top and the typed values kept."""
     errors = flash_error(error)
-    return _render_detail(services.get_pilot(pilot_id, actor()), request.form, errors, 422)
+    return _render_detail(access.get_pilot(pilot_id, actor()), request.form, errors, 422)
 
 
 def _back(pilot_id: int):
@@ -385,7 +387,7 @@ def transition_consequence(pilot, to: str, participants: int, today) -> str:
 
 
 def _next_consequence(pilot, participants: int) -> str:
-    next_status = services.NEXT_STATUS.get(pilot.status)
+    next_status = lifecycle.NEXT_STATUS.get(pilot.status)
     if next_status is None:
         return ""
     return transition_consequence(pilot, next_status.value, participants, local_today())
@@ -393,10 +395,10 @@ def _next_consequence(pilot, participants: int) -> str:
 
 def _confirm_transition(pilot, to: str):
     """The no-JavaScript confirmation of an irreversible move, or None when none is needed."""
-    next_status = services.NEXT_STATUS.get(pilot.status)
+    next_status = lifecycle.NEXT_STATUS.get(pilot.status)
     if next_status is None or to != next_status.value:
         return None  # not the next step: the service refuses it as before
-    consequence = _next_consequence(pilot, services.count_participants(pilot))
+    consequence = _next_consequence(pilot, enrolment.count_participants(pilot))
     if not consequence:
         return None
     return confirmation_page(
@@ -412,12 +414,12 @@ def _confirm_transition(pilot, to: str):
 @page_auth(Role.OWNER)
 def pilot_transition(pilot_id: int):
     """Move the pilot to its next lifecycle state (after a confirmation when irreversible)."""
-    pilot = services.get_owned_pilot(pilot_id, actor())
+    pilot = access.get_owned_pilot(pilot_id, actor())
     to = request.form.get("to", "")
     if not is_confirmed(request.form) and (page := _confirm_transition(pilot, to)) is not None:
         return page
     try:
-        pilot = services.transition(pilot, to, actor=actor())
+        pilot = lifecycle.transition(pilot, to, actor=actor())
         flash(
             _("The pilot is now %(status)s.", status=label("pilot_status", pilot.status.value)),
             "success",
@@ -433,7 +435,7 @@ def pilot_transition(pilot_id: int):
 @page_auth(Role.OWNER)
 def pilot_schedule(pilot_id: int):
     """Save the wave schedule."""
-    pilot = services.get_owned_pilot(pilot_id, actor())
+    pilot = access.get_owned_pilot(pilot_id, actor())
     try:
         windows = [
             load(
@@ -446,7 +448,7 @@ def pilot_schedule(pilot_id: int):
             )
             for w in pilot.waves
         ]
-        services.update_pilot(pilot, {"schedule": windows}, actor=actor())
+        registration.update_pilot(pilot, {"schedule": windows}, actor=actor())
         flash(_("Schedule saved."), "success")
     except DomainError as error:
         return show_failed_form(pilot_id, error)
@@ -457,7 +459,7 @@ def pilot_schedule(pilot_id: int):
 @page_auth(Role.OWNER)
 def pilot_enroll(pilot_id: int):
     """Enrol one person from the form."""
-    pilot = services.get_owned_pilot(pilot_id, actor())
+    pilot = access.get_owned_pilot(pilot_id, actor())
     try:
         data = load(
             EnrollmentInputSchema(),
@@ -470,7 +472,7 @@ def pilot_enroll(pilot_id: int):
                 "email": blank_to_none(request.form.get("email")),
             },
         )
-        enrollment = services.enroll(pilot, data, actor=actor())
+        enrollment = enrolment.enroll(pilot, data, actor=actor())
         if pilot.randomised:  # the owner learns the drawn arm only now
             flash(
                 _(
@@ -496,14 +498,14 @@ def _local_time(moment: datetime) -> str:
 @page_auth(Role.OWNER)
 def pilot_enroll_csv(pilot_id: int):
     """Enrol everyone in an uploaded CSV, or nobody."""
-    pilot = services.get_owned_pilot(pilot_id, actor())
+    pilot = access.get_owned_pilot(pilot_id, actor())
     upload = request.files.get("file")
     try:
         if upload is None or not upload.filename:
             raise Invalid(_("Choose a CSV file."), {"file": [_("Required.")]})
-        result = services.enroll_csv(pilot, upload.read(), actor=actor())
+        result = enrolment_csv.enroll_csv(pilot, upload.read(), actor=actor())
         flash(_("%(n)d people enrolled.", n=result.enrolled), "success")
-    except services.DuplicateUpload as duplicate:
+    except enrolment_csv.DuplicateUpload as duplicate:
         flash(
             _(
                 "This file was already uploaded on %(when)s and enrolled %(n)d people; nobody was "
@@ -523,7 +525,7 @@ def pilot_enroll_csv(pilot_id: int):
 def pilot_send_invitations(pilot_id: int):
     """Queue this pilot's due invitations and reminders for the worker and answer at once (each
     once; a reminder only near the close of a wave still unanswered)."""
-    pilot_id = services.get_owned_pilot(pilot_id, actor()).id
+    pilot_id = access.get_owned_pilot(pilot_id, actor()).id
     if mailer.mail_state() == mailer.MAIL_OFF:
         flash_mail_off()
         return _back(pilot_id)
@@ -546,7 +548,7 @@ def pilot_send_invitations(pilot_id: int):
 @page_auth(Role.OWNER)
 def enrollment_erase(enrollment_id: int):
     """Erase a participant's contact data (after a confirmation: it cannot be undone)."""
-    enrollment = services.get_owned_enrollment(enrollment_id, actor())
+    enrollment = access.get_owned_enrollment(enrollment_id, actor())
     if not is_confirmed(request.form):
         return confirmation_page(
             message=f"{_('Erase this contact?')} ({enrollment.code})",
@@ -554,7 +556,7 @@ def enrollment_erase(enrollment_id: int):
             confirm_label=_("Erase contact"),
             cancel_url=url_for("pilots.pilot_detail", pilot_id=enrollment.pilot_id),
         )
-    services.erase_contact(enrollment, actor=actor())
+    enrolment.erase_contact(enrollment, actor=actor())
     flash(
         _("Contact data of %(code)s erased; the answers stay, anonymous.", code=enrollment.code),
         "success",

@@ -9,9 +9,9 @@ from crossover.auth.models import Role, User
 from crossover.catalogue.services import options
 from crossover.config import privacy_k
 from crossover.pilots import allocation
+from crossover.pilots.access import get_pilot
 from crossover.pilots.cells import cell_of
 from crossover.pilots.models import Allocation, Arm, Pilot, PilotStatus
-from crossover.pilots.services import get_pilot
 from crossover.reports import head_counts
 from crossover.reports.gather import PilotData, gather
 from crossover.reports.head_counts import CORRELATION_FIELDS, DOSE_VARIABLES
