@@ -31,6 +31,7 @@ from crossover.instruments.models import Instrument
 from crossover.mentoring.models import Match, Mentor, MentoringSession, SessionMode
 from crossover.pilots import allocation
 from crossover.pilots.cells import keep_cell
+from crossover.pilots.enrolment import new_code, new_invitations
 from crossover.pilots.models import (
     Allocation,
     Arm,
@@ -41,7 +42,7 @@ from crossover.pilots.models import (
     PilotStatus,
     WaveWindow,
 )
-from crossover.pilots.services import MID_SENIOR, new_code, new_invitations
+from crossover.pilots.registration import MID_SENIOR
 from crossover.surveys.packed import RecordLayout
 from crossover.surveys.scoring import means, scale_sums
 from crossover.surveys.store import add_with_copies, intake_response, scored_response

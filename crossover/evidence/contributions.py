@@ -15,7 +15,7 @@ from crossover.evidence import pages as evidence_pages
 from crossover.evidence import progress, services
 from crossover.extensions import db
 from crossover.pilots import pages as pilot_pages
-from crossover.pilots import services as pilots
+from crossover.pilots.access import pilots_query
 from crossover.pilots.models import Pilot, PilotStatus
 
 
@@ -77,7 +77,7 @@ def from_focus_areas(entry: Initiative) -> list[tuple[str, int]]:
 def _visible_pilots(entry: Initiative, results: list[dict]) -> list[dict]:
     """Owners: their organization's pilots of this initiative; admins: all; reviewers: closed ones
     only (they see no figure of a pilot that has not closed)."""
-    query = pilots.pilots_query(actor()).where(Pilot.initiative_id == entry.id)
+    query = pilots_query(actor()).where(Pilot.initiative_id == entry.id)
     if actor().role is Role.REVIEWER:
         query = query.where(Pilot.status == PilotStatus.CLOSED)
     found = list(db.session.scalars(query.order_by(Pilot.ends_on.desc(), Pilot.id.desc())))

@@ -25,8 +25,8 @@ from crossover.focus.figures import NotPublished, Target
 from crossover.focus.models import FocusAction, FocusArea
 from crossover.instruments.labels import subscale_label
 from crossover.instruments.models import Instrument
-from crossover.pilots import services as pilots
 from crossover.pilots.models import Pilot, PilotStatus
+from crossover.pilots.registration import register_pilot
 from crossover.web.errors import Conflict, Forbidden, Invalid, NotFound
 
 PILOT_WEEKS_AHEAD = 4  # a draft pilot from a focus area starts in four weeks, runs twelve
@@ -301,7 +301,7 @@ def start_pilot(focus: FocusArea, data: dict, *, actor: User) -> Pilot:
     if payload["ends_on"] < payload["starts_on"]:
         message = _("The end date must not be before the start date.")
         raise Invalid(message, {"ends_on": [message]})
-    return pilots.register_pilot(payload, actor=actor)
+    return register_pilot(payload, actor=actor)
 
 
 # --- follow-through ---------------------------------------------------------------------------

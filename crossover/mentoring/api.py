@@ -15,7 +15,7 @@ from crossover.mentoring.schemas import (
     SessionInputSchema,
     SessionSchema,
 )
-from crossover.pilots.services import get_owned_pilot
+from crossover.pilots.access import get_owned_pilot
 from crossover.web.api import Blueprint
 
 api_blp = Blueprint(

@@ -9,7 +9,7 @@ from crossover.auth.models import Role
 from crossover.mentoring import services
 from crossover.mentoring.schemas import MentorInputSchema, SessionInputSchema
 from crossover.pilots import pages as pilot_pages
-from crossover.pilots.services import get_owned_pilot
+from crossover.pilots.access import get_owned_pilot
 from crossover.web.confirmation import confirmation_page, is_confirmed
 from crossover.web.errors import DomainError
 from crossover.web.forms import FormNumbers, flash_error, load, whole_number

@@ -9,7 +9,13 @@ May import: the collection rooms (surveys, instruments, outbox), the foundation 
 analysis, catalogue, auth, audit), web, config, db, extensions and waves. Never another study.
 """
 
-from crossover.pilots import csv_template  # noqa: F401  (its route is on pages_bp)
+# The route modules add their pages to pages_bp; imported here so each is registered.
+from crossover.pilots import (  # noqa: F401
+    csv_template,
+    enrolment_pages,
+    lifecycle_pages,
+    registration_pages,
+)
 from crossover.pilots.api import api_blp
 from crossover.pilots.pages import pages_bp
 

@@ -12,7 +12,7 @@ from crossover.analysis import (
 )
 from crossover.auth.access import actor, api_auth
 from crossover.auth.models import Role
-from crossover.pilots import services
+from crossover.pilots import access, enrolment, enrolment_csv, lifecycle, registration
 from crossover.pilots.schemas import (
     CsvResultSchema,
     CsvUploadRecordSchema,
@@ -44,14 +44,14 @@ class Pilots(MethodView):
     @api_blp.response(200, PilotSchema(many=True))
     def get(self, args):
         """Pilots: an owner's own organization's; every pilot for admins and reviewers"""
-        return services.list_pilots(actor(), args.get("status"))
+        return access.list_pilots(actor(), args.get("status"))
 
     @api_auth(Role.OWNER)
     @api_blp.arguments(PilotCreateSchema)
     @api_blp.response(201, PilotSchema)
     def post(self, data):
         """Register a draft pilot with its preregistration"""
-        return services.register_pilot(data, actor=actor())
+        return registration.register_pilot(data, actor=actor())
 
 
 @api_blp.route(PILOT)
@@ -60,15 +60,15 @@ class PilotById(MethodView):
     @api_blp.response(200, PilotSchema)
     def get(self, pilot_id):
         """One pilot (another organization's answers 404 to owners)"""
-        return services.get_pilot(pilot_id, actor())
+        return access.get_pilot(pilot_id, actor())
 
     @api_auth(Role.OWNER)
     @api_blp.arguments(PilotUpdateSchema)
     @api_blp.response(200, PilotSchema)
     def patch(self, data, pilot_id):
         """Change a pilot; the preregistration and design are frozen after draft (409)"""
-        return services.update_pilot(
-            services.get_owned_pilot(pilot_id, actor()), data, actor=actor()
+        return registration.update_pilot(
+            access.get_owned_pilot(pilot_id, actor()), data, actor=actor()
         )
 
 
@@ -79,8 +79,8 @@ class PilotTransitions(MethodView):
     @api_blp.response(200, PilotSchema)
     def post(self, data, pilot_id):
         """Move a pilot draft → recruiting → running → closed (any other move is 409)"""
-        return services.transition(
-            services.get_owned_pilot(pilot_id, actor()), data["to"], actor=actor()
+        return lifecycle.transition(
+            access.get_owned_pilot(pilot_id, actor()), data["to"], actor=actor()
         )
 
 
@@ -90,15 +90,15 @@ class PilotEnrollments(MethodView):
     @api_blp.response(200, EnrollmentSchema(many=True))
     def get(self, pilot_id):
         """Enrolments with each wave's link and status"""
-        return links.list_enrollments(services.get_owned_pilot(pilot_id, actor()))
+        return links.list_enrollments(access.get_owned_pilot(pilot_id, actor()))
 
     @api_auth(Role.OWNER)
     @api_blp.arguments(EnrollmentInputSchema)
     @api_blp.response(201, EnrollmentSchema)
     def post(self, data, pilot_id):
         """Enrol one eligible, consenting person; returns the code and one invitation per wave"""
-        pilot = services.get_owned_pilot(pilot_id, actor())
-        enrollment = services.enroll(pilot, data, actor=actor())
+        pilot = access.get_owned_pilot(pilot_id, actor())
+        enrollment = enrolment.enroll(pilot, data, actor=actor())
         return links.annotate_enrollments(pilot, [enrollment])[0]
 
 
@@ -116,14 +116,14 @@ class PilotEnrollmentsCsv(MethodView):
         "the same file again is 409"
     )
     def post(self, files, pilot_id):
-        pilot = services.get_owned_pilot(pilot_id, actor())
+        pilot = access.get_owned_pilot(pilot_id, actor())
         try:
-            return services.enroll_csv(pilot, files["file"].read(), actor=actor())
-        except services.DuplicateUpload as duplicate:
+            return enrolment_csv.enroll_csv(pilot, files["file"].read(), actor=actor())
+        except enrolment_csv.DuplicateUpload as duplicate:
             return _duplicate_upload(duplicate)
 
 
-def _duplicate_upload(duplicate: services.DuplicateUpload):
+def _duplicate_upload(duplicate: enrolment_csv.DuplicateUpload):
     """The usual error body plus the earlier upload, so a client that timed out learns what
     happened."""
     body = {
@@ -142,7 +142,7 @@ class EnrollmentById(MethodView):
     @api_blp.response(200, EnrollmentSchema)
     def get(self, enrollment_id):
         """One enrolment with its links"""
-        enrollment = services.get_owned_enrollment(enrollment_id, actor())
+        enrollment = access.get_owned_enrollment(enrollment_id, actor())
         return links.annotate_enrollments(
             enrollment.pilot, [enrollment], links.answered_invitation_ids(enrollment.pilot)
         )[0]
@@ -154,8 +154,8 @@ class EnrollmentErase(MethodView):
     @api_blp.response(200, EnrollmentSchema)
     def post(self, enrollment_id):
         """Erase a participant's contact data; answers stay, anonymous"""
-        enrollment = services.erase_contact(
-            services.get_owned_enrollment(enrollment_id, actor()), actor=actor()
+        enrollment = enrolment.erase_contact(
+            access.get_owned_enrollment(enrollment_id, actor()), actor=actor()
         )
         return links.annotate_enrollments(enrollment.pilot, [enrollment])[0]
 

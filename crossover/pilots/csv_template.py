@@ -6,9 +6,9 @@ from flask_babel import gettext as _
 from crossover.auth.access import actor, page_auth
 from crossover.auth.models import Role
 from crossover.catalogue.services import option_notes
+from crossover.pilots.access import get_owned_pilot
 from crossover.pilots.models import Arm, Pilot
 from crossover.pilots.pages import pages_bp
-from crossover.pilots.services import get_owned_pilot
 from crossover.web.csv_template import Note, template_csv
 from crossover.web.downloads import csv_download
 from crossover.web.ui import label

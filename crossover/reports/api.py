@@ -4,7 +4,7 @@ from flask.views import MethodView
 
 from crossover.auth.access import actor, api_auth
 from crossover.auth.models import Role
-from crossover.pilots.services import get_owned_pilot
+from crossover.pilots.access import get_owned_pilot
 from crossover.reports import export, services
 from crossover.reports.schemas import PilotReportSchema
 from crossover.web.api import Blueprint

@@ -9,7 +9,7 @@ from markupsafe import Markup
 from crossover.auth.access import actor, page_auth
 from crossover.auth.models import Role
 from crossover.config import local_today
-from crossover.pilots.services import get_owned_pilot, get_pilot
+from crossover.pilots.access import get_owned_pilot, get_pilot
 from crossover.reports import charts, export, services
 from crossover.reports.gather import gather
 from crossover.reports.paired import pairs

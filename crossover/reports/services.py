@@ -7,9 +7,9 @@ from crossover import waves
 from crossover.auth.models import Role, User
 from crossover.catalogue.services import options
 from crossover.config import privacy_k
+from crossover.pilots.access import get_pilot
 from crossover.pilots.cells import cell_of
 from crossover.pilots.models import Arm, Pilot, PilotStatus
-from crossover.pilots.services import get_pilot
 from crossover.reports import head_counts
 from crossover.reports.attrition import attrition_summary
 from crossover.reports.comparison import (

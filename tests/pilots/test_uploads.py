@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from crossover.audit import AuditEvent
 from crossover.auth.models import Role
 from crossover.extensions import db
-from crossover.pilots import services
+from crossover.pilots import enrolment_csv
 from crossover.pilots.models import Contact, Enrollment, EnrollmentUpload
 from crossover.surveys.models import Invitation
 from tests.conftest import Users
@@ -105,13 +105,13 @@ def test_upload_answered_409_when_the_other_request_committed_after_our_check(
     first = _upload(client, users.owner, pilot["id"], CSV).json["upload"]
     before = _counts(app)
     lookups = []
-    real = services.earlier_upload
+    real = enrolment_csv.earlier_upload
 
     def missed_first_time(pilot, digest):
         lookups.append(digest)
         return None if len(lookups) == 1 else real(pilot, digest)
 
-    monkeypatch.setattr(services, "earlier_upload", missed_first_time)
+    monkeypatch.setattr(enrolment_csv, "earlier_upload", missed_first_time)
     again = _upload(client, users.owner, pilot["id"], CSV)
     assert again.status_code == 409 and again.json["result"] == first
     assert len(lookups) == 2  # the insert hit the unique key, and the answer names the winner
@@ -122,8 +122,8 @@ def test_a_drawn_code_already_taken_is_drawn_again(app, client, users, monkeypat
     pilot = make_pilot(client, users.owner, status="recruiting")
     taken = enroll(client, users.owner, pilot["id"])["code"]
     draws = iter([taken])  # the upload's first code clashes with a stored one
-    real = services.new_code
-    monkeypatch.setattr(services, "new_code", lambda: next(draws, None) or real())
+    real = enrolment_csv.new_code
+    monkeypatch.setattr(enrolment_csv, "new_code", lambda: next(draws, None) or real())
     answer = _upload(client, users.owner, pilot["id"], CSV)
     assert answer.status_code == 201 and answer.json["enrolled"] == 2
     assert taken not in {e["code"] for e in answer.json["enrollments"]}
