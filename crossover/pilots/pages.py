@@ -26,6 +26,7 @@ from crossover.mentoring import services as mentoring
 from crossover.outbox import mailer
 from crossover.outbox import services as outbox
 from crossover.outbox.flashes import flash_delivery, flash_mail_off
+from crossover.pilots import enrollment_views as links
 from crossover.pilots import services
 from crossover.pilots.cells import cell_of
 from crossover.pilots.models import PilotStatus
@@ -35,7 +36,6 @@ from crossover.pilots.schemas import (
     PilotUpdateSchema,
     WaveWindowSchema,
 )
-from crossover.surveys import links
 from crossover.web.confirmation import confirmation_page, is_confirmed
 from crossover.web.errors import DomainError, Invalid
 from crossover.web.forms import (

@@ -21,6 +21,7 @@ from crossover.instruments.models import Instrument
 from crossover.instruments.services import get_instrument
 from crossover.pilots import allocation
 from crossover.pilots.cells import keep_cell
+from crossover.pilots.enrollment_views import EnrollmentView, invitation_status, link
 from crossover.pilots.models import (
     Allocation,
     Arm,
@@ -36,7 +37,6 @@ from crossover.pilots.models import (
 )
 from crossover.seed.instrument import KEY as DEFAULT_INSTRUMENT_KEY
 from crossover.surveys import tokens
-from crossover.surveys.links import EnrollmentView, invitation_status, link
 from crossover.surveys.models import Invitation
 from crossover.web.csv_upload import read_rows
 from crossover.web.errors import Conflict, Forbidden, Invalid, NotFound
