@@ -1,4 +1,5 @@
-"""The domains of crossover and their blueprints, registered in one place."""
+"""The domains of crossover and their blueprints, registered in one place; and the studies
+plugged into the collection rooms below them (register_studies)."""
 
 from flask import Flask
 
@@ -20,12 +21,15 @@ from crossover.company import (
     csv_template as company_csv_template,  # noqa: F401  (routes on company pages)
 )
 from crossover.company import dashboard as company_dashboard
+from crossover.company import links as company_links
 from crossover.company import models as company_models  # noqa: F401  (mapped for migrations)
 from crossover.company import pages as company_pages
 from crossover.company import results_api as company_results_api
 from crossover.ops import views as ops_views
 from crossover.outbox import models as outbox_models  # noqa: F401  (mapped for migrations)
 from crossover.outbox import pages as outbox_pages
+from crossover.pilots import survey_links as pilot_survey_links
+from crossover.surveys import kinds as survey_kinds
 
 MODULES = (
     auth,
@@ -48,8 +52,18 @@ MODULES = (
 )
 
 
+def register_studies() -> None:
+    """Plug the studies into the collection rooms, which import none of them: their kinds of
+    survey link (pilots first: a token is looked up in this order). Idempotent: the app is
+    built many times in tests."""
+    survey_kinds.register(pilot_survey_links.PILOT_LINKS)
+    survey_kinds.register(company_links.COMPANY_LINKS)
+
+
 def register_blueprints(app: Flask, api) -> None:
     from crossover.extensions import csrf
+
+    register_studies()
 
     for module in MODULES:  # a module brings an API blueprint, a pages blueprint, or both
         if (api_blp := getattr(module, "api_blp", None)) is not None:
