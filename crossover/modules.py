@@ -21,13 +21,16 @@ from crossover.company import (
     csv_template as company_csv_template,  # noqa: F401  (routes on company pages)
 )
 from crossover.company import dashboard as company_dashboard
+from crossover.company import instrument_use as company_instrument_use
 from crossover.company import links as company_links
 from crossover.company import models as company_models  # noqa: F401  (mapped for migrations)
 from crossover.company import pages as company_pages
 from crossover.company import results_api as company_results_api
+from crossover.instruments import in_use
 from crossover.ops import views as ops_views
 from crossover.outbox import models as outbox_models  # noqa: F401  (mapped for migrations)
 from crossover.outbox import pages as outbox_pages
+from crossover.pilots import instrument_use as pilot_instrument_use
 from crossover.pilots import survey_links as pilot_survey_links
 from crossover.surveys import kinds as survey_kinds
 
@@ -54,10 +57,12 @@ MODULES = (
 
 def register_studies() -> None:
     """Plug the studies into the collection rooms, which import none of them: their kinds of
-    survey link (pilots first: a token is looked up in this order). Idempotent: the app is
-    built many times in tests."""
+    survey link (pilots first: a token is looked up in this order) and the instruments they
+    freeze. Idempotent: the app is built many times in tests."""
     survey_kinds.register(pilot_survey_links.PILOT_LINKS)
     survey_kinds.register(company_links.COMPANY_LINKS)
+    in_use.register_instrument_users(pilot_instrument_use.frozen_instrument_ids)
+    in_use.register_instrument_users(company_instrument_use.frozen_instrument_ids)
 
 
 def register_blueprints(app: Flask, api) -> None:
