@@ -1,9 +1,11 @@
-"""A roster row's survey link, as the participant survey reads and stores it.
+"""A roster row's survey link, as the participant survey reads and stores it: the company's
+kind of survey link (crossover.surveys.kinds), registered by crossover.modules after the pilots'.
 
 crossover.surveys.services looks here when no pilot invitation matches a token's hash (tokens
 are 192 random bits, so the two tables never share one). Reading is one query; storing writes
 a RoundResponse (answers, mean total, packed record with the roster member id in the id slot)
-and drops the row's draft, in the caller's transaction.
+and drops the row's draft, in the caller's transaction. A draft is given back only to the
+browser that saved it (crossover.surveys.draft_keys).
 """
 
 from dataclasses import dataclass
@@ -11,6 +13,7 @@ from datetime import date, datetime
 
 import sqlalchemy as sa
 
+from crossover import waves
 from crossover.company.models import (
     CompanySurvey,
     RosterMember,
@@ -20,6 +23,8 @@ from crossover.company.models import (
 )
 from crossover.extensions import db
 from crossover.instruments.models import Instrument
+from crossover.surveys import draft_keys
+from crossover.surveys.kinds import Checked, Link, Window
 from crossover.surveys.packed import RecordLayout
 from crossover.surveys.scoring import means, scale_sums
 
@@ -88,7 +93,7 @@ def delete_draft(member_id: int) -> None:
     db.session.execute(sa.delete(RoundDraft).where(RoundDraft.member_id == member_id))
 
 
-def draft_of(member_id: int, key_hash: str | None) -> RoundDraft | None:
+def keyed_draft(member_id: int, key_hash: str | None) -> RoundDraft | None:
     """The row's draft, only for the browser that saved it (its cookie key's hash): whoever
     else holds the link — a forwarded mail, a shared phone — sees none."""
     draft = db.session.get(RoundDraft, member_id)
@@ -97,7 +102,7 @@ def draft_of(member_id: int, key_hash: str | None) -> RoundDraft | None:
     return draft
 
 
-def save_draft(
+def save_keyed_draft(
     member_id: int, has_draft: bool, answers: dict[str, int], saved_at, key_hash: str
 ) -> None:
     """Insert the row's first draft, else replace it (keyed to this browser); commits."""
@@ -113,3 +118,51 @@ def save_draft(
         sa.update(RoundDraft).where(RoundDraft.member_id == member_id).values(**values)
     )
     db.session.commit()
+
+
+class CompanyLinks:
+    """One round of one employee: row_id and person_id are the roster member's id, study_id the
+    round's, title the company survey's; its one window is the round's."""
+
+    name = "company"
+    closed_noun = "round"
+
+    def find(self, token_hash: str) -> Link | None:
+        found = find_roster_link(token_hash)
+        if found is None:
+            return None
+        window = Window(waves.ROUND, found.opens_on, found.closes_on, found.nonce, found.answered)
+        return Link(
+            row_id=found.member_id,
+            person_id=found.member_id,
+            wave=waves.ROUND,
+            study_id=found.round_id,
+            title=found.survey_title,
+            closed=found.closed,
+            instrument_id=found.instrument_id,
+            instrument_created_at=found.instrument_created_at,
+            windows=(window,),
+            has_draft=found.has_draft,
+            kind=self,
+            round_label=found.round_label,
+        )
+
+    def new_response(self, link: Link, checked: Checked, submitted_at: datetime) -> RoundResponse:
+        layout = checked.instrument.layout  # a round always asks the scale
+        return round_response(link.row_id, link.study_id, layout, checked.answers, submitted_at)
+
+    def store(self, link: Link, response: RoundResponse) -> None:
+        db.session.add(response)
+        db.session.flush()
+        if link.has_draft:
+            delete_draft(link.row_id)
+
+    def draft_of(self, link: Link) -> RoundDraft | None:
+        return keyed_draft(link.row_id, draft_keys.current_hash())
+
+    def save_draft(self, link: Link, checked: Checked, saved_at: datetime) -> None:
+        key_hash = draft_keys.ensure()
+        save_keyed_draft(link.row_id, link.has_draft, checked.answers, saved_at, key_hash)
+
+
+COMPANY_LINKS = CompanyLinks()

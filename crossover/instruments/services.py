@@ -1,4 +1,8 @@
-"""Instrument rules: who sees which, and versioning once a running pilot uses one."""
+"""Instrument rules: who sees which, and versioning once a running pilot uses one.
+
+Imports: audit, auth, db and the request edge's errors; which instruments are frozen is asked of
+the studies through crossover.instruments.in_use, never imported from them.
+"""
 
 import uuid
 
@@ -6,9 +10,8 @@ import sqlalchemy as sa
 
 from crossover import audit
 from crossover.auth.models import Organization, Role, User
-from crossover.company.models import SurveyRound
 from crossover.extensions import db
-from crossover.instruments import shipped
+from crossover.instruments import in_use, shipped
 from crossover.instruments.models import Instrument, InstrumentItem
 from crossover.web.errors import Forbidden, NotFound
 
@@ -45,36 +48,16 @@ def get_instrument(instrument_id: int, actor: User) -> Instrument:
     return _annotate([instrument])[0]
 
 
-def _frozen_ids(instrument_ids: set[int]) -> set[int]:
-    """Which of these instruments a pilot past draft uses (their edits make new versions)."""
-    from crossover.pilots.models import Pilot, PilotStatus
-
-    in_pilots = set(
-        db.session.scalars(
-            sa.select(Pilot.instrument_id)
-            .distinct()
-            .where(Pilot.instrument_id.in_(instrument_ids), Pilot.status != PilotStatus.DRAFT)
-        )
-    )
-    # A company survey round froze its instrument when it was created.
-    in_rounds = set(
-        db.session.scalars(
-            sa.select(SurveyRound.instrument_id)
-            .distinct()
-            .where(SurveyRound.instrument_id.in_(instrument_ids))
-        )
-    )
-    return in_pilots | in_rounds
-
-
 def is_frozen(instrument: Instrument) -> bool:
-    return instrument.id in _frozen_ids({instrument.id})
+    """Whether a study uses the instrument so that its edits make a new version (a pilot past
+    draft, a company survey round): each study answers for itself (in_use)."""
+    return instrument.id in in_use.frozen_ids({instrument.id})
 
 
 def _annotate(instruments: list[Instrument]) -> list[Instrument]:
     """Attach the display-only attributes the schema reads (frozen, organization slug): two
     queries."""
-    frozen = _frozen_ids({i.id for i in instruments})
+    frozen = in_use.frozen_ids({i.id for i in instruments})
     org_ids = {i.organization_id for i in instruments} - {None}
     slugs = (
         dict(

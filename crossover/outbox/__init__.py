@@ -6,7 +6,7 @@ from crossover.auth through crossover.outbox.accounts. The outbox owns the queue
 mail is due and when (due), claims and leases (claims), sending and its outcomes (delivery), the
 progress shown on pages (progress), the mailer and the admin's mail page.
 
-It may import the foundation (crossover.db, config, extensions, auth) and the collection rooms,
+May import: the foundation (crossover.db, config, extensions, auth) and the collection rooms,
 never a study (pilots, mentoring, company, reports, evidence, focus): a study implements
 MailSource in its own room and registers it when the app is built (crossover.modules).
 """

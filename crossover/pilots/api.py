@@ -13,6 +13,7 @@ from crossover.analysis import (
 from crossover.auth.access import actor, api_auth
 from crossover.auth.models import Role
 from crossover.pilots import access, enrolment, enrolment_csv, lifecycle, registration
+from crossover.pilots import enrollment_views as links
 from crossover.pilots.schemas import (
     CsvResultSchema,
     CsvUploadRecordSchema,
@@ -26,7 +27,6 @@ from crossover.pilots.schemas import (
     PilotUpdateSchema,
     TransitionSchema,
 )
-from crossover.surveys import links
 from crossover.web.api import Blueprint, Schema
 from crossover.web.errors import Invalid
 

@@ -15,6 +15,7 @@ from crossover.config import local_today
 from crossover.db import utcnow
 from crossover.extensions import db
 from crossover.pilots import allocation
+from crossover.pilots.enrollment_views import EnrollmentView, invitation_status, link
 from crossover.pilots.enrolment import (
     allocation_details,
     check_enrollable,
@@ -24,7 +25,6 @@ from crossover.pilots.enrolment import (
 )
 from crossover.pilots.models import Arm, Contact, Enrollment, EnrollmentUpload, Pilot
 from crossover.surveys import tokens
-from crossover.surveys.links import EnrollmentView, invitation_status, link
 from crossover.surveys.models import Invitation
 from crossover.web.csv_upload import read_rows
 from crossover.web.errors import Conflict, Invalid

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from crossover.db import enum_column, utcnow
 from crossover.extensions import db
 
-if TYPE_CHECKING:  # mapped in crossover.surveys.models, which builds on this module
+if TYPE_CHECKING:  # mapped in crossover.surveys.models, which names Enrollment by string
     from crossover.surveys.models import Invitation
 
 

@@ -14,9 +14,9 @@ from crossover.catalogue import services as catalogue
 from crossover.config import local_today
 from crossover.mentoring import services as mentoring
 from crossover.pilots import access, enrolment, lifecycle, match_picker
+from crossover.pilots import enrollment_views as links
 from crossover.pilots.cells import cell_of
 from crossover.pilots.power_planner import paired_planner
-from crossover.surveys import links
 from crossover.web.errors import DomainError
 from crossover.web.forms import flash_error, whole_number
 from crossover.web.ui import extra_context

@@ -1,6 +1,8 @@
 """What the surveys own: invitations, stored responses with their analysis copies, and drafts.
 
-Table names predate the move from crossover.pilots.models and stay as they were.
+Table names predate the move from the pilots' models and stay as they were. Foreign keys and
+the invitation's enrollment are named by table and class name only: this module imports no
+study (the pilots' Enrollment maps its side, Enrollment.invitations).
 """
 
 from datetime import datetime
@@ -11,7 +13,6 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from crossover.db import utcnow
 from crossover.extensions import db
-from crossover.pilots.models import Enrollment
 
 
 class Invitation(db.Model):
@@ -28,7 +29,9 @@ class Invitation(db.Model):
     token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
-    enrollment: Mapped[Enrollment] = relationship(back_populates="invitations")
+    # Un-annotated, by class name: the Enrollment class belongs to the pilots, resolved when the
+    # mappers are configured (every room's models are imported by then).
+    enrollment = relationship("Enrollment", back_populates="invitations")
 
 
 class Response(db.Model):

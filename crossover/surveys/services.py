@@ -1,26 +1,28 @@
-"""The participant's side: find an invitation by token, show its wave, store one complete
-response."""
+"""The participant's side: find a link by token, show its wave, store one complete response.
+
+What is the same for every kind of link lives here: status, the survey view, the open-window
+check, answer and intake validation, the next open wave, submission (a race ends in 409) and
+drafts. What a link is, and how its response and draft are stored, belongs to its study, behind
+crossover.surveys.kinds.
+
+Imports: waves, catalogue (the intake's concerns), config, db, the surveys' own modules and the
+request edge's errors; never a study.
+"""
 
 from dataclasses import dataclass
-from datetime import date, datetime
-from enum import StrEnum
+from datetime import datetime
 import math
 
 import sqlalchemy as sa
-from sqlalchemy.orm import aliased
 
 from crossover import waves
 from crossover.catalogue.services import options
-from crossover.company import links as roster_links
-from crossover.company.models import RoundResponse
 from crossover.config import local_today
 from crossover.db import utcnow
 from crossover.extensions import db
-from crossover.instruments.models import Instrument
-from crossover.pilots.models import Enrollment, Pilot, PilotStatus, WaveWindow
-from crossover.surveys import draft_keys, store, tokens
+from crossover.surveys import kinds, tokens
 from crossover.surveys.frozen import FrozenInstrument, frozen_instrument
-from crossover.surveys.models import Invitation, Response, SurveyDraft
+from crossover.surveys.kinds import Checked, Draft, Link, NewResponse
 from crossover.web.errors import Conflict, Invalid, NotFound
 
 UNKNOWN_LINK = "This survey link is not valid."
@@ -29,141 +31,15 @@ SECONDS_PER_ITEM, INTAKE_MINUTES = 15, 2
 NO_CONCERN = "none"  # the shipped "none of these" concern; it excludes every other one
 
 
-@dataclass(frozen=True)
-class Window:
-    """One wave of the person's pilot, with their own invitation to it."""
-
-    wave: str
-    opens_on: date  # a window open from enrolment opens on the enrolment day
-    closes_on: date
-    nonce: str  # of this person's invitation to the wave
-    answered: bool
-
-    def is_open(self, today: date) -> bool:
-        return self.opens_on <= today <= self.closes_on
-
-
-class LinkKind(StrEnum):
-    PILOT = "pilot"  # a pilot invitation: one wave of one enrolled person
-    COMPANY = "company"  # a company survey roster row: one round of one employee
-
-
-@dataclass(frozen=True)
-class Link:
-    """What a token opens, read in one query: its invitation, the pilot and every wave's window.
-
-    A company link (kind COMPANY) opens one roster row of a company survey round: its
-    invitation_id and enrollment_id are the roster member's id, pilot_id the round's id,
-    pilot_title the company survey's title, and its one window is the round's.
-    """
-
-    invitation_id: int
-    enrollment_id: int
-    wave: str
-    pilot_id: int
-    pilot_title: str
-    pilot_closed: bool
-    instrument_id: int
-    instrument_created_at: datetime
-    windows: tuple[Window, ...]  # every wave of the pilot, in schedule order
-    has_draft: bool
-    kind: LinkKind = LinkKind.PILOT
-    round_label: str | None = None
-
-    @property
-    def answered(self) -> bool:
-        return self.window.answered
-
-    @property
-    def window(self) -> Window:
-        return next(w for w in self.windows if w.wave == self.wave)
-
-
-def _link_query() -> sa.Select:
-    """One query, one row per wave of the pilot with the person's invitation to it: everything a
-    submission, its checks and the next open wave need. Built once: building costs more than
-    running."""
-    mine, theirs = aliased(Invitation), aliased(Invitation)
-    return (
-        sa.select(
-            mine.id,
-            mine.enrollment_id,
-            mine.wave,
-            Enrollment.created_at,
-            Pilot.id,
-            Pilot.title,
-            Pilot.status,
-            Pilot.instrument_id,
-            Instrument.created_at,
-            WaveWindow.wave,
-            WaveWindow.opens_on,
-            WaveWindow.closes_on,
-            theirs.nonce,
-            sa.exists().where(Response.invitation_id == theirs.id),
-            sa.exists().where(SurveyDraft.invitation_id == mine.id),
-        )
-        .join(Enrollment, Enrollment.id == mine.enrollment_id)
-        .join(Pilot, Pilot.id == Enrollment.pilot_id)
-        .join(Instrument, Instrument.id == Pilot.instrument_id)
-        .join(WaveWindow, WaveWindow.pilot_id == Pilot.id)
-        .join(
-            theirs,
-            sa.and_(theirs.enrollment_id == mine.enrollment_id, theirs.wave == WaveWindow.wave),
-        )
-        .where(mine.token_hash == sa.bindparam("token_hash"))
-        .order_by(WaveWindow.position)
-    )
-
-
-LINK_QUERY = _link_query()
-
-
 def find_invitation(token: str) -> Link:
-    """The invitation behind a token; an unknown token reveals nothing."""
-    rows = []
+    """The link behind a token, asking each kind of link in turn; an unknown token reveals
+    nothing."""
     if 16 <= len(token) <= 64:
-        rows = db.session.execute(LINK_QUERY, {"token_hash": tokens.hash_token(token)}).all()
-    if not rows:
-        return _company_link(token)
-    first = rows[0]
-    enrolled_on = first[3].date()
-    windows = tuple(Window(r[9], r[10] or enrolled_on, r[11], r[12], r[13]) for r in rows)
-    return Link(
-        first[0],
-        first[1],
-        first[2],
-        first[4],
-        first[5],
-        first[6] is PilotStatus.CLOSED,
-        first[7],
-        first[8],
-        windows,
-        first[14],
-    )
-
-
-def _company_link(token: str) -> Link:
-    """The roster row behind a token no pilot invitation has; an unknown token reveals nothing."""
-    found = None
-    if 16 <= len(token) <= 64:
-        found = roster_links.find_roster_link(tokens.hash_token(token))
-    if found is None:
-        raise NotFound(UNKNOWN_LINK)
-    window = Window(waves.ROUND, found.opens_on, found.closes_on, found.nonce, found.answered)
-    return Link(
-        found.member_id,
-        found.member_id,
-        waves.ROUND,
-        found.round_id,
-        found.survey_title,
-        found.closed,
-        found.instrument_id,
-        found.instrument_created_at,
-        (window,),
-        found.has_draft,
-        LinkKind.COMPANY,
-        found.round_label,
-    )
+        token_hash = tokens.hash_token(token)
+        for kind in kinds.registered():
+            if (link := kind.find(token_hash)) is not None:
+                return link
+    raise NotFound(UNKNOWN_LINK)
 
 
 def status(link: Link) -> str:
@@ -171,7 +47,7 @@ def status(link: Link) -> str:
     if link.answered:
         return "answered"
     window, today = link.window, local_today()
-    if link.pilot_closed or today > window.closes_on:
+    if link.closed or today > window.closes_on:
         return "closed"
     return "not_open" if today < window.opens_on else "open"
 
@@ -182,9 +58,9 @@ def survey_view(link: Link, lang: str) -> dict:
     view = {
         "wave": link.wave,
         "lang": lang,
-        "kind": link.kind.value,
-        "title": link.pilot_title,
-        "pilot_title": link.pilot_title if link.kind is LinkKind.PILOT else None,
+        "kind": link.kind.name,
+        "title": link.title,
+        "pilot_title": link.pilot_title,
         "round_label": link.round_label,
         "status": status(link),
         "window": {"opens_on": window.opens_on, "closes_on": window.closes_on},
@@ -218,16 +94,16 @@ def _check_open(link: Link) -> None:
     if link.answered:
         raise Conflict("This survey has already been answered; a response cannot be changed.")
     window, today = link.window, local_today()
-    if link.pilot_closed and today <= window.closes_on:  # closed early: no "was open until" ahead
+    if link.closed and today <= window.closes_on:  # closed early: no "was open until" ahead
+        # Worded as it always was, for every kind (clients and tests match the text).
         raise Conflict(
             f"The pilot was closed before this survey's planned end ({window.closes_on}); "
             "it no longer accepts answers."
         )
-    if link.pilot_closed:
-        what = "round" if link.kind is LinkKind.COMPANY else "pilot"
+    if link.closed:
         raise Conflict(
-            f"The {what} is closed. This survey was open from {window.opens_on} to "
-            f"{window.closes_on}."
+            f"The {link.kind.closed_noun} is closed. This survey was open from "
+            f"{window.opens_on} to {window.closes_on}."
         )
     if not window.opens_on <= today <= window.closes_on:
         raise Conflict(
@@ -279,28 +155,20 @@ def _intake_fields(payload: dict, *, complete: bool = True) -> tuple[list[str], 
     return chosen, note
 
 
-def prepare(link: Link, payload: dict) -> store.NewResponse | RoundResponse:
+def _checked(link: Link, payload: dict, *, complete: bool = True) -> Checked:
+    """The payload's answers, each checked: the intake's concerns, or the scale's answers."""
+    if not waves.asks_scale(link.wave):
+        concerns, note = _intake_fields(payload, complete=complete)
+        return Checked({}, concerns, note)
+    instrument = frozen_instrument(link.instrument_id, link.instrument_created_at)
+    answers = _validated_answers(instrument, payload.get("answers") or {}, complete=complete)
+    return Checked(answers, [], None, instrument)
+
+
+def prepare(link: Link, payload: dict) -> NewResponse:
     """Check a submission and build its response with scores, without storing it."""
     _check_open(link)
-    if link.kind is LinkKind.COMPANY:
-        instrument = frozen_instrument(link.instrument_id, link.instrument_created_at)
-        answers = _validated_answers(instrument, payload.get("answers") or {})
-        return roster_links.round_response(
-            link.invitation_id, link.pilot_id, instrument.layout, answers, utcnow()
-        )
-    fields = dict(
-        invitation_id=link.invitation_id,
-        enrollment_id=link.enrollment_id,
-        pilot_id=link.pilot_id,
-        wave=link.wave,
-        submitted_at=utcnow(),
-    )
-    if not waves.asks_scale(link.wave):
-        concerns, note = _intake_fields(payload)
-        return store.intake_values(concerns, note, **fields)
-    instrument = frozen_instrument(link.instrument_id, link.instrument_created_at)
-    answers = _validated_answers(instrument, payload.get("answers") or {})
-    return store.scored_values(instrument, answers, layout=instrument.layout, **fields)
+    return link.kind.new_response(link, _checked(link, payload), utcnow())
 
 
 @dataclass(frozen=True)
@@ -323,11 +191,11 @@ class Receipt:
 
 
 def next_open_wave(link: Link) -> NextWave | None:
-    """The first other wave of this enrollment, in schedule order, that is open and unanswered.
+    """The person's first other wave, in schedule order, that is open and unanswered.
 
     Read with the link (no query): the only wave answered since is the link's own.
     """
-    if link.pilot_closed:
+    if link.closed:
         return None
     today = local_today()
     nxt = next(
@@ -337,33 +205,15 @@ def next_open_wave(link: Link) -> NextWave | None:
     return None if nxt is None else NextWave(nxt.wave, tokens.token_for(nxt.nonce))
 
 
-def _store(link: Link, response) -> None:
-    """Insert the response with its analysis copies and drop the link's draft, uncommitted.
-
-    A second response to the same invitation or roster row raises IntegrityError (unique keys).
-    """
-    if link.kind is LinkKind.COMPANY:
-        db.session.add(response)
-        db.session.flush()
-        if link.has_draft:
-            roster_links.delete_draft(link.invitation_id)
-        return
-    store.insert_with_copies(db.session, response)
-    if link.has_draft:  # read with the link, in this transaction: most submissions have none
-        db.session.execute(
-            sa.delete(SurveyDraft).where(SurveyDraft.invitation_id == link.invitation_id)
-        )
-
-
 def submit(link: Link, payload: dict) -> Receipt:
     """Store one complete response with its scores, or refuse: 409 twice/late, 422 invalid."""
     response = prepare(link, payload)
     submitted_at = response.submitted_at  # read before the commit expires an ORM row
     try:
-        _store(link, response)
+        link.kind.store(link, response)
         db.session.commit()
     except sa.exc.IntegrityError:
-        # Two submissions raced; the unique invitation (or roster row) let exactly one in.
+        # Two submissions raced; the kind's unique row (invitation, roster row) let one in.
         db.session.rollback()
         raise Conflict(
             "This survey has already been answered; a response cannot be changed."
@@ -374,18 +224,16 @@ def submit(link: Link, payload: dict) -> Receipt:
 # --- drafts ------------------------------------------------------------------------------------
 
 
-def draft_of(link: Link) -> SurveyDraft | None:
-    if link.kind is LinkKind.COMPANY:
-        return roster_links.draft_of(link.invitation_id, draft_keys.current_hash())
-    return db.session.get(SurveyDraft, link.invitation_id)
+def draft_of(link: Link) -> Draft | None:
+    return link.kind.draft_of(link)
 
 
-def _draft_view(draft: SurveyDraft | None) -> dict | None:
+def _draft_view(draft: Draft | None) -> dict | None:
     if draft is None:
         return None
     return {
         "answers": dict(draft.answers),
-        "concerns": list(getattr(draft, "concerns", [])),  # a round's draft has answers only
+        "concerns": list(getattr(draft, "concerns", [])),  # some kinds keep answers only
         "note": getattr(draft, "note", None),
         "saved_at": draft.saved_at,
     }
@@ -394,34 +242,7 @@ def _draft_view(draft: SurveyDraft | None) -> dict | None:
 def save_draft(link: Link, payload: dict) -> dict:
     """Keep the answers given so far (each given value checked); 409 once answered or closed."""
     _check_open(link)
-    if not waves.asks_scale(link.wave):
-        concerns, note = _intake_fields(payload, complete=False)
-        fields = {"answers": {}, "concerns": concerns, "note": note}
-    else:
-        instrument = frozen_instrument(link.instrument_id, link.instrument_created_at)
-        fields = {
-            "answers": _validated_answers(instrument, payload.get("answers") or {}, complete=False),
-            "concerns": [],
-            "note": None,
-        }
+    checked = _checked(link, payload, complete=False)
     saved_at = utcnow()  # also when nothing changed: the participant was here
-    if link.kind is LinkKind.COMPANY:
-        key_hash = draft_keys.ensure()
-        roster_links.save_draft(
-            link.invitation_id, link.has_draft, fields["answers"], saved_at, key_hash
-        )
-        return {**fields, "saved_at": saved_at}
-    if not link.has_draft:
-        db.session.add(SurveyDraft(invitation_id=link.invitation_id, saved_at=saved_at, **fields))
-        try:
-            db.session.commit()
-            return {**fields, "saved_at": saved_at}
-        except sa.exc.IntegrityError:
-            db.session.rollback()  # another tab saved this link's first draft a moment before
-    db.session.execute(
-        sa.update(SurveyDraft)
-        .where(SurveyDraft.invitation_id == link.invitation_id)
-        .values(**fields, saved_at=saved_at)
-    )
-    db.session.commit()
-    return {**fields, "saved_at": saved_at}
+    link.kind.save_draft(link, checked, saved_at)
+    return {**checked.draft_fields(), "saved_at": saved_at}

@@ -1,6 +1,7 @@
 """Owners' view of enrolled people: each wave's link, window, status and e-mail delivery.
 
-Views, not ORM instances: nothing is attached to an Enrollment for display.
+Views, not ORM instances: nothing is attached to an Enrollment for display. It reads the
+surveys' invitations and responses and the outbox's delivery state, both below the pilots.
 """
 
 import dataclasses
@@ -10,7 +11,7 @@ import sqlalchemy as sa
 
 from crossover.config import local_today
 from crossover.extensions import db
-from crossover.outbox.services import delivery_state
+from crossover.outbox import services as outbox  # a module: may be mid-import (imports pilots)
 from crossover.pilots.models import Arm, Contact, Enrollment, Pilot, PilotStatus, WaveWindow
 from crossover.surveys import tokens
 from crossover.surveys.models import Response
@@ -96,7 +97,7 @@ def annotate_enrollments(
         if enrollments
         else set()
     )
-    delivered = delivery_state([i.id for e in enrollments for i in e.invitations])
+    delivered = outbox.delivery_state([i.id for e in enrollments for i in e.invitations])
     today = local_today()
     views = []
     for enrollment in enrollments:
