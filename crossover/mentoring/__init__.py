@@ -7,7 +7,10 @@ May import: pilots (a match joins an enrolment), the foundation rooms, web, conf
 extensions. Never company, reports, evidence or focus.
 """
 
+from crossover.mentoring import pilot_matches
 from crossover.mentoring.api import api_blp
 from crossover.mentoring.pages import pages_bp
+
+pilot_matches.register()
 
 __all__ = ["api_blp", "pages_bp"]

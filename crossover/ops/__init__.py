@@ -3,6 +3,6 @@
 Owns /healthz, /readyz and /metrics, the request id and one JSON log line per request and job,
 and the SQLite backup and restore behind the CLI.
 
-May import: auth (metrics tokens), outbox (its figures for /metrics), the worker at the package
-root (its last run), web, config, db and extensions. Never a study.
+May import: auth (metrics tokens), outbox (its figures for /metrics), web, config, db and
+extensions; the worker it reads as an app extension (app.extensions["worker"]). Never a study.
 """

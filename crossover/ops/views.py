@@ -98,15 +98,14 @@ def _metrics_allowed() -> bool:
 @limiter.exempt
 def prometheus_metrics():
     """Prometheus text for an admin's API token or CROSSOVER_METRICS_TOKEN."""
-    from crossover import worker
-
     if not _metrics_allowed():
         return (
             "An admin's API token or CROSSOVER_METRICS_TOKEN is needed (Authorization: Bearer).\n",
             401,
             {"WWW-Authenticate": "Bearer", "Content-Type": "text/plain; charset=utf-8"},
         )
-    body, content_type = metrics.render(worker.get())
+    # The worker is an app extension (crossover.worker.init_app), read like db: ops sits below it.
+    body, content_type = metrics.render(current_app.extensions["worker"])
     return body, 200, {"Content-Type": content_type, "Cache-Control": "no-store"}
 
 

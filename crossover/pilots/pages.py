@@ -12,10 +12,10 @@ from crossover.auth.access import actor, page_auth
 from crossover.auth.models import Role
 from crossover.catalogue import services as catalogue
 from crossover.config import local_today
-from crossover.mentoring import services as mentoring
-from crossover.pilots import access, enrolment, lifecycle, match_picker
+from crossover.pilots import access, enrolment, lifecycle
 from crossover.pilots import enrollment_views as links
 from crossover.pilots.cells import cell_of
+from crossover.pilots.models import Pilot
 from crossover.pilots.power_planner import paired_planner
 from crossover.web.errors import DomainError
 from crossover.web.forms import flash_error, whole_number
@@ -24,6 +24,10 @@ from crossover.web.ui import extra_context
 pages_bp = Blueprint("pilots", __name__)
 PILOT = "/pilots/<id:pilot_id>"
 
+
+# What mentoring adds to a pilot's page (its matches and picker): it imports pilots, so it registers
+# here (crossover.mentoring.pilot_matches). Each takes the pilot and whether the reader owns it.
+detail_context: list[Callable[[Pilot, bool], dict]] = []
 
 # What the evidence adds to the list (n and verdict per pilot): it imports pilots, so it registers
 # here (crossover.evidence.contributions). Each takes the listed pilots, returns template variables.
@@ -50,23 +54,6 @@ def _render_detail(pilot, form=None, errors: dict | None = None, status: int = 2
     is_owner = actor().role is Role.OWNER
     page = _page_number(request.args.get("page"))
     enrollments, total = links.enrollment_page(pilot, page) if is_owner else ([], 0)
-    matches = mentoring.list_matches(pilot) if is_owner else []
-    matched = {m.enrollment_id for m in matches}
-    search = _picker_search(request.args)
-    unmatched = (
-        match_picker.unmatched_participants(pilot, matched, search=search) if is_owner else []
-    )
-    # Counted only when the cap is reached: below it the picker already shows everyone.
-    unmatched_total = (
-        match_picker.count_unmatched(pilot, matched, search)
-        if len(unmatched) >= match_picker.PICKER_SIZE
-        else len(unmatched)
-    )
-    mentors = [
-        m
-        for m in mentoring.list_mentors(available=True)
-        if m.organization_id != pilot.organization_id
-    ]
     age_bands = catalogue.options("age_band")
     participants = enrolment.count_participants(pilot) if is_owner else 0
     return render_template(
@@ -75,16 +62,11 @@ def _render_detail(pilot, form=None, errors: dict | None = None, status: int = 2
         cell=cell_of(pilot),
         is_owner=is_owner,
         enrollments=enrollments,
-        matches=matches,
-        unmatched=unmatched,
-        unmatched_total=unmatched_total,
-        search=search,
         total=total,
         page=page,
         pages=max(1, -(-total // links.ENROLLMENT_PAGE_SIZE)),
         participants=participants,
         consequence=next_consequence(pilot, participants) if is_owner else "",
-        mentors=mentors,
         next_status=lifecycle.NEXT_STATUS.get(pilot.status),
         age_bands=age_bands,
         career_phases=catalogue.options("career_phase"),
@@ -92,21 +74,8 @@ def _render_detail(pilot, form=None, errors: dict | None = None, status: int = 2
         planner=paired_planner(pilot.min_dz, pilot.alpha, pilot.direction.value, pilot.planned_n),
         form=form or {},
         errors=errors or {},
+        **extra_context(detail_context, pilot, is_owner),
     ), status
-
-
-def _picker_search(args) -> match_picker.PickerSearch:
-    """The match picker's search as typed (?find_code=&find_age_band=&find_phase=); a value
-    that is no known option is ignored rather than refused: it is a search, not a save."""
-    return match_picker.PickerSearch(
-        code=(args.get("find_code") or "").strip()[:32],
-        age_band=_known(args.get("find_age_band"), "age_band"),
-        career_phase=_known(args.get("find_phase"), "career_phase"),
-    )
-
-
-def _known(value: str | None, kind: str) -> str:
-    return value if value and value in {o.key for o in catalogue.options(kind)} else ""
 
 
 def _page_number(text: str | None) -> int:

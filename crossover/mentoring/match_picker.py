@@ -1,4 +1,5 @@
-"""The mentoring match picker's search: a pilot's participants without a match yet."""
+"""The mentoring match picker's search: a pilot's participants without a match yet (read from the
+pilots' enrolments)."""
 
 import dataclasses
 
