@@ -14,7 +14,6 @@ from crossover import (
     reports,
     surveys,
 )
-from crossover.audit import api as audit_api
 from crossover.auth import accounts
 from crossover.catalogue import labels as catalogue_labels
 from crossover.company import api as company_api
@@ -30,10 +29,11 @@ from crossover.company import pages as company_pages
 from crossover.company import results_api as company_results_api
 from crossover.instruments import in_use
 from crossover.instruments import labels as instrument_labels
+from crossover.ops import audit_log, mail_page
 from crossover.ops import views as ops_views
 from crossover.outbox import models as outbox_models  # noqa: F401  (mapped for migrations)
-from crossover.outbox import pages as outbox_pages
 from crossover.outbox import sources as mail_sources
+from crossover.outbox import templating as mail_templating
 from crossover.pilots import instrument_use as pilot_instrument_use
 from crossover.pilots import mail as pilot_mail
 from crossover.pilots import survey_links as pilot_survey_links
@@ -49,18 +49,19 @@ MODULES = (
     surveys,
     reports,
     evidence,
-    audit_api,
+    audit_log,
     company_results_api,
     company_api,
     company_pages,
     company_dashboard,
     focus,
-    outbox_pages,
+    mail_page,
     ops_views,
 )
 
-# Rooms that lend the request edge their labels (option and subscale names).
-LABELS = (catalogue_labels, instrument_labels)
+# Rooms that lend every page helpers: option and subscale names (which the request edge's
+# messages use too) and the mail progress block.
+PAGE_HELPERS = (catalogue_labels, instrument_labels, mail_templating)
 
 # The studies the collection rooms serve: (survey-link kind, mail source, frozen instruments).
 STUDIES = (
@@ -93,5 +94,5 @@ def register_blueprints(app: Flask, api) -> None:
             csrf.exempt(api_blp)  # the API authenticates by bearer token, not cookie
         if (pages_bp := getattr(module, "pages_bp", None)) is not None:
             app.register_blueprint(pages_bp)
-    for room_labels in LABELS:
-        room_labels.init_app(app)
+    for helpers in PAGE_HELPERS:
+        helpers.init_app(app)

@@ -1,10 +1,9 @@
 """Audit log: who did what to which object, and when.
 
-Owns the audit_events table, `record` (every room calls it inside its own transaction, the
-caller commits) and the admin's log page and API (crossover.audit.api).
+Owns the audit_events table and `record`: every room calls it inside its own transaction (the
+caller commits). The admin's log page and API are operations (crossover.ops.audit_log).
 
-May import: auth (the log's page and API check the admin role), web, db and extensions. Never a
-study.
+May import: db and extensions only: every room below the studies writes to it.
 """
 
 from datetime import datetime

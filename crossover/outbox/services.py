@@ -4,7 +4,7 @@
 
 Survey mail comes from the mail sources the studies register (crossover.outbox.sources); a call
 about one scope names it by the source's scope key (pilot_id=…, round_id=…). Account mail
-(setup and reset links, crossover.outbox.accounts) is queued the same way and delivered with it.
+(setup and reset links, crossover.auth.accounts.mail) is queued the same way and delivered with it.
 """
 
 from collections import Counter

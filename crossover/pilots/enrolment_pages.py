@@ -1,10 +1,7 @@
 """Actions on a pilot's page for its people: enrol one, enrol a CSV file, send the
 due invitations, erase a contact."""
 
-from datetime import datetime
-from zoneinfo import ZoneInfo
-
-from flask import current_app, flash, request, url_for
+from flask import flash, request, url_for
 from flask_babel import gettext as _
 
 from crossover import audit
@@ -20,7 +17,7 @@ from crossover.pilots.schemas import EnrollmentInputSchema
 from crossover.web.confirmation import confirmation_page, is_confirmed
 from crossover.web.errors import DomainError, Invalid
 from crossover.web.forms import blank_to_none, checked, load
-from crossover.web.ui import label
+from crossover.web.ui import label, local_time
 
 
 @pages_bp.post(f"{PILOT}/enroll")
@@ -57,11 +54,6 @@ def pilot_enroll(pilot_id: int):
     return back_to_pilot(pilot_id)
 
 
-def _local_time(moment: datetime) -> str:
-    """A timestamp in the service's calendar (Asia/Tokyo), to the minute."""
-    return moment.astimezone(ZoneInfo(current_app.config["TIMEZONE"])).strftime("%Y-%m-%d %H:%M")
-
-
 @pages_bp.post(f"{PILOT}/enroll-csv")
 @page_auth(Role.OWNER)
 def pilot_enroll_csv(pilot_id: int):
@@ -78,7 +70,7 @@ def pilot_enroll_csv(pilot_id: int):
             _(
                 "This file was already uploaded on %(when)s and enrolled %(n)d people; nobody was "
                 "enrolled again.",
-                when=_local_time(duplicate.upload.uploaded_at),
+                when=local_time(duplicate.upload.uploaded_at),
                 n=duplicate.upload.enrolled,
             ),
             "error",

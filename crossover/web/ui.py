@@ -1,6 +1,8 @@
 """Template helpers shared by every page: navigation and translated enum labels."""
 
 from collections.abc import Callable
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from flask import Flask, current_app, url_for
 from flask_babel import lazy_gettext as _l
@@ -95,6 +97,11 @@ def extra_context(providers: list[Callable[..., dict]], *args) -> dict:
     for provider in providers:
         extras.update(provider(*args))
     return extras
+
+
+def local_time(moment: datetime) -> str:
+    """A timestamp in the service's calendar (TIMEZONE, Asia/Tokyo), to the minute."""
+    return moment.astimezone(ZoneInfo(current_app.config["TIMEZONE"])).strftime("%Y-%m-%d %H:%M")
 
 
 def number(value, digits: int = 2) -> str:

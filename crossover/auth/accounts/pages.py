@@ -18,12 +18,12 @@ import sqlalchemy as sa
 
 from crossover.auth import services as auth
 from crossover.auth.access import actor, page_auth, sign_in
+from crossover.auth.accounts import mail as account_mail
 from crossover.auth.accounts import services
 from crossover.auth.limits import password_reset_address_limit, password_reset_limit
 from crossover.auth.models import ApiToken, Role
 from crossover.db import page_of, utcnow
 from crossover.extensions import db
-from crossover.outbox import accounts as account_mail
 from crossover.web.confirmation import confirmation_page, is_confirmed
 from crossover.web.errors import DomainError
 from crossover.web.forms import whole_number

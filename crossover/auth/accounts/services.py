@@ -15,10 +15,10 @@ import sqlalchemy as sa
 
 from crossover import audit
 from crossover.auth import services as auth
+from crossover.auth.accounts import mail as account_mail
 from crossover.auth.models import AccountLink, Organization, Role, User
 from crossover.db import utcnow
 from crossover.extensions import db
-from crossover.outbox import accounts as account_mail
 from crossover.web.errors import Conflict, Forbidden, Invalid, NotFound
 
 SETUP = "setup"

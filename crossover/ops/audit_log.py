@@ -1,4 +1,8 @@
-"""GET /audit and the /admin/audit page: the audit log, for admins."""
+"""GET /audit and the /admin/audit page: the audit log, for admins.
+
+The blueprints keep their names (audit_api, audit), so endpoints and the OpenAPI document stay
+as they were when this lived in crossover.audit.
+"""
 
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
