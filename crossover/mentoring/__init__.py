@@ -1,7 +1,8 @@
 """The shared mentor pool, cross-organization matches and session logs.
 
 Owns mentors (with what other organisations may see of them), matches of enrolled people to
-mentors, and their sessions, with pages and API.
+mentors, and their sessions, with pages and API; and what it adds to a pilot's page: its matches
+and the picker of participants without a mentor (pilot_matches, match_picker).
 
 May import: pilots (a match joins an enrolment), the foundation rooms, web, config, db and
 extensions. Never company, reports, evidence or focus.

@@ -3,7 +3,7 @@
 Owns pilots with their preregistration, schedule of waves and allocation, enrolments (one by
 one and by CSV), contacts, and their pages and API. It lends the collection rooms its survey
 links and mail (registered when the app is built, crossover.modules). Rooms above add to its
-list page through list_context (crossover.pilots.pages).
+list page and a pilot's page through list_context and detail_context (crossover.pilots.pages).
 
 May import: the collection rooms (surveys, instruments, outbox), the foundation (privacy,
 analysis, catalogue, auth, audit), web, config, db, extensions and waves. Never another study.
