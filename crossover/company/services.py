@@ -27,7 +27,7 @@ from crossover.config import local_today
 from crossover.db import utcnow
 from crossover.extensions import db
 from crossover.instruments.models import Instrument
-from crossover.instruments.services import default_instrument, get_instrument
+from crossover.instruments.services import chosen_instrument
 from crossover.outbox import mailer
 from crossover.outbox import services as outbox
 from crossover.outbox.models import OutboxMessage
@@ -41,23 +41,9 @@ def _require_owner(actor: User) -> None:
         raise Forbidden("Only owners run company surveys, for their own organisation.")
 
 
-def _instrument_for(instrument_id: int | None, actor: User) -> Instrument:
-    """The given instrument (visible to the actor), else the shipped scale pilots default to."""
-    if instrument_id is None:
-        if (instrument := default_instrument()) is None:
-            raise Invalid(
-                "No default instrument; run `crossover seed`.", {"instrument_id": ["Required."]}
-            )
-        return instrument
-    try:
-        return get_instrument(instrument_id, actor)
-    except NotFound:
-        raise Invalid("Unknown instrument.", {"instrument_id": ["No such instrument."]}) from None
-
-
 def create_survey(data: dict, *, actor: User) -> CompanySurvey:
     _require_owner(actor)
-    instrument = _instrument_for(data.get("instrument_id"), actor)
+    instrument = chosen_instrument(data.get("instrument_id"), actor)
     survey = CompanySurvey(
         organization_id=actor.organization_id,
         title=data["title"].strip(),
@@ -78,7 +64,7 @@ def update_survey(survey: CompanySurvey, data: dict, *, actor: User) -> CompanyS
         survey.title = data["title"].strip()
     if data.get("instrument_id") is not None:
         current = db.session.get(Instrument, survey.instrument_id)
-        instrument = _instrument_for(data["instrument_id"], actor)
+        instrument = chosen_instrument(data["instrument_id"], actor)
         if instrument.family != current.family:
             raise Invalid(
                 "A company survey keeps one instrument family; choose a version of it.",

@@ -13,7 +13,7 @@ from crossover.auth.models import Organization, Role, User
 from crossover.extensions import db
 from crossover.instruments import in_use, shipped
 from crossover.instruments.models import Instrument, InstrumentItem
-from crossover.web.errors import Forbidden, NotFound
+from crossover.web.errors import Forbidden, Invalid, NotFound
 
 
 def _visible(actor: User) -> sa.ColumnElement[bool]:
@@ -36,6 +36,21 @@ def default_instrument() -> Instrument | None:
     """The shipped career ownership scale, which pilots and company surveys use unless told
     otherwise; None until `crossover seed` has run."""
     return db.session.scalar(sa.select(Instrument).where(Instrument.key == shipped.KEY))
+
+
+def chosen_instrument(instrument_id: int | None, actor: User) -> Instrument:
+    """The instrument a new study names (visible to the actor), else the shipped scale; 422
+    naming instrument_id when there is neither."""
+    if instrument_id is None:
+        if (instrument := default_instrument()) is None:
+            raise Invalid(
+                "No default instrument; run `crossover seed`.", {"instrument_id": ["Required."]}
+            )
+        return instrument
+    try:
+        return get_instrument(instrument_id, actor)
+    except NotFound:
+        raise Invalid("Unknown instrument.", {"instrument_id": ["No such instrument."]}) from None
 
 
 def get_instrument(instrument_id: int, actor: User) -> Instrument:

@@ -10,7 +10,7 @@ from crossover.catalogue.models import Initiative
 from crossover.catalogue.services import option_keys
 from crossover.extensions import db
 from crossover.instruments.models import Instrument
-from crossover.instruments.services import default_instrument, get_instrument
+from crossover.instruments.services import chosen_instrument
 from crossover.pilots.models import (
     Allocation,
     Direction,
@@ -22,7 +22,7 @@ from crossover.pilots.models import (
     WaveWindow,
 )
 from crossover.surveys.models import Invitation
-from crossover.web.errors import Conflict, Forbidden, Invalid, NotFound
+from crossover.web.errors import Conflict, Forbidden, Invalid
 
 MID_SENIOR = ["45-49", "50-54", "55-59", "60-64", "65+"]
 # Changing these after draft would change what was preregistered or who was compared.
@@ -147,7 +147,7 @@ def register_pilot(data: dict, *, actor: User) -> Pilot:
     initiative = db.session.get(Initiative, data["initiative_id"])
     if initiative is None:
         raise Invalid("Unknown initiative.", {"initiative_id": ["No such initiative."]})
-    instrument = _instrument_for(data.get("instrument_id"), actor)
+    instrument = chosen_instrument(data.get("instrument_id"), actor)
     pilot = Pilot(
         organization_id=actor.organization_id,
         initiative=initiative,
@@ -177,20 +177,6 @@ def register_pilot(data: dict, *, actor: User) -> Pilot:
     return pilot
 
 
-def _instrument_for(instrument_id: int | None, actor: User) -> Instrument:
-    if instrument_id is None:
-        instrument = default_instrument()
-        if instrument is None:
-            raise Invalid(
-                "No default instrument; run `crossover seed`.", {"instrument_id": ["Required."]}
-            )
-        return instrument
-    try:
-        return get_instrument(instrument_id, actor)
-    except NotFound:
-        raise Invalid("Unknown instrument.", {"instrument_id": ["No such instrument."]}) from None
-
-
 def update_pilot(pilot: Pilot, data: dict, *, actor: User) -> Pilot:
     """Change a pilot; after draft only the title and the schedule (until closed) may change."""
     if pilot.status is not PilotStatus.DRAFT:
@@ -209,7 +195,7 @@ def update_pilot(pilot: Pilot, data: dict, *, actor: User) -> Pilot:
             raise Invalid("Unknown initiative.", {"initiative_id": ["No such initiative."]})
         pilot.initiative_id = data["initiative_id"]
     if "instrument_id" in data:
-        pilot.instrument_id = _instrument_for(data["instrument_id"], actor).id
+        pilot.instrument_id = chosen_instrument(data["instrument_id"], actor).id
     for field in ("title", "planned_n", "starts_on", "ends_on", "has_comparison"):
         if field in data:
             setattr(pilot, field, data[field].strip() if field == "title" else data[field])
