@@ -31,7 +31,7 @@ from crossover import create_app
 from crossover.auth.models import Role
 from crossover.auth.services import create_org, create_user
 from crossover.catalogue.bands import AGE_BANDS, TENURE_BANDS
-from crossover.company import consortium, disclosure, results, trend
+from crossover.company import consortium, disclosure, publication, results, trend
 from crossover.company.models import RosterMember, RoundResponse
 from crossover.extensions import db
 from crossover.seed import seed_all
@@ -200,8 +200,8 @@ def main() -> None:
                 f"round publication, computed with the roster kept: p50 {ms:.0f} ms, {count} stmts"
             )
             for survey_round in rounds:
-                results.round_results(survey_round)  # each round's publication, stored once
-            ms, count = timed(lambda: results.round_results(latest), args.repeat, statements)
+                publication.round_results(survey_round)  # each round's publication, stored once
+            ms, count = timed(lambda: publication.round_results(latest), args.repeat, statements)
             print(f"round results, published (every later read): p50 {ms:.0f} ms, {count} stmts")
             ms, count = timed(afresh(lambda: trend.trend(survey)), args.repeat, statements)
             print(f"trend (3 published rounds), cold: p50 {ms:.0f} ms, {count} statements")

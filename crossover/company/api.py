@@ -9,7 +9,7 @@ from flask.views import MethodView
 
 from crossover.auth.access import actor, api_auth
 from crossover.auth.models import Role
-from crossover.company import participation, publication, rosters, round_state, services
+from crossover.company import participation, publication, rosters, round_state, rounds, services
 from crossover.company.access import owned_round, owned_survey
 from crossover.company.models import SurveyRound
 from crossover.company.schemas import (
@@ -63,7 +63,7 @@ def survey_view(survey) -> dict:
         "title": survey.title,
         "instrument_id": survey.instrument_id,
         "created_at": survey.created_at,
-        "rounds": services.rounds_of(survey),
+        "rounds": rounds.rounds_of(survey),
     }
 
 

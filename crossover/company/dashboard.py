@@ -14,7 +14,15 @@ import numpy as np
 from crossover.auth.access import actor, page_auth
 from crossover.auth.models import Role
 from crossover.catalogue.bands import AGE_BAND_LABELS, TENURE_BAND_LABELS
-from crossover.company import charts, consortium, disclosure, results, round_state, trend
+from crossover.company import (
+    charts,
+    consortium,
+    disclosure,
+    publication,
+    results,
+    round_state,
+    trend,
+)
 from crossover.company.access import owned_round, owned_survey
 from crossover.company.models import CompanySurvey
 from crossover.company.results_api import request_language
@@ -166,7 +174,7 @@ def round_page(round_id: int):
             "info",
         )
         return redirect(url_for("company.round_detail", round_id=survey_round.id))
-    result = results.round_results(survey_round)
+    result = publication.round_results(survey_round)
     head = result["round"]
     engagement = result["engagement"]
     scatter = None
@@ -227,7 +235,7 @@ def disclosure_page(round_id: int):
     rounds = disclosure.rounds_up_to(survey_round)
     survey = db.session.get(CompanySurvey, survey_round.company_survey_id)
     entries = {entry["id"]: entry for entry in trend.trend(survey)["rounds"]}
-    result = results.round_results(survey_round)
+    result = publication.round_results(survey_round)
     instrument = db.session.get(Instrument, survey_round.instrument_id)
     this = rows[-1]
     return render_template(

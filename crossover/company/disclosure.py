@@ -27,7 +27,7 @@ from crossover.auth.models import User
 from crossover.company import round_state
 from crossover.company.models import CompanySurvey, SurveyRound
 from crossover.company.publication import published
-from crossover.company.trend import rounds_of
+from crossover.company.rounds import rounds_of
 from crossover.config import local_today, privacy_k
 from crossover.extensions import db
 from crossover.instruments.models import Instrument

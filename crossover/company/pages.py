@@ -12,6 +12,7 @@ from crossover.catalogue.bands import AGE_BAND_LABELS, TENURE_BAND_LABELS
 from crossover.company import rosters, round_state, services
 from crossover.company.access import owned_round, owned_survey
 from crossover.company.api import allow_large_roster, participation_view
+from crossover.company.rounds import rounds_of
 from crossover.company.schemas import CompanySurveyCreateSchema, RoundCreateSchema
 from crossover.config import privacy_k
 from crossover.instruments.services import list_instruments
@@ -50,7 +51,7 @@ def survey_list():
 def _render_list(form=None, errors=None, status=200):
     return render_template(
         "company/list.html",
-        surveys=[(s, services.rounds_of(s)) for s in services.list_surveys(actor())],
+        surveys=[(s, rounds_of(s)) for s in services.list_surveys(actor())],
         instruments=list_instruments(actor()),
         form=form or {},
         errors=errors or {},
@@ -86,7 +87,7 @@ def survey_detail(survey_id: int):
 
 
 def _render_survey(survey, form=None, errors=None, status=200):
-    rounds = services.rounds_of(survey)
+    rounds = rounds_of(survey)
     return render_template(
         "company/survey.html",
         survey=survey,

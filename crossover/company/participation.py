@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from crossover.catalogue.bands import AGE_BANDS, TENURE_BANDS
 from crossover.company import suppression as groups
 from crossover.company.models import RoundResponse, SurveyRound
-from crossover.company.roster_cache import roster_derived
+from crossover.company.rounds import roster_of
 from crossover.config import privacy_k
 from crossover.extensions import db
 from crossover.privacy.suppression import withhold
@@ -22,10 +22,8 @@ from crossover.privacy.suppression import withhold
 
 def open_participation(survey_round: SurveyRound) -> dict:
     """Counts of an open (or not yet open) round, withheld over the invited."""
-    from crossover.company.results import read_roster  # results imports this module's users
-
     k = privacy_k()
-    roster = roster_derived("roster", [survey_round], lambda: read_roster(survey_round))
+    roster = roster_of(survey_round)
     answered = np.fromiter(
         db.session.scalars(
             sa.select(RoundResponse.member_id).where(RoundResponse.round_id == survey_round.id)

@@ -27,7 +27,7 @@ import sqlalchemy as sa
 from crossover.company import engagement, results, round_state
 from crossover.company import suppression as groups
 from crossover.company.models import RoundResponse, SurveyRound
-from crossover.company.trend import roster_pairs, rounds_of
+from crossover.company.rounds import roster_pairs, rounds_of
 from crossover.config import privacy_k
 from crossover.db import utcnow
 from crossover.extensions import db
@@ -153,3 +153,9 @@ def panel_shown(earlier: SurveyRound, later: SurveyRound) -> bool:
     """Whether the trend may show the panel of these consecutive rounds (both published)."""
     judged = (later.publication or {}).get("panel_previous")
     return bool(judged and judged["round_id"] == earlier.id and judged["shown"])
+
+
+def round_results(survey_round: SurveyRound) -> dict:
+    """Everything GET /rounds/<id>/results answers: 409 while the round is open; once closed,
+    its publication, computed once and kept (crossover.company.publication)."""
+    return published(survey_round)["results"]

@@ -18,13 +18,13 @@ from crossover.catalogue.bands import AGE_BANDS, TENURE_BANDS
 from crossover.company import engagement
 from crossover.company import participation as participation_counts
 from crossover.company import suppression as groups
-from crossover.company.models import RosterMember, RoundResponse, SurveyRound
-from crossover.company.roster_cache import roster_derived
+from crossover.company.models import RoundResponse, SurveyRound
+from crossover.company.rounds import roster_of
 from crossover.config import privacy_k
 from crossover.extensions import db
 from crossover.instruments.models import Instrument
 from crossover.privacy.suppression import SMALL, withheld
-from crossover.surveys.bulk import concat_bytes, listed_together, split_together
+from crossover.surveys.bulk import concat_bytes
 from crossover.surveys.packed import RecordLayout
 
 SUMMARY = ["n", "mean", "sd", "ci_low", "ci_high"]
@@ -54,68 +54,12 @@ class RoundData:
         return np.flatnonzero(self.responded)
 
 
-def _codes(values: list[str], known: tuple[str, ...]) -> np.ndarray:
-    index = {key: i for i, key in enumerate(known)}
-    return np.array([index.get(v, -1) for v in values], dtype=np.int64)
-
-
-@dataclass
-class Roster:
-    """A round's roster rows as arrays, in member-id order (see RoundData)."""
-
-    units: tuple[str, ...]
-    member_ids: np.ndarray
-    age: np.ndarray
-    tenure: np.ndarray
-    unit: np.ndarray
-    engagement: np.ndarray
-
-
-def read_roster(survey_round: SurveyRound) -> Roster:
-    """The round's roster, in one statement: rows grouped by age, tenure and unit, each group
-    listing its members' ids and engagement scores in pairs."""
-    engagement_text = sa.func.coalesce(sa.cast(RosterMember.engagement, sa.Text), "nan")
-    rows = db.session.execute(
-        sa.select(
-            RosterMember.age_band,
-            RosterMember.tenure_band,
-            RosterMember.unit,
-            sa.func.count(),
-            *listed_together(RosterMember.id, engagement_text),
-        )
-        .where(RosterMember.round_id == survey_round.id)
-        .group_by(RosterMember.age_band, RosterMember.tenure_band, RosterMember.unit)
-    ).all()
-    # One parse for all groups' lists, and each group's codes repeated over its members (a
-    # 100,000-person roster comes in some 1,500 groups).
-    units = sorted({row.unit for row in rows})
-    unit_index = {name: i for i, name in enumerate(units)}
-    counts = np.array([row[3] for row in rows], dtype=np.int64)
-    # (id, engagement) per member; ids below 2^53 parse exactly as floats
-    lists = [",".join(column) for column in zip(*(row[4:] for row in rows), strict=True)]
-    pairs = split_together(lists, 2)
-    member_ids = pairs[:, 0].astype(np.int64)
-    order = np.argsort(member_ids, kind="stable")
-
-    def per_member(codes: np.ndarray) -> np.ndarray:
-        return np.repeat(codes.astype(np.int64), counts)[order]
-
-    return Roster(
-        tuple(units),
-        member_ids[order],
-        per_member(_codes([row.age_band for row in rows], AGE_BANDS)),
-        per_member(_codes([row.tenure_band for row in rows], TENURE_BANDS)),
-        per_member(np.array([unit_index[row.unit] for row in rows], dtype=np.int64)),
-        pairs[order, 1],
-    )
-
-
 def gather(survey_round: SurveyRound) -> RoundData:
     """The round's roster (kept between uploads, crossover.company.roster_cache) and its
     responses (read afresh, in one statement)."""
     instrument = db.session.get(Instrument, survey_round.instrument_id)
     layout = RecordLayout.of(instrument)
-    roster = roster_derived("roster", [survey_round], lambda: read_roster(survey_round))
+    roster = roster_of(survey_round)
     packed = db.session.scalar(
         sa.select(concat_bytes(RoundResponse.packed)).where(
             RoundResponse.round_id == survey_round.id
@@ -244,14 +188,6 @@ def judge_privacy(
         settled,
     )
     return Privacy(reasons, respondents, invited)
-
-
-def round_results(survey_round: SurveyRound) -> dict:
-    """Everything GET /rounds/<id>/results answers: 409 while the round is open; once closed,
-    its publication, computed once and kept (crossover.company.publication)."""
-    from crossover.company.publication import published  # it computes through this module
-
-    return published(survey_round)["results"]
 
 
 @dataclass

@@ -8,7 +8,7 @@ import marshmallow as ma
 
 from crossover.auth.access import actor, api_auth
 from crossover.auth.models import Role
-from crossover.company import consortium, disclosure, results, trend
+from crossover.company import consortium, disclosure, publication, trend
 from crossover.company.access import owned_round, owned_survey
 from crossover.web.api import Blueprint, Schema
 
@@ -243,7 +243,7 @@ class RoundResults(MethodView):
         "relation of a closed round, computed once (owners of the company only)"
     )
     def get(self, round_id):
-        return results.round_results(owned_round(round_id, actor()))
+        return publication.round_results(owned_round(round_id, actor()))
 
 
 @api_blp.route("/company-surveys/<id:survey_id>/trend")

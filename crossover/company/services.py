@@ -87,16 +87,6 @@ def list_surveys(actor: User) -> list[CompanySurvey]:
     )
 
 
-def rounds_of(survey: CompanySurvey) -> list[SurveyRound]:
-    return list(
-        db.session.scalars(
-            sa.select(SurveyRound)
-            .where(SurveyRound.company_survey_id == survey.id)
-            .order_by(SurveyRound.opens_on, SurveyRound.id)
-        )
-    )
-
-
 def _last_day(survey_round: SurveyRound) -> date:
     """The round's last day of answers: its closing day, or the day it was closed early (a
     later round may open that day, since the early-closed one takes no more answers)."""

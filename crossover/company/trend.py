@@ -15,17 +15,19 @@ from itertools import pairwise
 
 import numpy as np
 import sqlalchemy as sa
-from sqlalchemy.orm import aliased
 
 from crossover import analysis
 from crossover.company import closed_cache
-from crossover.company.models import CompanySurvey, RosterMember, RoundResponse, SurveyRound
+from crossover.company.models import CompanySurvey, RoundResponse, SurveyRound
+from crossover.company.publication import panel_shown, published
 from crossover.company.roster_cache import roster_derived
+from crossover.company.round_state import is_closed
+from crossover.company.rounds import roster_pairs, rounds_of
 from crossover.config import privacy_k
 from crossover.extensions import db
 from crossover.instruments.models import Instrument
 from crossover.privacy.suppression import COMPLEMENTARY, SMALL
-from crossover.surveys.bulk import concat_bytes, listed_together, split_together
+from crossover.surveys.bulk import concat_bytes
 from crossover.surveys.packed import RecordLayout, Records
 
 WELCH = ["t", "df", "p", "ci_low", "ci_high", "g", "g_ci_low", "g_ci_high"]
@@ -64,17 +66,6 @@ class RoundScores:
         return self.records.scores[:, 0]
 
 
-def rounds_of(survey: CompanySurvey) -> list[SurveyRound]:
-    """The survey's rounds in time order (opening day, then creation)."""
-    return list(
-        db.session.scalars(
-            sa.select(SurveyRound)
-            .where(SurveyRound.company_survey_id == survey.id)
-            .order_by(SurveyRound.opens_on, SurveyRound.id)
-        )
-    )
-
-
 def round_scores(rounds: list[SurveyRound]) -> list[RoundScores]:
     """Every respondent's scores of each round, in one statement."""
     instruments = {
@@ -110,23 +101,6 @@ def panel_members(earlier: RoundScores, later: RoundScores) -> tuple[np.ndarray,
     )
     both = np.isin(first_ids, earlier.records.ids) & np.isin(second_ids, later.records.ids)
     return first_ids[both], second_ids[both]
-
-
-def roster_pairs(earlier: SurveyRound, later: SurveyRound) -> tuple[np.ndarray, np.ndarray]:
-    """Member ids, in both rounds, of everyone on both rosters (same hashed ref), in one
-    statement of two index probes a person."""
-    first, second = aliased(RosterMember), aliased(RosterMember)
-    lists = db.session.execute(
-        sa.select(*listed_together(first.id, second.id))
-        .select_from(first)
-        .join(
-            second,
-            sa.and_(second.person_key == first.person_key, second.round_id == later.id),
-        )
-        .where(first.round_id == earlier.id)
-    ).one()
-    pairs = split_together(lists, 2, np.int64)
-    return pairs[:, 0], pairs[:, 1]
 
 
 def _round_entry(scores: RoundScores) -> dict:
@@ -193,8 +167,6 @@ def _welch(earlier: RoundScores, later: RoundScores, k: int) -> dict:
 
 def _panel(earlier: RoundScores, later: RoundScores, k: int) -> dict:
     """Shown only when the later round's publication judged it (crossover.company.publication)."""
-    from crossover.company.publication import panel_shown
-
     first_ids, second_ids = panel_members(earlier, later)
     if first_ids.size < k or not panel_shown(earlier.survey_round, later.survey_round):
         reason = SMALL if first_ids.size < k else COMPLEMENTARY
@@ -266,9 +238,6 @@ def trend(survey: CompanySurvey) -> dict:
     """GET /company-surveys/<id>/trend: the closed rounds (an open round publishes nothing about
     scores), each as its publication shows it; the comparisons kept per process
     (crossover.company.closed_cache)."""
-    from crossover.company.publication import published
-    from crossover.company.round_state import is_closed
-
     rounds = [r for r in rounds_of(survey) if is_closed(r)]
     for survey_round in rounds:
         published(survey_round)

@@ -8,7 +8,7 @@ from flask.views import MethodView
 from crossover.auth.access import actor, api_auth
 from crossover.auth.models import Role
 from crossover.company.access import owned_survey
-from crossover.company.trend import rounds_of
+from crossover.company.rounds import rounds_of
 from crossover.focus import services
 from crossover.focus.schemas import (
     FocusActionInputSchema,

@@ -12,7 +12,7 @@ from crossover.catalogue.bands import AGE_BAND_LABELS, AGE_BANDS, TENURE_BAND_LA
 from crossover.company import publication, round_state
 from crossover.company.access import owned_round
 from crossover.company.models import SurveyRound
-from crossover.company.trend import rounds_of
+from crossover.company.rounds import rounds_of
 from crossover.config import privacy_k
 from crossover.evidence import progress
 from crossover.evidence import services as evidence

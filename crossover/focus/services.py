@@ -17,7 +17,7 @@ from crossover.catalogue.services import option_keys
 from crossover.company import publication, round_state
 from crossover.company.access import owned_round, owned_survey
 from crossover.company.models import CompanySurvey, SurveyRound
-from crossover.company.trend import rounds_of
+from crossover.company.rounds import rounds_of
 from crossover.config import local_today, privacy_k
 from crossover.extensions import db
 from crossover.focus import figures
