@@ -20,5 +20,4 @@ def followed(survey: CompanySurvey) -> dict:
 
 
 def register() -> None:
-    if followed not in dashboard.trend_context:  # idempotent: one provider however often called
-        dashboard.trend_context.append(followed)
+    dashboard.trend_context.append(followed)

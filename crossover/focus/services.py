@@ -25,7 +25,7 @@ from crossover.focus.figures import NotPublished, Target
 from crossover.focus.models import FocusAction, FocusArea
 from crossover.instruments.labels import subscale_label
 from crossover.instruments.models import Instrument
-from crossover.pilots.models import Pilot, PilotStatus
+from crossover.pilots.models import Pilot
 from crossover.pilots.registration import register_pilot
 from crossover.web.errors import Conflict, Forbidden, Invalid, NotFound
 
@@ -383,7 +383,3 @@ def focus_view(focus: FocusArea, rounds: list[SurveyRound] | None = None) -> dic
         "follow_through": follow_through(focus, rounds),
         "created_at": focus.created_at,
     }
-
-
-def ran_pilot(pilot: Pilot) -> bool:
-    return pilot.status is not PilotStatus.DRAFT

@@ -57,5 +57,4 @@ def match_section(pilot: Pilot, is_owner: bool) -> dict:
 
 
 def register() -> None:
-    if match_section not in pilot_pages.detail_context:  # one provider however often called
-        pilot_pages.detail_context.append(match_section)
+    pilot_pages.detail_context.append(match_section)
